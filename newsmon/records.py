@@ -1,0 +1,141 @@
+"""Typed records passed between pipeline stages.
+
+Each stage has its own frozen record type; library output (feedparser dicts, httpx
+responses, DuckDB rows) is converted to these at the boundary and nowhere else.
+All datetimes are timezone-aware UTC.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Feed:
+    """One row of the feed registry (seeds/feeds.csv)."""
+
+    feed_id: str
+    name: str
+    url: str
+    language: str | None = None  # declared language: a hint for detection, not the answer
+    country: str | None = None  # ISO 3166-1 alpha-2 of the outlet, when known
+    active: bool = True
+    # When the outlet itself speaks for one side of a topic (KCNA, Rodong Sinmun -> "dprk";
+    # TASS is a Russian outlet but reports on everything, so it is left empty), the feed's
+    # context may stand in for that side in topic matching.
+    side: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FetchRequest:
+    """What the fetcher needs for one feed: the URL and the validators from the last good fetch."""
+
+    feed_id: str
+    url: str
+    etag: str | None = None
+    last_modified: str | None = None
+    body_hash: str | None = None  # sha256 hex of the last parsed body
+
+
+@dataclass(frozen=True, slots=True)
+class FetchResult:
+    """The outcome of one fetch attempt. `error_class` is None on success (including 304)."""
+
+    feed_id: str
+    url: str
+    fetched_at: datetime
+    final_url: str | None = None  # after redirects; relative links resolve against it
+    http_status: int | None = None
+    content: bytes | None = None  # decoded (un-gzipped) body, capped in size
+    content_type: str | None = None
+    etag: str | None = None  # exactly as received
+    last_modified: str | None = None  # exactly as received
+    body_hash: str | None = None  # sha256 hex of content
+    error_class: str | None = None  # e.g. dns, refused, timeout, http_4xx, too_large, not_a_feed
+    error_message: str | None = None
+    bytes: int = 0
+    duration_ms: int = 0
+    retry_after_s: float | None = None  # from a 429/503 Retry-After header, capped
+
+    @property
+    def is_ok(self) -> bool:
+        return self.error_class is None
+
+    @property
+    def is_not_modified(self) -> bool:
+        return self.http_status == 304
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One feed item as parsed, before cleaning. HTML fields are raw (untrusted)."""
+
+    feed_id: str
+    url: str | None  # canonical http(s) URL or None
+    guid: str | None
+    title_html: str
+    summary_html: str
+    content_html: str
+    author: str | None
+    published_at: datetime | None  # UTC; never in the future (clamped to fetch time)
+    feed_language: str | None  # the feed's declared language (channel <language> or registry)
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedFeed:
+    """A parsed feed document: its entries, or a typed reason why there are none."""
+
+    feed_id: str
+    title: str | None
+    language: str | None
+    entries: tuple[Entry, ...]
+    error_class: str | None = None  # not_a_feed, blocked, parse_timeout, parse_error
+    error_message: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class LanguageGuess:
+    """`lang` is an ISO 639-1 code (zh for Chinese), or "und" when the text is too short to tell."""
+
+    lang: str
+    prob: float
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """One matched term: which rule role it supports and where it was found."""
+
+    term: str  # the term as written in seeds
+    matched: str  # the text that matched
+    role: str  # e.g. side:russia, side:dprk, subtopic:military
+    lang: str  # language of the term row
+    where: str  # title, text, or feed (the feed's declared side)
+
+
+@dataclass(frozen=True, slots=True)
+class TopicHit:
+    topic: str
+    score: float
+    is_match: bool
+    subtopics: tuple[str, ...] = ()
+    evidence: tuple[Evidence, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """A cleaned, language-tagged article ready to store."""
+
+    article_id: str  # stable hash of the canonical URL (or GUID, or title+text)
+    feed_id: str
+    url: str | None
+    guid: str | None
+    title: str
+    text: str
+    author: str | None
+    published_at: datetime | None
+    first_seen_at: datetime
+    lang: str
+    lang_prob: float
+    content_hash: str  # hash of title + text: an edited article gets a new one
+    topics: tuple[TopicHit, ...] = field(default=())
