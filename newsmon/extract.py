@@ -1,0 +1,60 @@
+"""HTML to clean text: the only place feed HTML is turned into something we store.
+
+BeautifulSoup parses (lxml's HTML parser: fast and tolerant); script, style and other
+non-content elements are removed before get_text(), so their text never leaks. The
+result is plain text: entities decoded, Unicode NFC, control and zero-width characters
+removed, whitespace collapsed, length capped.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+import warnings
+
+from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning, XMLParsedAsHTMLWarning
+
+warnings.filterwarnings("ignore", category=MarkupResemblesLocatorWarning)
+warnings.filterwarnings("ignore", category=XMLParsedAsHTMLWarning)
+
+_DROP_TAGS = ["script", "style", "noscript", "template", "iframe", "object", "embed", "svg", "math",
+              "head", "form", "button", "select", "textarea"]
+_BLOCK_TAGS = {"p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table",
+               "blockquote", "section", "article", "header", "footer", "figure", "figcaption", "pre"}
+# C0/C1 controls except tab/newline, zero-width and bidi controls (spoofing in titles), BOM, lone surrogates.
+_INVISIBLE = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\ufffe\uffff"
+    "\ud800-\udfff]"
+)
+_SPACES = re.compile(r"[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
+_NEWLINES = re.compile(r"\s*\n\s*")
+_MAX_HTML_CHARS = 400_000  # deeply nested or enormous markup is cut before parsing
+
+
+def clean_text(text: str, max_chars: int = 20_000) -> str:
+    """Normalise plain text: NFC, invisible characters removed, whitespace collapsed."""
+    text = unicodedata.normalize("NFC", text)
+    text = _INVISIBLE.sub("", text)
+    text = _SPACES.sub(" ", text)
+    text = _NEWLINES.sub("\n", text).strip()
+    return text[:max_chars].strip()
+
+
+def html_to_text(html: str, max_chars: int = 20_000) -> str:
+    """Visible text of an HTML fragment, one line per block element."""
+    if not html:
+        return ""
+    if "<" not in html and "&" not in html:
+        return clean_text(html, max_chars)
+    soup = BeautifulSoup(html[:_MAX_HTML_CHARS], "lxml")
+    for tag in soup(_DROP_TAGS):
+        tag.decompose()
+    for tag in soup.find_all(_BLOCK_TAGS):
+        tag.insert_before("\n")
+    text = soup.get_text(" ")
+    return clean_text(text.replace(" \n", "\n"), max_chars)
+
+
+def title_to_text(title: str, max_chars: int = 1_000) -> str:
+    """Titles are one line: tags dropped, whitespace (including newlines) collapsed."""
+    return " ".join(html_to_text(title, max_chars * 2).split())[:max_chars]

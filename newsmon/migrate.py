@@ -1,0 +1,76 @@
+"""Forward-only schema migrations: sql/migrations/NNN_verb_object.sql, applied in order.
+
+Each pending file runs in one transaction together with its schema_migrations row
+(version, name, checksum). An applied file whose checksum changed is an error: applied
+migrations are never edited, a new numbered file is added instead.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from newsmon.paths import MIGRATIONS_DIR
+
+_NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
+
+
+class MigrationError(RuntimeError):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class Migration:
+    version: int
+    name: str
+    sql: str
+
+    @property
+    def checksum(self) -> str:
+        return hashlib.sha256(self.sql.encode("utf-8")).hexdigest()
+
+
+def read_migrations(directory: Path = MIGRATIONS_DIR) -> list[Migration]:
+    migrations: dict[int, Migration] = {}
+    for path in sorted(directory.glob("*.sql")):
+        match = _NAME.match(path.name)
+        if not match:
+            raise MigrationError(f"{path.name}: migration files are named NNN_verb_object.sql")
+        version = int(match.group(1))
+        if version in migrations:
+            raise MigrationError(f"{path.name}: version {version:03d} is used twice")
+        migrations[version] = Migration(version, path.name, path.read_text(encoding="utf-8"))
+    return [migrations[v] for v in sorted(migrations)]
+
+
+def apply_migrations(con: duckdb.DuckDBPyConnection, directory: Path = MIGRATIONS_DIR) -> list[str]:
+    """Apply pending migrations; returns the names applied (empty when up to date)."""
+    con.execute(
+        "create table if not exists schema_migrations ("
+        " version integer primary key, name varchar not null,"
+        " checksum varchar not null, applied_at timestamptz not null default now())"
+    )
+    applied = {v: c for v, c in con.execute("select version, checksum from schema_migrations").fetchall()}
+    done: list[str] = []
+    for migration in read_migrations(directory):
+        if migration.version in applied:
+            if applied[migration.version] != migration.checksum:
+                raise MigrationError(f"{migration.name} was edited after it was applied (checksum differs)")
+            continue
+        con.execute("begin transaction")
+        try:
+            con.execute(migration.sql)
+            con.execute(
+                "insert into schema_migrations (version, name, checksum) values (?, ?, ?)",
+                [migration.version, migration.name, migration.checksum],
+            )
+            con.execute("commit")
+        except Exception as exc:
+            con.execute("rollback")
+            raise MigrationError(f"{migration.name} failed and was rolled back: {exc}") from exc
+        done.append(migration.name)
+    return done

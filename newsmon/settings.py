@@ -1,0 +1,78 @@
+"""One settings object, read from the environment once at the edge and validated there.
+
+Core functions take plain values; only the CLI and the flows call `Settings.from_env()`.
+Every variable is listed in .env.example with its default.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from newsmon import __version__
+from newsmon.paths import DEFAULT_DB, SEEDS_DIR
+
+DEFAULT_USER_AGENT = f"newsmon/{__version__} (+https://github.com/newsmon/newsmon)"
+
+
+class SettingsError(ValueError):
+    """A NEWSMON_* variable has a value we cannot use; the message names it."""
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    db_path: Path = DEFAULT_DB
+    feeds_csv: Path = SEEDS_DIR / "feeds.csv"
+    seeds_dir: Path = SEEDS_DIR
+    user_agent: str = DEFAULT_USER_AGENT
+    fetch_timeout_s: float = 30.0  # total wall-clock deadline of one fetch, body included
+    max_feed_bytes: int = 15 * 1024 * 1024  # cap on decoded bytes per feed
+    fetch_concurrency: int = 16
+    per_host_concurrency: int = 2
+    allow_private_networks: bool = False  # the demo and tests set this for their loopback servers
+    max_entries_per_feed: int = 500
+    workers: int = 0  # processes for CPU-bound stages; 0 = one per core
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if environ is None else environ
+        defaults = cls()
+        return cls(
+            db_path=Path(env.get("NEWSMON_DB") or defaults.db_path),
+            feeds_csv=Path(env.get("NEWSMON_FEEDS") or defaults.feeds_csv),
+            seeds_dir=Path(env.get("NEWSMON_SEEDS") or defaults.seeds_dir),
+            user_agent=env.get("NEWSMON_USER_AGENT") or defaults.user_agent,
+            fetch_timeout_s=_number(env, "NEWSMON_FETCH_TIMEOUT", defaults.fetch_timeout_s, float, 1, 600),
+            max_feed_bytes=_number(env, "NEWSMON_MAX_FEED_BYTES", defaults.max_feed_bytes, int, 1024, 1 << 30),
+            fetch_concurrency=_number(env, "NEWSMON_FETCH_CONCURRENCY", defaults.fetch_concurrency, int, 1, 256),
+            per_host_concurrency=_number(env, "NEWSMON_PER_HOST_CONCURRENCY", defaults.per_host_concurrency, int, 1, 32),
+            allow_private_networks=_flag(env, "NEWSMON_ALLOW_PRIVATE_NETWORKS", defaults.allow_private_networks),
+            max_entries_per_feed=_number(env, "NEWSMON_MAX_ENTRIES", defaults.max_entries_per_feed, int, 1, 100_000),
+            workers=_number(env, "NEWSMON_WORKERS", defaults.workers, int, 0, 64),
+        )
+
+
+def _number(env: Mapping[str, str], name: str, default, kind, low, high):
+    raw = env.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        value = kind(raw)
+    except ValueError:
+        raise SettingsError(f"{name}={raw!r} is not a number") from None
+    if not low <= value <= high:
+        raise SettingsError(f"{name}={raw!r} must be between {low} and {high}")
+    return value
+
+
+def _flag(env: Mapping[str, str], name: str, default: bool) -> bool:
+    raw = env.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    if raw.strip().lower() in {"1", "true", "yes", "on"}:
+        return True
+    if raw.strip().lower() in {"0", "false", "no", "off"}:
+        return False
+    raise SettingsError(f"{name}={raw!r} must be 1 or 0")
