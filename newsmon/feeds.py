@@ -29,6 +29,7 @@ FEED_ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_\-]*$")
 LANGUAGE_PATTERN = re.compile(r"^[a-z]{2,3}$")
 COUNTRY_PATTERN = re.compile(r"^[A-Z]{2}$")
 SIDE_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
+_EXTRA_FIELDS = "\0extra"  # DictReader key for cells beyond the header
 TRUE_WORDS = frozenset({"true", "1", "yes"})
 FALSE_WORDS = frozenset({"false", "0", "no"})
 
@@ -96,7 +97,7 @@ def read_feeds_csv(path: Path) -> list[Feed]:
         text = Path(path).read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise FeedCsvError([f"{label}:1: not valid UTF-8 (byte {exc.start})"]) from exc
-    reader = csv.DictReader(io.StringIO(text, newline=""), restkey="\0extra")
+    reader = csv.DictReader(io.StringIO(text, newline=""), restkey=_EXTRA_FIELDS)
     header = [name.strip() for name in (reader.fieldnames or [])]
     if not header:
         raise FeedCsvError([f"{label}:1: empty file, expected a header with {', '.join(REQUIRED_COLUMNS)}"])
@@ -111,15 +112,16 @@ def read_feeds_csv(path: Path) -> list[Feed]:
     seen_urls: dict[str, int] = {}
     for row in reader:
         line = reader.line_num
-        if all(not (value or "").strip() for key, value in row.items() if isinstance(value, str)):
-            continue  # blank line
+        if not any(isinstance(value, str) and value.strip() for value in row.values()):
+            continue  # a line of empty cells
         feed, problems = _feed_from_row(row, len(header))
         for problem in problems:
             errors.append(f"{label}:{line}: {problem}")
         if feed is None:
             continue
         if feed.feed_id in seen_ids:
-            errors.append(f"{label}:{line}: duplicate feed_id {feed.feed_id!r} (first on line {seen_ids[feed.feed_id]})")
+            first = seen_ids[feed.feed_id]
+            errors.append(f"{label}:{line}: duplicate feed_id {feed.feed_id!r} (first on line {first})")
             continue
         key = url_key(feed.url)
         if key in seen_urls:
@@ -135,7 +137,7 @@ def read_feeds_csv(path: Path) -> list[Feed]:
 
 def _feed_from_row(row: dict, width: int) -> tuple[Feed | None, list[str]]:
     problems: list[str] = []
-    extra = row.get("\0extra")
+    extra = row.get(_EXTRA_FIELDS)
     if extra:
         # Almost always an unquoted comma inside a name.
         problems.append(f"row has {width + len(extra)} fields but the header has {width}")
@@ -177,7 +179,7 @@ def _feed_from_row(row: dict, width: int) -> tuple[Feed | None, list[str]]:
 
 
 def write_feeds_csv(feeds: Iterable[Feed], path: Path) -> None:
-    """Write the registry with all columns; replaces the file atomically so a crash never leaves half a file."""
+    """Write the registry with all columns, replacing the file atomically (never half a file)."""
     path = Path(path)
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\n")
@@ -315,7 +317,8 @@ def _parse_opml_outlines(data: bytes) -> list[tuple[int, dict[str, str]]]:
     try:
         parser.Parse(data, True)
     except _DoctypeForbidden:
-        raise OpmlError("OPML documents with a DOCTYPE or entity declarations are refused (unsafe XML)") from None
+        message = "OPML documents with a DOCTYPE or entity declarations are refused (unsafe XML)"
+        raise OpmlError(message) from None
     except expat.ExpatError as exc:
         raise OpmlError(f"not well-formed XML: {expat.ErrorString(exc.code)} at line {exc.lineno}") from None
     if root != ["opml"]:
