@@ -8,6 +8,7 @@ DTD is refused before a single entity can be declared (no defusedxml needed).
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import os
@@ -38,6 +39,7 @@ MAX_SLUG_LENGTH = 40
 # Our own attributes in exported OPML, so an export/import round trip keeps what OPML has no word for.
 NEWSMON_NS = "https://newsmon.invalid/opml"
 NEWSMON_PREFIX = "newsmon"
+XML_DECL_ENCODING = re.compile(rb"""(<\?xml[^>]*?encoding\s*=\s*["'])([A-Za-z0-9._:-]+)""")
 XML_ILLEGAL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
@@ -289,6 +291,7 @@ def _parse_opml_outlines(data: bytes) -> list[tuple[int, dict[str, str]]]:
     """(line, attributes) of every <outline>, at any depth. Attribute names are lowercased."""
     if len(data) > MAX_OPML_BYTES:
         raise OpmlError(f"OPML file is too large ({len(data)} bytes, limit {MAX_OPML_BYTES})")
+    data = _transcode_to_utf8(data)
     # namespace_separator=" " makes our own attributes arrive as "<uri> id" whatever prefix was used.
     parser = expat.ParserCreate(namespace_separator=" ")
     # Refuse at the first sign of a DTD: nothing inside it (entity declarations, external
@@ -324,6 +327,26 @@ def _parse_opml_outlines(data: bytes) -> list[tuple[int, dict[str, str]]]:
     if root != ["opml"]:
         raise OpmlError(f"not an OPML document (root element is <{root[0] if root else ''}>)")
     return outlines
+
+
+def _transcode_to_utf8(data: bytes) -> bytes:
+    """Expat reads UTF-8/16 and single-byte codecs only; exports from old Korean, Japanese or
+    Chinese software may declare EUC-KR, Shift_JIS or GB2312, so decode those with Python."""
+    match = XML_DECL_ENCODING.match(data)
+    if not match:
+        return data  # no declaration (UTF-8 or a BOM-marked UTF-16): expat knows what to do
+    declared = match.group(2).decode("ascii")
+    try:
+        codec = codecs.lookup(declared).name
+    except LookupError:
+        raise OpmlError(f"unknown encoding declared: {declared!r}") from None
+    if codec in ("utf-8", "ascii", "latin-1"):
+        return data
+    try:
+        text = data.decode(codec)
+    except UnicodeDecodeError as exc:
+        raise OpmlError(f"bytes do not match the declared encoding {declared!r} (byte {exc.start})") from None
+    return (match.group(1).decode("ascii") + "UTF-8" + text[match.end(2) :]).encode("utf-8")
 
 
 def _attr(attrs: dict[str, str], name: str) -> str:

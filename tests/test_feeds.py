@@ -232,6 +232,17 @@ def test_opml_with_bad_feed_urls_is_rejected_naming_lines():
     assert "line 4: url must be http(s): 'file:///etc/passwd'" in str(info.value)
 
 
+@pytest.mark.parametrize("encoding", ["euc-kr", "shift_jis", "gb2312", "windows-1251", "utf-16"])
+def test_opml_in_legacy_encodings_is_read(encoding):
+    names = {"euc-kr": "북한", "shift_jis": "北朝鮮", "gb2312": "朝鲜", "windows-1251": "КНДР", "utf-16": "КНДР"}
+    document = (
+        f'<?xml version="1.0" encoding="{encoding}"?>\n<opml version="1.0"><body>'
+        f'<outline text="{names[encoding]}" xmlUrl="https://example.org/rss"/></body></opml>'
+    )
+    [feed] = feeds_from_opml(document.encode(encoding))
+    assert feed.name == names[encoding]
+
+
 @pytest.mark.parametrize(
     ("data", "message"),
     [
@@ -239,6 +250,8 @@ def test_opml_with_bad_feed_urls_is_rejected_naming_lines():
         (b"<opml><body><outline text='x'", "not well-formed"),
         (b"", "not well-formed"),
         (b"<opml><body><outline text='&nbsp;' xmlUrl='https://a.org/'/></body></opml>", "undefined entity"),
+        (b'<?xml version="1.0" encoding="bogus"?><opml/>', "unknown encoding"),
+        (b'<?xml version="1.0" encoding="euc-kr"?><opml text="\xff\xff"/>', "do not match the declared encoding"),
     ],
 )
 def test_opml_malformed_documents_give_clear_errors(data, message):
