@@ -8,6 +8,8 @@ expensive stages (HTML cleaning, language detection, topic matching) ever see th
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
+import os
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -16,8 +18,11 @@ from newsmon.extract import html_to_text, title_to_text
 from newsmon.language import detect_language
 from newsmon.parse import parse_feed
 from newsmon.records import Article, Entry, Feed, FetchResult, ParsedFeed
-from newsmon.topics import TopicRules, match_topics
+from newsmon.topics import TopicRules, load_topic_rules, match_topics
 from newsmon.urls import article_id as make_article_id
+
+# Below this many entries a process pool costs more to start than it saves.
+PARALLEL_MIN_ENTRIES = 400
 
 # Language detection reads a bounded prefix: its cost grows with length, its accuracy does not.
 LANGUAGE_PREFIX_CHARS = 400
@@ -120,3 +125,33 @@ def _feed_side(feeds: Mapping[str, Feed], feed_ids: Sequence[str]) -> str | None
         if feed is not None and feed.side:
             return feed.side
     return None
+
+
+def build_articles_parallel(
+    candidates: Sequence[Candidate], seeds_dir, feeds: Mapping[str, Feed], now: datetime, workers: int = 0
+) -> list[Article]:
+    """build_articles on all cores: cleaning, language detection and tagging are CPU-bound
+    pure Python, so threads would serialise on the GIL. Results keep the input order."""
+    workers = workers or os.cpu_count() or 1
+    if workers == 1 or len(candidates) < PARALLEL_MIN_ENTRIES:
+        return build_articles(candidates, load_topic_rules(seeds_dir), feeds, now)
+    size = max(50, len(candidates) // (workers * 4))
+    chunks = [list(candidates[i:i + size]) for i in range(0, len(candidates), size)]
+    # spawn, not fork: the caller may run threads (Prefect's task runner), and forking a
+    # threaded process can deadlock on locks held by other threads.
+    context = multiprocessing.get_context("spawn")
+    with context.Pool(workers, initializer=_init_worker, initargs=(seeds_dir, dict(feeds))) as pool:
+        parts = pool.starmap(_build_chunk, [(chunk, now) for chunk in chunks])
+    return [article for part in parts for article in part]
+
+
+_worker_state: dict = {}
+
+
+def _init_worker(seeds_dir, feeds) -> None:
+    _worker_state["rules"] = load_topic_rules(seeds_dir)
+    _worker_state["feeds"] = feeds
+
+
+def _build_chunk(chunk: list[Candidate], now: datetime) -> list[Article]:
+    return build_articles(chunk, _worker_state["rules"], _worker_state["feeds"], now)

@@ -139,3 +139,39 @@ class Article:
     lang_prob: float
     content_hash: str  # hash of title + text: an edited article gets a new one
     topics: tuple[TopicHit, ...] = field(default=())
+
+
+@dataclass(frozen=True, slots=True)
+class FeedState:
+    """Validators and health of one feed, as stored in feed_state."""
+
+    feed_id: str
+    etag: str | None = None
+    last_modified: str | None = None
+    body_hash: str | None = None
+    last_attempt_at: datetime | None = None
+    last_success_at: datetime | None = None
+    consecutive_failures: int = 0
+    last_error_class: str | None = None
+    last_error_message: str | None = None
+    next_due_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RunSummary:
+    run_id: str
+    started_at: datetime
+    finished_at: datetime
+    status: str  # completed, locked, failed
+    feeds_total: int = 0
+    feeds_ok: int = 0
+    feeds_failed: int = 0
+    feeds_not_modified: int = 0
+    feeds_skipped: int = 0  # not due yet (backing off after failures)
+    entries_seen: int = 0
+    articles_new: int = 0
+    articles_updated: int = 0
+    new_by_lang: tuple[tuple[str, int], ...] = ()
+    matches_new: int = 0
+    errors: tuple[tuple[str, str], ...] = ()  # (feed_id, error_class) of failed feeds
+    message: str = ""

@@ -1,0 +1,229 @@
+"""`newsmon` command line. Commands that do not run a flow never import prefect (~2 s)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from newsmon import __version__
+from newsmon.paths import DEMO_DIR, QUERIES_DIR
+
+EXIT_LOCKED = 75  # EX_TEMPFAIL: another process holds the database; try again later
+
+EXAMPLES = {
+    "run": "newsmon run --demo            # offline demo: serves seeds/demo from 127.0.0.1\n"
+           "  newsmon run --feeds seeds/feeds.csv --db data/newsmon.duckdb",
+    "query": "newsmon query \"select lang, count(*) from articles group by 1 order by 2 desc\"\n"
+             "  newsmon query --file sql/queries/new_stories_since.sql --param since=2026-11-01 --format csv",
+    "queries": "newsmon queries",
+    "feeds": "newsmon feeds import-opml my-reader-export.opml\n  newsmon feeds export-opml --out feeds.opml",
+    "tag": "newsmon tag \"Lavrov meets Choe Son Hui in Wonsan\"\n"
+           "  echo '{\"title\": \"Путин встретился с Ким Чен Ыном\"}' | newsmon tag",
+    "retag": "newsmon retag --db data/newsmon.duckdb",
+    "migrate": "newsmon migrate --db data/newsmon.duckdb",
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "handler", None):
+        parser.print_help()
+        return 2
+    try:
+        return args.handler(args)
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # user-caused errors get one line, not a traceback
+        from newsmon.errors import user_message
+
+        message = user_message(exc)
+        if message is None:
+            raise
+        print(f"newsmon: {message}", file=sys.stderr)
+        return EXIT_LOCKED if type(exc).__name__ == "DatabaseLocked" else 1
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="newsmon",
+        description="Monitor news feeds for a topic in many languages; store articles, stories and tags in DuckDB.",
+        epilog="examples:\n  newsmon run --demo\n  newsmon query \"select lang, count(*) from articles group by 1\"",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"newsmon {__version__}")
+    sub = parser.add_subparsers(title="commands", metavar="COMMAND")
+
+    def command(name: str, help: str, handler) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help, description=help, epilog="example:\n  " + EXAMPLES[name],
+                           formatter_class=argparse.RawDescriptionHelpFormatter)
+        p.set_defaults(handler=handler)
+        return p
+
+    run = command("run", "Run the ingest flow once and print a summary.", cmd_run)
+    run.add_argument("--feeds", type=Path, help="feed registry CSV (default: seeds/feeds.csv or $NEWSMON_FEEDS)")
+    run.add_argument("--db", type=Path, help="DuckDB file (default: data/newsmon.duckdb or $NEWSMON_DB)")
+    run.add_argument("--demo", action="store_true", help="serve the bundled demo feeds from 127.0.0.1 and use them")
+    run.add_argument("--force", action="store_true", help="fetch every active feed, even those backing off")
+
+    query = command("query", "Run SQL (read-only) against the database.", cmd_query)
+    query.add_argument("sql", nargs="?", help="a SQL statement")
+    query.add_argument("--file", type=Path, help="a .sql file, e.g. sql/queries/NAME.sql (or just NAME)")
+    query.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
+                       help="a named parameter ($NAME in the SQL); repeatable")
+    query.add_argument("--db", type=Path, help="DuckDB file")
+    query.add_argument("--format", choices=["table", "csv", "json"], default="table")
+
+    command("queries", "List the named queries in sql/queries/ with what they answer.", cmd_queries)
+
+    feeds = command("feeds", "Show, import or export the feed registry.", cmd_feeds)
+    feeds.add_argument("action", choices=["list", "import-opml", "export-opml"])
+    feeds.add_argument("file", nargs="?", type=Path, help="OPML file to import")
+    feeds.add_argument("--feeds", type=Path, help="feed registry CSV (default: seeds/feeds.csv)")
+    feeds.add_argument("--out", type=Path, help="export-opml: write here instead of stdout")
+
+    tag = command("tag", "Detect language and topics of texts (JSON lines on stdin, or one text argument).",
+                  cmd_tag)
+    tag.add_argument("text", nargs="?", help="a text to tag; without it, read JSON lines from stdin")
+    tag.add_argument("--feeds", type=Path, help="feed registry, for feed_id context (default: seeds/feeds.csv)")
+
+    retag = command("retag", "Re-tag stored articles with the current topic rules (no fetching).", cmd_retag)
+    retag.add_argument("--db", type=Path, help="DuckDB file")
+
+    migrate = command("migrate", "Create or upgrade the database schema.", cmd_migrate)
+    migrate.add_argument("--db", type=Path, help="DuckDB file")
+    return parser
+
+
+def _settings():
+    from newsmon.settings import Settings
+
+    return Settings.from_env()
+
+
+def cmd_run(args) -> int:
+    settings = _settings()
+    db = args.db or settings.db_path
+    if args.demo:
+        from newsmon.demo import demo_feeds_csv, serve_directory
+
+        os.environ["NEWSMON_ALLOW_PRIVATE_NETWORKS"] = "1"  # the demo server is on 127.0.0.1
+        with serve_directory(DEMO_DIR) as base, tempfile.TemporaryDirectory() as tmp:
+            csv_path = demo_feeds_csv(base, Path(tmp) / "demo_feeds.csv")
+            return _run_flow(csv_path, db, args.force)
+    return _run_flow(args.feeds or settings.feeds_csv, db, args.force)
+
+
+def _run_flow(feeds_csv: Path, db: Path, force: bool) -> int:
+    from newsmon.feeds import read_feeds_csv
+
+    read_feeds_csv(feeds_csv)  # a bad CSV fails here with a line number, before Prefect starts
+    _quiet_prefect_defaults()
+    from flows.ingest import ingest_feeds
+    from newsmon.ingest import format_summary
+
+    summary = ingest_feeds(feeds_csv=str(feeds_csv), db_path=str(db), force=force)
+    if summary.status == "locked":
+        print(f"newsmon: {summary.message}", file=sys.stderr)
+        return EXIT_LOCKED
+    print(format_summary(summary))
+    print(f"database: {db}")
+    return 0
+
+
+def _quiet_prefect_defaults() -> None:
+    """Offline-friendly Prefect defaults for a one-off run (a user's own settings win)."""
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("DO_NOT_TRACK", "1")
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
+
+
+def cmd_query(args) -> int:
+    from newsmon.query import format_rows, run_query
+
+    if not args.sql and not args.file:
+        raise SystemExit("newsmon query: give a SQL statement or --file")
+    text = args.sql
+    if args.file:
+        path = args.file if args.file.exists() else QUERIES_DIR / f"{args.file.name.removesuffix('.sql')}.sql"
+        text = path.read_text(encoding="utf-8")
+    params = dict(p.split("=", 1) for p in args.param if "=" in p)
+    columns, rows = run_query(args.db or _settings().db_path, text, params)
+    sys.stdout.write(format_rows(columns, rows, args.format))
+    return 0
+
+
+def cmd_queries(args) -> int:
+    from newsmon.query import list_queries
+
+    for name, description in list_queries(QUERIES_DIR):
+        print(f"{name:32} {description}")
+    return 0
+
+
+def cmd_feeds(args) -> int:
+    from newsmon.feeds import feeds_from_opml, feeds_to_opml, merge_feeds, read_feeds_csv, write_feeds_csv
+
+    csv_path = args.feeds or _settings().feeds_csv
+    if args.action == "list":
+        for feed in read_feeds_csv(csv_path):
+            print(f"{feed.feed_id:28} {feed.language or '-':4} {'active' if feed.active else 'paused':7} {feed.url}")
+    elif args.action == "export-opml":
+        opml = feeds_to_opml(read_feeds_csv(csv_path))
+        if args.out:
+            args.out.write_text(opml, encoding="utf-8")
+            print(f"wrote {args.out}")
+        else:
+            sys.stdout.write(opml)
+    else:
+        if not args.file:
+            raise SystemExit("newsmon feeds import-opml: give the OPML file to import")
+        existing = read_feeds_csv(csv_path) if csv_path.exists() else []
+        merged, added = merge_feeds(existing, feeds_from_opml(args.file.read_bytes()))
+        write_feeds_csv(merged, csv_path)
+        print(f"added {added} feeds to {csv_path} ({len(merged)} in all)")
+    return 0
+
+
+def cmd_tag(args) -> int:
+    from newsmon.tagging import tag_lines
+
+    settings = _settings()
+    feeds_csv = args.feeds or settings.feeds_csv
+    lines = [json.dumps({"title": args.text})] if args.text is not None else sys.stdin
+    for out in tag_lines(lines, settings.seeds_dir, feeds_csv):
+        sys.stdout.write(out + "\n")
+    return 0
+
+
+def cmd_retag(args) -> int:
+    from newsmon.retag import retag_database
+
+    settings = _settings()
+    changed, total = retag_database(args.db or settings.db_path, settings.seeds_dir)
+    print(f"re-tagged {total} articles; {changed} changed their match")
+    return 0
+
+
+def cmd_migrate(args) -> int:
+    from newsmon.db import connect, writer_lock
+    from newsmon.migrate import apply_migrations
+
+    db = args.db or _settings().db_path
+    with writer_lock(db):
+        con = connect(db)
+        try:
+            applied = apply_migrations(con)
+        finally:
+            con.close()
+    print(f"{db}: schema up to date" + (f" (applied {', '.join(applied)})" if applied else ""))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

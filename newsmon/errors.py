@@ -1,0 +1,22 @@
+"""One-line messages for errors a user can cause; anything else is a bug and keeps its traceback."""
+
+from __future__ import annotations
+
+import duckdb
+
+
+def user_message(exc: BaseException) -> str | None:
+    from newsmon.db import DatabaseLocked
+    from newsmon.feeds import FeedCsvError, OpmlError
+    from newsmon.migrate import MigrationError
+    from newsmon.settings import SettingsError
+
+    if isinstance(exc, (DatabaseLocked, FeedCsvError, OpmlError, SettingsError, MigrationError)):
+        return str(exc)
+    if isinstance(exc, FileNotFoundError):
+        return f"no such file: {exc.filename or exc}" if exc.filename else str(exc)
+    if isinstance(exc, duckdb.Error):
+        return f"SQL error: {str(exc).splitlines()[0]}"
+    if isinstance(exc, (PermissionError, IsADirectoryError)):
+        return str(exc)
+    return None

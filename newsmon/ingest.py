@@ -1,0 +1,153 @@
+"""Pure bookkeeping around one ingest run: what to fetch, and what the run amounted to.
+
+The flow (flows/ingest.py) calls these between its I/O tasks; the CLI and the
+benchmarks use the same functions, so there is one definition of a run.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from datetime import datetime
+from urllib.parse import urlsplit
+
+from newsmon.feed_health import next_feed_state
+from newsmon.fetch import is_network_outage
+from newsmon.pipeline import Candidate
+from newsmon.records import Article, Feed, FeedState, FetchRequest, FetchResult, ParsedFeed, RunSummary
+
+
+def plan_fetch(
+    feeds: Sequence[Feed], states: Mapping[str, FeedState], now: datetime, force: bool = False
+) -> tuple[list[FetchRequest], list[str]]:
+    """Requests for the active feeds that are due, with their stored validators; and the ids skipped."""
+    requests, skipped = [], []
+    for feed in feeds:
+        if not feed.active:
+            continue
+        state = states.get(feed.feed_id)
+        if state and not force and state.next_due_at and state.next_due_at > now and state.consecutive_failures:
+            skipped.append(feed.feed_id)
+            continue
+        requests.append(FetchRequest(
+            feed_id=feed.feed_id,
+            url=feed.url,
+            etag=state.etag if state else None,
+            last_modified=state.last_modified if state else None,
+            body_hash=state.body_hash if state else None,
+        ))
+    return requests, skipped
+
+
+def group_by_host(requests: Sequence[FetchRequest], groups: int) -> list[list[FetchRequest]]:
+    """Split requests into at most `groups` batches, keeping each host in one batch
+    (so per-host politeness limits hold inside the fetcher that serves that batch)."""
+    by_host: dict[str, list[FetchRequest]] = {}
+    for request in requests:
+        by_host.setdefault((urlsplit(request.url).hostname or "").lower(), []).append(request)
+    batches: list[list[FetchRequest]] = [[] for _ in range(max(1, min(groups, len(by_host))))]
+    for host_requests in sorted(by_host.values(), key=len, reverse=True):
+        min(batches, key=len).extend(host_requests)
+    return [b for b in batches if b]
+
+
+def drop_unchanged_bodies(results: Sequence[FetchResult], requests: Sequence[FetchRequest]) -> list[FetchResult]:
+    """A 200 whose body hash equals the last parsed body is treated like a 304: nothing to parse.
+    (Validators alone are unreliable: many servers ignore them or change ETags on every request.)"""
+    previous = {r.feed_id: r.body_hash for r in requests}
+    out = []
+    for result in results:
+        if result.is_ok and result.body_hash and result.body_hash == previous.get(result.feed_id):
+            result = replace(result, content=None)
+        out.append(result)
+    return out
+
+
+def next_states(
+    results: Sequence[FetchResult], parsed: Sequence[ParsedFeed], states: Mapping[str, FeedState]
+) -> list[FeedState]:
+    parse_errors = {p.feed_id: p.error_class for p in parsed if p.error_class}
+    outage = is_network_outage(results)
+    return [
+        next_feed_state(states.get(r.feed_id), r, parse_errors.get(r.feed_id), outage) for r in results
+    ]
+
+
+def summarise(
+    run_id: str,
+    started_at: datetime,
+    finished_at: datetime,
+    results: Sequence[FetchResult],
+    parsed: Sequence[ParsedFeed],
+    skipped: Sequence[str],
+    candidates: Sequence[Candidate],
+    articles: Sequence[Article],
+    known: Mapping[str, str],
+) -> RunSummary:
+    parse_errors = {p.feed_id: p.error_class for p in parsed if p.error_class}
+    failed = [(r.feed_id, r.error_class or parse_errors[r.feed_id]) for r in results
+              if r.error_class or r.feed_id in parse_errors]
+    new = [a for a in articles if a.article_id not in known]
+    return RunSummary(
+        run_id=run_id,
+        started_at=started_at,
+        finished_at=finished_at,
+        status="completed",
+        feeds_total=len(results) + len(skipped),
+        feeds_ok=len(results) - len(failed),
+        feeds_failed=len(failed),
+        feeds_not_modified=sum(1 for r in results if r.is_ok and r.content is None),
+        feeds_skipped=len(skipped),
+        entries_seen=sum(len(p.entries) for p in parsed),
+        articles_new=len(new),
+        articles_updated=len(articles) - len(new),
+        new_by_lang=tuple(sorted(Counter(a.lang for a in new).items(), key=lambda kv: (-kv[1], kv[0]))),
+        matches_new=sum(1 for a in new if any(t.is_match for t in a.topics)),
+        errors=tuple(sorted(failed)),
+    )
+
+
+def entries_per_feed(parsed: Sequence[ParsedFeed]) -> dict[str, int]:
+    return {p.feed_id: len(p.entries) for p in parsed}
+
+
+def new_per_feed(articles: Sequence[Article], known: Mapping[str, str]) -> dict[str, int]:
+    return dict(Counter(a.feed_id for a in articles if a.article_id not in known))
+
+
+def article_feed_pairs(candidates: Sequence[Candidate]) -> list[tuple[str, str]]:
+    return [(c.article_id, feed_id) for c in candidates for feed_id in c.feed_ids]
+
+
+def format_summary(summary: RunSummary) -> str:
+    """The one-paragraph summary printed by `newsmon run` and published as an artifact."""
+    langs = ", ".join(f"{lang} {n}" for lang, n in summary.new_by_lang) or "none"
+    lines = [
+        f"run {summary.run_id}: {summary.status} in {(summary.finished_at - summary.started_at).total_seconds():.1f} s",
+        f"feeds: {summary.feeds_ok} ok ({summary.feeds_not_modified} unchanged), {summary.feeds_failed} failed,"
+        f" {summary.feeds_skipped} backing off",
+        f"entries seen: {summary.entries_seen}; new articles: {summary.articles_new} ({langs});"
+        f" updated: {summary.articles_updated}; new topic matches: {summary.matches_new}",
+    ]
+    if summary.errors:
+        shown = ", ".join(f"{feed} ({err})" for feed, err in summary.errors[:10])
+        more = f" and {len(summary.errors) - 10} more" if len(summary.errors) > 10 else ""
+        lines.append(f"failed feeds: {shown}{more}")
+    return "\n".join(lines)
+
+
+def format_summary_markdown(summary: RunSummary) -> str:
+    """The run summary as a Prefect markdown artifact."""
+    rows = "\n".join(f"| {lang} | {n} |" for lang, n in summary.new_by_lang) or "| - | 0 |"
+    errors = "\n".join(f"- `{feed}`: {err}" for feed, err in summary.errors) or "- none"
+    return (
+        f"# newsmon ingest run `{summary.run_id}`\n\n"
+        f"- status: **{summary.status}**\n"
+        f"- feeds: {summary.feeds_ok} ok ({summary.feeds_not_modified} unchanged), "
+        f"{summary.feeds_failed} failed, {summary.feeds_skipped} backing off\n"
+        f"- entries seen: {summary.entries_seen}; new articles: **{summary.articles_new}**; "
+        f"updated: {summary.articles_updated}; new topic matches: **{summary.matches_new}**\n\n"
+        f"## New articles by language\n\n| lang | new |\n|---|---|\n{rows}\n\n"
+        f"## Failed feeds\n\n{errors}\n"
+    )

@@ -1,0 +1,219 @@
+"""The only module that writes DuckDB (the story index has its own store-side module).
+
+A run's results are written in ONE transaction: articles, their feeds and tags, fetch
+events, feed state (with the conditional-GET validators) and the run row. Either all of
+it is committed or none of it is, so validators never move ahead of stored data and a
+crashed run leaves nothing half-written. Rows go in as Arrow tables registered on the
+connection, never row by row.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import asdict
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from newsmon.db import connect, sql
+from newsmon.migrate import apply_migrations
+from newsmon.records import Article, Feed, FeedState, FetchResult, RunSummary, TopicHit
+
+_TS = pa.timestamp("us", tz="UTC")
+
+
+def open_store(path: Path) -> duckdb.DuckDBPyConnection:
+    """Open the database read-write and bring its schema up to date."""
+    con = connect(path)
+    try:
+        apply_migrations(con)
+    except Exception:
+        con.close()
+        raise
+    return con
+
+
+def upsert_feeds(con: duckdb.DuckDBPyConnection, feeds: Sequence[Feed], now: datetime) -> None:
+    table = pa.Table.from_pylist(
+        [asdict(f) for f in feeds],
+        schema=pa.schema([("feed_id", pa.string()), ("name", pa.string()), ("url", pa.string()),
+                          ("language", pa.string()), ("country", pa.string()), ("active", pa.bool_()),
+                          ("side", pa.string())]),
+    )
+    with _registered(con, batch_feeds=table):
+        con.execute(sql("statements/upsert_feeds"), {"now": now})
+
+
+def read_feed_states(con: duckdb.DuckDBPyConnection) -> dict[str, FeedState]:
+    rows = con.execute(sql("statements/select_feed_state")).fetchall()
+    return {row[0]: FeedState(*row) for row in rows}
+
+
+def read_known_articles(con: duckdb.DuckDBPyConnection, article_ids: Iterable[str]) -> dict[str, str]:
+    """article_id -> stored content hash, for the given ids only (cost grows with the batch)."""
+    ids = pa.table({"article_id": pa.array(list(article_ids), pa.string())})
+    with _registered(con, batch_ids=ids):
+        return dict(con.execute(sql("statements/select_known_articles")).fetchall())
+
+
+def write_run(
+    con: duckdb.DuckDBPyConnection,
+    summary: RunSummary,
+    results: Sequence[FetchResult],
+    entries_by_feed: Mapping[str, int],
+    new_by_feed: Mapping[str, int],
+    articles: Sequence[Article],
+    article_feeds: Sequence[tuple[str, str]],
+    states: Sequence[FeedState],
+) -> None:
+    """Commit everything one run produced, atomically."""
+    tables = {
+        "batch_articles": _articles_table(articles),
+        "batch_ids": pa.table({"article_id": pa.array([a.article_id for a in articles], pa.string())}),
+        "batch_topics": _topics_table([(a.article_id, a.topics) for a in articles]),
+        "batch_article_feeds": pa.table({
+            "article_id": pa.array([a for a, _ in article_feeds], pa.string()),
+            "feed_id": pa.array([f for _, f in article_feeds], pa.string()),
+            "first_seen_at": pa.array([summary.started_at] * len(article_feeds), _TS),
+        }),
+        "batch_fetch_events": _fetch_events_table(results, entries_by_feed, new_by_feed),
+        "batch_feed_state": pa.Table.from_pylist([asdict(s) for s in states], schema=_FEED_STATE_SCHEMA),
+    }
+    with _registered(con, **tables):
+        con.execute("begin transaction")
+        try:
+            con.execute(sql("statements/upsert_articles"), {"run_id": summary.run_id})
+            con.execute(sql("statements/insert_article_feeds"))
+            con.execute(sql("statements/delete_article_topics"))
+            con.execute(sql("statements/insert_article_topics"), {"now": summary.started_at})
+            con.execute(sql("statements/insert_fetch_events"), {"run_id": summary.run_id})
+            con.execute(sql("statements/upsert_feed_state"))
+            _insert_run(con, summary)
+            con.execute("commit")
+        except BaseException:
+            con.execute("rollback")
+            raise
+
+
+def _insert_run(con: duckdb.DuckDBPyConnection, summary: RunSummary) -> None:
+    con.execute(sql("statements/insert_run"), {
+        "run_id": summary.run_id,
+        "started_at": summary.started_at,
+        "finished_at": summary.finished_at,
+        "status": summary.status,
+        "feeds_total": summary.feeds_total,
+        "feeds_ok": summary.feeds_ok,
+        "feeds_failed": summary.feeds_failed,
+        "feeds_not_modified": summary.feeds_not_modified,
+        "entries_seen": summary.entries_seen,
+        "articles_new": summary.articles_new,
+        "articles_updated": summary.articles_updated,
+        "summary": json.dumps({
+            "new_by_lang": dict(summary.new_by_lang),
+            "matches_new": summary.matches_new,
+            "feeds_skipped": summary.feeds_skipped,
+            "errors": [list(e) for e in summary.errors],
+        }, ensure_ascii=False),
+    })
+
+
+def _articles_table(articles: Sequence[Article]) -> pa.Table:
+    columns = {
+        "article_id": (pa.string(), [a.article_id for a in articles]),
+        "url": (pa.string(), [a.url for a in articles]),
+        "guid": (pa.string(), [a.guid for a in articles]),
+        "title": (pa.string(), [a.title for a in articles]),
+        "text": (pa.string(), [a.text for a in articles]),
+        "author": (pa.string(), [a.author for a in articles]),
+        "published_at": (_TS, [a.published_at for a in articles]),
+        "first_seen_at": (_TS, [a.first_seen_at for a in articles]),
+        "feed_id": (pa.string(), [a.feed_id for a in articles]),
+        "lang": (pa.string(), [a.lang for a in articles]),
+        "lang_prob": (pa.float64(), [a.lang_prob for a in articles]),
+        "content_hash": (pa.string(), [a.content_hash for a in articles]),
+    }
+    return pa.table({name: pa.array(values, kind) for name, (kind, values) in columns.items()})
+
+
+def _topics_table(tags: Sequence[tuple[str, Sequence[TopicHit]]]) -> pa.Table:
+    rows = [
+        {
+            "article_id": article_id,
+            "topic": hit.topic,
+            "score": float(hit.score),
+            "is_match": bool(hit.is_match),
+            "subtopics": list(hit.subtopics),
+            "evidence": json.dumps([asdict(e) for e in hit.evidence], ensure_ascii=False),
+        }
+        for article_id, hits in tags
+        for hit in hits
+    ]
+    schema = pa.schema([("article_id", pa.string()), ("topic", pa.string()), ("score", pa.float64()),
+                        ("is_match", pa.bool_()), ("subtopics", pa.list_(pa.string())), ("evidence", pa.string())])
+    return pa.Table.from_pylist(rows, schema=schema)
+
+
+def _fetch_events_table(results: Sequence[FetchResult], entries: Mapping[str, int], new: Mapping[str, int]) -> pa.Table:
+    rows = [
+        {
+            "feed_id": r.feed_id, "fetched_at": r.fetched_at, "url": r.url, "final_url": r.final_url,
+            "http_status": r.http_status, "error_class": r.error_class,
+            "error_message": (r.error_message or None) and r.error_message[:500],
+            "bytes": r.bytes, "duration_ms": r.duration_ms,
+            "entries": entries.get(r.feed_id, 0), "new_articles": new.get(r.feed_id, 0),
+        }
+        for r in results
+    ]
+    schema = pa.schema([("feed_id", pa.string()), ("fetched_at", _TS), ("url", pa.string()),
+                        ("final_url", pa.string()), ("http_status", pa.int32()), ("error_class", pa.string()),
+                        ("error_message", pa.string()), ("bytes", pa.int64()), ("duration_ms", pa.int32()),
+                        ("entries", pa.int32()), ("new_articles", pa.int32())])
+    return pa.Table.from_pylist(rows, schema=schema)
+
+
+_FEED_STATE_SCHEMA = pa.schema([
+    ("feed_id", pa.string()), ("etag", pa.string()), ("last_modified", pa.string()), ("body_hash", pa.string()),
+    ("last_attempt_at", _TS), ("last_success_at", _TS), ("consecutive_failures", pa.int32()),
+    ("last_error_class", pa.string()), ("last_error_message", pa.string()), ("next_due_at", _TS),
+])
+
+
+class _registered:
+    """Register Arrow tables on a connection for the duration of a with-block."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, **tables: pa.Table) -> None:
+        self.con, self.tables = con, tables
+
+    def __enter__(self) -> None:
+        for name, table in self.tables.items():
+            self.con.register(name, table)
+
+    def __exit__(self, *exc) -> None:
+        for name in self.tables:
+            self.con.unregister(name)
+
+
+def read_articles_for_tagging(con: duckdb.DuckDBPyConnection, after: str, page_size: int) -> list[tuple]:
+    """(article_id, title, text, feed side) of the next page of articles after `after`."""
+    return con.execute(sql("statements/select_articles_for_tagging"),
+                       {"after": after, "page_size": page_size}).fetchall()
+
+
+def replace_topics(
+    con: duckdb.DuckDBPyConnection, tags: Sequence[tuple[str, Sequence[TopicHit]]], now: datetime
+) -> None:
+    """Replace the tags of the given articles: (article_id, hits) pairs."""
+    tables = {
+        "batch_ids": pa.table({"article_id": pa.array([a for a, _ in tags], pa.string())}),
+        "batch_topics": _topics_table(tags),
+    }
+    with _registered(con, **tables):
+        con.execute(sql("statements/delete_article_topics"))
+        con.execute(sql("statements/insert_article_topics"), {"now": now})
+
+
+def count_matches(con: duckdb.DuckDBPyConnection) -> int:
+    return con.execute(sql("statements/count_matches")).fetchone()[0]

@@ -1,0 +1,1 @@
+select count(*) from article_topics where is_match

@@ -1,0 +1,4 @@
+insert into runs (run_id, started_at, finished_at, status, feeds_total, feeds_ok, feeds_failed,
+                  feeds_not_modified, entries_seen, articles_new, articles_updated, summary)
+values ($run_id, $started_at, $finished_at, $status, $feeds_total, $feeds_ok, $feeds_failed,
+        $feeds_not_modified, $entries_seen, $articles_new, $articles_updated, $summary::json)

@@ -1,0 +1,75 @@
+"""Shared fixtures: a private Prefect home, temp DuckDB files, loopback feed servers.
+
+Prefect settings must be in the environment before anything imports prefect, so they are
+set at the top of this module. The Prefect test harness (a temporary server, ~15 s to
+start) is opt-in and session-scoped: only flow tests pay for it.
+"""
+
+import atexit
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+_prefect_home = tempfile.mkdtemp(prefix="newsmon-prefect-home-")
+atexit.register(shutil.rmtree, _prefect_home, ignore_errors=True)
+os.environ["PREFECT_HOME"] = _prefect_home
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+os.environ.setdefault("DO_NOT_TRACK", "1")
+os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
+os.environ.pop("PREFECT_API_URL", None)  # never touch a real server from tests
+os.environ["NEWSMON_ALLOW_PRIVATE_NETWORKS"] = "1"  # test feed servers live on 127.0.0.1
+
+import pytest  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+SHARED = ROOT.parent / "shared"
+
+
+@pytest.fixture(scope="session")
+def prefect_harness():
+    from prefect.testing.utilities import prefect_test_harness  # lazy: ~3.5 s of imports
+
+    with prefect_test_harness(server_startup_timeout=180):
+        yield
+
+
+@pytest.fixture
+def db_path(tmp_path) -> Path:
+    return tmp_path / "test.duckdb"
+
+
+@pytest.fixture
+def migrated_db(db_path):
+    """A migrated temp database; yields an open read-write connection."""
+    from newsmon.store import open_store
+
+    con = open_store(db_path)
+    yield con
+    con.close()
+
+
+@pytest.fixture(scope="session")
+def fixture_server():
+    """tests/fixtures served over HTTP on 127.0.0.1; yields the base URL."""
+    from newsmon.demo import serve_directory
+
+    with serve_directory(FIXTURES) as base:
+        yield base
+
+
+@pytest.fixture
+def shared_corpus() -> Path:
+    corpus = SHARED / "corpus"
+    if not corpus.is_dir():
+        pytest.skip("../shared/corpus is not present")
+    return corpus
+
+
+def write_feeds_csv(path: Path, rows: list[tuple[str, str, str]]) -> Path:
+    """A minimal feed registry: (feed_id, name, url) rows."""
+    lines = ["feed_id,name,url"] + [",".join(row) for row in rows]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
