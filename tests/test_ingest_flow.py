@@ -1,0 +1,75 @@
+"""End to end through a real Prefect flow run: loopback feeds -> DuckDB, twice.
+
+One session-scoped Prefect test harness (a temporary server, ~15 s) serves all flow tests.
+"""
+
+import duckdb
+import pytest
+
+from conftest import write_feeds_csv
+
+pytestmark = [pytest.mark.prefect, pytest.mark.usefixtures("prefect_harness")]
+
+
+@pytest.fixture
+def two_outlets_csv(tmp_path, fixture_server):
+    """Two feeds carrying the same wire story under URLs differing only by tracking parameters,
+    plus one feed that refuses connections and one that is a 404."""
+    return write_feeds_csv(tmp_path / "feeds.csv", [
+        ("outlet_a", "Outlet A", f"{fixture_server}/feeds/wire_outlet_a.xml"),
+        ("outlet_b", "Outlet B", f"{fixture_server}/feeds/wire_outlet_b.xml"),
+        ("missing", "Missing", f"{fixture_server}/feeds/no_such_feed.xml"),
+        ("refused", "Refused", "http://127.0.0.1:9/feed.xml"),
+    ])
+
+
+def test_ingest_stores_each_article_once_and_rerun_adds_nothing(two_outlets_csv, db_path):
+    from flows.ingest import ingest_feeds
+
+    first = ingest_feeds(feeds_csv=str(two_outlets_csv), db_path=str(db_path))
+    assert first.status == "completed"
+    assert first.articles_new == 3  # the shared wire story once, cycle lanes, the 2099 item
+    assert first.feeds_failed == 2 and dict(first.errors) == {"missing": "http_4xx", "refused": "refused"}
+
+    second = ingest_feeds(feeds_csv=str(two_outlets_csv), db_path=str(db_path), force=True)
+    assert second.articles_new == 0 and second.articles_updated == 0
+
+    con = duckdb.connect(str(db_path), read_only=True)
+    try:
+        urls = [u for (u,) in con.execute("select url from articles order by url").fetchall()]
+        assert urls.count("https://wire.example/news/2026/11/flights-moscow-pyongyang") == 1
+        carried = con.execute(
+            "select list(feed_id order by feed_id) from article_feeds join articles using (article_id)"
+            " where url like '%flights-moscow-pyongyang'").fetchone()[0]
+        assert carried == ["outlet_a", "outlet_b"]
+        events = con.execute(
+            "select feed_id, error_class, http_status from fetch_events order by fetched_at, feed_id").fetchall()
+        assert len(events) == 8
+        assert ("missing", "http_4xx", 404) in events and ("outlet_a", None, 200) in events
+        runs = con.execute("select status, articles_new from runs order by started_at").fetchall()
+        assert runs == [("completed", 3), ("completed", 0)]
+        state = dict(con.execute("select feed_id, consecutive_failures from feed_state").fetchall())
+        assert state["outlet_a"] == 0 and state["refused"] == 2
+        assert con.execute("select count(*) from articles where published_at > now()").fetchone()[0] == 0
+    finally:
+        con.close()
+
+
+def test_demo_run_covers_six_languages(tmp_path):
+    from newsmon.cli import main
+
+    db = tmp_path / "demo.duckdb"
+    assert main(["run", "--demo", "--db", str(db)]) == 0
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        langs = {lang for (lang,) in con.execute("select distinct lang from articles").fetchall()}
+        assert len(langs - {"und"}) >= 6, langs
+        assert con.execute("select count(*) from article_topics where is_match").fetchone()[0] > 0
+    finally:
+        con.close()
+    assert main(["run", "--demo", "--db", str(db)]) == 0
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        assert con.execute("select articles_new from runs order by started_at desc limit 1").fetchone()[0] == 0
+    finally:
+        con.close()
