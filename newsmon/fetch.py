@@ -21,12 +21,10 @@ import asyncio
 import email.utils
 import hashlib
 import http.cookiejar
-import math
 import re
 import ssl
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from time import monotonic
@@ -35,8 +33,8 @@ import httpx
 
 from newsmon import __version__
 from newsmon.netguard import (
-    AddressPolicy, BadEncodingError, BoundedDecoder, DnsError, GuardedBackend, GuardedTransport,
-    PrivateAddressError, Resolver, TooLargeError,
+    AddressPolicy, BadEncodingError, BoundedDecoder, DnsError, GuardedBackend, GuardedTransport, HostLimiter,
+    HostPausedError, PrivateAddressError, Resolver, TooLargeError,
 )
 from newsmon.records import FetchRequest, FetchResult
 
@@ -114,7 +112,8 @@ async def _fetch_all(
         transport=transport, timeout=timeout, headers=headers, cookies=no_cookies,
         follow_redirects=False, trust_env=False,
     ) as client:
-        limiter = HostLimiter(settings)
+        limiter = HostLimiter(settings.concurrency, settings.per_host_concurrency,
+                              settings.per_host_min_interval_s)
         return list(await asyncio.gather(*(_fetch_one(client, limiter, r, settings) for r in requests)))
 
 
@@ -125,6 +124,8 @@ async def _fetch_one(
     started = monotonic()
     try:
         fields = await _follow_redirects(client, limiter, request, settings)
+    except HostPausedError as exc:
+        fields = {"error_class": "rate_limited", "error_message": str(exc), "retry_after_s": exc.retry_after_s}
     except FetchError as exc:
         fields = {"error_class": exc.error_class, "error_message": str(exc), **exc.fields}
     except TimeoutError:
@@ -335,48 +336,6 @@ def _exception_chain(exc: BaseException) -> list[BaseException]:
         chain.append(current)
         todo += [e for e in (current.__cause__, current.__context__, *current.args) if isinstance(e, BaseException)]
     return chain
-
-
-class HostLimiter:
-    """Global and per-host concurrency, spacing of request starts per host, and hosts paused
-    for the rest of the run after a 429 / 503 Retry-After."""
-
-    def __init__(self, settings: FetchSettings) -> None:
-        self._settings = settings
-        self._global = asyncio.Semaphore(settings.concurrency)
-        self._host_slots: dict[str, asyncio.Semaphore] = {}
-        self._host_locks: dict[str, asyncio.Lock] = {}
-        self._last_start: dict[str, float] = {}
-        self._paused: dict[str, tuple[float, float | None]] = {}  # host -> (paused at, retry-after)
-
-    def pause(self, host: str, retry_after_s: float | None) -> None:
-        self._paused[host] = (monotonic(), retry_after_s)
-
-    def _raise_if_paused(self, host: str) -> None:
-        if host not in self._paused:
-            return
-        paused_at, retry_after = self._paused[host]
-        remaining = None if retry_after is None else max(0.0, retry_after - (monotonic() - paused_at))
-        raise FetchError("rate_limited", f"{host} asked us to back off earlier in this run; not requested",
-                         retry_after_s=remaining)
-
-    @asynccontextmanager
-    async def slot(self, host: str) -> AsyncIterator[None]:
-        self._raise_if_paused(host)
-        host_slot = self._host_slots.setdefault(host, asyncio.Semaphore(self._settings.per_host_concurrency))
-        async with host_slot:
-            self._raise_if_paused(host)  # another request may have been throttled while we queued
-            loop = asyncio.get_running_loop()
-            async with self._host_locks.setdefault(host, asyncio.Lock()):
-                wait = self._last_start.get(host, -math.inf) + self._settings.per_host_min_interval_s - loop.time()
-                if wait > 0:
-                    await asyncio.sleep(wait)
-                await self._global.acquire()
-                self._last_start[host] = loop.time()
-            try:
-                yield
-            finally:
-                self._global.release()
 
 
 def parse_retry_after(value: str | None, now: datetime, cap_s: float) -> float | None:

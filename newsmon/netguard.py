@@ -1,4 +1,5 @@
-"""Network safety for fetch.py: which addresses may be connected to, and bounded decoding.
+"""Network safety and politeness for fetch.py: which addresses may be connected to, bounded
+decoding of bodies, and per-host limits.
 
 The address check runs inside the httpcore network backend, on the very IP the socket is
 opened to, for every new connection (so every redirect hop). A check before the request
@@ -9,9 +10,12 @@ from __future__ import annotations
 
 import asyncio
 import ipaddress
+import math
 import socket
 import zlib
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from contextlib import asynccontextmanager
+from time import monotonic
 
 import httpcore
 import httpx
@@ -234,3 +238,54 @@ class BoundedDecoder:
         """Raises if a compressed stream stopped before its end (truncated body)."""
         if self._coding is not None and self._z is not None and not self._z.eof:
             raise BadEncodingError(f"{self._coding} stream ended early (truncated body)")
+
+
+class HostPausedError(Exception):
+    """The host asked us to back off (429 / 503 Retry-After) earlier in this run."""
+
+    def __init__(self, host: str, retry_after_s: float | None) -> None:
+        super().__init__(f"{host} asked us to back off earlier in this run; not requested")
+        self.retry_after_s = retry_after_s
+
+
+class HostLimiter:
+    """Global and per-host concurrency, a minimum interval between request starts to one host,
+    and hosts paused for the rest of the run after they asked us to back off."""
+
+    def __init__(self, concurrency: int, per_host_concurrency: int, per_host_min_interval_s: float) -> None:
+        self._global = asyncio.Semaphore(concurrency)
+        self._per_host = per_host_concurrency
+        self._interval = per_host_min_interval_s
+        self._host_slots: dict[str, asyncio.Semaphore] = {}
+        self._host_locks: dict[str, asyncio.Lock] = {}
+        self._last_start: dict[str, float] = {}
+        self._paused: dict[str, tuple[float, float | None]] = {}  # host -> (paused at, retry-after)
+
+    def pause(self, host: str, retry_after_s: float | None) -> None:
+        self._paused[host] = (monotonic(), retry_after_s)
+
+    def _raise_if_paused(self, host: str) -> None:
+        if host in self._paused:
+            paused_at, retry_after = self._paused[host]
+            remaining = None if retry_after is None else max(0.0, retry_after - (monotonic() - paused_at))
+            raise HostPausedError(host, remaining)
+
+    @asynccontextmanager
+    async def slot(self, host: str) -> AsyncIterator[None]:
+        self._raise_if_paused(host)
+        async with self._host_slots.setdefault(host, asyncio.Semaphore(self._per_host)):
+            self._raise_if_paused(host)  # another request may have been throttled while we queued
+            loop = asyncio.get_running_loop()
+            # Holding the host lock while waiting for a global slot only delays this host's
+            # own later starts, which must wait anyway; the global slot is not held while
+            # sleeping out the interval.
+            async with self._host_locks.setdefault(host, asyncio.Lock()):
+                wait = self._last_start.get(host, -math.inf) + self._interval - loop.time()
+                if wait > 0:
+                    await asyncio.sleep(wait)
+                await self._global.acquire()
+                self._last_start[host] = loop.time()
+            try:
+                yield
+            finally:
+                self._global.release()
