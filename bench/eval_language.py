@@ -1,0 +1,110 @@
+"""Accuracy and speed of newsmon.language against raw langdetect on the shared language corpus.
+
+    uv run python bench/eval_language.py [--limit N] [--half odd|even|all] [--no-raw]
+
+Reads ../shared/corpus/langid (sentences, word pairs: Leipzig samples via Lingua's test data)
+and the real feed titles in ../shared/corpus/feeds/<lang>/. "und" counts as wrong.
+Lines are taken evenly spaced through each file (the files are sorted), from the odd- or
+even-numbered half so that one half can be used for tuning and the other for reporting.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import feedparser
+from langdetect import DetectorFactory, detect
+from langdetect.lang_detect_exception import LangDetectException
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from newsmon.language import detect_language  # noqa: E402
+
+CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+TARGETS = ("en", "ru", "uk", "ko", "ja", "zh", "hi", "ar", "de", "fr", "es")
+
+
+def read_samples(folder: Path, limit: int, half: str) -> dict[str, list[str]]:
+    samples = {}
+    for path in sorted(folder.glob("*.txt")):
+        lines = [line.strip() for line in path.read_text("utf-8").splitlines() if line.strip()]
+        if half != "all":
+            lines = lines[half == "even" :: 2]  # "odd" = 1st, 3rd, ... line
+        step = max(1, len(lines) // limit)
+        samples[path.stem] = lines[::step][:limit]
+    return samples
+
+
+def read_headlines(limit: int) -> dict[str, list[str]]:
+    samples: dict[str, list[str]] = {}
+    for folder in sorted(p for p in (CORPUS / "feeds").iterdir() if p.is_dir() and len(p.name) == 2):
+        titles = []
+        for path in sorted(folder.glob("*.xml")):
+            titles += [e.get("title", "").strip() for e in feedparser.parse(path.read_bytes()).entries]
+        samples[folder.name] = [t for t in titles if t][:limit]
+    return samples
+
+
+def raw_langdetect(line: str) -> str:
+    try:
+        lang = detect(line)
+    except LangDetectException:
+        return "und"
+    return "zh" if lang.startswith("zh") else lang
+
+
+def ours(line: str) -> str:
+    return detect_language(line).lang
+
+
+def score(guess: Callable[[str], str], samples: dict[str, list[str]]) -> tuple[dict[str, float], float]:
+    accuracy, calls, seconds = {}, 0, 0.0
+    for lang, lines in samples.items():
+        start = time.perf_counter()
+        right = sum(guess(line) == lang for line in lines)
+        seconds += time.perf_counter() - start
+        calls += len(lines)
+        accuracy[lang] = 100.0 * right / max(1, len(lines))
+    return accuracy, 1e6 * seconds / max(1, calls)
+
+
+def print_table(title: str, samples: dict[str, list[str]], with_raw: bool) -> None:
+    ours_acc, ours_us = score(ours, samples)
+    raw_acc, raw_us = score(raw_langdetect, samples) if with_raw else ({}, 0.0)
+    print(f"\n{title}")
+    print(f"{'lang':6}{'n':>6}{'raw':>8}{'ours':>8}")
+    for lang in samples:
+        mark = "*" if lang in TARGETS else " "
+        raw = f"{raw_acc[lang]:8.1f}" if with_raw else f"{'-':>8}"
+        print(f"{lang + mark:6}{len(samples[lang]):6d}{raw}{ours_acc[lang]:8.1f}")
+    for label, langs in (("targets", [x for x in TARGETS if x in samples]), ("all", list(samples))):
+        total = sum(len(samples[x]) for x in langs)
+
+        def overall(acc: dict[str, float]) -> float:
+            return sum(acc[x] * len(samples[x]) for x in langs) / max(1, total)
+
+        raw = f"{overall(raw_acc):8.1f}" if with_raw else f"{'-':>8}"
+        print(f"{label:6}{total:6d}{raw}{overall(ours_acc):8.1f}")
+    worst = min((ours_acc[x] for x in TARGETS if x in samples), default=0.0)
+    print(f"worst target language (ours): {worst:.1f}%;  µs/call raw {raw_us:.0f}, ours {ours_us:.0f}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--limit", type=int, default=200, help="lines per language and kind")
+    parser.add_argument("--half", choices=("odd", "even", "all"), default="all")
+    parser.add_argument("--no-raw", action="store_true", help="skip raw langdetect (it is slow)")
+    args = parser.parse_args()
+    DetectorFactory.seed = 0
+    langid = CORPUS / "langid"
+    print(f"corpus {langid}, {args.limit} lines per language, half={args.half}; * = target language")
+    print_table("sentences", read_samples(langid, args.limit, args.half), not args.no_raw)
+    print_table("word pairs", read_samples(langid / "word-pairs", args.limit, args.half), not args.no_raw)
+    print_table("feed titles (real headlines)", read_headlines(args.limit), not args.no_raw)
+
+
+if __name__ == "__main__":
+    main()
