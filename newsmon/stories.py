@@ -66,6 +66,7 @@ class Fingerprint:
 # Scripts written without spaces between words: shingle by characters.
 _NO_SPACE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u0e00-\u0e7f\u0e80-\u0eff\u1000-\u109f\u1780-\u17ff]")
 _NO_SPACE_CLASS = _NO_SPACE.pattern[1:-1]
+_LETTER = re.compile(r"[^\W\d_]")
 _CHAR_UNIT = re.compile(rf"[{_NO_SPACE_CLASS}]|[^\s{_NO_SPACE_CLASS}]+")
 # Punctuation and symbols (Unicode P*/S*) become spaces; combining marks (Devanagari vowel signs)
 # stay, which a `[^\w]` class would wrongly strip.
@@ -119,10 +120,8 @@ def strip_boilerplate(text: str) -> str:
 
 def is_no_space_script(text: str) -> bool:
     """True when most letters belong to scripts written without word spaces (CJK, Thai...)."""
-    letters = [c for c in text if c.isalpha()]
-    if not letters:
-        return False
-    return sum(1 for c in letters if _NO_SPACE.match(c)) * 2 > len(letters)
+    letters = len(_LETTER.findall(text))
+    return letters > 0 and len(_NO_SPACE.findall(text)) * 2 > letters
 
 
 def title_key(title: str) -> str | None:

@@ -79,7 +79,7 @@ def assign_stories(
         if fp.title_key is not None:
             batch_titles[fp.title_key].append(indexed)
 
-    _write_index(con, to_index, prints, result)
+    write_index(con, to_index, prints, result)
     if link_events:
         _link_events(con, ordered, result, now)
     return result
@@ -117,10 +117,11 @@ def _read_candidates(
     return found
 
 
-def _write_index(
-    con: duckdb.DuckDBPyConnection, items: list[StoryItem], prints: dict[str, Fingerprint],
+def write_index(
+    con: duckdb.DuckDBPyConnection, items: Sequence[StoryItem], prints: dict[str, Fingerprint],
     result: dict[str, str],
 ) -> None:
+    """Append index rows for items with decided story ids and set articles.story_id (bulk loads use it)."""
     if items:
         assigned = assigned_table(items, prints, result)
         with _registered(con, "story_batch_assigned", assigned), \
@@ -177,7 +178,7 @@ def _bands_table(items: Sequence[StoryItem], prints: dict[str, Fingerprint]) -> 
 
 
 def assigned_table(items: Sequence[StoryItem], prints: dict[str, Fingerprint], result: dict[str, str]) -> pa.Table:
-    """Rows for story_articles (public so bench/bench_stories.py can bulk-build an index)."""
+    """Rows for story_articles, the signature as a fixed-size list."""
     signatures = np.stack([prints[i.article_id].signature for i in items]).reshape(-1)
     return pa.table({
         "article_id": [i.article_id for i in items],
