@@ -133,7 +133,10 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
         if literal is not None:
             candidates = [str(literal)]
         else:
-            candidates = await asyncio.wait_for(self._resolve(host, port), timeout)
+            try:
+                candidates = await asyncio.wait_for(self._resolve(host, port), timeout)
+            except TimeoutError as exc:  # a plain TimeoutError would read as the whole-fetch deadline
+                raise httpcore.ConnectTimeout(f"resolving {host} took over {timeout} s") from exc
         if not candidates:
             raise DnsError(f"{host}: no addresses")
         addresses = [parse_address(c) for c in candidates]

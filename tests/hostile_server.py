@@ -250,6 +250,10 @@ class HostileServer:
         with self._state.lock:
             return self._state.connections[self.address(host)[0]]
 
+    def reset_max_in_flight(self) -> None:
+        with self._state.lock:
+            self._state.max_in_flight.clear()
+
     @property
     def max_in_flight(self) -> dict[str, int]:
         with self._state.lock:

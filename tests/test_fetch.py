@@ -377,3 +377,12 @@ def test_is_network_outage():
 ])
 def test_classify_feed_bytes(body, content_type, expected):
     assert classify_feed_bytes(body, content_type) == expected
+
+
+def test_slow_resolver_is_a_connect_timeout_not_the_total_deadline():
+    async def slow(host: str, port: int) -> list[str]:
+        await asyncio.sleep(5)
+        return ["8.8.8.8"]
+    settings = FetchSettings(connect_timeout_s=0.2, total_timeout_s=3)
+    result = fetch_feeds([FetchRequest("f", "http://slow-dns.example.test/feed")], settings, resolver=slow)[0]
+    assert result.error_class == "timeout"
