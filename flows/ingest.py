@@ -69,6 +69,7 @@ def store_run(db_path: Path, summary, results, parsed, candidates, articles, kno
             con, summary, results,
             ingest.entries_per_feed(parsed), ingest.new_per_feed(articles, known),
             articles, ingest.article_feed_pairs(candidates), ingest.next_states(results, parsed, states),
+            ingest.story_items(articles, known),
         )
     finally:
         con.close()

@@ -37,7 +37,7 @@ def next_feed_state(
             consecutive_failures=0,
             last_error_class=None,
             last_error_message=None,
-            next_due_at=next_due(now, 0, None, result.retry_after_s, BASE_INTERVAL_S, result.feed_id),
+            next_due_at=next_due(now, 0, None, result.retry_after_s, BASE_INTERVAL_S, result.feed_id, result.http_status),
         )
     failures = prev.consecutive_failures if outage else prev.consecutive_failures + 1
     message = result.error_message if result.error_class else f"parse: {parse_error}"
@@ -51,5 +51,5 @@ def next_feed_state(
         consecutive_failures=failures,
         last_error_class=error_class,
         last_error_message=(message or "")[:500],
-        next_due_at=next_due(now, failures, error_class, result.retry_after_s, BASE_INTERVAL_S, result.feed_id),
+        next_due_at=next_due(now, failures, error_class, result.retry_after_s, BASE_INTERVAL_S, result.feed_id, result.http_status),
     )

@@ -16,6 +16,7 @@ from newsmon.feed_health import next_feed_state
 from newsmon.fetch import is_network_outage
 from newsmon.pipeline import Candidate
 from newsmon.records import Article, Feed, FeedState, FetchRequest, FetchResult, ParsedFeed, RunSummary
+from newsmon.stories import StoryItem, normalise_entity
 
 
 def plan_fetch(
@@ -114,6 +115,25 @@ def entries_per_feed(parsed: Sequence[ParsedFeed]) -> dict[str, int]:
 
 def new_per_feed(articles: Sequence[Article], known: Mapping[str, str]) -> dict[str, int]:
     return dict(Counter(a.feed_id for a in articles if a.article_id not in known))
+
+
+def story_items(articles: Sequence[Article], known: Mapping[str, str]) -> list[StoryItem]:
+    """What story clustering needs of this run's new and edited articles. Entities for
+    cross-language event linking are the specific names in the topic evidence."""
+    return [
+        StoryItem(
+            article_id=a.article_id,
+            feed_id=a.feed_id,
+            title=a.title,
+            text=a.text,
+            lang=a.lang,
+            published_at=a.published_at,
+            first_seen_at=a.first_seen_at,
+            entities=tuple(sorted({normalise_entity(e.entity) for t in a.topics for e in t.evidence if e.entity})),
+            is_update=a.article_id in known,
+        )
+        for a in articles
+    ]
 
 
 def article_feed_pairs(candidates: Sequence[Candidate]) -> list[tuple[str, str]]:

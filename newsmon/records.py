@@ -111,6 +111,7 @@ class Evidence:
     role: str  # e.g. side:russia, side:dprk, subtopic:military
     lang: str  # language of the term row
     where: str  # title, text, or feed (the feed's declared side)
+    entity: str = ""  # language-independent id of a named person/place/organisation (e.g. lavrov), if any
 
 
 @dataclass(frozen=True, slots=True)

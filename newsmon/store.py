@@ -20,6 +20,8 @@ import pyarrow as pa
 
 from newsmon.db import connect, sql
 from newsmon.migrate import apply_migrations
+from newsmon.stories import StoryItem
+from newsmon.story_index import assign_stories
 from newsmon.records import Article, Feed, FeedState, FetchResult, RunSummary, TopicHit
 
 _TS = pa.timestamp("us", tz="UTC")
@@ -68,8 +70,10 @@ def write_run(
     articles: Sequence[Article],
     article_feeds: Sequence[tuple[str, str]],
     states: Sequence[FeedState],
-) -> None:
-    """Commit everything one run produced, atomically."""
+    story_items: Sequence[StoryItem] = (),
+) -> dict[str, str]:
+    """Commit everything one run produced, atomically; returns article_id -> story_id of the new
+    and edited articles."""
     tables = {
         "batch_articles": _articles_table(articles),
         "batch_ids": pa.table({"article_id": pa.array([a.article_id for a in articles], pa.string())}),
@@ -91,11 +95,13 @@ def write_run(
             con.execute(sql("statements/insert_article_topics"), {"now": summary.started_at})
             con.execute(sql("statements/insert_fetch_events"), {"run_id": summary.run_id})
             con.execute(sql("statements/upsert_feed_state"))
+            stories = assign_stories(con, story_items, summary.started_at)
             _insert_run(con, summary)
             con.execute("commit")
         except BaseException:
             con.execute("rollback")
             raise
+    return stories
 
 
 def _insert_run(con: duckdb.DuckDBPyConnection, summary: RunSummary) -> None:
