@@ -22,7 +22,6 @@ from newsmon.feeds import read_feeds_csv
 from newsmon.fetch import FetchSettings, fetch_feeds
 from newsmon.records import Feed, RunSummary
 from newsmon.settings import Settings
-from newsmon.topics import load_topic_rules
 
 FETCH_TASKS = 4  # fetch batches run in parallel threads; each batch is concurrent inside
 
@@ -58,7 +57,7 @@ def find_known(db_path: Path, candidates):
 
 @task(cache_policy=NO_CACHE)
 def build_articles(candidates, seeds_dir: Path, feeds_by_id, now: datetime, workers: int):
-    return pipeline.build_articles_parallel(candidates, load_topic_rules(seeds_dir), feeds_by_id, now, workers)
+    return pipeline.build_articles_parallel(candidates, seeds_dir, feeds_by_id, now, workers)
 
 
 @task(cache_policy=NO_CACHE)
