@@ -1,0 +1,410 @@
+"""Topic tagging: seed terms (seeds/topics.csv, seeds/topic_terms.csv) -> TopicHit records.
+
+A topic such as russia_dprk has *sides*; an item matches when every side has evidence, and the
+closer the evidence sits (same title or sentence beats far apart in the body), the higher the
+score. Terms are data, not code: the loader compiles them once into two prefix-tree regexes
+(side terms and subtopic cues), so tagging costs two regex scans per item whatever the number of
+terms. Matching works on normalised text and never needs to know the item's language.
+"""
+
+from __future__ import annotations
+
+import bisect
+import csv
+import math
+import re
+import sys
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from newsmon.records import Evidence, TopicHit
+
+MATCH_KINDS = ("word", "prefix", "substring", "regex")
+ROLE_KINDS = ("side", "weak", "both_sides", "subtopic", "exclude")
+WHERE_ORDER = {"title": 0, "text": 1, "feed": 2}
+
+
+# --- normalisation ---------------------------------------------------------------------------------
+
+def _build_fold_table() -> dict[int, str | None]:
+    table: dict[int, str | None] = {}
+    # Latin and Greek letters lose their diacritics, so feeds that drop accents (Coree, Pjongjang)
+    # still match. Cyrillic is left alone: й and ё carry meaning there (ё is unified below).
+    for lo, hi in ((0x00C0, 0x024F), (0x0370, 0x03FF), (0x1E00, 0x1FFF)):
+        for cp in range(lo, hi + 1):
+            base = "".join(c for c in unicodedata.normalize("NFKD", chr(cp)) if not unicodedata.combining(c))
+            if base and base != chr(cp):
+                table[cp] = base.casefold()
+    explicit = {
+        "ł": "l", "đ": "d", "ø": "o", "ı": "i", "ё": "е", "ß": "ss", "æ": "ae", "œ": "oe",
+        # Arabic-script spelling variants shared by ar, fa and ur.
+        "ی": "ي", "ى": "ي", "ے": "ي", "ک": "ك", "ہ": "ه", "ھ": "ه", "ۃ": "ة",
+        "أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا",
+        # One apostrophe, one hyphen, one middle dot.
+        "’": "'", "‘": "'", "ʼ": "'", "′": "'", "`": "'", "´": "'",
+        "‐": "-", "‑": "-", "‒": "-", "–": "-", "—": "-", "―": "-", "−": "-", "﹣": "-",
+        "・": "·", "･": "·", "‧": "·", "∙": "·", "⋅": "·", "•": "·",
+    }
+    table.update({ord(k): v for k, v in explicit.items()})
+    # Invisible characters, Arabic harakat/tatweel and the Indic nukta are noise for matching.
+    for cp in (0x00AD, 0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF, 0x0640, 0x0670, 0x093C, 0x09BC):
+        table[cp] = None
+    for cp in range(0x064B, 0x0660):
+        table[cp] = None
+    return table
+
+
+_FOLD = _build_fold_table()
+_SPACES = re.compile(r"\s+")
+
+
+def normalize_text(text: str) -> str:
+    """NFKC, casefold, fold diacritics/spelling variants, collapse whitespace. Seeds and text alike."""
+    text = unicodedata.normalize("NFKC", text).casefold().translate(_FOLD)
+    return _SPACES.sub(" ", text).strip()
+
+
+def _word_class() -> str:
+    # \w misses combining marks, and Indic vowel signs are combining marks: without them the end
+    # of "रूस" would look like a word boundary inside "रूसी".
+    marks = [cp for cp in range(0x0300, 0x10000) if unicodedata.category(chr(cp)) in ("Mn", "Mc")]
+    ranges, start = [], marks[0]
+    for prev, cur in zip(marks, marks[1:] + [sys.maxunicode + 2]):
+        if cur != prev + 1:
+            ranges.append(f"\\u{start:04x}" + (f"-\\u{prev:04x}" if prev != start else ""))
+            start = cur
+    return "[\\w" + "".join(ranges) + "]"
+
+
+WORD = _word_class()
+_IS_WORD = re.compile(WORD)
+# Letters that attach to the next word as proclitics: Arabic (wa-, fa-, bi-, li-, ka-, al-) and
+# Hebrew (ha-, ve-, be-, le-, mi-, she-, ke-). "والروسية" must still match the term "روسي".
+_PROCLITICS = re.compile(r"(?:[وفبلك]{0,2}(?:ال|ل)?|[הובלמשכ]{0,3})")
+_SEPARATOR = "[ \\-·]?"  # between the words of a term: "Kim Jong Un", "Kim Jong-un", "북·러", "북러"
+_SENTENCE_END = re.compile(r"(?<=[.!?؟।])\s+|(?<=[。！？])|\s*[\n;|]\s*|\s+-\s+")
+
+
+# --- seed records ----------------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class TopicSpec:
+    topic: str
+    label: str
+    description: str
+    min_score: float
+
+
+@dataclass(frozen=True, slots=True)
+class TermRule:
+    term_id: str
+    topic: str
+    role: str  # e.g. side:russia, weak:dprk, both_sides, subtopic:military, exclude:south_korea
+    lang: str
+    match: str  # word | prefix | substring | regex
+    term: str  # as written in the seed
+    weight: float
+
+    @property
+    def role_kind(self) -> str:
+        return self.role.split(":", 1)[0]
+
+    @property
+    def role_name(self) -> str:
+        return self.role.split(":", 1)[1] if ":" in self.role else ""
+
+
+@dataclass(frozen=True, slots=True)
+class _Scanner:
+    """One compiled prefix-tree regex, plus per-term regexes to tell which term a match came from."""
+
+    pattern: re.Pattern[str]
+    by_first_char: dict[str, tuple[tuple[re.Pattern[str], TermRule], ...]]
+    regexes: tuple[tuple[re.Pattern[str], TermRule], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class TopicRules:
+    topics: dict[str, TopicSpec]
+    sides: dict[str, tuple[str, ...]]  # topic -> its side names, sorted
+    terms: tuple[TermRule, ...]
+    side_scanner: _Scanner  # side, weak, both_sides and exclude terms (longest match masks shorter)
+    cue_scanner: _Scanner  # subtopic cues, scanned separately so "북한군" is both a side and a cue
+
+
+class SeedError(ValueError):
+    pass
+
+
+def _rows(path: Path, columns: tuple[str, ...]) -> Iterable[tuple[int, dict[str, str]]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        missing = [c for c in columns if c not in (reader.fieldnames or [])]
+        if missing:
+            raise SeedError(f"{path}:1: missing column(s) {', '.join(missing)}")
+        for row in reader:
+            if not any((v or "").strip() for v in row.values()):
+                continue
+            yield reader.line_num, {k: (row.get(k) or "").strip() for k in columns}
+
+
+def _number(path: Path, line: int, name: str, value: str) -> float:
+    try:
+        return float(value)
+    except ValueError:
+        raise SeedError(f"{path}:{line}: {name} must be a number, got {value!r}") from None
+
+
+def load_topic_rules(seeds_dir: Path) -> TopicRules:
+    """Read topics.csv and topic_terms.csv from seeds_dir and compile them once."""
+    topics_path, terms_path = seeds_dir / "topics.csv", seeds_dir / "topic_terms.csv"
+    topics: dict[str, TopicSpec] = {}
+    for line, row in _rows(topics_path, ("topic", "label", "description", "min_score")):
+        if not row["topic"] or row["topic"] in topics:
+            raise SeedError(f"{topics_path}:{line}: empty or duplicate topic {row['topic']!r}")
+        topics[row["topic"]] = TopicSpec(row["topic"], row["label"], row["description"],
+                                         _number(topics_path, line, "min_score", row["min_score"]))
+    terms: list[TermRule] = []
+    columns = ("term_id", "topic", "role", "lang", "match", "term", "weight")
+    for line, row in _rows(terms_path, columns):
+        rule = TermRule(row["term_id"], row["topic"], row["role"], row["lang"], row["match"],
+                        row["term"], _number(terms_path, line, "weight", row["weight"] or "1"))
+        problem = _term_problem(rule, topics)
+        if problem:
+            raise SeedError(f"{terms_path}:{line}: {problem}")
+        terms.append(rule)
+    sides = {t: tuple(sorted({r.role_name for r in terms if r.topic == t and r.role_kind == "side"}))
+             for t in topics}
+    for rule in terms:
+        if rule.role_kind == "weak" and rule.role_name not in sides[rule.topic]:
+            raise SeedError(f"{terms_path}: term {rule.term_id} is weak evidence for unknown side "
+                            f"{rule.role_name!r} of topic {rule.topic!r}")
+    side_terms = [r for r in terms if r.role_kind != "subtopic"]
+    cue_terms = [r for r in terms if r.role_kind == "subtopic"]
+    return TopicRules(topics, sides, tuple(terms), _compile(side_terms), _compile(cue_terms))
+
+
+def _term_problem(rule: TermRule, topics: dict[str, TopicSpec]) -> str | None:
+    if rule.topic not in topics:
+        return f"unknown topic {rule.topic!r}"
+    if rule.match not in MATCH_KINDS:
+        return f"unknown match kind {rule.match!r} (expected one of {', '.join(MATCH_KINDS)})"
+    if rule.role_kind not in ROLE_KINDS or (rule.role_kind != "both_sides") != (":" in rule.role):
+        return f"unknown role {rule.role!r}"
+    if not rule.term or not normalize_text(rule.term):
+        return "empty term"
+    if rule.match == "regex":
+        try:
+            re.compile(rule.term)
+        except re.error as exc:
+            return f"regex does not compile: {exc}"
+    return None
+
+
+# --- compilation -----------------------------------------------------------------------------------
+
+def _atoms(rule: TermRule) -> list[str]:
+    """A normalised term as regex atoms; word separators become one optional separator atom."""
+    atoms: list[str] = []
+    for char in normalize_text(rule.term):
+        if char in " -·":
+            if atoms and atoms[-1] != _SEPARATOR:
+                atoms.append(_SEPARATOR)
+            continue
+        if rule.match == "prefix" and atoms and atoms[-1] == _SEPARATOR:
+            atoms.insert(-1, r"\w*")  # every word of a prefix term is a stem: "Северн Коре"
+        atoms.append(re.escape(char))
+    return atoms
+
+
+def _trie_regex(node: dict) -> str:
+    """Children first, then endings: alternation order makes the longest term win at a position.
+
+    Endings use the short \\w class to keep the pattern small; the exact word boundary (which also
+    counts Indic vowel signs as letters) is checked on each match in _rules_for.
+    """
+    branches = [atom + _trie_regex(child) for atom, child in sorted(node.items()) if atom != ""]
+    ends = node.get("", set())
+    if "prefix" in ends:
+        branches.append(r"\w*")
+    elif ends:
+        branches.append("")
+    return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+
+
+def _compile(rules: list[TermRule]) -> _Scanner:
+    root: dict = {}
+    by_first_char: dict[str, list[tuple[re.Pattern[str], TermRule]]] = {}
+    regexes = []
+    for rule in rules:
+        if rule.match == "regex":
+            regexes.append((re.compile(rule.term), rule))
+            continue
+        atoms = _atoms(rule)
+        node = root
+        for atom in atoms:
+            node = node.setdefault(atom, {})
+        node.setdefault("", set()).add(rule.match)
+        own = re.compile("".join(atoms) + (r"\w*" if rule.match == "prefix" else ""))
+        by_first_char.setdefault(normalize_text(rule.term)[0], []).append((own, rule))
+    pattern = re.compile(_trie_regex(root) if root else r"(?!x)x")
+    return _Scanner(pattern, {k: tuple(v) for k, v in by_first_char.items()}, tuple(regexes))
+
+
+# --- matching --------------------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class _Found:
+    rule: TermRule
+    matched: str
+    where: str  # title | text | feed
+    unit: int  # sentence index within its field; title segments count separately from text ones
+    start: int
+
+
+def _starts_word(text: str, start: int, script_char: str) -> bool:
+    if start == 0 or not _IS_WORD.match(text[start - 1]):
+        return True
+    if not ("\u0590" <= script_char <= "\u06ff"):  # proclitics only exist in Hebrew/Arabic script
+        return False
+    word_start = start
+    while word_start > 0 and _IS_WORD.match(text[word_start - 1]):
+        word_start -= 1
+    return _PROCLITICS.fullmatch(text[word_start:start]) is not None
+
+
+def _word_end(text: str, end: int) -> int:
+    while end < len(text) and _IS_WORD.match(text[end]):
+        end += 1
+    return end
+
+
+def _rules_for(scanner: _Scanner, text: str, start: int, end: int) -> tuple[list[TermRule], int]:
+    """The longest seed terms that produce text[start:end] and whose word boundaries hold."""
+    matched = text[start:end]
+    best: list[TermRule] = []
+    best_len, best_end = -1, end
+    for own, rule in scanner.by_first_char.get(matched[0], ()):
+        if not own.fullmatch(matched):
+            continue
+        stop = end
+        if rule.match != "substring":
+            if not _starts_word(text, start, matched[0]):
+                continue
+            if rule.match == "prefix":
+                stop = _word_end(text, end)  # a stem runs on over vowel signs that \w skips
+            elif end < len(text) and _IS_WORD.match(text[end]):
+                continue
+        size = len(rule.term)
+        if size > best_len:
+            best, best_len, best_end = [rule], size, stop
+        elif size == best_len:
+            best.append(rule)
+    return best, best_end
+
+
+def _scan(scanner: _Scanner, text: str, where: str, unit_starts: list[int]) -> list[_Found]:
+    found = []
+    for m in scanner.pattern.finditer(text):
+        rules, end = _rules_for(scanner, text, m.start(), m.end())
+        unit = bisect.bisect_right(unit_starts, m.start()) - 1
+        found += [_Found(rule, text[m.start():end], where, unit, m.start()) for rule in rules]
+    for pattern, rule in scanner.regexes:
+        for m in pattern.finditer(text):
+            if m.group():
+                unit = bisect.bisect_right(unit_starts, m.start()) - 1
+                found.append(_Found(rule, m.group(), where, unit, m.start()))
+    return found
+
+
+def _unit_starts(text: str) -> list[int]:
+    return [0] + [m.end() for m in _SENTENCE_END.finditer(text)]
+
+
+def _closeness(a: _Found, b: _Found) -> float:
+    """How strongly two pieces of evidence read as one statement."""
+    if "feed" in (a.where, b.where):
+        other = b if a.where == "feed" else a
+        return 0.85 if other.where == "title" or other.unit == 0 else 0.7
+    if a.where == b.where and a.unit == b.unit:
+        return 1.0
+    if a.where != b.where:
+        body = a if a.where == "text" else b
+        return 0.75 if body.unit <= 2 else 0.65
+    if a.where == "title":
+        return 0.7
+    gap = abs(a.unit - b.unit)
+    return 0.85 if gap == 1 else 0.7 if gap <= 3 else 0.55
+
+
+def _side_score(by_side: dict[str, list[_Found]], sides: tuple[str, ...], pairs: list[_Found]) -> float:
+    if len(sides) == 1:
+        return max((f.rule.weight for f in by_side[sides[0]]), default=0.0)
+    weakest = 1.0
+    for i, side_a in enumerate(sides):
+        for side_b in sides[i + 1:]:
+            best = max((f.rule.weight for f in pairs), default=0.0)
+            for a in by_side[side_a]:
+                for b in by_side[side_b]:
+                    best = max(best, _closeness(a, b) * math.sqrt(a.rule.weight * b.rule.weight))
+            weakest = min(weakest, best)
+    return weakest
+
+
+def _topic_hit(topic: str, found: list[_Found], rules: TopicRules) -> TopicHit | None:
+    sides = rules.sides[topic]
+    excluded_units = {(f.where, f.unit) for f in found if f.rule.role_kind == "exclude"}
+    by_side: dict[str, list[_Found]] = {side: [] for side in sides}
+    pairs, cues = [], set()
+    kept = []
+    for f in found:
+        kind = f.rule.role_kind
+        if kind == "weak" and (f.where, f.unit) in excluded_units:
+            continue  # "Korean" in a sentence that names South Korea is not evidence for the North
+        kept.append(f)
+        if kind in ("side", "weak"):
+            by_side[f.rule.role_name].append(f)
+        elif kind == "both_sides":
+            pairs.append(f)
+        elif kind == "subtopic":
+            cues.add(f.rule.role_name)
+    if not any(f.rule.role_kind != "exclude" for f in kept):
+        return None
+    score = _side_score(by_side, sides, pairs) * (0.8 + (0.2 if cues else 0.0))
+    score = round(min(1.0, score), 4)
+    evidence = _evidence(kept)
+    return TopicHit(topic, score, score >= rules.topics[topic].min_score, tuple(sorted(cues)), evidence)
+
+
+def _evidence(found: list[_Found]) -> tuple[Evidence, ...]:
+    seen: set[tuple[str, str, str]] = set()
+    out = []
+    for f in sorted(found, key=lambda f: (WHERE_ORDER[f.where], f.start, f.rule.role, f.rule.term_id)):
+        key = (f.rule.term_id, f.rule.role, f.where)
+        if key not in seen:
+            seen.add(key)
+            out.append(Evidence(f.rule.term, f.matched, f.rule.role, f.rule.lang, f.where))
+    return tuple(out)
+
+
+def match_topics(title: str, text: str, rules: TopicRules, feed_side: str | None = None) -> tuple[TopicHit, ...]:
+    """One TopicHit per topic with any evidence, in topic order; `feed_side` may stand in for a side."""
+    found: list[_Found] = []
+    for where, raw in (("title", title), ("text", text)):
+        norm = normalize_text(raw or "")
+        if norm:
+            starts = _unit_starts(norm)
+            found += _scan(rules.side_scanner, norm, where, starts)
+            found += _scan(rules.cue_scanner, norm, where, starts)
+    hits = []
+    for topic in rules.topics:
+        mine = [f for f in found if f.rule.topic == topic]
+        if feed_side and feed_side in rules.sides[topic] and mine:
+            stand_in = TermRule(f"feed:{feed_side}", topic, f"side:{feed_side}", "", "feed", feed_side, 1.0)
+            mine.append(_Found(stand_in, "", "feed", 0, 0))
+        hit = _topic_hit(topic, mine, rules) if mine else None
+        if hit:
+            hits.append(hit)
+    return tuple(hits)
