@@ -32,6 +32,7 @@ CONTAINMENT_MIN = 0.75  # the smaller text mostly inside the larger (dropped/add
 CONTAINMENT_JACCARD_FLOOR = 0.20  # ... but never on a tiny overlap
 TITLE_TEXT_SUPPORT = 0.12  # an equal title key still needs this much text overlap ...
 SHORT_TEXT_SHINGLES = 12  # ... unless one side has almost no text (title-only feed items)
+TINY_JACCARD_MIN = 0.9  # without a shared title key, near-identity is required of such tiny items
 EVENT_MIN_SHARED = 3  # specific entities two stories in different languages must share
 EVENT_LINKING = True  # precision 1.0 at 3 shared specific entities on the eval set (rule: off below 0.9)
 
@@ -87,7 +88,7 @@ _DATELINES = [
     re.compile(r"^\s*[^\s，。,]{0,15}?\d{1,2}月\d{1,2}日(?:电|讯|電|訊)\s*(?:[(（][^)）]{1,30}[)）])?\s*"),
 ]
 # Trailing outlet marks on titles: "... (Agency)", "... - Outlet" is handled by the split.
-_TITLE_TAIL = re.compile(r"\s*[(（][^()（）\n]{1,25}[)）]\s*$")
+_TITLE_TAIL = re.compile(r"\s*[(（](?=[^()（）\n]*[^\W\d_])[^()（）\n]{1,25}[)）]\s*$")  # needs a letter: "(2)" is a part number
 _TITLE_HEAD_TAG = re.compile(r"^\s*(?:[\[【(（][^\]】)）\n]{1,12}[\]】)）]\s*)+")
 # Boilerplate lines added by outlets to wire copy: related links, bylines, copyright.
 _BOILERPLATE = re.compile(
@@ -238,14 +239,18 @@ def copy_score(a: Fingerprint, b: Fingerprint, *, jaccard_min: float = JACCARD_M
     if a.shingle_count == 0 or b.shingle_count == 0:
         return 1.0 if a.title_key is not None and a.title_key == b.title_key else 0.0
     jaccard = estimate_jaccard(a.signature, b.signature)
+    same_title = a.title_key is not None and a.title_key == b.title_key
+    if min(a.shingle_count, b.shingle_count) < SHORT_TEXT_SHINGLES:
+        # A handful of shingles (title-only items) makes the Jaccard estimate meaningless: two
+        # posts titled "Series name: part" share most of them. Trust the title key instead.
+        return max(jaccard, 0.01) if same_title or jaccard >= TINY_JACCARD_MIN else 0.0
     if jaccard >= jaccard_min:
         return jaccard
     containment = estimate_containment(jaccard, a.shingle_count, b.shingle_count)
     if jaccard >= CONTAINMENT_JACCARD_FLOOR and containment >= containment_min:
         return jaccard
-    if a.title_key is not None and a.title_key == b.title_key:
-        if jaccard >= TITLE_TEXT_SUPPORT or min(a.shingle_count, b.shingle_count) < SHORT_TEXT_SHINGLES:
-            return max(jaccard, 0.01)
+    if same_title and jaccard >= TITLE_TEXT_SUPPORT:
+        return max(jaccard, 0.01)
     return 0.0
 
 
