@@ -114,6 +114,7 @@ def fetch_settings(settings: Settings) -> FetchSettings:
         max_bytes=settings.max_feed_bytes,
         concurrency=max(1, settings.fetch_concurrency // FETCH_TASKS),
         per_host_concurrency=settings.per_host_concurrency,
+        per_host_min_interval_s=settings.per_host_interval_s,
         allow_private_networks=settings.allow_private_networks,
     )
 

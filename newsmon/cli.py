@@ -112,6 +112,7 @@ def cmd_run(args) -> int:
         from newsmon.demo import demo_feeds_csv, serve_directory
 
         os.environ["NEWSMON_ALLOW_PRIVATE_NETWORKS"] = "1"  # the demo server is on 127.0.0.1
+        os.environ.setdefault("NEWSMON_PER_HOST_INTERVAL", "0.05")  # ...and it is our own server
         with serve_directory(DEMO_DIR) as base, tempfile.TemporaryDirectory() as tmp:
             csv_path = demo_feeds_csv(base, Path(tmp) / "demo_feeds.csv")
             return _run_flow(csv_path, db, args.force)

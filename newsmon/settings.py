@@ -31,6 +31,7 @@ class Settings:
     max_feed_bytes: int = 15 * 1024 * 1024  # cap on decoded bytes per feed
     fetch_concurrency: int = 16
     per_host_concurrency: int = 2
+    per_host_interval_s: float = 0.5  # minimum gap between request starts to one host
     allow_private_networks: bool = False  # the demo and tests set this for their loopback servers
     max_entries_per_feed: int = 500
     workers: int = 0  # processes for CPU-bound stages; 0 = one per core
@@ -48,6 +49,7 @@ class Settings:
             max_feed_bytes=_number(env, "NEWSMON_MAX_FEED_BYTES", defaults.max_feed_bytes, int, 1024, 1 << 30),
             fetch_concurrency=_number(env, "NEWSMON_FETCH_CONCURRENCY", defaults.fetch_concurrency, int, 1, 256),
             per_host_concurrency=_number(env, "NEWSMON_PER_HOST_CONCURRENCY", defaults.per_host_concurrency, int, 1, 32),
+            per_host_interval_s=_number(env, "NEWSMON_PER_HOST_INTERVAL", defaults.per_host_interval_s, float, 0, 60),
             allow_private_networks=_flag(env, "NEWSMON_ALLOW_PRIVATE_NETWORKS", defaults.allow_private_networks),
             max_entries_per_feed=_number(env, "NEWSMON_MAX_ENTRIES", defaults.max_entries_per_feed, int, 1, 100_000),
             workers=_number(env, "NEWSMON_WORKERS", defaults.workers, int, 0, 64),

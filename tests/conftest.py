@@ -20,6 +20,7 @@ os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
 os.environ.pop("PREFECT_API_URL", None)  # never touch a real server from tests
 os.environ["NEWSMON_ALLOW_PRIVATE_NETWORKS"] = "1"  # test feed servers live on 127.0.0.1
+os.environ.setdefault("NEWSMON_PER_HOST_INTERVAL", "0.05")
 
 import pytest  # noqa: E402
 
