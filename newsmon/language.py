@@ -58,8 +58,8 @@ HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 GROUPS: dict[str, tuple[str, dict[str, float]]] = {
     "latin": (
         "A-Za-z\u00c0-\u024f\u1e00-\u1eff",
-        {"en": 4, "de": 2, "fr": 2, "es": 2, "it": 1.5, "pt": 1.5, "nl": 1, "sv": 1, "tr": 1, "pl": 1,
-         "hu": 1, "ro": 0.7, "cs": 0.7, "da": 0.7, "no": 0.7, "fi": 0.7, "id": 0.7, "vi": 0.7, "ca": 0.5},
+        {"en": 6, "de": 3, "fr": 3, "es": 3, "it": 2, "pt": 2, "nl": 1, "sv": 1, "tr": 1, "pl": 1, "hu": 1,
+         "id": 0.5, "vi": 0.5, "ro": 0.3, "cs": 0.3, "da": 0.3, "no": 0.3, "fi": 0.3, "ca": 0.3},
     ),
     "cyrillic": ("\u0400-\u052f", {"ru": 3, "uk": 2, "bg": 1, "mk": 0.7, "sr": 0.7, "be": 0.5, "kk": 0.5}),
     "arabic": ("\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff", {"ar": 2, "fa": 1, "ur": 1}),
@@ -92,6 +92,7 @@ LETTERS: dict[str, str] = {
     "ळ": "mr",
 }
 LETTER_PENALTY = 2.0
+CUE_WEIGHT = 0.5
 
 # Very common function words, from general knowledge of each language; one point per hit.
 FUNCTION_WORDS: dict[str, str] = {
@@ -135,6 +136,23 @@ FUNCTION_WORDS: dict[str, str] = {
     "mr": "आहे आणि या व होते ला मध्ये करून त्या हे ही आहेत नाही",
     "ne": "छ छन् हो र ले मा गरेको गर्न पनि थियो भएको लागि यो त्यो नै तथा",
 }
+# Spelling patterns typical of a language (endings, letter clusters); a word showing any of them
+# counts as half a point. Written from general orthography, they help where langdetect's
+# n-gram profiles are weak: two- or three-word headlines without function words.
+SPELLING_CUES: dict[str, str] = {
+    "en": r"(ing|ed|ly|ness|ful|ous|ship|ity|ies|ght|ck|tch|wh|th|sh|ee|oo|ea|w|[^aeiou]y)$|^(wh|th|sh)|ck|ght|ough|oo|ee|w",
+    "de": r"sch|tz|ei|ie|eu|äu|ung(en)?$|keit|heit|lich|isch|chen$|pf|^(ge|ver|be|zu|ab|an|aus|ein)[a-zß]{4,}|ß|[^aeiou]en$|k|z|w",
+    "fr": r"eau|eux$|aux$|ou|oi|ai|qu|é[es]?s?$|iques?$|eurs?$|ière|ette|ments?$|tions?$|ons$|ez$|ais$|ait$|x$|è|ç",
+    "es": r"ción|ciones|dad(es)?$|mente$|[ai]d[oa]s?$|ll|rr|ñ|ue|ie|[aeiou][sn]$|[aei]r$|ía|er[oa]s?$|iento|z[aou]",
+    "it": r"zion[ei]$|gli|gn|zz|cc|ità$|[aei]re$|ch[ei]|[^aeiou][io]$|ett[oai]$|mente$|sc[ie]|ggi|tt[oaie]$",
+    "pt": r"ção|ções|ão|ões|lh|nh|dade$|mente$|agem$|inh[oa]s?$|[ae]m$|ou$|eir[oa]s?$|ç|ã|õ",
+    "nl": r"ij|oe|aa|ee|uu|oo|lijk|heid|sch|tje$|^ge|ui|[^aeiou]en$|^v|^z|ijk",
+    "sv": r"å|ä|ö|het$|lig|ning|sj|sk|kv|tt$|ar$|or$|na$",
+    "tr": r"ı|ğ|ş|ç|l[ae]r|l[iıuü]k|d[ıi]r$|m[ae]k$|[ae]n$",
+    "pl": r"sz|cz|rz|dz|ą|ę|ł|ś|ż|ów$|ych$|ego$|ie$|w",
+    "hu": r"sz|gy|ny|cs|zs|ő|ű|b[ae]n$|n[ae]k$|s[áé]g$",
+    "id": r"ng|ny|kan$|nya$|^me|^ber|^di|an$",
+}
 LANGDETECT_CODES = {"zh-cn": "zh", "zh-tw": "zh"}
 # Languages without a langdetect profile borrow the best probability of their closest relatives.
 LANGDETECT_PROXIES = {"sr": ("mk", "bg"), "be": ("ru", "uk"), "kk": ("ru", "uk", "bg", "mk")}
@@ -145,6 +163,8 @@ EVIDENCE_WEIGHT = 1.0
 LANGDETECT_WEIGHT = 1.0
 HINT_PRIOR = 3.0
 LANGDETECT_FLOOR = 0.02
+DECISIVE_MARGIN = 4.0
+N_TRIAL = 3  # langdetect's default 7 costs 2.3x the time for no measured gain here
 
 _NOISE_RE = re.compile(r"https?://\S+|\S+@\S+|&\w+;")
 _WORD_RE = re.compile(r"[^\W\d_]+")
@@ -159,6 +179,7 @@ _WORD_LANGS: dict[str, frozenset[str]] = {}
 for _lang, _words in FUNCTION_WORDS.items():
     for _word in _words.split():
         _WORD_LANGS[_word] = _WORD_LANGS.get(_word, frozenset()) | {_lang}
+_CUE_RES = {lang: re.compile(pattern) for lang, pattern in SPELLING_CUES.items()}
 _LETTER_LANGS = {letter: frozenset(langs.split()) for letter, langs in LETTERS.items()}
 
 
@@ -202,8 +223,10 @@ def _detect_in_group(sample: str, script: str, hint_lang: str | None) -> Languag
     scores = {lang: math.log(weight) for lang, weight in priors.items()}
     for lang, points in _evidence(sample.lower(), words, priors).items():
         scores[lang] += EVIDENCE_WEIGHT * points
-    found = _langdetect_probabilities(sample, script)
-    for lang in scores:
+    first, second = sorted(scores.values(), reverse=True)[:2]
+    # Several more function words than any rival settle it; langdetect would only cost time.
+    found = {} if first - second >= DECISIVE_MARGIN else _langdetect_probabilities(sample, script)
+    for lang in scores if found else ():
         prob = max((found.get(x, 0.0) for x in LANGDETECT_PROXIES.get(lang, (lang,))), default=0.0)
         # langdetect reports only probabilities above 0.1; the rest get a small floor.
         scores[lang] += LANGDETECT_WEIGHT * math.log(max(prob, LANGDETECT_FLOOR))
@@ -220,6 +243,9 @@ def _evidence(lowered: str, words: list[str], candidates: dict[str, float]) -> d
         for lang in _WORD_LANGS.get(word, ()):
             if lang in points:
                 points[lang] += 1.0
+    for lang, pattern in _CUE_RES.items():
+        if lang in points:
+            points[lang] += CUE_WEIGHT * sum(1 for word in words if pattern.search(word))
     for letter in set(lowered).intersection(_LETTER_LANGS):
         users = _LETTER_LANGS[letter]
         for lang in points:
@@ -248,6 +274,7 @@ def _fallback(hint_lang: str | None, candidates: dict[str, float]) -> LanguageGu
 
 def _langdetect_probabilities(sample: str, script: str) -> dict[str, float]:
     detector = _factory(script).create()
+    detector.n_trial = N_TRIAL
     detector.append(sample)
     try:
         found = detector.get_probabilities()
