@@ -1,0 +1,112 @@
+"""Language detection: script rules, the declared-language hint, "und" for non-language, corpus floors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from newsmon.language import detect_language
+from newsmon.records import LanguageGuess
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+LANGID = SHARED / "corpus" / "langid"
+TARGETS = ("en", "ru", "uk", "ko", "ja", "zh", "hi", "ar", "de", "fr", "es")
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ("푸틴, 김정은과 정상회담", "ko"),
+        ("北朝鮮とロシアが条約に署名", "ja"),
+        ("ロシア", "ja"),
+        ("普京与金正恩会晤", "zh"),  # simplified
+        ("普京與金正恩會晤", "zh"),  # traditional
+        ("朝鲜", "zh"),
+        ("Путін і Кім підписали угоду про партнерство", "uk"),
+        ("Путин и Ким подписали соглашение о партнёрстве", "ru"),
+        ("بوتين وكيم جونغ أون يوقعان اتفاقية في بيونغ يانغ", "ar"),
+        ("پوتین و کیم جونگ اون در پیونگ یانگ دیدار کردند", "fa"),
+        ("Ο Πούτιν συναντήθηκε με τον Κιμ", "el"),
+        ("פוטין נפגש עם קים", "he"),
+        ("Putin and Kim sign a new defence pact in Pyongyang", "en"),
+        ("Putin und Kim unterzeichnen einen Vertrag über gegenseitige Hilfe", "de"),
+        ("Poutine et Kim signent un accord de défense mutuelle", "fr"),
+        ("Putin y Kim firman un pacto de defensa mutua en Pyongyang", "es"),
+    ],
+)
+def test_detects_language_of_headline(title: str, expected: str) -> None:
+    assert detect_language(title).lang == expected
+
+
+def test_hindi_headline_is_hindi_and_never_swahili() -> None:
+    for title in ("प्रधानमंत्री मोदी ने रूस की यात्रा की", "रूस उत्तर कोरिया", "किम जोंग उन"):
+        assert detect_language(title).lang in {"hi", "und"}
+        assert detect_language(title).lang != "sw"
+    assert detect_language("प्रधानमंत्री मोदी ने रूस की यात्रा की").lang == "hi"
+
+
+def test_chinese_is_never_korean_even_with_a_korean_hint() -> None:
+    assert detect_language("朝鲜与俄罗斯签署全面战略伙伴关系条约", hint="ko").lang == "zh"
+
+
+def test_results_are_deterministic() -> None:
+    samples = ["water parks", "Наступление на ангину", "guerre contre", "مستقيم جهانی"]
+    first = [detect_language(text) for text in samples]
+    assert [detect_language(text) for text in samples] == first
+
+
+@pytest.mark.parametrize("title", ["", "   ", "12:45", "#1 — 2024", "Key Takeaways", "Vladimir Putin"])
+def test_no_language_gives_und(title: str) -> None:
+    assert detect_language(title) == LanguageGuess("und", 0.0)
+
+
+def test_mojibake_is_not_a_language() -> None:
+    assert detect_language("Ã¥ÀÐÑÀ - Å¸¿ö ÀÎÇÏ¿ì½º").lang == "und"
+
+
+def test_compatible_hint_decides_when_text_cannot() -> None:
+    assert detect_language("Key Takeaways", hint="en-US") == LanguageGuess("en", 0.5)
+    assert detect_language("Цитата", hint="ru").lang == "ru"
+    # kanji-only headlines are written in Japanese too; the feed's language tells
+    assert detect_language("機器確認", hint="ja").lang == "ja"
+    assert detect_language("機器確認").lang == "zh"
+
+
+def test_incompatible_hint_is_ignored() -> None:
+    assert detect_language("Putin and Kim sign a new defence pact in Pyongyang", hint="ko").lang == "en"
+    assert detect_language("Путин и Ким подписали соглашение", hint="en").lang == "ru"
+    assert detect_language("Key Takeaways", hint="ko").lang == "und"
+
+
+def test_text_extends_a_short_title() -> None:
+    guess = detect_language("Breaking", "Russia and North Korea held talks on military cooperation this week.")
+    assert guess.lang == "en"
+    assert 0.5 < guess.prob <= 1.0
+
+
+def test_only_a_prefix_of_long_text_is_read() -> None:
+    lead = "Russia and North Korea held talks on military cooperation, the agency said. " * 6
+    text = lead + " ".join(["Путин и Ким подписали соглашение."] * 2000)
+    assert detect_language("Putin and Kim sign a new pact", text).lang == "en"
+
+
+def read_sample(path: Path, count: int) -> list[str]:
+    lines = [line.strip() for line in path.read_text("utf-8").splitlines() if line.strip()]
+    return lines[:: max(1, len(lines) // count)][:count]  # evenly spaced: the files are sorted
+
+
+@pytest.mark.corpus
+@pytest.mark.skipif(not LANGID.is_dir(), reason="../shared/corpus/langid is absent")
+@pytest.mark.parametrize(
+    ("folder", "floor", "overall_floor"),
+    [(".", 90.0, 97.0), ("word-pairs", 35.0, 77.0)],
+)
+def test_accuracy_floor_on_corpus(folder: str, floor: float, overall_floor: float) -> None:
+    # Floors sit a little below measured accuracy (bench/eval_language.py) to catch regressions.
+    accuracy = {}
+    for lang in TARGETS:
+        lines = read_sample(LANGID / folder / f"{lang}.txt", 40)
+        accuracy[lang] = 100.0 * sum(detect_language(line).lang == lang for line in lines) / len(lines)
+    assert min(accuracy.values()) >= floor, accuracy
+    assert sum(accuracy.values()) / len(accuracy) >= overall_floor, accuracy
