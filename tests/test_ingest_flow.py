@@ -39,7 +39,7 @@ def test_ingest_stores_each_article_once_and_rerun_adds_nothing(two_outlets_csv,
         urls = [u for (u,) in con.execute("select url from articles order by url").fetchall()]
         assert urls.count("https://wire.example/news/2026/11/flights-moscow-pyongyang") == 1
         carried = con.execute(
-            "select list(feed_id order by feed_id) from article_feeds join articles using (article_id)"
+            "select list(af.feed_id order by af.feed_id) from article_feeds as af join articles using (article_id)"
             " where url like '%flights-moscow-pyongyang'").fetchone()[0]
         assert carried == ["outlet_a", "outlet_b"]
         events = con.execute(
