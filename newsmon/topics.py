@@ -16,13 +16,14 @@ import re
 import sys
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from newsmon.records import Evidence, TopicHit
 
 MATCH_KINDS = ("word", "prefix", "substring", "regex")
-ROLE_KINDS = ("side", "weak", "both_sides", "subtopic", "exclude")
+ROLE_KINDS = ("side", "weak", "both_sides", "subtopic", "exclude", "offtopic")
+SIDE_ROLE_KINDS = ("side", "weak", "both_sides", "exclude")  # scanned together: the longest term wins
 WHERE_ORDER = {"title": 0, "text": 1, "feed": 2}
 
 
@@ -84,7 +85,7 @@ _IS_WORD = re.compile(WORD)
 # Hebrew (ha-, ve-, be-, le-, mi-, she-, ke-). "والروسية" must still match the term "روسي".
 _PROCLITICS = re.compile(r"(?:[وفبلك]{0,2}(?:ال|ل)?|[הובלמשכ]{0,3})")
 _SEPARATOR = "[ \\-·]?"  # between the words of a term: "Kim Jong Un", "Kim Jong-un", "북·러", "북러"
-_SENTENCE_END = re.compile(r"(?<=[.!?؟।])\s+|(?<=[。！？])|\s*[\n;|]\s*|\s+-\s+")
+_SENTENCE_END = re.compile(r"(?<=[.!?؟।])\s+|(?<=[。！？])|\s*[\n;|]\s*")
 
 
 # --- seed records ----------------------------------------------------------------------------------
@@ -101,7 +102,12 @@ class TopicSpec:
 class TermRule:
     term_id: str
     topic: str
-    role: str  # e.g. side:russia, weak:dprk, both_sides, subtopic:military, exclude:south_korea
+    # side:<s> strong evidence for side s; weak:<s> ambiguous evidence ("Korea"), ignored in a
+    # sentence that also has an exclude term; both_sides names all sides at once ("북러");
+    # subtopic:<name> a cue word; exclude:<what> masks text that would otherwise read as a side
+    # ("South Korea"); offtopic:<why> a context that is not a relation (weather, digests, rankings)
+    # and multiplies the score by its weight when it sits in the title or beside the evidence.
+    role: str
     lang: str
     match: str  # word | prefix | substring | regex
     term: str  # as written in the seed
@@ -118,11 +124,17 @@ class TermRule:
 
 @dataclass(frozen=True, slots=True)
 class _Scanner:
-    """One compiled prefix-tree regex, plus per-term regexes to tell which term a match came from."""
+    """Compiled prefix-tree regexes, plus per-term regexes to tell which term a match came from."""
 
-    pattern: re.Pattern[str]
-    by_first_char: dict[str, tuple[tuple[re.Pattern[str], TermRule], ...]]
+    patterns: tuple[re.Pattern[str], ...]
+    by_key: dict[str, tuple[tuple[re.Pattern[str], TermRule], ...]]  # first two letters -> terms
     regexes: tuple[tuple[re.Pattern[str], TermRule], ...]
+    # matched text -> the terms that produce it, longest first. Headlines repeat the same few
+    # names, so this saves re-running per-term regexes; bounded by _CACHE_SIZE.
+    cache: dict[str, tuple[TermRule, ...]] = field(default_factory=dict)
+
+
+_CACHE_SIZE = 50_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,8 +142,8 @@ class TopicRules:
     topics: dict[str, TopicSpec]
     sides: dict[str, tuple[str, ...]]  # topic -> its side names, sorted
     terms: tuple[TermRule, ...]
-    side_scanner: _Scanner  # side, weak, both_sides and exclude terms (longest match masks shorter)
-    cue_scanner: _Scanner  # subtopic cues, scanned separately so "북한군" is both a side and a cue
+    side_scanner: _Scanner  # SIDE_ROLE_KINDS terms (the longest match masks shorter ones)
+    cue_scanner: _Scanner  # subtopic and offtopic cues, scanned apart so "북한군" is a side and a cue
 
 
 class SeedError(ValueError):
@@ -181,8 +193,8 @@ def load_topic_rules(seeds_dir: Path) -> TopicRules:
         if rule.role_kind == "weak" and rule.role_name not in sides[rule.topic]:
             raise SeedError(f"{terms_path}: term {rule.term_id} is weak evidence for unknown side "
                             f"{rule.role_name!r} of topic {rule.topic!r}")
-    side_terms = [r for r in terms if r.role_kind != "subtopic"]
-    cue_terms = [r for r in terms if r.role_kind == "subtopic"]
+    side_terms = [r for r in terms if r.role_kind in SIDE_ROLE_KINDS]
+    cue_terms = [r for r in terms if r.role_kind not in SIDE_ROLE_KINDS]
     return TopicRules(topics, sides, tuple(terms), _compile(side_terms), _compile(cue_terms))
 
 
@@ -234,23 +246,37 @@ def _trie_regex(node: dict) -> str:
     return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
 
 
+def _key(normalised: str) -> str:
+    return normalised.replace(" ", "").replace("-", "").replace("·", "")[:2]
+
+
 def _compile(rules: list[TermRule]) -> _Scanner:
-    root: dict = {}
-    by_first_char: dict[str, list[tuple[re.Pattern[str], TermRule]]] = {}
+    # Terms that must start a word are tried only at word starts (a cheap \b test), which is most
+    # of the speed; CJK/Hangul/Thai substrings and Arabic/Hebrew terms (proclitics attach to the
+    # front) are tried everywhere, in a second tree whose first-letter set lets re skip other text.
+    at_word_start: dict = {}
+    anywhere: dict = {}
+    by_key: dict[str, list[tuple[re.Pattern[str], TermRule]]] = {}
     regexes = []
     for rule in rules:
         if rule.match == "regex":
             regexes.append((re.compile(rule.term), rule))
             continue
+        normalised = normalize_text(rule.term)
+        semitic = "\u0590" <= normalised[0] <= "\u06ff"
+        node = at_word_start if rule.match != "substring" and not semitic else anywhere
         atoms = _atoms(rule)
-        node = root
         for atom in atoms:
             node = node.setdefault(atom, {})
         node.setdefault("", set()).add(rule.match)
         own = re.compile("".join(atoms) + (r"\w*" if rule.match == "prefix" else ""))
-        by_first_char.setdefault(normalize_text(rule.term)[0], []).append((own, rule))
-    pattern = re.compile(_trie_regex(root) if root else r"(?!x)x")
-    return _Scanner(pattern, {k: tuple(v) for k, v in by_first_char.items()}, tuple(regexes))
+        by_key.setdefault(_key(normalised), []).append((own, rule))
+    patterns = []
+    if at_word_start:
+        patterns.append(re.compile(r"\b" + _trie_regex(at_word_start)))
+    if anywhere:
+        patterns.append(re.compile(_trie_regex(anywhere)))
+    return _Scanner(tuple(patterns), {k: tuple(v) for k, v in by_key.items()}, tuple(regexes))
 
 
 # --- matching --------------------------------------------------------------------------------------
@@ -281,33 +307,42 @@ def _word_end(text: str, end: int) -> int:
     return end
 
 
+def _producers(scanner: _Scanner, matched: str) -> tuple[TermRule, ...]:
+    found = scanner.cache.get(matched)
+    if found is None:
+        key = _key(matched)
+        candidates = scanner.by_key.get(key, ()) + scanner.by_key.get(key[:1], ())
+        found = tuple(sorted((rule for own, rule in candidates if own.fullmatch(matched)),
+                             key=lambda rule: -len(rule.term)))
+        if len(scanner.cache) >= _CACHE_SIZE:
+            scanner.cache.clear()
+        scanner.cache[matched] = found
+    return found
+
+
 def _rules_for(scanner: _Scanner, text: str, start: int, end: int) -> tuple[list[TermRule], int]:
     """The longest seed terms that produce text[start:end] and whose word boundaries hold."""
-    matched = text[start:end]
     best: list[TermRule] = []
-    best_len, best_end = -1, end
-    for own, rule in scanner.by_first_char.get(matched[0], ()):
-        if not own.fullmatch(matched):
-            continue
+    best_end = end
+    for rule in _producers(scanner, text[start:end]):
+        if best and len(rule.term) < len(best[0].term):
+            break
         stop = end
         if rule.match != "substring":
-            if not _starts_word(text, start, matched[0]):
+            if not _starts_word(text, start, text[start]):
                 continue
             if rule.match == "prefix":
                 stop = _word_end(text, end)  # a stem runs on over vowel signs that \w skips
             elif end < len(text) and _IS_WORD.match(text[end]):
                 continue
-        size = len(rule.term)
-        if size > best_len:
-            best, best_len, best_end = [rule], size, stop
-        elif size == best_len:
-            best.append(rule)
+        best.append(rule)
+        best_end = max(best_end, stop)
     return best, best_end
 
 
 def _scan(scanner: _Scanner, text: str, where: str, unit_starts: list[int]) -> list[_Found]:
     found = []
-    for m in scanner.pattern.finditer(text):
+    for m in (m for pattern in scanner.patterns for m in pattern.finditer(text)):
         rules, end = _rules_for(scanner, text, m.start(), m.end())
         unit = bisect.bisect_right(unit_starts, m.start()) - 1
         found += [_Found(rule, text[m.start():end], where, unit, m.start()) for rule in rules]
@@ -370,9 +405,13 @@ def _topic_hit(topic: str, found: list[_Found], rules: TopicRules) -> TopicHit |
             pairs.append(f)
         elif kind == "subtopic":
             cues.add(f.rule.role_name)
-    if not any(f.rule.role_kind != "exclude" for f in kept):
+    if not any(f.rule.role_kind in ("side", "weak", "both_sides", "subtopic") for f in kept):
         return None
     score = _side_score(by_side, sides, pairs) * (0.8 + (0.2 if cues else 0.0))
+    side_units = {(f.where, f.unit) for f in kept if f.rule.role_kind in ("side", "weak", "both_sides")}
+    for f in kept:
+        if f.rule.role_kind == "offtopic" and (f.where == "title" or (f.where, f.unit) in side_units):
+            score *= f.rule.weight
     score = round(min(1.0, score), 4)
     evidence = _evidence(kept)
     return TopicHit(topic, score, score >= rules.topics[topic].min_score, tuple(sorted(cues)), evidence)

@@ -1,0 +1,144 @@
+"""Score the topic tagger on the labelled dev set, next to a Google-Alerts-style English baseline.
+
+    uv run python bench/eval_topics.py [--dev tests/data/topics_dev.jsonl] [--errors] [--speed]
+
+Prints precision / recall / F1 overall and per language for russia_dprk, the same for the
+baseline query (russia OR moscow OR putin OR lavrov) AND (north korea OR dprk OR pyongyang OR
+kim jong), and, with --speed, microseconds per item for match_topics over the dev set.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+import time
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from newsmon.topics import TopicRules, load_topic_rules, match_topics  # noqa: E402
+
+TOPIC = "russia_dprk"
+_BASELINE_RUSSIA = re.compile(r"\b(?:russia|moscow|putin|lavrov)", re.IGNORECASE)
+_BASELINE_DPRK = re.compile(r"\b(?:north korea|dprk|pyongyang|kim jong)", re.IGNORECASE)
+
+
+@dataclass
+class Tally:
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+    tn: int = 0
+
+    def add(self, truth: bool, guess: bool) -> None:
+        if truth and guess:
+            self.tp += 1
+        elif guess:
+            self.fp += 1
+        elif truth:
+            self.fn += 1
+        else:
+            self.tn += 1
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    def line(self, name: str) -> str:
+        n = self.tp + self.fp + self.fn + self.tn
+        return (f"{name:<8} n={n:<4} P={self.precision:.3f} R={self.recall:.3f} F1={self.f1:.3f}"
+                f"  (tp={self.tp} fp={self.fp} fn={self.fn})")
+
+
+def load_dev(path: Path) -> list[dict]:
+    with path.open(encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle if line.strip()]
+
+
+def is_tagged(item: dict, rules: TopicRules) -> bool:
+    hits = match_topics(item["title"], item.get("text", ""), rules, item.get("feed_side"))
+    return any(h.topic == TOPIC and h.is_match for h in hits)
+
+
+def is_baseline(item: dict) -> bool:
+    text = f"{item['title']} {item.get('text', '')}"
+    return bool(_BASELINE_RUSSIA.search(text) and _BASELINE_DPRK.search(text))
+
+
+def evaluate(items: list[dict], guess) -> tuple[Tally, dict[str, Tally], list[tuple[dict, bool]]]:
+    overall, per_lang, errors = Tally(), defaultdict(Tally), []
+    for item in items:
+        truth, predicted = bool(item["label"]), guess(item)
+        overall.add(truth, predicted)
+        per_lang[item["lang"]].add(truth, predicted)
+        if truth != predicted:
+            errors.append((item, predicted))
+    return overall, dict(per_lang), errors
+
+
+def describe(item: dict, rules: TopicRules) -> str:
+    hits = [h for h in match_topics(item["title"], item.get("text", ""), rules) if h.topic == TOPIC]
+    if not hits:
+        return "no evidence"
+    hit = hits[0]
+    shown = ", ".join(f"{e.role}={e.matched!r}@{e.where}" for e in hit.evidence if not e.role.startswith("subtopic"))
+    return f"score={hit.score} [{shown}]"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--dev", type=Path, default=ROOT / "tests" / "data" / "topics_dev.jsonl")
+    parser.add_argument("--seeds", type=Path, default=ROOT / "seeds")
+    parser.add_argument("--errors", action="store_true", help="list misclassified items")
+    parser.add_argument("--speed", action="store_true", help="time match_topics over the dev set")
+    args = parser.parse_args(argv)
+
+    rules = load_topic_rules(args.seeds)
+    items = load_dev(args.dev)
+    overall, per_lang, errors = evaluate(items, lambda item: is_tagged(item, rules))
+    print(f"matcher on {args.dev.name}")
+    print(overall.line("overall"))
+    for lang in sorted(per_lang):
+        print(per_lang[lang].line(lang))
+
+    base_overall, base_lang, _ = evaluate(items, is_baseline)
+    print("\nbaseline: (russia OR moscow OR putin OR lavrov) AND (north korea OR dprk OR pyongyang OR kim jong)")
+    print(base_overall.line("overall"))
+    for lang in sorted(base_lang):
+        print(base_lang[lang].line(lang))
+
+    if args.errors:
+        print(f"\nerrors ({len(errors)}):")
+        for item, predicted in errors:
+            kind = "FP" if predicted else "FN"
+            print(f"{kind} {item['id']}: {item['title'][:100]}\n     {describe(item, rules)}")
+
+    if args.speed:
+        rounds = max(1, 20000 // max(1, len(items)))
+        started = time.perf_counter()
+        for _ in range(rounds):
+            for item in items:
+                match_topics(item["title"], item.get("text", ""), rules)
+        elapsed = time.perf_counter() - started
+        chars = sum(len(i["title"]) + len(i.get("text", "")) for i in items) / len(items)
+        print(f"\nspeed: {elapsed / (rounds * len(items)) * 1e6:.0f} µs per item "
+              f"(mean {chars:.0f} chars, {rounds * len(items)} calls)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
