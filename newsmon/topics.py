@@ -22,8 +22,8 @@ from pathlib import Path
 from newsmon.records import Evidence, TopicHit
 
 MATCH_KINDS = ("word", "prefix", "substring", "regex")
-ROLE_KINDS = ("side", "weak", "both_sides", "subtopic", "exclude", "offtopic")
-SIDE_ROLE_KINDS = ("side", "weak", "both_sides", "exclude")  # scanned together: the longest term wins
+ROLE_KINDS = ("side", "weak", "proxy", "both_sides", "subtopic", "exclude", "offtopic")
+SIDE_ROLE_KINDS = ("side", "weak", "proxy", "both_sides", "exclude")  # scanned together: the longest term wins
 WHERE_ORDER = {"title": 0, "text": 1, "feed": 2}
 
 
@@ -102,8 +102,9 @@ class TopicSpec:
 class TermRule:
     term_id: str
     topic: str
-    # side:<s> strong evidence for side s; weak:<s> ambiguous evidence ("Korea"), ignored in a
-    # sentence that also has an exclude term; both_sides names all sides at once ("북러");
+    # side:<s> strong evidence for side s; weak:<s> an ambiguous name ("Korea", "Kim"), ignored in
+    # a sentence that also has an exclude term; proxy:<s> a place or event tied to side s but not
+    # naming it (Kursk, the war in Ukraine), low weight, not cancelled by excludes; both_sides names all sides at once ("북러");
     # subtopic:<name> a cue word; exclude:<what> masks text that would otherwise read as a side
     # ("South Korea"); offtopic:<why> a context that is not a relation (weather, digests, rankings)
     # and multiplies the score by its weight when it sits in the title or beside the evidence.
@@ -190,7 +191,7 @@ def load_topic_rules(seeds_dir: Path) -> TopicRules:
     sides = {t: tuple(sorted({r.role_name for r in terms if r.topic == t and r.role_kind == "side"}))
              for t in topics}
     for rule in terms:
-        if rule.role_kind == "weak" and rule.role_name not in sides[rule.topic]:
+        if rule.role_kind in ("weak", "proxy") and rule.role_name not in sides[rule.topic]:
             raise SeedError(f"{terms_path}: term {rule.term_id} is weak evidence for unknown side "
                             f"{rule.role_name!r} of topic {rule.topic!r}")
     side_terms = [r for r in terms if r.role_kind in SIDE_ROLE_KINDS]
@@ -399,16 +400,16 @@ def _topic_hit(topic: str, found: list[_Found], rules: TopicRules) -> TopicHit |
         if kind == "weak" and (f.where, f.unit) in excluded_units:
             continue  # "Korean" in a sentence that names South Korea is not evidence for the North
         kept.append(f)
-        if kind in ("side", "weak"):
+        if kind in ("side", "weak", "proxy"):
             by_side[f.rule.role_name].append(f)
         elif kind == "both_sides":
             pairs.append(f)
         elif kind == "subtopic":
             cues.add(f.rule.role_name)
-    if not any(f.rule.role_kind in ("side", "weak", "both_sides", "subtopic") for f in kept):
+    if not any(f.rule.role_kind in ("side", "weak", "proxy", "both_sides", "subtopic") for f in kept):
         return None
     score = _side_score(by_side, sides, pairs) * (0.8 + (0.2 if cues else 0.0))
-    side_units = {(f.where, f.unit) for f in kept if f.rule.role_kind in ("side", "weak", "both_sides")}
+    side_units = {(f.where, f.unit) for f in kept if f.rule.role_kind in ("side", "weak", "proxy", "both_sides")}
     for f in kept:
         if f.rule.role_kind == "offtopic" and (f.where == "title" or (f.where, f.unit) in side_units):
             score *= f.rule.weight
