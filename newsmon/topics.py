@@ -406,7 +406,8 @@ def _topic_hit(topic: str, found: list[_Found], rules: TopicRules) -> TopicHit |
             pairs.append(f)
         elif kind == "subtopic":
             cues.add(f.rule.role_name)
-    if not any(f.rule.role_kind in ("side", "weak", "proxy", "both_sides", "subtopic") for f in kept):
+    positive = ("side", "weak", "proxy", "both_sides", "subtopic")
+    if not any(f.where != "feed" and f.rule.role_kind in positive for f in kept):
         return None
     score = _side_score(by_side, sides, pairs) * (0.8 + (0.2 if cues else 0.0))
     side_units = {(f.where, f.unit) for f in kept if f.rule.role_kind in ("side", "weak", "proxy", "both_sides")}
