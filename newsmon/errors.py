@@ -9,9 +9,10 @@ def user_message(exc: BaseException) -> str | None:
     from newsmon.db import DatabaseLocked
     from newsmon.feeds import FeedCsvError, OpmlError
     from newsmon.migrate import MigrationError
+    from newsmon.query import QueryError
     from newsmon.settings import SettingsError
 
-    if isinstance(exc, (DatabaseLocked, FeedCsvError, OpmlError, SettingsError, MigrationError)):
+    if isinstance(exc, (DatabaseLocked, FeedCsvError, OpmlError, SettingsError, MigrationError, QueryError)):
         return str(exc)
     if isinstance(exc, FileNotFoundError):
         return f"no such file: {exc.filename or exc}" if exc.filename else str(exc)

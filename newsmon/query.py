@@ -12,6 +12,10 @@ from pathlib import Path
 
 from newsmon.db import connect
 
+class QueryError(ValueError):
+    """A query the user gave cannot run as given (a missing parameter)."""
+
+
 _PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 
 
@@ -21,7 +25,7 @@ def run_query(db_path: Path, text: str, params: dict[str, str] | None = None) ->
     given = params or {}
     missing = sorted(used - given.keys())
     if missing:
-        raise ValueError(f"the query needs --param {missing[0]}=VALUE")
+        raise QueryError(f"the query needs --param {missing[0]}=VALUE")
     con = connect(db_path, read_only=True)
     try:
         cursor = con.execute(text, {k: v for k, v in given.items() if k in used} or None)

@@ -1,0 +1,112 @@
+"""The pure middle of a run and its bookkeeping: identities, skipping known work, summaries, feed state."""
+
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+
+from conftest import FIXTURES
+from newsmon import ingest, pipeline
+from newsmon.paths import SEEDS_DIR
+from newsmon.records import Feed, FeedState, FetchRequest, FetchResult
+from newsmon.topics import load_topic_rules
+
+NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
+
+
+def _result(feed_id: str, name: str, **kw) -> FetchResult:
+    path = FIXTURES / "feeds" / name
+    return FetchResult(feed_id=feed_id, url=f"https://{feed_id}.example/feed", fetched_at=NOW,
+                       http_status=200, content=path.read_bytes(), body_hash=f"hash-{name}", **kw)
+
+
+def _parsed():
+    return pipeline.parse_results([_result("a", "wire_outlet_a.xml"), _result("b", "wire_outlet_b.xml")], {}, 500)
+
+
+def test_an_article_carried_by_two_feeds_is_one_candidate():
+    candidates = pipeline.identify_entries(_parsed())
+    assert len(candidates) == 3
+    shared = [c for c in candidates if c.entry.url and "flights" in c.entry.url]
+    assert len(shared) == 1 and shared[0].feed_ids == ("a", "b")
+
+
+def test_known_unchanged_articles_skip_the_expensive_stages():
+    candidates = pipeline.identify_entries(_parsed())
+    known = {c.article_id: c.raw_hash for c in candidates[:2]}
+    known[candidates[2].article_id] = "an older hash"  # edited by the outlet since
+    changed = pipeline.select_changed(candidates, known)
+    assert [c.article_id for c in changed] == [candidates[2].article_id]
+
+
+def test_build_article_cleans_detects_and_tags():
+    rules = load_topic_rules(SEEDS_DIR)
+    candidate = next(c for c in pipeline.identify_entries(_parsed()) if "flights" in (c.entry.url or ""))
+    article = pipeline.build_article(candidate, rules, None, NOW)
+    assert article.title.startswith("Russia and North Korea agree")
+    assert "track()" not in article.text and "<" not in article.text
+    assert article.lang == "en" and article.lang_prob > 0.5
+    assert [t.topic for t in article.topics if t.is_match] == ["russia_dprk"]
+
+
+def test_parallel_build_gives_the_same_articles_as_sequential(monkeypatch):
+    monkeypatch.setattr(pipeline, "PARALLEL_MIN_ENTRIES", 1)
+    candidates = pipeline.identify_entries(_parsed())
+    sequential = pipeline.build_articles(candidates, load_topic_rules(SEEDS_DIR), {}, NOW)
+    parallel = pipeline.build_articles_parallel(candidates, SEEDS_DIR, {}, NOW, workers=2)
+    assert parallel == sequential
+
+
+def test_unchanged_body_is_not_parsed_again():
+    request = FetchRequest("a", "https://a.example/feed", body_hash="hash-wire_outlet_a.xml")
+    (result,) = ingest.drop_unchanged_bodies([_result("a", "wire_outlet_a.xml")], [request])
+    assert result.content is None and result.is_ok
+    assert pipeline.parse_results([result], {}, 500) == []
+
+
+def test_plan_fetch_skips_inactive_and_backing_off_feeds_and_sends_validators():
+    feeds = [Feed("ok", "Ok", "https://ok.example/f"), Feed("off", "Off", "https://off.example/f", active=False),
+             Feed("sick", "Sick", "https://sick.example/f")]
+    states = {
+        "ok": FeedState("ok", etag='"v1"', last_modified="Fri, 27 Nov 2026 10:00:00 GMT"),
+        "sick": FeedState("sick", consecutive_failures=3, next_due_at=NOW + timedelta(hours=2)),
+    }
+    requests, skipped = ingest.plan_fetch(feeds, states, NOW)
+    assert [r.feed_id for r in requests] == ["ok"] and skipped == ["sick"]
+    assert requests[0].etag == '"v1"' and requests[0].last_modified.startswith("Fri")
+    forced, _ = ingest.plan_fetch(feeds, states, NOW, force=True)
+    assert [r.feed_id for r in forced] == ["ok", "sick"]
+
+
+def test_group_by_host_keeps_each_host_in_one_batch():
+    requests = [FetchRequest(f"f{i}", f"https://host{i % 3}.example/feed{i}") for i in range(12)]
+    batches = ingest.group_by_host(requests, 4)
+    assert len(batches) == 3 and sum(len(b) for b in batches) == 12
+    for batch in batches:
+        assert len({r.url.split("/")[2] for r in batch}) == 1
+
+
+def test_validators_advance_only_on_success_and_failures_back_off():
+    ok = replace(_result("a", "wire_outlet_a.xml"), etag='"v2"')
+    failed = FetchResult("b", "https://b.example/feed", NOW, error_class="http_5xx", http_status=503,
+                         error_message="Service Unavailable")
+    previous = {"a": FeedState("a", etag='"v1"'), "b": FeedState("b", etag='"b1"', consecutive_failures=1)}
+    states = {s.feed_id: s for s in ingest.next_states([ok, failed], [], previous)}
+    assert states["a"].etag == '"v2"' and states["a"].consecutive_failures == 0
+    assert states["b"].etag == '"b1"' and states["b"].consecutive_failures == 2
+    assert states["b"].next_due_at > NOW and states["b"].last_error_class == "http_5xx"
+
+
+def test_network_outage_does_not_count_against_feeds():
+    down = [FetchResult(f"f{i}", f"https://h{i}.example/", NOW, error_class="dns") for i in range(5)]
+    previous = {f"f{i}": FeedState(f"f{i}", consecutive_failures=4) for i in range(5)}
+    assert all(s.consecutive_failures == 4 for s in ingest.next_states(down, [], previous))
+
+
+def test_summary_counts_new_articles_by_language():
+    parsed = _parsed()
+    candidates = pipeline.identify_entries(parsed)
+    articles = pipeline.build_articles(candidates, load_topic_rules(SEEDS_DIR), {}, NOW)
+    summary = ingest.summarise("r1", NOW, NOW, [_result("a", "wire_outlet_a.xml")], parsed, [], candidates,
+                               articles, {})
+    assert summary.articles_new == 3 and dict(summary.new_by_lang)["en"] >= 1
+    assert summary.matches_new == 1
+    assert "new articles: 3" in ingest.format_summary(summary)
