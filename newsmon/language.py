@@ -61,7 +61,7 @@ GROUPS: dict[str, tuple[str, dict[str, float]]] = {
         {"en": 6, "de": 3, "fr": 3, "es": 3, "it": 2, "pt": 2, "nl": 1, "sv": 1, "tr": 1, "pl": 1, "hu": 1,
          "id": 0.5, "vi": 0.5, "ro": 0.3, "cs": 0.3, "da": 0.3, "no": 0.3, "fi": 0.3, "ca": 0.3},
     ),
-    "cyrillic": ("\u0400-\u052f", {"ru": 3, "uk": 2, "bg": 1, "mk": 0.7, "sr": 0.7, "be": 0.5, "kk": 0.5}),
+    "cyrillic": ("\u0400-\u052f", {"ru": 3, "uk": 2, "bg": 1, "mk": 0.7, "be": 0.5, "kk": 0.5}),
     "arabic": ("\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff", {"ar": 2, "fa": 1, "ur": 1}),
     "devanagari": ("\u0900-\u097f", {"hi": 3, "mr": 1, "ne": 1}),
 }
@@ -81,8 +81,8 @@ LETTERS: dict[str, str] = {
     "ț": "ro", "đ": "vi", "ơ": "vi", "ư": "vi",
     # Cyrillic alphabets differ in a few letters each
     "ы": "ru be kk", "э": "ru be kk", "ё": "ru be kk", "ъ": "ru bg kk", "і": "uk be kk", "ї": "uk",
-    "є": "uk", "ґ": "uk", "ў": "be", "ѓ": "mk", "ќ": "mk", "ѕ": "mk", "ђ": "sr", "ћ": "sr",
-    "ј": "mk sr", "љ": "mk sr", "њ": "mk sr", "џ": "mk sr", "й": "ru uk bg be kk", "щ": "ru uk bg",
+    "є": "uk", "ґ": "uk", "ў": "be", "ѓ": "mk", "ќ": "mk", "ѕ": "mk", 
+    "ј": "mk", "љ": "mk", "њ": "mk", "џ": "mk", "й": "ru uk bg be kk", "щ": "ru uk bg",
     "ә": "kk", "ғ": "kk", "қ": "kk", "ң": "kk", "ө": "kk", "ұ": "kk", "ү": "kk", "һ": "kk",
     # Arabic script: Persian/Urdu letters, Urdu-only letters, Arabic-only spellings
     "پ": "fa ur", "چ": "fa ur", "ژ": "fa ur", "گ": "fa ur", "ک": "fa ur", "ی": "fa ur",
@@ -120,12 +120,12 @@ FUNCTION_WORDS: dict[str, str] = {
     "pl": "i w z na się nie do to że jest o po od za jak ale a co przez dla są już tylko jego jej oraz"
           " przy być",
     "hu": "a az és hogy nem is egy meg de van már csak még volt mint el ki be fel után szerint ezt ez",
+    "ca": "els amb és dels seva seu aquest aquesta però també molt",
     "id": "yang dan di ini itu dengan untuk dari dalam tidak akan pada ke adalah oleh juga",
     "ru": "и в во не на что с со по как к ко из за от это о об для но же так он она они мы уже было"
           " был быть который которые также при после или у до а бы его ее её их над под без",
     "uk": "і й в у не на що з по як до із за від це для але так він вона вони ми вже було був"
           " бути який які також при після або та чи а його її їх над під без",
-    "sr": "и у је су да се на за од са не из као што или али по",
     "be": "і ў не на што з па як да за ад гэта для але так ён яна яны мы ужо было быў",
     "bg": "и в не на че с по как към от за това е са се да ще да който които след или но",
     "mk": "и во не на дека со по како кон од за ова е се да ќе кој кои по или но",
@@ -155,7 +155,7 @@ SPELLING_CUES: dict[str, str] = {
 }
 LANGDETECT_CODES = {"zh-cn": "zh", "zh-tw": "zh"}
 # Languages without a langdetect profile borrow the best probability of their closest relatives.
-LANGDETECT_PROXIES = {"sr": ("mk", "bg"), "be": ("ru", "uk"), "kk": ("ru", "uk", "bg", "mk")}
+LANGDETECT_PROXIES = {"be": ("ru", "uk"), "kk": ("ru", "uk", "bg", "mk")}
 # Kanji in their Japanese simplified (shinjitai) or Japan-made forms, not used in Chinese writing.
 JAPANESE_HAN = frozenset("込働峠畑辻枠栃実気広転売読続鉄駅円図伝価県拡権戦両歳労稲")
 # How strongly evidence, langdetect's log-probability and the declared language count.
@@ -218,7 +218,8 @@ def _detect_in_group(sample: str, script: str, hint_lang: str | None) -> Languag
     if hint_lang in priors:
         priors[hint_lang] *= HINT_PRIOR
     words = _WORD_RE.findall(sample.lower())
-    if script == "latin" and _is_label(sample, words):
+    # One word says little within a shared script (it is often a name); nor do a couple of capitalised words.
+    if len(words) < 2 or (script == "latin" and _is_label(sample, words)):
         return _fallback(hint_lang, priors)
     scores = {lang: math.log(weight) for lang, weight in priors.items()}
     for lang, points in _evidence(sample.lower(), words, priors).items():
