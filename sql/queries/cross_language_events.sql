@@ -1,0 +1,74 @@
+-- Events covered in two or more languages since $since: linked stories (story_events) with a Russia–DPRK match.
+-- Parameters: $since, a UTC date or timestamp (2026-11-01, 2026-11-01T06:00:00Z) compared with the
+-- event's first publication (published_at, else first_seen_at).
+-- An event is the stories sharing an event_id (a story never linked is its own event, so one
+-- story whose copies are in two languages also counts). titles: one "lang: title" per language,
+-- from the earliest copy in that language.
+with matches as (
+    select distinct article_id
+    from article_topics
+    where topic = 'russia_dprk' and is_match
+),
+
+links as (
+    select story_id, min(event_id) as event_id
+    from story_events
+    group by story_id
+),
+
+copies as (
+    select
+        coalesce(l.event_id, coalesce(a.story_id, a.article_id)) as event_id,
+        coalesce(a.story_id, a.article_id) as story_id,
+        a.article_id,
+        a.title,
+        a.lang,
+        coalesce(a.published_at, a.first_seen_at) as published_at,
+        coalesce(f.name, af.feed_id, a.feed_id) as outlet,
+        m.article_id is not null as is_match
+    from articles as a
+    left join links as l on l.story_id = coalesce(a.story_id, a.article_id)
+    left join matches as m on m.article_id = a.article_id
+    left join article_feeds as af on af.article_id = a.article_id
+    left join feeds as f on f.feed_id = coalesce(af.feed_id, a.feed_id)
+),
+
+events as (
+    select
+        event_id,
+        min(published_at) as published_at,
+        list(distinct lang order by lang) as languages,
+        count(distinct story_id) as stories,
+        count(distinct article_id) as articles,
+        list(distinct outlet order by outlet) as outlets
+    from copies
+    group by event_id
+    having bool_or(is_match)
+        and count(distinct lang) filter (where lang <> 'und') >= 2
+        and min(published_at) >= timezone('UTC', cast($since as timestamp))
+),
+
+first_titles as (
+    select c.event_id, c.lang, arg_min(c.title, (c.published_at, c.article_id)) as title
+    from copies as c
+    join events as e on e.event_id = c.event_id
+    group by c.event_id, c.lang
+),
+
+final as (
+    select
+        e.event_id,
+        e.published_at,
+        len(e.languages) as language_count,
+        e.languages,
+        e.stories,
+        e.articles,
+        e.outlets,
+        list(t.lang || ': ' || t.title order by t.lang) as titles
+    from events as e
+    join first_titles as t on t.event_id = e.event_id
+    group by all
+    order by language_count desc, e.articles desc, e.published_at desc, e.event_id
+)
+
+select * from final
