@@ -17,6 +17,7 @@ import sys
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import NamedTuple
 from pathlib import Path
 
 from newsmon.records import Evidence, TopicHit
@@ -24,6 +25,7 @@ from newsmon.records import Evidence, TopicHit
 MATCH_KINDS = ("word", "prefix", "substring", "regex")
 ROLE_KINDS = ("side", "weak", "proxy", "both_sides", "subtopic", "exclude", "offtopic")
 SIDE_ROLE_KINDS = ("side", "weak", "proxy", "both_sides", "exclude")  # scanned together: the longest term wins
+_SIDE_EVIDENCE = ("side", "weak", "proxy", "both_sides")
 WHERE_ORDER = {"title": 0, "text": 1, "feed": 2}
 
 
@@ -52,31 +54,58 @@ def _build_fold_table() -> dict[int, str | None]:
     # Invisible characters, Arabic harakat/tatweel and the Indic nukta are noise for matching.
     for cp in (0x00AD, 0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF, 0x0640, 0x0670, 0x093C, 0x09BC):
         table[cp] = None
-    for cp in range(0x064B, 0x0660):
+    for cp in [*range(0x064B, 0x0660), *range(0x0300, 0x0370)]:  # harakat; stray Latin combining marks
         table[cp] = None
     return table
 
 
-_FOLD = _build_fold_table()
-_SPACES = re.compile(r"\s+")
+def _build_char_map() -> dict[str, str]:
+    """Every BMP character whose NFKC + casefold + fold form differs from its casefold."""
+    fold = _build_fold_table()
+    char_map = {}
+    for cp in range(0x10000):
+        if 0xD800 <= cp <= 0xDFFF:
+            continue
+        char = chr(cp)
+        target = "".join(fold.get(ord(c), c) or "" for c in unicodedata.normalize("NFKC", char).casefold())
+        if target != char.casefold():
+            char_map[char] = target
+    return char_map
+
+
+def _char_class(codepoints: Iterable[int]) -> str:
+    """A compact regex character class from code points (runs become ranges)."""
+    points = sorted(set(codepoints))
+    parts, start = [], points[0]
+    for prev, cur in zip(points, points[1:] + [sys.maxunicode + 2]):
+        if cur != prev + 1:
+            parts.append(re.escape(chr(start)) + (f"-{re.escape(chr(prev))}" if prev != start else ""))
+            start = cur
+    return "[" + "".join(parts) + "]"
+
+
+# One regex pass maps just the characters that change (fullwidth forms, accents, variant letters,
+# dashes): NFKC on a whole CJK text and str.translate with a dict are both several times slower.
+_CHAR_MAP = _build_char_map()
+_NEEDS_MAP = re.compile(_char_class(map(ord, _CHAR_MAP)))
+
+
+def _map_char(match: re.Match[str]) -> str:
+    return _CHAR_MAP[match.group()]
 
 
 def normalize_text(text: str) -> str:
     """NFKC, casefold, fold diacritics/spelling variants, collapse whitespace. Seeds and text alike."""
-    text = unicodedata.normalize("NFKC", text).casefold().translate(_FOLD)
-    return _SPACES.sub(" ", text).strip()
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)  # compose "e" + combining acute before mapping
+    return " ".join(_NEEDS_MAP.sub(_map_char, text.casefold()).split())
 
 
 def _word_class() -> str:
     # \w misses combining marks, and Indic vowel signs are combining marks: without them the end
     # of "रूस" would look like a word boundary inside "रूसी".
-    marks = [cp for cp in range(0x0300, 0x10000) if unicodedata.category(chr(cp)) in ("Mn", "Mc")]
-    ranges, start = [], marks[0]
-    for prev, cur in zip(marks, marks[1:] + [sys.maxunicode + 2]):
-        if cur != prev + 1:
-            ranges.append(f"\\u{start:04x}" + (f"-\\u{prev:04x}" if prev != start else ""))
-            start = cur
-    return "[\\w" + "".join(ranges) + "]"
+    marks = (cp for cp in range(0x0300, 0x10000) if unicodedata.category(chr(cp)) in ("Mn", "Mc"))
+    return "[\\w" + _char_class(marks)[1:]
 
 
 WORD = _word_class()
@@ -84,6 +113,19 @@ _IS_WORD = re.compile(WORD)
 # Letters that attach to the next word as proclitics: Arabic (wa-, fa-, bi-, li-, ka-, al-) and
 # Hebrew (ha-, ve-, be-, le-, mi-, she-, ke-). "والروسية" must still match the term "روسي".
 _PROCLITICS = re.compile(r"(?:[وفبلك]{0,2}(?:ال|ل)?|[הובלמשכ]{0,3})")
+# Each term lives in the prefix tree of the script of its first letter, and a tree is scanned only
+# when its script occurs in the text: an English headline never walks the Hangul or Han branches.
+SCRIPTS = {
+    "latin": "[a-z\u00c0-\u024f\u1e00-\u1eff]",
+    "greek": "[\u0370-\u03ff\u1f00-\u1fff]",
+    "cyrillic": "[\u0400-\u052f]",
+    "semitic": "[\u0590-\u06ff\u0750-\u077f\ufb1d-\ufdff\ufe70-\ufeff]",
+    "indic": "[\u0900-\u0dff]",
+    "thai": "[\u0e00-\u0eff]",
+    "hangul": "[\u1100-\u11ff\u3130-\u318f\uac00-\ud7af]",
+    "cjk": "[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]",
+}
+_SCRIPT_PATTERNS = {name: re.compile(chars) for name, chars in SCRIPTS.items()}
 _SEPARATOR = "[ \\-·]?"  # between the words of a term: "Kim Jong Un", "Kim Jong-un", "북·러", "북러"
 _SENTENCE_END = re.compile(r"(?<=[.!?؟।])\s+|(?<=[。！？])|\s*[\n;|]\s*")
 
@@ -127,9 +169,10 @@ class TermRule:
 class _Scanner:
     """Compiled prefix-tree regexes, plus per-term regexes to tell which term a match came from."""
 
-    patterns: tuple[re.Pattern[str], ...]
+    # script (None: any) -> prefix trees and regex terms whose first letter is in that script
+    patterns: dict[str | None, tuple[re.Pattern[str], ...]]
+    regexes: dict[str | None, tuple[tuple[re.Pattern[str], TermRule], ...]]
     by_key: dict[str, tuple[tuple[re.Pattern[str], TermRule], ...]]  # first two letters -> terms
-    regexes: tuple[tuple[re.Pattern[str], TermRule], ...]
     # matched text -> the terms that produce it, longest first. Headlines repeat the same few
     # names, so this saves re-running per-term regexes; bounded by _CACHE_SIZE.
     cache: dict[str, tuple[TermRule, ...]] = field(default_factory=dict)
@@ -251,39 +294,49 @@ def _key(normalised: str) -> str:
     return normalised.replace(" ", "").replace("-", "").replace("·", "")[:2]
 
 
+def _script_of(text: str) -> str | None:
+    for name, pattern in _SCRIPT_PATTERNS.items():
+        if pattern.match(text):
+            return name
+    return None
+
+
+def _regex_script(source: str) -> str | None:
+    """The script of the first literal letter in a regex term, so it can be skipped like the trees."""
+    unescaped = re.sub(r"\\.|\[[^\]]*\]|\(\?<?[=!]", "", source)
+    return next((s for s in map(_script_of, unescaped) if s), None)
+
+
 def _compile(rules: list[TermRule]) -> _Scanner:
-    # Terms that must start a word are tried only at word starts (a cheap \b test), which is most
-    # of the speed; CJK/Hangul/Thai substrings and Arabic/Hebrew terms (proclitics attach to the
-    # front) are tried everywhere, in a second tree whose first-letter set lets re skip other text.
-    at_word_start: dict = {}
-    anywhere: dict = {}
+    # Terms that must start a word are tried only at word starts (a cheap \b test); CJK/Hangul/
+    # Thai substrings and Arabic/Hebrew terms (proclitics attach to the front) are tried anywhere.
+    trees: dict[tuple[str | None, bool], dict] = {}
     by_key: dict[str, list[tuple[re.Pattern[str], TermRule]]] = {}
-    regexes = []
+    regexes: dict[str | None, list[tuple[re.Pattern[str], TermRule]]] = {}
     for rule in rules:
         if rule.match == "regex":
-            regexes.append((re.compile(rule.term), rule))
+            regexes.setdefault(_regex_script(rule.term), []).append((re.compile(rule.term), rule))
             continue
         normalised = normalize_text(rule.term)
-        semitic = "\u0590" <= normalised[0] <= "\u06ff"
-        node = at_word_start if rule.match != "substring" and not semitic else anywhere
+        script = _script_of(normalised)
+        at_word_start = rule.match != "substring" and script != "semitic"
+        node = trees.setdefault((script, at_word_start), {})
         atoms = _atoms(rule)
         for atom in atoms:
             node = node.setdefault(atom, {})
         node.setdefault("", set()).add(rule.match)
         own = re.compile("".join(atoms) + (r"\w*" if rule.match == "prefix" else ""))
         by_key.setdefault(_key(normalised), []).append((own, rule))
-    patterns = []
-    if at_word_start:
-        patterns.append(re.compile(r"\b" + _trie_regex(at_word_start)))
-    if anywhere:
-        patterns.append(re.compile(_trie_regex(anywhere)))
-    return _Scanner(tuple(patterns), {k: tuple(v) for k, v in by_key.items()}, tuple(regexes))
+    patterns: dict[str | None, list[re.Pattern[str]]] = {}
+    for (script, at_word_start), root in sorted(trees.items(), key=lambda kv: (str(kv[0][0]), kv[0][1])):
+        patterns.setdefault(script, []).append(re.compile(("\\b" if at_word_start else "") + _trie_regex(root)))
+    return _Scanner({k: tuple(v) for k, v in patterns.items()}, {k: tuple(v) for k, v in regexes.items()},
+                    {k: tuple(v) for k, v in by_key.items()})
 
 
 # --- matching --------------------------------------------------------------------------------------
 
-@dataclass(frozen=True, slots=True)
-class _Found:
+class _Found(NamedTuple):
     rule: TermRule
     matched: str
     where: str  # title | text | feed
@@ -341,17 +394,20 @@ def _rules_for(scanner: _Scanner, text: str, start: int, end: int) -> tuple[list
     return best, best_end
 
 
-def _scan(scanner: _Scanner, text: str, where: str, unit_starts: list[int]) -> list[_Found]:
+def _scan(scanner: _Scanner, text: str, where: str, unit_starts: list[int], scripts: list) -> list[_Found]:
     found = []
-    for m in (m for pattern in scanner.patterns for m in pattern.finditer(text)):
-        rules, end = _rules_for(scanner, text, m.start(), m.end())
-        unit = bisect.bisect_right(unit_starts, m.start()) - 1
-        found += [_Found(rule, text[m.start():end], where, unit, m.start()) for rule in rules]
-    for pattern, rule in scanner.regexes:
-        for m in pattern.finditer(text):
-            if m.group():
-                unit = bisect.bisect_right(unit_starts, m.start()) - 1
-                found.append(_Found(rule, m.group(), where, unit, m.start()))
+    for script in scripts:
+        for pattern in scanner.patterns.get(script, ()):
+            for m in pattern.finditer(text):
+                start = m.start()
+                rules, end = _rules_for(scanner, text, start, m.end())
+                unit = bisect.bisect_right(unit_starts, start) - 1
+                found += [_Found(rule, text[start:end], where, unit, start) for rule in rules]
+        for pattern, rule in scanner.regexes.get(script, ()):
+            for m in pattern.finditer(text):
+                if m.group():
+                    unit = bisect.bisect_right(unit_starts, m.start()) - 1
+                    found.append(_Found(rule, m.group(), where, unit, m.start()))
     return found
 
 
@@ -406,8 +462,7 @@ def _topic_hit(topic: str, found: list[_Found], rules: TopicRules) -> TopicHit |
             pairs.append(f)
         elif kind == "subtopic":
             cues.add(f.rule.role_name)
-    positive = ("side", "weak", "proxy", "both_sides", "subtopic")
-    if not any(f.where != "feed" and f.rule.role_kind in positive for f in kept):
+    if not any(f.where != "feed" and f.rule.role_kind in _SIDE_EVIDENCE for f in kept):
         return None
     score = _side_score(by_side, sides, pairs) * (0.8 + (0.2 if cues else 0.0))
     side_units = {(f.where, f.unit) for f in kept if f.rule.role_kind in ("side", "weak", "proxy", "both_sides")}
@@ -430,22 +485,33 @@ def _evidence(found: list[_Found]) -> tuple[Evidence, ...]:
     return tuple(out)
 
 
+def _scripts(text: str) -> list[str | None]:
+    if text.isascii():
+        return [None, "latin"]
+    return [None] + [name for name, pattern in _SCRIPT_PATTERNS.items() if pattern.search(text)]
+
+
 def match_topics(title: str, text: str, rules: TopicRules, feed_side: str | None = None) -> tuple[TopicHit, ...]:
-    """One TopicHit per topic with any evidence, in topic order; `feed_side` may stand in for a side."""
-    found: list[_Found] = []
+    """One TopicHit per topic with evidence for a side, in topic order; `feed_side` may stand in for
+    a side (a KCNA feed for the DPRK), but only when the item itself names something for the topic."""
+    fields = []
     for where, raw in (("title", title), ("text", text)):
         norm = normalize_text(raw or "")
         if norm:
-            starts = _unit_starts(norm)
-            found += _scan(rules.side_scanner, norm, where, starts)
-            found += _scan(rules.cue_scanner, norm, where, starts)
+            fields.append((where, norm, _unit_starts(norm), _scripts(norm)))
+    found = [f for where, norm, starts, scripts in fields
+             for f in _scan(rules.side_scanner, norm, where, starts, scripts)]
+    if not any(f.rule.role_kind in _SIDE_EVIDENCE for f in found):
+        return ()  # most items: no need to look for subtopic cues at all
+    for where, norm, starts, scripts in fields:
+        found += _scan(rules.cue_scanner, norm, where, starts, scripts)
     hits = []
     for topic in rules.topics:
         mine = [f for f in found if f.rule.topic == topic]
-        if feed_side and feed_side in rules.sides[topic] and mine:
+        if feed_side and feed_side in rules.sides[topic]:
             stand_in = TermRule(f"feed:{feed_side}", topic, f"side:{feed_side}", "", "feed", feed_side, 1.0)
             mine.append(_Found(stand_in, "", "feed", 0, 0))
-        hit = _topic_hit(topic, mine, rules) if mine else None
+        hit = _topic_hit(topic, mine, rules)
         if hit:
             hits.append(hit)
     return tuple(hits)
