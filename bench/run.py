@@ -1,0 +1,534 @@
+"""End-to-end throughput: newsmon's ingest against a naive pipeline, on one generated corpus.
+
+    uv run python bench/run.py [--feeds 1000 --items 50] [--naive-limit N] [--parts ...] [--shared]
+
+The corpus (bench/corpus.py) is served from a loopback HTTP server in this process; every
+measured pipeline runs in its own child process (so start-up and peak memory are its own),
+and the peak RSS of that child's whole process tree (spawned build workers and Prefect's
+ephemeral server included) is sampled from /proc. Parts:
+
+  core     our pipeline without Prefect: the flow's stages called in the flow's order, timed
+           per stage; then re-runs (nothing new): files unchanged (the server answers 304) and
+           files rewritten with the same items (every feed parsed again, every entry known)
+  prefect  the same through the real flow (flows.ingest.ingest_feeds), Prefect start-up included
+  naive    bench/naive.py on the first --naive-limit entries (it is linear: rates compare)
+  scale    ~1,000 new entries into a database holding --stored articles vs an empty one
+  rss      peak RSS of one run over --rss-articles articles through the Prefect flow
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED_FEEDS = ROOT.parent / "shared" / "corpus" / "feeds"
+PARTS = ("core", "prefect", "naive", "scale", "rss")
+FETCH_TASKS = 4  # as in flows/ingest.py
+
+
+# --- our pipeline without Prefect -------------------------------------------------------------------
+
+
+def run_core(feeds_csv: Path, db: Path, timings: dict[str, float] | None = None):
+    """The body of flows.ingest.ingest_feeds with plain calls instead of tasks; adds the seconds
+    of each stage to `timings`. Returns the RunSummary."""
+    from newsmon import ingest, pipeline, store
+    from newsmon.db import writer_lock
+    from newsmon.feeds import read_feeds_csv
+    from newsmon.fetch import fetch_feeds
+    from newsmon.settings import Settings
+
+    timings = {} if timings is None else timings
+    clock = _Stopwatch(timings)
+    settings = Settings.from_env()
+    started = datetime.now(UTC)
+    feeds = read_feeds_csv(feeds_csv)
+    feeds_by_id = {f.feed_id: f for f in feeds}
+    with writer_lock(db):
+        with clock("prepare"):
+            con = store.open_store(db)
+            store.upsert_feeds(con, feeds, started)
+            states = store.read_feed_states(con)
+            con.close()
+        requests, skipped = ingest.plan_fetch(feeds, states, started)
+        with clock("fetch"):
+            batches = ingest.group_by_host(requests, FETCH_TASKS)
+            with ThreadPoolExecutor(FETCH_TASKS) as pool:
+                parts = list(pool.map(lambda b: fetch_feeds(b, fetch_settings(settings)), batches))
+            results = ingest.drop_unchanged_bodies([r for part in parts for r in part], requests)
+        with clock("parse"):
+            parsed = pipeline.parse_results(results, feeds_by_id, settings.max_entries_per_feed)
+        with clock("identify"):
+            candidates = pipeline.identify_entries(parsed)
+        with clock("known_lookup"):
+            con = store.open_store(db)
+            known = store.read_known_articles(con, [c.article_id for c in candidates])
+            con.close()
+        with clock("build"):
+            changed = pipeline.select_changed(candidates, known)
+            articles = pipeline.build_articles_parallel(changed, settings.seeds_dir, feeds_by_id, started,
+                                                        settings.workers)
+        summary = ingest.summarise(uuid.uuid4().hex[:12], started, datetime.now(UTC), results, parsed, skipped,
+                                   candidates, articles, known)
+        with clock("store"):
+            con = store.open_store(db)
+            store.write_run(
+                con, summary, results, ingest.entries_per_feed(parsed), ingest.new_per_feed(articles, known),
+                articles, ingest.article_feed_pairs(candidates), ingest.next_states(results, parsed, states),
+                ingest.story_items(articles, known),
+            )
+            con.close()
+    return summary
+
+
+def fetch_settings(settings):
+    """flows.ingest.fetch_settings, repeated here so the core part never imports Prefect."""
+    from newsmon.fetch import FetchSettings
+
+    return FetchSettings(
+        user_agent=settings.user_agent, total_timeout_s=settings.fetch_timeout_s, max_bytes=settings.max_feed_bytes,
+        concurrency=max(1, settings.fetch_concurrency // FETCH_TASKS),
+        per_host_concurrency=settings.per_host_concurrency,
+        per_host_min_interval_s=settings.per_host_interval_s,
+        allow_private_networks=settings.allow_private_networks,
+    )
+
+
+class _Stopwatch:
+    def __init__(self, timings: dict[str, float]) -> None:
+        self.timings = timings
+
+    def __call__(self, name: str):
+        return _Lap(self.timings, name)
+
+
+class _Lap:
+    def __init__(self, timings: dict[str, float], name: str) -> None:
+        self.timings, self.name = timings, name
+
+    def __enter__(self) -> None:
+        self.started = time.perf_counter()
+
+    def __exit__(self, *exc) -> None:
+        self.timings[self.name] = self.timings.get(self.name, 0.0) + time.perf_counter() - self.started
+
+
+def _time_story_assignment(timings: dict[str, float]) -> None:
+    """Instrument store.assign_stories (called inside write_run) so its share of `store` is known."""
+    from newsmon import store
+
+    original = store.assign_stories
+
+    def timed(*args, **kwargs):
+        started = time.perf_counter()
+        try:
+            return original(*args, **kwargs)
+        finally:
+            timings["store.stories"] = timings.get("store.stories", 0.0) + time.perf_counter() - started
+
+    store.assign_stories = timed
+
+
+def touch_feeds(corpus_dir: Path, label: str) -> None:
+    """Rewrite every feed file with the same items and a changed trailing comment (new bytes, new
+    mtime): the fetch is a 200 with a new body hash, so everything is parsed again."""
+    for path in sorted((corpus_dir / "feeds").glob("*.xml")):
+        path.write_bytes(path.read_bytes() + f"<!-- {label} -->\n".encode())
+
+
+# --- parts (each runs in its own child process) -----------------------------------------------------
+
+
+def part_core(config: dict) -> dict:
+    out: dict = {}
+    for label, prepare in _runs(config):
+        if prepare:
+            prepare(Path(config["corpus_dir"]), label)
+        timings: dict[str, float] = {}
+        _time_story_assignment(timings)
+        started = time.perf_counter()
+        summary = run_core(Path(config["feeds_csv"]), Path(config["db"]), timings)
+        out[label] = {"seconds": time.perf_counter() - started, "stages": timings, **_counts(summary)}
+    return out
+
+
+def part_prefect(config: dict) -> dict:
+    started = time.perf_counter()
+    from prefect import flow
+
+    from flows.ingest import ingest_feeds
+
+    @flow(name="bench-noop")
+    def noop() -> int:
+        return 0
+
+    noop()  # starts the ephemeral API server once for this process
+    startup = time.perf_counter() - started
+    out: dict = {"startup_seconds": startup}
+    for label, prepare in _runs(config):
+        if prepare:
+            prepare(Path(config["corpus_dir"]), label)
+        t0 = time.perf_counter()
+        summary = ingest_feeds(feeds_csv=config["feeds_csv"], db_path=config["db"])
+        out[label] = {"seconds": time.perf_counter() - t0, **_counts(summary)}
+    return out
+
+
+def _runs(config: dict) -> list[tuple[str, Callable | None]]:
+    """The cold run, then (when the corpus is ours to rewrite) the two kinds of re-run."""
+    if not config.get("rerun", True) or not config.get("corpus_dir"):
+        return [("cold", None)]
+    return [("cold", None), ("rerun_304", None), ("rerun_changed_bytes", touch_feeds)]
+
+
+def part_naive(config: dict) -> dict:
+    sys.path.insert(0, str(ROOT))
+    from bench.naive import run_naive
+    from newsmon.feeds import read_feeds_csv
+
+    feeds = [(f.feed_id, f.url) for f in read_feeds_csv(Path(config["feeds_csv"]))]
+    stats = run_naive(feeds, Path(config["db"]), config.get("limit"))
+    return {"seconds": stats.seconds, "entries": stats.entries, "stored": stats.stored, "feeds": stats.feeds}
+
+
+def part_scale(config: dict) -> dict:
+    """Time runs of ~1,000 new entries each into an empty database and into a large one."""
+    out: dict = {}
+    started = time.perf_counter()
+    build_large_store(Path(config["large_db"]), config["stored"])
+    out["build_seconds"] = time.perf_counter() - started
+    out["large_db_mb"] = Path(config["large_db"]).stat().st_size / 1e6
+    for label, db in (("empty", Path(config["empty_db"])), ("large", Path(config["large_db"]))):
+        runs = []
+        for csv_path in config["new_csvs"]:
+            timings: dict[str, float] = {}
+            _time_story_assignment(timings)
+            t0 = time.perf_counter()
+            summary = run_core(Path(csv_path), db, timings)
+            runs.append({"seconds": time.perf_counter() - t0, "stages": timings, **_counts(summary)})
+        out[label] = runs
+    return out
+
+
+def part_rss(config: dict) -> dict:
+    out = part_prefect({**config, "rerun": False})
+    return {"startup_seconds": out["startup_seconds"], "cold": out["cold"]}
+
+
+def build_large_store(db: Path, stored: int) -> None:
+    """A database holding `stored` articles over the past year, indexed for stories, loaded by bulk
+    SQL in the shape the write path produces: articles, article_feeds, tags for one in ten, and the
+    story index (one story per article, title keys for most, 32 LSH band rows each). Signatures and
+    band buckets are pseudo-random, so old articles never match new ones (they would, rarely, in life)."""
+    from newsmon.store import open_store
+
+    con = open_store(db)
+    con.execute("begin")
+    con.execute(f"""
+        create temp table bulk as
+        select i,
+               substr(md5('old' || i), 1, 16) as article_id,
+               now() - interval 365 days + to_microseconds((i * 31536000000000 // {stored})::bigint) as seen_at,
+               'Old report ' || i || ' on regional budgets, rail links and port upgrades' as title,
+               ['en', 'ru', 'ko', 'ja', 'zh', 'de', 'fr', 'es', 'ar', 'hi'][i % 10 + 1] as lang
+        from range({stored}) as t(i)
+    """)
+    con.execute("""
+        insert into articles (article_id, url, guid, title, text, author, published_at, first_seen_at, updated_at,
+                              feed_id, lang, lang_prob, content_hash, run_id, story_id)
+        select article_id, 'https://old' || (i % 3000) || '.example.com/news/' || i, null, title,
+               repeat('Officials said the project would take several years to complete. ', 4) || i,
+               null, seen_at, seen_at, seen_at, 'old' || (i % 3000), lang, 0.99, substr(md5('c' || i), 1, 16),
+               'bulk', article_id
+        from bulk
+    """)
+    con.execute("insert into article_feeds select article_id, 'old' || (i % 3000), seen_at from bulk")
+    con.execute("""
+        insert into article_topics
+        select article_id, 'russia_dprk', 0.8, true, ['diplomacy'], '[]', seen_at from bulk where i % 10 = 0
+    """)
+    con.execute("""
+        insert into story_articles
+        select article_id, article_id, lang, seen_at, case when i % 5 = 0 then null else 'old report ' || i end, 40,
+               list_transform(range(128), j -> (hash(i, j) % 4294967296)::uinteger)::uinteger[128]
+        from bulk
+    """)
+    con.execute("""
+        insert into story_title_keys
+        select 'old report ' || i, article_id, article_id, seen_at from bulk where i % 5 <> 0
+    """)
+    con.execute("""
+        insert into story_bands
+        select b::utinyint, hash(i, b, 'band'), article_id, article_id, seen_at
+        from bulk, range(32) as r(b)
+    """)
+    con.execute("drop table bulk")
+    con.execute("commit")
+    con.execute("checkpoint")
+    con.close()
+
+
+def _counts(summary) -> dict:
+    return {"entries": summary.entries_seen, "new": summary.articles_new, "updated": summary.articles_updated,
+            "feeds_ok": summary.feeds_ok, "feeds_failed": summary.feeds_failed,
+            "not_modified": summary.feeds_not_modified, "matches": summary.matches_new}
+
+
+def _child_main(part: str, config_json: str) -> None:
+    sys.path.insert(0, str(ROOT))
+    config = json.loads(config_json)
+    result = {"part_result": globals()[f"part_{part}"](config)}
+    result["self_maxrss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    result["children_maxrss_mb"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print("BENCH-RESULT " + json.dumps(result))
+
+
+# --- orchestration -----------------------------------------------------------------------------------
+
+
+class TreeRssSampler:
+    """Peak summed RSS of a process and all its descendants, sampled from /proc."""
+
+    def __init__(self, pid: int, interval_s: float = 0.2) -> None:
+        self.pid, self.interval_s, self.peak_kb = pid, interval_s, 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self) -> TreeRssSampler:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.interval_s):
+            self.peak_kb = max(self.peak_kb, tree_rss_kb(self.pid))
+
+
+def tree_rss_kb(root: int) -> int:
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as f:
+                ppid = int(f.read().rsplit(b")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+        children.setdefault(ppid, []).append(int(entry))
+    total, stack = 0, [root]
+    while stack:
+        pid = stack.pop()
+        stack.extend(children.get(pid, ()))
+        try:
+            with open(f"/proc/{pid}/status", "rb") as f:
+                for line in f:
+                    if line.startswith(b"VmRSS:"):
+                        total += int(line.split()[1])
+        except OSError:
+            pass
+    return total
+
+
+def run_part(part: str, config: dict, env: dict[str, str], timeout_s: float = 1800) -> dict:
+    """Run one part in a child process; returns its result with `tree_peak_rss_mb` and `wall_seconds`."""
+    started = time.perf_counter()
+    process = subprocess.Popen([sys.executable, __file__, "--child", part, json.dumps(config)], env=env,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
+    with TreeRssSampler(process.pid) as sampler:
+        stdout, stderr = process.communicate(timeout=timeout_s)
+    if process.returncode != 0:
+        raise RuntimeError(f"part {part} failed ({process.returncode}):\n{stderr[-4000:]}")
+    line = next(ln for ln in reversed(stdout.splitlines()) if ln.startswith("BENCH-RESULT "))
+    result = json.loads(line.removeprefix("BENCH-RESULT "))
+    result["tree_peak_rss_mb"] = sampler.peak_kb / 1024
+    result["wall_seconds"] = time.perf_counter() - started
+    return result
+
+
+def child_env(prefect_home: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "NEWSMON_"))}
+    env.update({
+        "PREFECT_HOME": str(prefect_home),
+        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+        "DO_NOT_TRACK": "1",
+        "PREFECT_LOGGING_LEVEL": "WARNING",
+        "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "120",
+        "NEWSMON_ALLOW_PRIVATE_NETWORKS": "1",  # the corpus server is on 127.0.0.1
+        "NEWSMON_PER_HOST_INTERVAL": "0",  # ...and it is our own, so no politeness gap
+        # Every feed shares the one loopback host; real registries spread over hundreds of hosts.
+        "NEWSMON_PER_HOST_CONCURRENCY": "8",
+    })
+    return env
+
+
+def make_corpus(www: Path, name: str, base: str, feeds: int, items: int, seed: int, first_feed: int = 1):
+    from bench.corpus import generate_corpus
+    from newsmon.demo import demo_feeds_csv
+
+    info = generate_corpus(www / name, feeds, items, seed=seed, first_feed=first_feed)
+    csv_path = demo_feeds_csv(f"{base}/{name}", www.parent / f"{name}.csv", demo_dir=www / name)
+    return info, csv_path
+
+
+def shared_feeds_csv(base: str, out: Path) -> Path:
+    lines = ["feed_id,name,url"]
+    for path in sorted(SHARED_FEEDS.rglob("*.xml")):
+        relative = path.relative_to(SHARED_FEEDS).as_posix()
+        feed_id = relative.removesuffix(".xml").replace("/", "_").replace(".", "_").lower()
+        lines.append(f"s_{feed_id},{feed_id},{base}/{relative}")
+    out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return out
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--feeds", type=int, default=40)
+    parser.add_argument("--items", type=int, default=50)
+    parser.add_argument("--naive-limit", type=int, default=2000, help="entries the naive pipeline processes")
+    parser.add_argument("--parts", default="core,prefect,naive", help=f"comma list of {', '.join(PARTS)}")
+    parser.add_argument("--stored", type=int, default=1_000_000, help="articles in the large DB (scale)")
+    parser.add_argument("--rss-articles", type=int, default=100_000, help="articles in the rss part's corpus")
+    parser.add_argument("--shared", action="store_true", help="also run core and naive over ../shared/corpus/feeds")
+    parser.add_argument("--json", type=Path, help="also write all results here")
+    args = parser.parse_args()
+    parts = [p for p in args.parts.split(",") if p]
+    if unknown := set(parts) - set(PARTS):
+        parser.error(f"unknown parts: {', '.join(sorted(unknown))}")
+    sys.path.insert(0, str(ROOT))
+    from newsmon.demo import serve_directory
+
+    results: dict = {}
+    tmp = Path(tempfile.mkdtemp(prefix="newsmon-bench-"))
+    try:
+        www = tmp / "www"
+        www.mkdir()
+        env = child_env(tmp / "prefect-home")
+        with serve_directory(www) as base:
+            t0 = time.perf_counter()
+            info, csv_path = make_corpus(www, "main", base, args.feeds, args.items, seed=0)
+            print(f"corpus: {info.feeds} feeds x {args.items} items = {info.items} entries, "
+                  f"{info.unique_urls} unique URLs, {info.dprk_stories} Russia-DPRK stories "
+                  f"(generated in {time.perf_counter() - t0:.1f} s)", flush=True)
+            results["corpus"] = {"feeds": info.feeds, "entries": info.items, "unique_urls": info.unique_urls}
+            for part in parts:
+                config = _part_config(part, args, tmp, www, base, csv_path)
+                print(f"... running {part}", flush=True)
+                results[part] = run_part(part, config, env)
+            if args.shared and SHARED_FEEDS.is_dir():
+                shared_csv = shared_feeds_csv(f"{base}/shared", tmp / "shared.csv")
+                os.symlink(SHARED_FEEDS, www / "shared")
+                results["shared_core"] = run_part("core", {"feeds_csv": str(shared_csv), "db": str(tmp / "sc.duckdb"),
+                                                           "rerun": False}, env)
+                results["shared_naive"] = run_part("naive", {"feeds_csv": str(shared_csv),
+                                                             "db": str(tmp / "sn.duckdb"), "limit": None}, env)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    print(format_report(results, args))
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2), encoding="utf-8")
+    return 0
+
+
+def _part_config(part: str, args, tmp: Path, www: Path, base: str, csv_path: Path) -> dict:
+    common = {"feeds_csv": str(csv_path), "corpus_dir": str(www / "main"), "db": str(tmp / f"{part}.duckdb")}
+    if part == "naive":
+        return {**common, "limit": args.naive_limit}
+    if part == "scale":
+        new_csvs = [str(make_corpus(www, f"new{k}", base, 20, 50, seed=100 + k, first_feed=90_000 + 100 * k)[1])
+                    for k in range(3)]
+        return {"large_db": str(tmp / "large.duckdb"), "empty_db": str(tmp / "empty.duckdb"),
+                "stored": args.stored, "new_csvs": new_csvs}
+    if part == "rss":
+        feeds = max(1, args.rss_articles // 50)
+        _, rss_csv = make_corpus(www, "rss", base, feeds, 50, seed=7, first_feed=200_000)
+        return {"feeds_csv": str(rss_csv), "corpus_dir": str(www / "rss"), "db": str(tmp / "rss.duckdb")}
+    return common
+
+
+def format_report(results: dict, args) -> str:
+    lines = ["", "=== newsmon bench ==="]
+    core, prefect, naive = results.get("core"), results.get("prefect"), results.get("naive")
+    rate: Callable[[dict, float], float] = lambda r, s: r["new"] / s if s else 0.0  # noqa: E731
+    if core:
+        cold = core["part_result"]["cold"]
+        lines.append(f"core (no Prefect) cold: {cold['new']} new articles from {cold['entries']} entries in "
+                     f"{cold['seconds']:.1f} s = {rate(cold, cold['seconds']):.0f} articles/s; "
+                     f"tree peak RSS {core['tree_peak_rss_mb']:.0f} MB")
+        total = sum(v for k, v in cold["stages"].items() if "." not in k)
+        for name, seconds in cold["stages"].items():
+            lines.append(f"    {name:16} {seconds:7.2f} s  {100 * seconds / total:5.1f}%")
+        for label in ("rerun_304", "rerun_changed_bytes"):
+            run = core["part_result"][label]
+            stages = ", ".join(f"{k} {v:.2f}" for k, v in run["stages"].items())
+            lines.append(f"  {label}: {run['seconds']:.2f} s = {100 * run['seconds'] / cold['seconds']:.1f}% of cold"
+                         f" (new {run['new']}, updated {run['updated']}); {stages}")
+    if prefect:
+        p = prefect["part_result"]
+        cold = p["cold"]
+        with_startup = p["startup_seconds"] + cold["seconds"]
+        lines.append(f"prefect: start-up {p['startup_seconds']:.1f} s; cold flow {cold['seconds']:.1f} s; "
+                     f"cold incl. start-up {with_startup:.1f} s = {rate(cold, with_startup):.0f} articles/s "
+                     f"({cold['new']} new); tree peak RSS {prefect['tree_peak_rss_mb']:.0f} MB")
+        for label in ("rerun_304", "rerun_changed_bytes"):
+            run = p[label]
+            lines.append(f"  {label}: {run['seconds']:.2f} s = {100 * run['seconds'] / cold['seconds']:.1f}% of cold "
+                         f"(start-up excluded; target < 5%)")
+    if naive:
+        n = naive["part_result"]
+        naive_rate = n["stored"] / n["seconds"]
+        lines.append(f"naive: {n['stored']} stored from {n['entries']} entries ({n['feeds']} feeds) in "
+                     f"{n['seconds']:.1f} s = {naive_rate:.1f} articles/s, {n['entries'] / n['seconds']:.1f} entries/s;"
+                     f" tree peak RSS {naive['tree_peak_rss_mb']:.0f} MB")
+        if prefect:
+            cold = prefect["part_result"]["cold"]
+            ours = rate(cold, prefect["part_result"]["startup_seconds"] + cold["seconds"])
+            lines.append(f"  ratio ours (Prefect, start-up incl.) / naive: {ours / naive_rate:.1f}x (target >= 10x)")
+        if core:
+            cold = core["part_result"]["cold"]
+            lines.append(f"  ratio ours (no Prefect) / naive: {rate(cold, cold['seconds']) / naive_rate:.1f}x")
+    if scale := results.get("scale"):
+        s = scale["part_result"]
+        lines.append(f"scale: built {args.stored:,}-article DB in {s['build_seconds']:.0f} s ({s['large_db_mb']:.0f} MB)")
+        medians = {}
+        for label in ("empty", "large"):
+            times = sorted(r["seconds"] for r in s[label])
+            medians[label] = times[len(times) // 2]
+            detail = "; ".join(", ".join(f"{k} {v:.2f}" for k, v in r["stages"].items()) for r in s[label])
+            lines.append(f"  {label}: runs {', '.join(f'{t:.2f}' for t in times)} s (new "
+                         f"{', '.join(str(r['new']) for r in s[label])}); stages: {detail}")
+        lines.append(f"  ratio large / empty (median): {medians['large'] / medians['empty']:.2f}x (target <= 1.5x)")
+    if rss := results.get("rss"):
+        r = rss["part_result"]
+        lines.append(f"rss: {r['cold']['new']} new articles from {r['cold']['entries']} entries through Prefect in "
+                     f"{r['cold']['seconds']:.0f} s; tree peak RSS {rss['tree_peak_rss_mb']:.0f} MB "
+                     f"(flow process alone {rss['self_maxrss_mb']:.0f} MB; target < 1 GB)")
+    for key in ("shared_core", "shared_naive"):
+        if key in results:
+            r = results[key]["part_result"]
+            r = r.get("cold", r)
+            lines.append(f"{key}: {json.dumps(r)[:400]}")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 4 and sys.argv[1] == "--child":
+        _child_main(sys.argv[2], sys.argv[3])
+    else:
+        sys.exit(main())
