@@ -1,0 +1,393 @@
+"""The daily report: one self-contained HTML file (inline CSS and SVG, no scripts) and a Markdown summary.
+
+`read_report_data` runs the named queries of sql/queries/ on an open (read-only) connection;
+everything after that is pure: rows -> HTML or Markdown. Every string that came from a feed
+is untrusted: it is escaped where it is written, and only http(s) URLs become links.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from urllib.parse import quote, urlsplit
+
+import duckdb
+
+from newsmon.db import sql
+
+LATEST_STORIES = 50
+TOP_OUTLETS = 10
+CHART_LANGUAGES = 8  # the rest are stacked as "other"
+PALETTE = ("#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7", "#9c755f")
+OTHER_COLOUR = "#bab0ac"
+_LANG_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
+
+
+@dataclass(frozen=True, slots=True)
+class ReportData:
+    """Query results for one report window, ending at `now` (UTC)."""
+
+    now: datetime
+    days: int
+    by_language: list[dict]  # day, lang, stories, articles
+    by_outlet: list[dict]  # day, feed_id, outlet, stories, articles
+    subtopics: list[dict]  # week, subtopic, stories
+    stories: list[dict]  # new_stories_since rows, newest first
+    events: list[dict]  # cross_language_events rows
+    feeds: list[dict]  # feed_health rows
+
+    @property
+    def first_day(self) -> date:
+        return self.now.date() - timedelta(days=self.days - 1)
+
+
+def read_report_data(con: duckdb.DuckDBPyConnection, now: datetime, days: int = 30) -> ReportData:
+    """Run the report's queries for the `days` UTC days ending at `now`."""
+    now = _utc(now)
+    first_day = now.date() - timedelta(days=days - 1)
+    since = {"since": datetime.combine(first_day, datetime.min.time(), UTC).isoformat()}
+    first_week = first_day - timedelta(days=first_day.weekday())
+    # The daily and weekly queries cover all history (they are small aggregates); keep the window.
+    return ReportData(
+        now=now,
+        days=days,
+        by_language=[r for r in _rows(con, "daily_matching_stories_by_language") if first_day <= r["day"]],
+        by_outlet=[r for r in _rows(con, "daily_matching_stories_by_outlet") if first_day <= r["day"]],
+        subtopics=[r for r in _rows(con, "subtopic_trend_by_week") if first_week <= r["week"]],
+        stories=_rows(con, "new_stories_since", since),
+        events=_rows(con, "cross_language_events", since),
+        feeds=_rows(con, "feed_health"),
+    )
+
+
+def build_report(con: duckdb.DuckDBPyConnection, now: datetime, days: int = 30) -> str:
+    """The HTML report of the `days` days ending at `now`, as one string."""
+    return render_report(read_report_data(con, now, days))
+
+
+def report_markdown(con: duckdb.DuckDBPyConnection, now: datetime, days: int = 1) -> str:
+    """A short Markdown summary (top stories of the last `days` days) for a Prefect artifact."""
+    return render_markdown(read_report_data(con, now, days))
+
+
+def _rows(con: duckdb.DuckDBPyConnection, name: str, params: dict | None = None) -> list[dict]:
+    cursor = con.execute(sql(f"queries/{name}"), params)
+    columns = [d[0] for d in cursor.description]
+    return [dict(zip(columns, row)) for row in cursor.fetchall()]
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+# --- HTML ---------------------------------------------------------------------------------------
+
+def render_report(data: ReportData) -> str:
+    e = _esc
+    stamp = data.now.strftime("%Y-%m-%d %H:%M UTC")
+    window = f"{data.first_day.isoformat()} – {data.now.date().isoformat()}"
+    body = [
+        f"<header><h1>Russia–DPRK news monitor</h1><p class=meta>{e(window)} · {data.days} days · "
+        f"generated {e(stamp)}</p></header>",
+        _summary_tiles(data),
+    ]
+    if not data.stories and not data.by_language:
+        body.append(f'<p class="empty">Nothing yet: no matching stories in the last {data.days} days.</p>')
+    else:
+        body += [
+            _section("Matching stories per day, by language", "daily", _daily_chart(data)),
+            _section("Subtopics per week", "subtopics", _subtopic_heatmap(data)),
+            _section("Top outlets", "outlets", _outlet_chart(data)),
+            _section("Latest matching stories", "stories", _stories_table(data.stories)),
+        ]
+        if data.events:
+            body.append(_section("Events covered in several languages", "events", _events_list(data.events)))
+    body.append(_section("Feed health", "feeds", _feed_health(data.feeds)))
+    return (
+        "<!DOCTYPE html>\n<html lang=en>\n<head>\n<meta charset=utf-8>\n"
+        '<meta name=viewport content="width=device-width, initial-scale=1">\n'
+        "<meta http-equiv=Content-Security-Policy content=\"default-src 'none'; style-src 'unsafe-inline'; "
+        "img-src data:\">\n<meta name=referrer content=no-referrer>\n"
+        f"<title>newsmon report {e(data.now.date().isoformat())}</title>\n<style>{_CSS}</style>\n</head>\n"
+        "<body>\n" + "\n".join(body) + "\n</body>\n</html>\n"
+    )
+
+
+_CSS = """
+body{font:14px/1.45 system-ui,-apple-system,"Segoe UI","Noto Sans",sans-serif;margin:0 auto;max-width:1180px;
+padding:16px 24px;color:#1d2330;background:#fff}
+h1{font-size:22px;margin:0}h2{font-size:17px;margin:28px 0 8px;border-bottom:1px solid #e3e6ec;padding-bottom:4px}
+.meta{color:#5d6678;margin:2px 0 12px}.empty{color:#5d6678;font-style:italic}
+.tiles{display:flex;flex-wrap:wrap;gap:10px}.tile{border:1px solid #e3e6ec;border-radius:6px;padding:8px 14px;min-width:110px}
+.tile b{display:block;font-size:22px}.tile span{color:#5d6678;font-size:12px}
+svg{max-width:100%;height:auto;font:11px system-ui,sans-serif}svg text{fill:#3b4352}
+.legend{display:flex;flex-wrap:wrap;gap:4px 14px;margin:4px 0 0;padding:0;list-style:none;font-size:12px}
+.swatch{display:inline-block;width:10px;height:10px;margin-right:4px;border-radius:2px;vertical-align:-1px}
+table{border-collapse:collapse;width:100%}th,td{text-align:start;vertical-align:top;padding:6px 8px;
+border-bottom:1px solid #eef0f4}th{font-size:12px;color:#5d6678;font-weight:600}
+td.when{white-space:nowrap;color:#5d6678;font-size:12px}td.title{font-size:15px;max-width:520px}
+a{color:#1f5fbf;text-decoration:none}a:hover{text-decoration:underline}
+.code{font:12px ui-monospace,monospace;background:#f1f3f7;border-radius:3px;padding:1px 5px}
+.terms bdi,.subs bdi{display:inline-block;background:#f1f3f7;border-radius:3px;padding:0 5px;margin:1px 2px;font-size:12px}
+.outlets{font-size:12px;color:#3b4352}ul.events{padding-left:18px}ul.events li{margin-bottom:6px}
+.bad{color:#b3261e}
+"""
+
+
+def _esc(value: object) -> str:
+    return html.escape("" if value is None else str(value), quote=True)
+
+
+def _safe_url(url: object) -> str | None:
+    """The URL if it is an absolute http(s) URL without control characters, else None."""
+    if not isinstance(url, str) or not url or any(ord(c) < 33 or c in '"<>`\\' for c in url):
+        return None
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    return url if parts.scheme.lower() in ("http", "https") and parts.hostname else None
+
+
+def _lang_attr(lang: object) -> str:
+    return f' lang="{_esc(lang)}"' if isinstance(lang, str) and _LANG_TAG.match(lang) else ""
+
+
+def _title_html(title: object, lang: object, url: object) -> str:
+    text, attrs = _esc(title) or "(untitled)", f'{_lang_attr(lang)} dir="auto"'
+    href = _safe_url(url)
+    if href is None:
+        return f"<span{attrs}>{text}</span>"
+    return f'<a href="{_esc(href)}" rel="noopener noreferrer" target=_blank{attrs}>{text}</a>'
+
+
+def _section(title: str, anchor: str, content: str) -> str:
+    return f'<section id="{anchor}"><h2>{_esc(title)}</h2>\n{content}\n</section>'
+
+
+def _summary_tiles(data: ReportData) -> str:
+    languages = {lang for s in data.stories for lang in s["languages"]}
+    outlets = {o for s in data.stories for o in s["outlets"]}
+    failing = sum(1 for f in data.feeds if f["active"] and f["consecutive_failures"])
+    tiles = [
+        (len(data.stories), "new matching stories"),
+        (sum(s["article_count"] for s in data.stories), "articles carrying them"),
+        (len(languages), "languages"),
+        (len(outlets), "outlets"),
+        (len(data.events), "cross-language events"),
+        (f"{failing} / {len(data.feeds)}", "feeds failing"),
+    ]
+    return '<div class="tiles">' + "".join(
+        f'<div class="tile"><b>{_esc(value)}</b><span>{_esc(label)}</span></div>' for value, label in tiles
+    ) + "</div>"
+
+
+def _legend(items: list[tuple[str, str]]) -> str:
+    return '<ul class="legend">' + "".join(
+        f'<li><span class="swatch" style="background:{colour}"></span><bdi>{_esc(label)}</bdi></li>'
+        for label, colour in items
+    ) + "</ul>"
+
+
+def _nice_max(value: int) -> int:
+    for step in (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 5000, 10000, 25000, 50000, 100000):
+        if value <= step * 4:
+            return step * 4
+    return value
+
+
+def _daily_chart(data: ReportData) -> str:
+    days = [data.first_day + timedelta(days=i) for i in range(data.days)]
+    totals: dict[str, int] = defaultdict(int)
+    for row in data.by_language:
+        totals[row["lang"]] += row["stories"]
+    ranked = sorted(totals, key=lambda lang: (-totals[lang], lang))
+    # A lone leftover language is shown as itself rather than as "other".
+    shown = ranked if len(ranked) <= CHART_LANGUAGES + 1 else ranked[:CHART_LANGUAGES]
+    colours = {lang: PALETTE[i % len(PALETTE)] for i, lang in enumerate(shown)}
+    stacks: dict[date, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for row in data.by_language:
+        stacks[row["day"]][row["lang"] if row["lang"] in colours else "other"] += row["stories"]
+    width, height, left, bottom, top = 960, 240, 36, 26, 10
+    plot_h = height - bottom - top
+    ymax = _nice_max(max((sum(s.values()) for s in stacks.values()), default=1))
+    slot = (width - left - 8) / len(days)
+    parts = [f'<svg class="chart" role="img" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
+             f'xmlns="http://www.w3.org/2000/svg"><title>Matching stories per day by language</title>']
+    for tick in range(5):
+        y = top + plot_h - plot_h * tick / 4
+        parts.append(f'<line x1="{left}" x2="{width - 8}" y1="{y:.1f}" y2="{y:.1f}" stroke="#e3e6ec"/>'
+                     f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end">{ymax * tick // 4}</text>')
+    label_every = max(1, len(days) // 12)
+    for i, day in enumerate(days):
+        x, y = left + i * slot + slot * 0.15, top + plot_h
+        for lang in shown + ["other"]:
+            count = stacks.get(day, {}).get(lang, 0)
+            if not count:
+                continue
+            h = plot_h * count / ymax
+            y -= h
+            parts.append(f'<rect class="bar" x="{x:.1f}" y="{y:.1f}" width="{slot * 0.7:.1f}" height="{h:.1f}" '
+                         f'fill="{colours.get(lang, OTHER_COLOUR)}"><title>{day.isoformat()} · {_esc(lang)}: '
+                         f'{count} stories</title></rect>')
+        if i % label_every == 0 or i == len(days) - 1:
+            parts.append(f'<text x="{left + (i + 0.5) * slot:.1f}" y="{height - 8}" text-anchor="middle">'
+                         f'{day.strftime("%m-%d")}</text>')
+    parts.append("</svg>")
+    legend = [(lang, colours[lang]) for lang in shown]
+    if len(ranked) > len(shown):
+        legend.append(("other", OTHER_COLOUR))
+    return "".join(parts) + _legend(legend)
+
+
+def _subtopic_heatmap(data: ReportData) -> str:
+    if not data.subtopics:
+        return '<p class="empty">No subtopics tagged in this window.</p>'
+    first_week = data.first_day - timedelta(days=data.first_day.weekday())
+    weeks = [first_week + timedelta(weeks=i) for i in range((data.now.date() - first_week).days // 7 + 1)]
+    counts = {(r["week"], r["subtopic"]): r["stories"] for r in data.subtopics}
+    totals: dict[str, int] = defaultdict(int)
+    for row in data.subtopics:
+        totals[row["subtopic"]] += row["stories"]
+    subtopics = sorted(totals, key=lambda s: (-totals[s], s))
+    peak = max(counts.values())
+    left, cell_w, cell_h, top = 150, 92, 26, 22
+    width, height = left + cell_w * len(weeks) + 4, top + cell_h * len(subtopics) + 4
+    parts = [f'<svg class="chart" role="img" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
+             f'xmlns="http://www.w3.org/2000/svg"><title>Matching stories per week and subtopic</title>']
+    for j, week in enumerate(weeks):
+        parts.append(f'<text x="{left + (j + 0.5) * cell_w:.1f}" y="14" text-anchor="middle">'
+                     f'week of {week.strftime("%m-%d")}</text>')
+    for i, subtopic in enumerate(subtopics):
+        y = top + i * cell_h
+        parts.append(f'<text x="{left - 8}" y="{y + 17}" text-anchor="end">{_esc(subtopic.replace("_", " "))}</text>')
+        for j, week in enumerate(weeks):
+            count = counts.get((week, subtopic), 0)
+            shade = 0.08 + 0.92 * count / peak if count else 0.0
+            parts.append(f'<rect class="bar cell" x="{left + j * cell_w + 1}" y="{y + 1}" width="{cell_w - 2}" '
+                         f'height="{cell_h - 2}" rx="3" fill="#4e79a7" fill-opacity="{shade:.2f}" stroke="#e3e6ec">'
+                         f'<title>{_esc(subtopic)}, week of {week.isoformat()}: {count} stories</title></rect>')
+            if count:
+                colour = "#fff" if shade > 0.55 else "#1d2330"
+                parts.append(f'<text x="{left + (j + 0.5) * cell_w:.1f}" y="{y + 17}" text-anchor="middle" '
+                             f'style="fill:{colour}">{count}</text>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _outlet_chart(data: ReportData) -> str:
+    totals: dict[str, int] = defaultdict(int)
+    for row in data.by_outlet:
+        totals[row["outlet"]] += row["stories"]
+    top = sorted(totals.items(), key=lambda kv: (-kv[1], kv[0]))[:TOP_OUTLETS]
+    if not top:
+        return '<p class="empty">No outlets in this window.</p>'
+    left, bar_h, width = 230, 22, 960
+    height = bar_h * len(top) + 6
+    peak = top[0][1]
+    parts = [f'<svg class="chart" role="img" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
+             f'xmlns="http://www.w3.org/2000/svg"><title>Outlets by matching stories</title>']
+    for i, (outlet, count) in enumerate(top):
+        y, w = 3 + i * bar_h, (width - left - 60) * count / peak
+        name = outlet if len(outlet) <= 34 else outlet[:33] + "…"
+        parts.append(f'<text x="{left - 8}" y="{y + 15}" text-anchor="end">{_esc(name)}</text>'
+                     f'<rect class="bar" x="{left}" y="{y + 3}" width="{w:.1f}" height="{bar_h - 6}" fill="#59a14f">'
+                     f'<title>{_esc(outlet)}: {count} stories</title></rect>'
+                     f'<text x="{left + w + 6:.1f}" y="{y + 15}">{count}</text>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _stories_table(stories: list[dict]) -> str:
+    if not stories:
+        return '<p class="empty">No new matching stories in this window.</p>'
+    rows = []
+    for s in stories[:LATEST_STORIES]:
+        terms = "".join(f"<bdi>{_esc(t)}</bdi>" for t in s["evidence_terms"])
+        subs = "".join(f"<bdi>{_esc(t.replace('_', ' '))}</bdi>" for t in s["subtopics"])
+        outlets = ", ".join(f"<bdi>{_esc(o)}</bdi>" for o in s["outlets"])
+        rows.append(
+            f'<tr><td class="when">{_esc(_utc(s["first_seen"]).strftime("%Y-%m-%d %H:%M"))}</td>'
+            f'<td class="title">{_title_html(s["title"], s["lang"], s["url"])}'
+            f'<div class="subs">{subs}</div></td>'
+            f'<td><span class="code">{_esc(s["lang"])}</span></td>'
+            f'<td class="outlets">{outlets}<br>{_plural(s["article_count"], "copy", "copies")}, {_esc(", ".join(s["languages"]))}</td>'
+            f'<td class="terms"{_lang_attr(s["lang"])} dir="auto">{terms}</td></tr>'
+        )
+    more = (f'<p class="meta">Showing the latest {LATEST_STORIES} of {len(stories)}; '
+            "<code>newsmon query --file new_stories_since</code> lists all.</p>") if len(stories) > LATEST_STORIES else ""
+    return ("<table><thead><tr><th>first seen (UTC)</th><th>title</th><th>lang</th><th>outlets</th>"
+            "<th>evidence</th></tr></thead><tbody>" + "\n".join(rows) + "</tbody></table>" + more)
+
+
+def _events_list(events: list[dict]) -> str:
+    items = []
+    for event in events[:20]:
+        titles = []
+        for entry in event["titles"]:
+            lang, _, title = entry.partition(": ")
+            titles.append(f'<li><span class="code">{_esc(lang)}</span> <span{_lang_attr(lang)} dir="auto">'
+                          f"{_esc(title)}</span></li>")
+        items.append(f"<li>{event['language_count']} languages, {event['articles']} articles "
+                     f"({', '.join(f'<bdi>{_esc(o)}</bdi>' for o in event['outlets'])})<ul>{''.join(titles)}</ul></li>")
+    return '<ul class="events">' + "".join(items) + "</ul>"
+
+
+def _feed_health(feeds: list[dict]) -> str:
+    if not feeds:
+        return '<p class="empty">No feeds registered yet.</p>'
+    troubled = [f for f in feeds if f["active"] and (f["consecutive_failures"] or f["errors_7d"])]
+    if not troubled:
+        return f'<p>All {len(feeds)} feeds fetched without errors in the last 7 days.</p>'
+    rows = "".join(
+        f'<tr><td><bdi>{_esc(f["name"])}</bdi> <span class="code">{_esc(f["feed_id"])}</span></td>'
+        f'<td class="bad">{_esc(f["consecutive_failures"])}</td><td>{_esc(f["errors_7d"])} / {_esc(f["fetches_7d"])}</td>'
+        f'<td>{_esc(f["last_error_class"] or "")}</td>'
+        f'<td>{_esc(_utc(f["last_success_at"]).strftime("%Y-%m-%d %H:%M") if f["last_success_at"] else "never")}</td></tr>'
+        for f in troubled[:30]
+    )
+    return (f"<p>{len(troubled)} of {len(feeds)} feeds had errors.</p><table><thead><tr><th>feed</th>"
+            "<th>failures in a row</th><th>errors / fetches (7 days)</th><th>last error</th><th>last success (UTC)</th>"
+            f"</tr></thead><tbody>{rows}</tbody></table>")
+
+
+# --- Markdown -----------------------------------------------------------------------------------
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]()#|!~>{}+\-.])")
+
+
+def _plural(n: int, noun: str, nouns: str = "") -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {nouns or noun + 's'}"
+
+
+def _md(value: object) -> str:
+    """Feed text made inert in Markdown: one line, specials backslash-escaped, HTML escaped."""
+    text = " ".join(str(value or "").split())
+    return html.escape(_MD_SPECIAL.sub(r"\\\1", text), quote=False)
+
+
+def render_markdown(data: ReportData, top: int = 10) -> str:
+    stories = sorted(data.stories, key=lambda s: s["published_at"], reverse=True)
+    stories.sort(key=lambda s: (len(s["outlets"]), s["article_count"]), reverse=True)  # stable: newest first on ties
+    span = "24 hours" if data.days == 1 else f"{data.days} days"
+    lines = [f"# newsmon: Russia–DPRK stories, last {span}", "",
+             f"_up to {data.now.strftime('%Y-%m-%d %H:%M')} UTC_", ""]
+    if not stories:
+        return "\n".join(lines + [f"Nothing yet: no new matching stories in the last {span}.", ""])
+    languages: dict[str, int] = defaultdict(int)
+    for s in stories:
+        languages[s["lang"]] += 1
+    outlets = {o for s in stories for o in s["outlets"]}
+    mix = ", ".join(f"{_md(lang)} {n}" for lang, n in sorted(languages.items(), key=lambda kv: (-kv[1], kv[0])))
+    lines += [f"- **{len(stories)}** new matching stories from **{len(outlets)}** outlets ({mix})",
+              f"- cross-language events: **{len(data.events)}**", "", "## Top stories", ""]
+    for i, s in enumerate(stories[:top], 1):
+        title = _md(s["title"]) or "(untitled)"
+        url = _safe_url(s["url"])
+        linked = f"[{title}]({quote(url, safe=':/?#[]@!$&*+,;=%~')})" if url else title
+        names = ", ".join(_md(o) for o in s["outlets"][:5]) + (" …" if len(s["outlets"]) > 5 else "")
+        lines.append(f"{i}. {linked} · `{_md(s['lang'])}` · {_plural(len(s['outlets']), 'outlet')}: {names}")
+    return "\n".join(lines) + "\n"
