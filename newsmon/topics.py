@@ -155,6 +155,7 @@ class TermRule:
     match: str  # word | prefix | substring | regex
     term: str  # as written in the seed
     weight: float
+    entity: str = ""  # language-independent id of the person/place/organisation named, if any
 
     @property
     def role_kind(self) -> str:
@@ -194,16 +195,16 @@ class SeedError(ValueError):
     pass
 
 
-def _rows(path: Path, columns: tuple[str, ...]) -> Iterable[tuple[int, dict[str, str]]]:
+def _rows(path: Path, columns: tuple[str, ...], optional: tuple[str, ...] = ()) -> Iterable[tuple[int, dict[str, str]]]:
     with path.open(encoding="utf-8", newline="") as handle:
         reader = csv.DictReader(handle)
         missing = [c for c in columns if c not in (reader.fieldnames or [])]
         if missing:
             raise SeedError(f"{path}:1: missing column(s) {', '.join(missing)}")
         for row in reader:
-            if not any((v or "").strip() for v in row.values()):
+            if not any((v or "").strip() for v in row.values() if isinstance(v, str)):
                 continue
-            yield reader.line_num, {k: (row.get(k) or "").strip() for k in columns}
+            yield reader.line_num, {k: (row.get(k) or "").strip() for k in columns + optional}
 
 
 def _number(path: Path, line: int, name: str, value: str) -> float:
@@ -224,9 +225,9 @@ def load_topic_rules(seeds_dir: Path) -> TopicRules:
                                          _number(topics_path, line, "min_score", row["min_score"]))
     terms: list[TermRule] = []
     columns = ("term_id", "topic", "role", "lang", "match", "term", "weight")
-    for line, row in _rows(terms_path, columns):
+    for line, row in _rows(terms_path, columns, optional=("entity",)):
         rule = TermRule(row["term_id"], row["topic"], row["role"], row["lang"], row["match"],
-                        row["term"], _number(terms_path, line, "weight", row["weight"] or "1"))
+                        row["term"], _number(terms_path, line, "weight", row["weight"] or "1"), row["entity"])
         problem = _term_problem(rule, topics)
         if problem:
             raise SeedError(f"{terms_path}:{line}: {problem}")
@@ -481,7 +482,7 @@ def _evidence(found: list[_Found]) -> tuple[Evidence, ...]:
         key = (f.rule.term_id, f.rule.role, f.where)
         if key not in seen:
             seen.add(key)
-            out.append(Evidence(f.rule.term, f.matched, f.rule.role, f.rule.lang, f.where))
+            out.append(Evidence(f.rule.term, f.matched, f.rule.role, f.rule.lang, f.where, f.rule.entity))
     return tuple(out)
 
 

@@ -55,7 +55,7 @@ def test_term_ids_are_unique_and_no_field_is_empty(terms):
     counts = Counter(row["term_id"] for row in terms)
     assert [term_id for term_id, n in counts.items() if n > 1] == []
     for row in terms:
-        assert all((row[column] or "").strip() for column in row), row
+        assert all((row[column] or "").strip() for column in row if column != "entity"), row
 
 
 def test_every_term_belongs_to_a_known_topic(topics, terms):
@@ -150,3 +150,18 @@ def test_a_topic_can_be_added_purely_in_csv(tmp_path):
     hits = match_topics("Alpha meets Betas", "", rules)
     assert [(h.topic, h.is_match) for h in hits] == [("t", True)]
     assert match_topics("Alpha alone", "", rules)[0].is_match is False
+
+
+def test_entities_are_language_independent_ids_shared_across_scripts(terms):
+    entities = [row.get("entity") or "" for row in terms]
+    assert all(re.fullmatch(r"[a-z][a-z0-9_]*", e) for e in entities if e)
+    spellings = Counter(e for e in entities if e)
+    assert spellings["putin"] >= 10 and spellings["pyongyang"] >= 10  # one id, many scripts
+
+
+def test_evidence_carries_the_entity_id(tmp_path):
+    from newsmon.topics import match_topics
+
+    rules = load_topic_rules(SEEDS)
+    hit = match_topics("Лавров прибыл в Пхеньян", "", rules)[0]
+    assert {e.entity for e in hit.evidence} >= {"lavrov", "pyongyang"}
