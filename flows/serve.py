@@ -9,6 +9,7 @@ failed or crashed ingest runs. The newsmon core never imports prefect; this modu
 
 from __future__ import annotations
 
+import importlib
 import os
 import signal
 import subprocess
@@ -143,8 +144,7 @@ def _serve_deployment(spec: DeploymentSpec, port: int, db_path: str | None, feed
     import prefect
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
-    from flows.ingest import ingest_feeds
-
+    ingest_feeds = load_flow(spec.entrypoint)
     with temporary_settings(updates={PREFECT_API_URL: api_url}):  # in case prefect was imported earlier
         deployment = ingest_deployment(ingest_feeds, spec, db_path, feeds_csv)
         replaced = drop_worker_deployment(f"{ingest_feeds.name}/{spec.name}")
@@ -166,6 +166,13 @@ def _serve_deployment(spec: DeploymentSpec, port: int, db_path: str | None, feed
         prefect.serve(deployment, print_starting_message=False)
     print("newsmon serve: stopped", flush=True)
     return 0
+
+
+def load_flow(entrypoint: str):
+    """The flow named by a prefect.yaml entrypoint ('flows/ingest.py:ingest_feeds'), imported as a module."""
+    path, function = entrypoint.split(":")
+    module = importlib.import_module(path.removesuffix(".py").replace("/", "."))
+    return getattr(module, function)
 
 
 def ingest_deployment(flow, spec: DeploymentSpec, db_path: str | None, feeds_csv: str | None):
