@@ -7,6 +7,7 @@ article. The whole run holds the database's single-writer lock.
 
 from __future__ import annotations
 
+import os
 import uuid
 from datetime import UTC, datetime
 from pathlib import Path
@@ -16,7 +17,7 @@ from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.task_runners import ThreadPoolTaskRunner
 
-from newsmon import ingest, pipeline, store
+from newsmon import alerts, ingest, notify, pipeline, store
 from newsmon.db import DatabaseLocked, writer_lock
 from newsmon.feeds import read_feeds_csv
 from newsmon.fetch import FetchSettings, fetch_feeds
@@ -61,18 +62,28 @@ def build_articles(candidates, seeds_dir: Path, feeds_by_id, now: datetime, work
 
 
 @task(cache_policy=NO_CACHE)
-def store_run(db_path: Path, summary, results, parsed, candidates, articles, known, states):
+def store_run(db_path: Path, summary, results, parsed, candidates, articles, known, states, alert_plan=None):
     con = store.open_store(db_path)
     try:
         store.write_run(
             con, summary, results,
             ingest.entries_per_feed(parsed), ingest.new_per_feed(articles, known),
             articles, ingest.article_feed_pairs(candidates), ingest.next_states(results, parsed, states),
-            ingest.story_items(articles, known),
+            ingest.story_items(articles, known), alert_plan,
         )
+        notify.crash_point("after_commit")  # test-only (NEWSMON_TEST_CRASH_AT); a no-op otherwise
     finally:
         con.close()
     return summary
+
+
+@task(cache_policy=NO_CACHE)
+def deliver_alerts(db_path: Path, alert_plan, alerts_dir: Path, budget_s: float):
+    con = store.open_store(db_path)
+    try:
+        return notify.deliver_alerts(con, alert_plan, alerts_dir, budget_s=budget_s)
+    finally:
+        con.close()
 
 
 @flow(name="ingest-feeds", task_runner=ThreadPoolTaskRunner(max_workers=FETCH_TASKS), log_prints=True)
@@ -84,9 +95,13 @@ def ingest_feeds(feeds_csv: str | None = None, db_path: str | None = None, force
     run_id, started = uuid.uuid4().hex[:12], datetime.now(UTC)
     feeds = read_feeds_csv(csv_path)
     feeds_by_id = {f.feed_id: f for f in feeds}
+    plan = alerts.load_plan(settings.alert_rules_csv, os.environ, settings.alert_urls, settings.operator_urls,
+                            settings.feed_failing_runs, settings.feed_silent_days)
+    alerts_dir = settings.alerts_dir or db.parent
     try:
         with writer_lock(db):
             states = prepare_store(db, feeds, started)
+            deliver_alerts(db, plan, alerts_dir, settings.alert_budget_s)  # what earlier runs left pending
             requests, skipped = ingest.plan_fetch(feeds, states, started, force)
             batches = ingest.group_by_host(requests, FETCH_TASKS)
             fetched = [r for batch in fetch_batch.map(batches, settings=fetch_settings(settings)).result() for r in batch]
@@ -98,7 +113,8 @@ def ingest_feeds(feeds_csv: str | None = None, db_path: str | None = None, force
             articles = build_articles(changed, settings.seeds_dir, feeds_by_id, started, settings.workers)
             summary = ingest.summarise(run_id, started, datetime.now(UTC), results, parsed, skipped,
                                        candidates, articles, known)
-            store_run(db, summary, results, parsed, candidates, articles, known, states)
+            store_run(db, summary, results, parsed, candidates, articles, known, states, plan)
+            deliver_alerts(db, plan, alerts_dir, settings.alert_budget_s)
     except DatabaseLocked as exc:
         get_run_logger().warning(str(exc))
         return RunSummary(run_id, started, datetime.now(UTC), "locked", message=str(exc))

@@ -25,6 +25,7 @@ EXAMPLES = {
            "  echo '{\"title\": \"Путин встретился с Ким Чен Ыном\"}' | newsmon tag",
     "retag": "newsmon retag --db data/newsmon.duckdb",
     "migrate": "newsmon migrate --db data/newsmon.duckdb",
+    "alerts": "newsmon alerts --db data/newsmon.duckdb\n  newsmon alerts --dead",
 }
 
 
@@ -93,6 +94,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     retag = command("retag", "Re-tag stored articles with the current topic rules (no fetching).", cmd_retag)
     retag.add_argument("--db", type=Path, help="DuckDB file")
+
+    alerts = command("alerts", "List alerts: counts by status, then the newest (pending, sent, dead letter).",
+                     cmd_alerts)
+    alerts.add_argument("--db", type=Path, help="DuckDB file")
+    alerts.add_argument("--dead", action="store_true", help="only dead-letter alerts (permanent failures)")
+    alerts.add_argument("--limit", type=int, default=50, help="rows to show (default 50)")
 
     migrate = command("migrate", "Create or upgrade the database schema.", cmd_migrate)
     migrate.add_argument("--db", type=Path, help="DuckDB file")
@@ -208,6 +215,23 @@ def cmd_retag(args) -> int:
     settings = _settings()
     changed, total = retag_database(args.db or settings.db_path, settings.seeds_dir)
     print(f"re-tagged {total} articles; {changed} changed their match")
+    return 0
+
+
+def cmd_alerts(args) -> int:
+    from newsmon.alert_store import count_alerts, list_alerts
+    from newsmon.db import connect
+
+    con = connect(args.db or _settings().db_path, read_only=True)
+    try:
+        counts = count_alerts(con)
+        rows = list_alerts(con, "dead_letter" if args.dead else None, args.limit)
+    finally:
+        con.close()
+    print("alerts: " + (", ".join(f"{status} {n}" for status, n in counts.items()) or "none"))
+    for created, status, rule, destination, attempts, _, title, error, _ in rows:
+        line = f"{created:%Y-%m-%d %H:%M} {status:11} {rule:14} {destination:28} {attempts:2}  {(title or '')[:60]}"
+        print(line + (f"  [{error}]" if error and status != "sent" else ""))
     return 0
 
 

@@ -35,6 +35,13 @@ class Settings:
     allow_private_networks: bool = False  # the demo and tests set this for their loopback servers
     max_entries_per_feed: int = 500
     workers: int = 0  # processes for CPU-bound stages; 0 = one per core
+    alert_rules_csv: Path = SEEDS_DIR / "alert_rules.csv"
+    alert_urls: str = ""  # space-separated Apprise URLs: the default rule's channels (a secret)
+    operator_urls: str = ""  # where dead-letter and feed-health alerts go; empty: the alert channels
+    alerts_dir: Path | None = None  # alerts.atom and alerts.jsonl; None: next to the database
+    alert_budget_s: float = 60.0  # time one run may spend retrying alert delivery
+    feed_failing_runs: int = 3
+    feed_silent_days: int = 7
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -53,6 +60,13 @@ class Settings:
             allow_private_networks=_flag(env, "NEWSMON_ALLOW_PRIVATE_NETWORKS", defaults.allow_private_networks),
             max_entries_per_feed=_number(env, "NEWSMON_MAX_ENTRIES", defaults.max_entries_per_feed, int, 1, 100_000),
             workers=_number(env, "NEWSMON_WORKERS", defaults.workers, int, 0, 64),
+            alert_rules_csv=Path(env.get("NEWSMON_ALERT_RULES") or defaults.alert_rules_csv),
+            alert_urls=_urls(env, "NEWSMON_ALERT_URLS"),
+            operator_urls=_urls(env, "NEWSMON_OPERATOR_URLS"),
+            alerts_dir=Path(env["NEWSMON_ALERTS_DIR"]) if env.get("NEWSMON_ALERTS_DIR") else None,
+            alert_budget_s=_number(env, "NEWSMON_ALERT_BUDGET", defaults.alert_budget_s, float, 0, 3600),
+            feed_failing_runs=_number(env, "NEWSMON_FEED_FAILING_RUNS", defaults.feed_failing_runs, int, 1, 1000),
+            feed_silent_days=_number(env, "NEWSMON_FEED_SILENT_DAYS", defaults.feed_silent_days, int, 1, 365),
         )
 
 
@@ -67,6 +81,15 @@ def _number(env: Mapping[str, str], name: str, default, kind, low, high):
     if not low <= value <= high:
         raise SettingsError(f"{name}={raw!r} must be between {low} and {high}")
     return value
+
+
+def _urls(env: Mapping[str, str], name: str) -> str:
+    """Space-separated Apprise URLs; the message never echoes a value (they hold tokens)."""
+    raw = (env.get(name) or "").strip()
+    for i, url in enumerate(raw.split(), 1):
+        if "://" not in url:
+            raise SettingsError(f"{name}: item {i} is not a URL (expected scheme://...)")
+    return raw
 
 
 def _flag(env: Mapping[str, str], name: str, default: bool) -> bool:

@@ -18,6 +18,8 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
+from newsmon.alert_store import write_alerts
+from newsmon.alerts import AlertPlan
 from newsmon.db import connect, sql
 from newsmon.migrate import apply_migrations
 from newsmon.stories import StoryItem
@@ -71,9 +73,10 @@ def write_run(
     article_feeds: Sequence[tuple[str, str]],
     states: Sequence[FeedState],
     story_items: Sequence[StoryItem] = (),
+    alert_plan: AlertPlan | None = None,
 ) -> dict[str, str]:
     """Commit everything one run produced, atomically; returns article_id -> story_id of the new
-    and edited articles."""
+    and edited articles. With an alert plan, the outbox rows of the stories are part of it."""
     tables = {
         "batch_articles": _articles_table(articles),
         "batch_ids": pa.table({"article_id": pa.array([a.article_id for a in articles], pa.string())}),
@@ -96,6 +99,8 @@ def write_run(
             con.execute(sql("statements/insert_fetch_events"), {"run_id": summary.run_id})
             con.execute(sql("statements/upsert_feed_state"))
             stories = assign_stories(con, story_items, summary.started_at)
+            if alert_plan is not None:
+                write_alerts(con, alert_plan, [a.article_id for a in articles], summary.started_at)
             _insert_run(con, summary)
             con.execute("commit")
         except BaseException:

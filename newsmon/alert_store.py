@@ -1,0 +1,188 @@
+"""The DB side of alerts: outbox rows, leases, status changes and operator conditions.
+
+`write_alerts` runs inside the ingest run's transaction (store.write_run), so an alert row
+exists exactly when the story it announces is committed. Everything else runs after the
+commit, under the run's writer lock, one small autocommitted statement at a time: a lease is
+committed before its send, and the outcome is committed right after.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import duckdb
+import pyarrow as pa
+
+from newsmon.alerts import AlertPlan, OutboxAlert, StoryCandidate, operator_alerts, operator_payload, \
+    select_story_alerts
+from newsmon.db import sql
+
+_TS = pa.timestamp("us", tz="UTC")
+
+
+@dataclass(frozen=True, slots=True)
+class DueAlert:
+    alert_id: str
+    kind: str
+    rule_id: str
+    subject_id: str
+    channel: str
+    payload: dict
+    attempts: int
+    batch_id: str | None
+    created_at: datetime
+
+
+def write_alerts(
+    con: duckdb.DuckDBPyConnection,
+    plan: AlertPlan,
+    article_ids: Sequence[str],
+    now: datetime,
+) -> int:
+    """Outbox rows for the stories this run's articles made match, and for feed-health changes.
+    Call inside the run transaction, after stories are assigned. Returns rows inserted."""
+    candidates = read_candidates(con, article_ids)
+    rows = select_story_alerts(plan, candidates, now)
+    rows += feed_health_alerts(con, plan, now, plan.failing_runs, plan.silent_days)
+    return insert_outbox(con, rows, now)
+
+
+def read_candidates(con: duckdb.DuckDBPyConnection, article_ids: Sequence[str]) -> list[StoryCandidate]:
+    ids = pa.table({"article_id": pa.array(list(article_ids), pa.string())})
+    con.register("alert_batch_ids", ids)
+    try:
+        rows = con.execute(sql("statements/alert_candidates")).fetchall()
+    finally:
+        con.unregister("alert_batch_ids")
+    return [
+        StoryCandidate(story_id=r[0], article_id=r[1], topic=r[2], score=r[3], lang=r[4], subtopics=tuple(r[5]),
+                       title=r[6], url=r[7], first_seen=r[8], published_at=r[9],
+                       evidence_terms=_evidence_terms(r[10]), outlets=tuple(r[11]))
+        for r in rows
+    ]
+
+
+def _evidence_terms(evidence_json: str) -> tuple[str, ...]:
+    """Distinct matched words, title evidence first: what made the story match."""
+    items = json.loads(evidence_json or "[]")
+    items.sort(key=lambda e: e.get("where") != "title")
+    seen: dict[str, None] = {}
+    for e in items:
+        if e.get("role", "").startswith(("side:", "subtopic:", "proxy:")):
+            seen.setdefault(e.get("matched") or e.get("term", ""), None)
+    return tuple(t for t in seen if t)
+
+
+def insert_outbox(con: duckdb.DuckDBPyConnection, rows: Sequence[OutboxAlert], now: datetime) -> int:
+    if not rows:
+        return 0
+    table = pa.table({
+        "alert_id": pa.array([r.alert_id for r in rows], pa.string()),
+        "kind": pa.array([r.kind for r in rows], pa.string()),
+        "rule_id": pa.array([r.rule_id for r in rows], pa.string()),
+        "subject_id": pa.array([r.subject_id for r in rows], pa.string()),
+        "channel": pa.array([r.channel for r in rows], pa.string()),
+        "destination": pa.array([r.label for r in rows], pa.string()),
+        "payload": pa.array([json.dumps(r.payload, ensure_ascii=False) for r in rows], pa.string()),
+        "not_before": pa.array([r.not_before for r in rows], _TS),
+        # an immediate alert is its own message; digest rows get a batch when they are leased
+        "batch_id": pa.array([r.alert_id if r.not_before <= now else None for r in rows], pa.string()),
+    })
+    before = con.execute("select count(*) from alert_outbox").fetchall()[0][0]
+    con.register("alert_batch_rows", table)
+    try:
+        con.execute(sql("statements/alert_insert_outbox"), {"now": now})
+    finally:
+        con.unregister("alert_batch_rows")
+    return con.execute("select count(*) from alert_outbox").fetchall()[0][0] - before
+
+
+# --- operator conditions -------------------------------------------------------------------------
+
+
+def feed_health_alerts(
+    con: duckdb.DuckDBPyConnection, plan: AlertPlan, now: datetime, failing_runs: int, silent_days: int
+) -> list[OutboxAlert]:
+    conditions: dict[str, tuple[bool, str]] = {}
+    for feed_id, failures, error_class, last_new_at in con.execute(sql("statements/alert_feed_health")).fetchall():
+        conditions[f"feed_failing:{feed_id}"] = (
+            failures >= failing_runs, f"{failures} consecutive failed fetches (last error: {error_class or '-'})")
+        silent = last_new_at is not None and now - last_new_at >= timedelta(days=silent_days)
+        since = last_new_at.isoformat()[:16] if last_new_at else "-"
+        conditions[f"feed_silent:{feed_id}"] = (silent, f"no new article since {since} UTC")
+    return set_conditions(con, plan, conditions, now)
+
+
+def set_conditions(
+    con: duckdb.DuckDBPyConnection, plan: AlertPlan, conditions: dict[str, tuple[bool, str]], now: datetime
+) -> list[OutboxAlert]:
+    """Record each condition's state; return operator alerts for those that changed. A condition
+    never seen before alerts only when it starts active (no 'recovered' for healthy feeds)."""
+    known = dict(con.execute(sql("statements/alert_conditions_select")).fetchall())
+    out = []
+    for condition_id, (active, detail) in sorted(conditions.items()):
+        if known.get(condition_id, False) == active:
+            continue
+        con.execute(sql("statements/alert_conditions_upsert"),
+                    {"condition_id": condition_id, "is_active": active, "now": now, "detail": detail})
+        kind, _, subject = condition_id.partition(":")
+        payload = operator_payload(kind, subject, "raised" if active else "recovered", detail)
+        out += operator_alerts(plan, condition_id, f"{'raised' if active else 'recovered'}@{now.isoformat()}",
+                               payload, now)
+    return out
+
+
+def raise_dead_letter_alert(con: duckdb.DuckDBPyConnection, plan: AlertPlan, now: datetime) -> int:
+    """One operator alert when the dead-letter set becomes non-empty, one when it is emptied."""
+    dead = con.execute(sql("statements/alert_dead_count")).fetchall()[0][0]
+    detail = f"{dead} story alerts in dead letter: see `newsmon alerts --dead`"
+    con.execute("begin transaction")
+    try:
+        rows = set_conditions(con, plan, {"dead_letter:outbox": (dead > 0, detail)}, now)
+        inserted = insert_outbox(con, rows, now)
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
+    return inserted
+
+
+# --- delivery bookkeeping ------------------------------------------------------------------------
+
+
+def release_leases(con: duckdb.DuckDBPyConnection, owner: str, now: datetime) -> None:
+    con.execute(sql("statements/alert_release_leases"), {"owner": owner, "now": now})
+
+
+def read_due(con: duckdb.DuckDBPyConnection, now: datetime) -> list[DueAlert]:
+    rows = con.execute(sql("statements/alert_select_due"), {"now": now}).fetchall()
+    return [DueAlert(r[0], r[1], r[2], r[3], r[4], json.loads(r[5]), r[6], r[7], r[8]) for r in rows]
+
+
+def lease(con: duckdb.DuckDBPyConnection, alert_ids: Sequence[str], batch_id: str, owner: str,
+          until: datetime) -> None:
+    con.execute(sql("statements/alert_lease"), {"alert_ids": list(alert_ids), "batch_id": batch_id,
+                                                 "owner": owner, "lease_until": until})
+
+
+def mark(con: duckdb.DuckDBPyConnection, alert_ids: Sequence[str], owner: str, status: str, now: datetime,
+         next_attempt_at: datetime | None = None, error: str | None = None) -> None:
+    con.execute(sql("statements/alert_mark"), {
+        "alert_ids": list(alert_ids), "owner": owner, "status": status, "now": now,
+        "next_attempt_at": next_attempt_at or now, "error": (error or None) and error[:500]})
+
+
+def list_alerts(con: duckdb.DuckDBPyConnection, status: str | None = None, limit: int = 50) -> list[tuple]:
+    return con.execute(sql("statements/alert_list"), {"status": status, "limit": limit}).fetchall()
+
+
+def count_alerts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    return dict(con.execute(sql("statements/alert_counts")).fetchall())
+
+
+def read_feed_stories(con: duckdb.DuckDBPyConnection, limit: int) -> list[tuple[str, datetime, dict]]:
+    rows = con.execute(sql("statements/alert_feed_stories"), {"limit": limit}).fetchall()
+    return [(story_id, alerted_at, json.loads(payload)) for story_id, alerted_at, payload in rows]

@@ -1,0 +1,390 @@
+"""Pure alert logic: rules, which stories alert, idempotency keys, retry policy, safe text.
+
+No I/O beyond reading the rules CSV: alert_store.py writes the outbox, notify.py sends.
+Feed text is untrusted, so everything that reaches a channel goes through `clean_text` and
+`safe_link` here, and the per-channel escaping (Slack/Discord mentions, email headers) is
+done where the message is rendered.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import random
+import re
+import unicodedata
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from newsmon.settings import SettingsError
+
+RULE_COLUMNS = ("rule_id", "topic", "min_score", "languages", "subtopics", "channels", "mode", "digest_hour",
+                "timezone")
+RULE_ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_\-]*$")
+ENV_CHANNEL = re.compile(r"^\$([A-Z_][A-Z0-9_]*)$")
+JSONL_SINK = "sink:jsonl"  # the always-on JSON-lines log is an outbox channel like any other
+OPERATOR_RULE = "operator"
+MAX_EVIDENCE_TERMS = 8
+MAX_TITLE_CHARS = 300
+# First runs over a fresh database see weeks of feed history; only news alerts.
+MAX_STORY_AGE = timedelta(days=3)
+
+# Delivery policy. Transient failures back off within a run (full jitter) and are retried by
+# every later run; a row that has failed for this long is dead-lettered.
+BACKOFF_BASE_S = 1.0
+BACKOFF_CAP_S = 30.0
+MAX_PENDING_AGE = timedelta(days=3)
+PERMANENT_STATUSES = frozenset({400, 401, 403, 404, 405, 410, 413, 422})
+
+
+class AlertRulesError(SettingsError):
+    """Invalid alert rules; the message names file and line of every problem."""
+
+
+@dataclass(frozen=True, slots=True)
+class AlertRule:
+    rule_id: str
+    topic: str
+    min_score: float | None = None
+    languages: tuple[str, ...] = ()  # empty: all
+    subtopics: tuple[str, ...] = ()  # empty: any
+    channels: tuple[str, ...] = ()  # Apprise URLs or $ENV_VAR names holding space-separated URLs
+    mode: str = "immediate"  # or digest
+    digest_hour: int | None = None
+    timezone: str = "UTC"
+
+
+@dataclass(frozen=True, slots=True)
+class Destination:
+    """One place to send to. `key` is stored in the outbox; `url` may hold a secret and never is."""
+
+    key: str
+    url: str
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
+class AlertPlan:
+    """Rules with their destinations resolved from the environment, ready for a run."""
+
+    rules: tuple[tuple[AlertRule, tuple[Destination, ...]], ...]
+    operator: tuple[Destination, ...]
+    failing_runs: int = 3  # consecutive failed fetches before a feed raises an operator alert
+    silent_days: int = 7  # days without a new article before a feed raises one
+
+    def destinations(self) -> dict[str, Destination]:
+        every = [d for _, ds in self.rules for d in ds] + list(self.operator)
+        return {d.key: d for d in every}
+
+
+@dataclass(frozen=True, slots=True)
+class StoryCandidate:
+    """A matching article of this run, with its story, as the outbox selection needs it."""
+
+    story_id: str
+    article_id: str
+    topic: str
+    score: float
+    lang: str
+    subtopics: tuple[str, ...]
+    title: str
+    url: str | None
+    outlets: tuple[str, ...]
+    first_seen: datetime
+    published_at: datetime
+    evidence_terms: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxAlert:
+    alert_id: str
+    kind: str  # story or operator
+    rule_id: str
+    subject_id: str  # story_id, or the operator condition's episode id
+    channel: str  # Destination.key
+    label: str
+    payload: dict = field(hash=False)
+    not_before: datetime
+
+
+# --- rules ---------------------------------------------------------------------------------------
+
+
+def read_alert_rules(path: Path) -> list[AlertRule]:
+    """Rules from CSV; every problem is reported at once as `file:line: message`."""
+    rules, errors, seen = [], [], set()
+    with open(path, newline="", encoding="utf-8") as source:
+        reader = csv.DictReader(source)
+        missing = [c for c in RULE_COLUMNS[:7] if c not in (reader.fieldnames or [])]
+        if missing:
+            raise AlertRulesError(f"{path}:1: missing columns: {', '.join(missing)}")
+        for row in reader:
+            where = f"{path}:{reader.line_num}"
+            try:
+                rule = _parse_rule(row)
+            except ValueError as exc:
+                errors.append(f"{where}: {exc}")
+                continue
+            if rule.rule_id in seen:
+                errors.append(f"{where}: rule_id {rule.rule_id!r} is used twice")
+            seen.add(rule.rule_id)
+            rules.append(rule)
+    if errors:
+        raise AlertRulesError("\n".join(errors))
+    return rules
+
+
+def _parse_rule(row: Mapping[str, str | None]) -> AlertRule:
+    cell = {k: (v or "").strip() for k, v in row.items() if isinstance(k, str)}
+    rule_id = cell.get("rule_id", "")
+    if not RULE_ID_PATTERN.match(rule_id) or rule_id == OPERATOR_RULE:
+        raise ValueError(f"rule_id {rule_id!r} must be lower-case letters, digits, _ or - (and not 'operator')")
+    if not cell.get("topic"):
+        raise ValueError("topic is empty")
+    min_score = None
+    if cell.get("min_score"):
+        min_score = float(cell["min_score"])
+        if not 0 <= min_score <= 1:
+            raise ValueError(f"min_score {min_score} must be between 0 and 1")
+    channels = tuple(cell.get("channels", "").split())
+    for channel in channels:
+        if not ENV_CHANNEL.match(channel) and "://" not in channel:
+            raise ValueError(f"channel {channel!r} is neither an Apprise URL nor a $ENV_VAR name")
+    mode = cell.get("mode") or "immediate"
+    if mode not in ("immediate", "digest"):
+        raise ValueError(f"mode {mode!r} must be immediate or digest")
+    hour = int(cell["digest_hour"]) if cell.get("digest_hour") else None
+    if mode == "digest" and hour is None:
+        raise ValueError("a digest rule needs digest_hour (0-23)")
+    if hour is not None and not 0 <= hour <= 23:
+        raise ValueError(f"digest_hour {hour} must be 0-23")
+    timezone = cell.get("timezone") or "UTC"
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"unknown timezone {timezone!r}") from None
+    return AlertRule(rule_id, cell["topic"], min_score, tuple(cell.get("languages", "").split()),
+                     tuple(cell.get("subtopics", "").split()), channels, mode, hour, timezone)
+
+
+def load_plan(rules_csv: Path, environ: Mapping[str, str], alert_urls: str, operator_urls: str,
+              failing_runs: int = 3, silent_days: int = 7) -> AlertPlan:
+    """The run's plan from the rules file; `alert_urls` is what $NEWSMON_ALERT_URLS stands for."""
+    environ = {**environ, "NEWSMON_ALERT_URLS": alert_urls}
+    plan = build_plan(read_alert_rules(rules_csv), environ, operator_urls)
+    return AlertPlan(plan.rules, plan.operator, failing_runs, silent_days)
+
+
+def build_plan(rules: Sequence[AlertRule], environ: Mapping[str, str], operator_spec: str = "") -> AlertPlan:
+    """Resolve channel specs against the environment (where the secrets live). The JSON-lines
+    sink is added to every rule. Operator alerts go to `operator_spec` or else to every channel."""
+    resolved = tuple((rule, (*_expand(rule.channels, environ), _sink())) for rule in rules)
+    operator = _expand(operator_spec.split(), environ)
+    if not operator:
+        operator = tuple({d.key: d for _, ds in resolved for d in ds}.values())
+    else:
+        operator = (*operator, _sink())
+    return AlertPlan(resolved, tuple(operator))
+
+
+def _sink() -> Destination:
+    return Destination(JSONL_SINK, JSONL_SINK, "alerts.jsonl")
+
+
+def _expand(specs: Sequence[str], environ: Mapping[str, str]) -> tuple[Destination, ...]:
+    out: dict[str, Destination] = {}
+    for spec in specs:
+        env = ENV_CHANNEL.match(spec)
+        source, urls = (f"${env.group(1)}", environ.get(env.group(1), "").split()) if env else ("url", [spec])
+        for url in urls:
+            key = f"{source}#{hashlib.sha256(url.encode()).hexdigest()[:12]}"
+            out[key] = Destination(key, url, redact_url(url))
+    return tuple(out.values())
+
+
+def redact_url(url: str) -> str:
+    """scheme://host/… : enough to recognise a destination, never its token or password."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    return f"{parts.scheme}://{host}{':' + str(parts.port) if parts.port else ''}/…"
+
+
+# --- selection -----------------------------------------------------------------------------------
+
+
+def alert_id(rule_id: str, subject_id: str, channel: str) -> str:
+    """The outbox key and the idempotency key sent to receivers: the same on every retry."""
+    return hashlib.sha256(f"{rule_id}\x1f{subject_id}\x1f{channel}".encode()).hexdigest()[:32]
+
+
+def rule_matches(rule: AlertRule, candidate: StoryCandidate) -> bool:
+    return (
+        candidate.topic == rule.topic
+        and (rule.min_score is None or candidate.score >= rule.min_score)
+        and (not rule.languages or candidate.lang in rule.languages)
+        and (not rule.subtopics or bool(set(rule.subtopics) & set(candidate.subtopics)))
+    )
+
+
+def select_story_alerts(plan: AlertPlan, candidates: Sequence[StoryCandidate], now: datetime) -> list[OutboxAlert]:
+    """One alert per (rule, story, destination): the story's earliest matching article of this
+    run speaks for it. Whether the story already alerted is the outbox's primary key's job."""
+    out = []
+    ordered = sorted(candidates, key=lambda c: (c.first_seen, c.published_at, c.article_id))
+    for rule, destinations in plan.rules:
+        chosen: dict[str, StoryCandidate] = {}
+        for candidate in ordered:
+            if candidate.story_id not in chosen and rule_matches(rule, candidate) \
+                    and now - candidate.published_at <= MAX_STORY_AGE:
+                chosen[candidate.story_id] = candidate
+        not_before = next_digest_at(rule, now) if rule.mode == "digest" else now
+        for story_id, candidate in chosen.items():
+            payload = story_payload(rule, candidate)
+            for dest in destinations:
+                out.append(OutboxAlert(alert_id(rule.rule_id, story_id, dest.key), "story", rule.rule_id,
+                                       story_id, dest.key, dest.label, payload, not_before))
+    return out
+
+
+def next_digest_at(rule: AlertRule, now: datetime) -> datetime:
+    """The next digest_hour:00 in the rule's timezone, strictly after `now` minus an hour's
+    grace (a run at 06:10 still makes the 06:00 digest)."""
+    local = now.astimezone(ZoneInfo(rule.timezone))
+    slot = local.replace(hour=rule.digest_hour or 0, minute=0, second=0, microsecond=0)
+    if slot + timedelta(hours=1) <= local:
+        slot += timedelta(days=1)
+    return max(slot, local).astimezone(now.tzinfo)
+
+
+def story_payload(rule: AlertRule, c: StoryCandidate) -> dict:
+    """What every channel renders; stored with the outbox row so retries send the same content."""
+    return {
+        "kind": "story", "rule_id": rule.rule_id, "topic": c.topic, "story_id": c.story_id,
+        "title": clean_text(c.title)[:MAX_TITLE_CHARS], "lang": c.lang, "link": safe_link(c.url),
+        "outlets": [clean_text(o) for o in c.outlets], "first_seen": c.first_seen.isoformat(),
+        "score": round(c.score, 3), "subtopics": list(c.subtopics),
+        "evidence": [clean_text(t) for t in c.evidence_terms[:MAX_EVIDENCE_TERMS]],
+    }
+
+
+def operator_payload(condition: str, subject: str, state: str, detail: str) -> dict:
+    return {"kind": "operator", "condition": condition, "subject": clean_text(subject), "state": state,
+            "title": clean_text(f"newsmon: {condition} {subject} {state}"), "detail": clean_text(detail)}
+
+
+def operator_alerts(plan: AlertPlan, condition_id: str, episode: str, payload: dict, now: datetime) -> list[OutboxAlert]:
+    subject = f"{condition_id}@{episode}"
+    return [OutboxAlert(alert_id(OPERATOR_RULE, subject, d.key), "operator", OPERATOR_RULE, subject, d.key,
+                        d.label, payload, now) for d in plan.operator]
+
+
+# --- retry policy --------------------------------------------------------------------------------
+
+
+def classify_status(status: int | None) -> str:
+    """sent, retry or dead for an HTTP-like status (None: network error, retried)."""
+    if status is not None and 200 <= status < 300:
+        return "sent"
+    if status in PERMANENT_STATUSES:
+        return "dead"
+    return "retry"
+
+
+def backoff_delay(attempt: int, rng: random.Random, base: float = BACKOFF_BASE_S, cap: float = BACKOFF_CAP_S) -> float:
+    """Capped exponential backoff with full jitter (AWS Builders' Library)."""
+    return rng.uniform(0, min(cap, base * 2 ** max(0, attempt - 1)))
+
+
+# --- untrusted text ------------------------------------------------------------------------------
+
+# Bidi controls (Trojan Source), zero-width characters and other invisible format characters.
+_INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2069\u206a-\u206f\ufeff\u00ad\u061c\u180e]")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def clean_text(text: str | None) -> str:
+    """One line of visible text: NFC, no bidi/zero-width/control characters, spaces collapsed."""
+    text = unicodedata.normalize("NFC", text or "")
+    text = _INVISIBLE.sub("", text)
+    text = _CONTROL.sub(" ", text)
+    return " ".join(text.split())
+
+
+def safe_link(url: str | None) -> str | None:
+    """An http(s) URL with an ASCII (punycode) host, or None: no javascript:, file:, data:."""
+    if not url:
+        return None
+    url = clean_text(url)
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+        port = parts.port
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not host or parts.username or parts.password:
+        return None
+    try:
+        ascii_host = host.encode("idna").decode("ascii") if not host.isascii() else host
+    except UnicodeError:
+        return None
+    netloc = ascii_host + (f":{port}" if port else "")
+    if ":" in ascii_host:  # IPv6 literal
+        netloc = f"[{ascii_host}]" + (f":{port}" if port else "")
+    return urlunsplit((parts.scheme.lower(), netloc, parts.path, parts.query, "")).replace(" ", "%20")
+
+
+_MENTION = re.compile(r"@(everyone|here|channel)\b", re.IGNORECASE)
+
+
+def neutralise_mentions(text: str) -> str:
+    """@everyone/@here/@channel from a feed must not page a whole chat."""
+    text = _MENTION.sub(lambda m: "\uff20" + m.group(1), text)  # a full-width @ reads the same, pings no one
+    return re.sub(r"<([@#!])", "<\u200b\\1", text)  # Discord's <@id>, <#id>, <@&role>
+
+
+def slack_escape(text: str) -> str:
+    """Slack's three control characters; with < and > escaped, <!channel> and <@U…> are inert."""
+    return neutralise_mentions(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+# --- rendering -----------------------------------------------------------------------------------
+
+
+def render_subject(payloads: Sequence[dict]) -> str:
+    first = payloads[0]
+    if len(payloads) > 1:
+        return clean_text(f"newsmon digest: {len(payloads)} new {first.get('topic', '')} stories")
+    if first["kind"] == "operator":
+        return first["title"]
+    return clean_text(f"[{first['topic']}] {first['title']}")
+
+
+def render_text(payloads: Sequence[dict]) -> str:
+    """Plain text, one block per story; every field was cleaned when the payload was built."""
+    blocks = []
+    for p in payloads:
+        if p["kind"] == "operator":
+            blocks.append(f"{p['title']}\n{p['detail']}")
+            continue
+        lines = [f"{p['title']} [{p['lang']}]",
+                 f"Outlets: {', '.join(p['outlets']) or '-'}",
+                 f"First seen: {p['first_seen'][:16].replace('T', ' ')} UTC"]
+        if p.get("link"):
+            lines.append(f"Link: {p['link']}")
+        if p["subtopics"]:
+            lines.append(f"Subtopics: {', '.join(p['subtopics'])}")
+        if p["evidence"]:
+            lines.append(f"Evidence: {', '.join(p['evidence'])}")
+        blocks.append("\n".join(lines))
+    return neutralise_mentions("\n\n".join(blocks))
+
+
+def render_json(payloads: Sequence[dict], key: str) -> dict:
+    """The JSON webhook body: Apprise-like title/message, a Slack-compatible `text`, the stories."""
+    body = render_text(payloads)
+    return {"idempotency_key": key, "title": render_subject(payloads), "message": body,
+            "text": slack_escape(body), "alerts": list(payloads)}

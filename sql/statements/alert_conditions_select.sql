@@ -1,0 +1,1 @@
+select condition_id, is_active from alert_conditions

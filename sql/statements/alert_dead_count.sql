@@ -1,0 +1,1 @@
+select count(*) from alert_outbox where status = 'dead_letter' and kind = 'story'
