@@ -7,6 +7,10 @@ against seeds/demo/ served from a real loopback HTTP server. Tests that need rea
 
 from __future__ import annotations
 
+import atexit
+import functools
+import shutil
+import tempfile
 import uuid
 from datetime import UTC, datetime
 from pathlib import Path
@@ -54,3 +58,13 @@ def build_demo_db(db_path: Path) -> RunSummary:
             finally:
                 con.close()
     return summary
+
+
+@functools.cache
+def shared_demo_db() -> Path:
+    """One demo database per test session, shared by every module that asks (read it only;
+    copy it to change it)."""
+    folder = Path(tempfile.mkdtemp(prefix="newsmon-demo-db-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    build_demo_db(folder / "demo.duckdb")
+    return folder / "demo.duckdb"

@@ -4,7 +4,16 @@
 -- An event is the stories sharing an event_id (a story never linked is its own event, so one
 -- story whose copies are in two languages also counts). titles: one "lang: title" per language,
 -- from the earliest copy in that language.
-with matches as (
+with bounds as (
+    -- An offset in $since is honoured; without one it is UTC (a plain cast would use the session's zone).
+    select case
+        when regexp_matches($since, ':[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)? ?([zZ]|[+-][0-9]{2}(:?[0-9]{2})?)$')
+            then cast($since as timestamptz)
+        else timezone('UTC', cast($since as timestamp))
+    end as since
+),
+
+matches as (
     select distinct article_id
     from article_topics
     where topic = 'russia_dprk' and is_match
@@ -45,7 +54,7 @@ events as (
     group by event_id
     having bool_or(is_match)
         and count(distinct lang) filter (where lang <> 'und') >= 2
-        and min(published_at) >= timezone('UTC', cast($since as timestamp))
+        and min(published_at) >= (select since from bounds)
 ),
 
 first_titles as (

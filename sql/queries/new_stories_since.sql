@@ -3,7 +3,16 @@
 -- "First seen" is when newsmon first stored any copy, so a story published earlier but found
 -- late is still new. title, lang and url are those of the story's first matching copy; outlets,
 -- languages and article_count cover every copy. evidence_terms: up to 8 matched words, title first.
-with matches as (
+with bounds as (
+    -- An offset in $since is honoured; without one it is UTC (a plain cast would use the session's zone).
+    select case
+        when regexp_matches($since, ':[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)? ?([zZ]|[+-][0-9]{2}(:?[0-9]{2})?)$')
+            then cast($since as timestamptz)
+        else timezone('UTC', cast($since as timestamp))
+    end as since
+),
+
+matches as (
     select article_id, score, subtopics, evidence
     from article_topics
     where topic = 'russia_dprk' and is_match
@@ -35,7 +44,7 @@ new_stories as (
         list_sort(list_distinct(flatten(list(subtopics)))) as subtopics
     from matching_articles
     group by story_id
-    having min(first_seen_at) >= timezone('UTC', cast($since as timestamp))
+    having min(first_seen_at) >= (select since from bounds)
 ),
 
 evidence_items as (

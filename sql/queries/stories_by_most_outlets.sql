@@ -2,7 +2,16 @@
 -- Parameters: $since, a UTC date or timestamp (2026-11-01, 2026-11-01T06:00:00Z) compared with the
 -- story's first publication (published_at, else first_seen_at).
 -- outlet_count counts every feed that carried any copy (wire copies, syndication, reposts).
-with matches as (
+with bounds as (
+    -- An offset in $since is honoured; without one it is UTC (a plain cast would use the session's zone).
+    select case
+        when regexp_matches($since, ':[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)? ?([zZ]|[+-][0-9]{2}(:?[0-9]{2})?)$')
+            then cast($since as timestamptz)
+        else timezone('UTC', cast($since as timestamp))
+    end as since
+),
+
+matches as (
     select article_id
     from article_topics
     where topic = 'russia_dprk' and is_match
@@ -28,7 +37,7 @@ recent_stories as (
         arg_min({'title': title, 'lang': lang, 'url': url}, (first_seen_at, published_at, article_id)) as first_copy
     from matching_articles
     group by story_id
-    having min(published_at) >= timezone('UTC', cast($since as timestamp))
+    having min(published_at) >= (select since from bounds)
 ),
 
 copies as (

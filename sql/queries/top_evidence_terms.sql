@@ -4,7 +4,16 @@
 -- term is the matched text, lower-cased (seed terms can be patterns; the match is what a reader
 -- sees); roles lists what it stood for (side:russia, side:dprk, subtopic:military...). Evidence
 -- from a feed's declared side is not text and is left out.
-with matches as (
+with bounds as (
+    -- An offset in $since is honoured; without one it is UTC (a plain cast would use the session's zone).
+    select case
+        when regexp_matches($since, ':[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)? ?([zZ]|[+-][0-9]{2}(:?[0-9]{2})?)$')
+            then cast($since as timestamptz)
+        else timezone('UTC', cast($since as timestamp))
+    end as since
+),
+
+matches as (
     select article_id, evidence
     from article_topics
     where topic = 'russia_dprk' and is_match
@@ -17,7 +26,7 @@ matching_articles as (
         m.evidence
     from articles as a
     join matches as m on m.article_id = a.article_id
-    where coalesce(a.published_at, a.first_seen_at) >= timezone('UTC', cast($since as timestamp))
+    where coalesce(a.published_at, a.first_seen_at) >= (select since from bounds)
 ),
 
 evidence_items as (
