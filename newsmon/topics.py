@@ -2,9 +2,9 @@
 
 A topic such as russia_dprk has *sides*; an item matches when every side has evidence, and the
 closer the evidence sits (same title or sentence beats far apart in the body), the higher the
-score. Terms are data, not code: the loader compiles them once into two prefix-tree regexes
-(side terms and subtopic cues), so tagging costs two regex scans per item whatever the number of
-terms. Matching works on normalised text and never needs to know the item's language.
+score. Terms are data, not code: the loader compiles them once into prefix-tree regexes, one per
+script, so tagging costs a few regex scans per item whatever the number of terms. Matching works
+on normalised text and never needs to know the item's language.
 """
 
 from __future__ import annotations
@@ -17,14 +17,15 @@ import sys
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import NamedTuple
 from pathlib import Path
+from typing import NamedTuple
 
 from newsmon.records import Evidence, TopicHit
 
 MATCH_KINDS = ("word", "prefix", "substring", "regex")
 ROLE_KINDS = ("side", "weak", "proxy", "both_sides", "subtopic", "exclude", "offtopic")
-SIDE_ROLE_KINDS = ("side", "weak", "proxy", "both_sides", "exclude")  # scanned together: the longest term wins
+# Scanned together, so the longest term wins: "South Korea" (exclude) hides "Korea" (weak).
+SIDE_ROLE_KINDS = ("side", "weak", "proxy", "both_sides", "exclude")
 _SIDE_EVIDENCE = ("side", "weak", "proxy", "both_sides")
 WHERE_ORDER = {"title": 0, "text": 1, "feed": 2}
 
@@ -144,12 +145,11 @@ class TopicSpec:
 class TermRule:
     term_id: str
     topic: str
-    # side:<s> strong evidence for side s; weak:<s> an ambiguous name ("Korea", "Kim"), ignored in
-    # a sentence that also has an exclude term; proxy:<s> a place or event tied to side s but not
-    # naming it (Kursk, the war in Ukraine), low weight, not cancelled by excludes; both_sides names all sides at once ("북러");
-    # subtopic:<name> a cue word; exclude:<what> masks text that would otherwise read as a side
-    # ("South Korea"); offtopic:<why> a context that is not a relation (weather, digests, rankings)
-    # and multiplies the score by its weight when it sits in the title or beside the evidence.
+    # side:<s> names side s; weak:<s> an ambiguous name ("Korea", "Kim"), ignored in a sentence
+    # with an exclude term; proxy:<s> a place or event tied to side s (Kursk, the war in Ukraine);
+    # both_sides names every side at once ("북러"); subtopic:<name> a cue word; exclude:<what>
+    # masks text that would otherwise read as a side ("South Korea"); offtopic:<why> a context
+    # that is no relation (weather, digests, rankings): multiplies the score by its weight.
     role: str
     lang: str
     match: str  # word | prefix | substring | regex
@@ -195,7 +195,7 @@ class SeedError(ValueError):
     pass
 
 
-def _rows(path: Path, columns: tuple[str, ...], optional: tuple[str, ...] = ()) -> Iterable[tuple[int, dict[str, str]]]:
+def _rows(path: Path, columns: tuple[str, ...], optional: tuple[str, ...] = ()) -> Iterable[tuple[int, dict]]:
     with path.open(encoding="utf-8", newline="") as handle:
         reader = csv.DictReader(handle)
         missing = [c for c in columns if c not in (reader.fieldnames or [])]
@@ -330,7 +330,8 @@ def _compile(rules: list[TermRule]) -> _Scanner:
         by_key.setdefault(_key(normalised), []).append((own, rule))
     patterns: dict[str | None, list[re.Pattern[str]]] = {}
     for (script, at_word_start), root in sorted(trees.items(), key=lambda kv: (str(kv[0][0]), kv[0][1])):
-        patterns.setdefault(script, []).append(re.compile(("\\b" if at_word_start else "") + _trie_regex(root)))
+        anchor = "\\b" if at_word_start else ""
+        patterns.setdefault(script, []).append(re.compile(anchor + _trie_regex(root)))
     return _Scanner({k: tuple(v) for k, v in patterns.items()}, {k: tuple(v) for k, v in regexes.items()},
                     {k: tuple(v) for k, v in by_key.items()})
 
@@ -366,7 +367,7 @@ def _producers(scanner: _Scanner, matched: str) -> tuple[TermRule, ...]:
     found = scanner.cache.get(matched)
     if found is None:
         key = _key(matched)
-        candidates = scanner.by_key.get(key, ()) + scanner.by_key.get(key[:1], ())
+        candidates = scanner.by_key.get(key, ()) + (scanner.by_key.get(key[:1], ()) if len(key) > 1 else ())
         found = tuple(sorted((rule for own, rule in candidates if own.fullmatch(matched)),
                              key=lambda rule: -len(rule.term)))
         if len(scanner.cache) >= _CACHE_SIZE:
@@ -396,6 +397,7 @@ def _rules_for(scanner: _Scanner, text: str, start: int, end: int) -> tuple[list
 
 
 def _scan(scanner: _Scanner, text: str, where: str, unit_starts: list[int], scripts: list) -> list[_Found]:
+    """Every term match in one normalised field, tagged with its sentence (unit) number."""
     found = []
     for script in scripts:
         for pattern in scanner.patterns.get(script, ()):
@@ -429,7 +431,7 @@ def _closeness(a: _Found, b: _Found) -> float:
     if a.where == "title":
         return 0.7
     gap = abs(a.unit - b.unit)
-    return 0.85 if gap == 1 else 0.7 if gap <= 3 else 0.55
+    return 0.85 if gap == 1 else 0.7 if gap <= 3 else 0.5
 
 
 def _side_score(by_side: dict[str, list[_Found]], sides: tuple[str, ...], pairs: list[_Found]) -> float:
@@ -457,7 +459,7 @@ def _topic_hit(topic: str, found: list[_Found], rules: TopicRules) -> TopicHit |
         if kind == "weak" and (f.where, f.unit) in excluded_units:
             continue  # "Korean" in a sentence that names South Korea is not evidence for the North
         kept.append(f)
-        if kind in ("side", "weak", "proxy"):
+        if kind in ("side", "weak", "proxy"):  # both_sides is kept apart: it pairs with itself
             by_side[f.rule.role_name].append(f)
         elif kind == "both_sides":
             pairs.append(f)
@@ -466,7 +468,7 @@ def _topic_hit(topic: str, found: list[_Found], rules: TopicRules) -> TopicHit |
     if not any(f.where != "feed" and f.rule.role_kind in _SIDE_EVIDENCE for f in kept):
         return None
     score = _side_score(by_side, sides, pairs) * (0.8 + (0.2 if cues else 0.0))
-    side_units = {(f.where, f.unit) for f in kept if f.rule.role_kind in ("side", "weak", "proxy", "both_sides")}
+    side_units = {(f.where, f.unit) for f in kept if f.rule.role_kind in _SIDE_EVIDENCE}
     for f in kept:
         if f.rule.role_kind == "offtopic" and (f.where == "title" or (f.where, f.unit) in side_units):
             score *= f.rule.weight
@@ -492,7 +494,9 @@ def _scripts(text: str) -> list[str | None]:
     return [None] + [name for name, pattern in _SCRIPT_PATTERNS.items() if pattern.search(text)]
 
 
-def match_topics(title: str, text: str, rules: TopicRules, feed_side: str | None = None) -> tuple[TopicHit, ...]:
+def match_topics(
+    title: str, text: str, rules: TopicRules, feed_side: str | None = None
+) -> tuple[TopicHit, ...]:
     """One TopicHit per topic with evidence for a side, in topic order; `feed_side` may stand in for
     a side (a KCNA feed for the DPRK), but only when the item itself names something for the topic."""
     fields = []
