@@ -242,7 +242,7 @@ def build_large_store(db: Path, stored: int) -> None:
         create temp table bulk as
         select i,
                substr(md5('old' || i), 1, 16) as article_id,
-               now() - interval 365 days + to_microseconds((i * 31536000000000 // {stored})::bigint) as seen_at,
+               now() - interval 365 days + to_microseconds((i * (31536000000000 // {stored}))::bigint) as seen_at,
                'Old report ' || i || ' on regional budgets, rail links and port upgrades' as title,
                ['en', 'ru', 'ko', 'ja', 'zh', 'de', 'fr', 'es', 'ar', 'hi'][i % 10 + 1] as lang
         from range({stored}) as t(i)
