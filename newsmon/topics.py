@@ -224,6 +224,7 @@ def load_topic_rules(seeds_dir: Path) -> TopicRules:
         topics[row["topic"]] = TopicSpec(row["topic"], row["label"], row["description"],
                                          _number(topics_path, line, "min_score", row["min_score"]))
     terms: list[TermRule] = []
+    lines: dict[str, int] = {}
     columns = ("term_id", "topic", "role", "lang", "match", "term", "weight")
     for line, row in _rows(terms_path, columns, optional=("entity",)):
         rule = TermRule(row["term_id"], row["topic"], row["role"], row["lang"], row["match"],
@@ -232,12 +233,13 @@ def load_topic_rules(seeds_dir: Path) -> TopicRules:
         if problem:
             raise SeedError(f"{terms_path}:{line}: {problem}")
         terms.append(rule)
+        lines[rule.term_id] = line
     sides = {t: tuple(sorted({r.role_name for r in terms if r.topic == t and r.role_kind == "side"}))
              for t in topics}
     for rule in terms:
         if rule.role_kind in ("weak", "proxy") and rule.role_name not in sides[rule.topic]:
-            raise SeedError(f"{terms_path}: term {rule.term_id} is weak evidence for unknown side "
-                            f"{rule.role_name!r} of topic {rule.topic!r}")
+            raise SeedError(f"{terms_path}:{lines[rule.term_id]}: {rule.role} names no side of topic "
+                            f"{rule.topic!r} (sides come from its side:<name> terms)")
     side_terms = [r for r in terms if r.role_kind in SIDE_ROLE_KINDS]
     cue_terms = [r for r in terms if r.role_kind not in SIDE_ROLE_KINDS]
     return TopicRules(topics, sides, tuple(terms), _compile(side_terms), _compile(cue_terms))

@@ -132,6 +132,7 @@ def write_seeds(folder: Path, terms_body: str) -> None:
         ("x2,t,sideways,en,word,beta,1", "unknown role"),
         ("x2,t,side:a,en,regex,(unclosed,1", "regex does not compile"),
         ("x2,t,side:a,en,word,beta,heavy", "weight must be a number"),
+        ("x2,t,weak:nobody,en,word,beta,1", "names no side"),
     ],
 )
 def test_loader_errors_name_the_file_and_line(tmp_path, row, message):
