@@ -356,7 +356,11 @@ def _feed_health(feeds: list[dict]) -> str:
 
 # --- Markdown -----------------------------------------------------------------------------------
 
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]()#|!~>{}+\-.])")
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]()#|!~{}+\-.])")  # < and > are left to html.escape
+
+
+def _lang_code(lang: object) -> str:
+    return lang if isinstance(lang, str) and _LANG_TAG.match(lang) else "und"
 
 
 def _plural(n: int, noun: str, nouns: str = "") -> str:
@@ -379,7 +383,7 @@ def render_markdown(data: ReportData, top: int = 10) -> str:
         return "\n".join(lines + [f"Nothing yet: no new matching stories in the last {span}.", ""])
     languages: dict[str, int] = defaultdict(int)
     for s in stories:
-        languages[s["lang"]] += 1
+        languages[_lang_code(s["lang"])] += 1
     outlets = {o for s in stories for o in s["outlets"]}
     mix = ", ".join(f"{_md(lang)} {n}" for lang, n in sorted(languages.items(), key=lambda kv: (-kv[1], kv[0])))
     lines += [f"- **{len(stories)}** new matching stories from **{len(outlets)}** outlets ({mix})",
@@ -389,5 +393,5 @@ def render_markdown(data: ReportData, top: int = 10) -> str:
         url = _safe_url(s["url"])
         linked = f"[{title}]({quote(url, safe=':/?#[]@!$&*+,;=%~')})" if url else title
         names = ", ".join(_md(o) for o in s["outlets"][:5]) + (" …" if len(s["outlets"]) > 5 else "")
-        lines.append(f"{i}. {linked} · `{_md(s['lang'])}` · {_plural(len(s['outlets']), 'outlet')}: {names}")
+        lines.append(f"{i}. {linked} · `{_lang_code(s['lang'])}` · {_plural(len(s['outlets']), 'outlet')}: {names}")
     return "\n".join(lines) + "\n"
