@@ -233,7 +233,7 @@ def _daily_chart(data: ReportData) -> str:
             parts.append(f'<rect class="bar" x="{x:.1f}" y="{y:.1f}" width="{slot * 0.7:.1f}" height="{h:.1f}" '
                          f'fill="{colours.get(lang, OTHER_COLOUR)}"><title>{day.isoformat()} · {_esc(lang)}: '
                          f'{count} stories</title></rect>')
-        if i % label_every == 0 or i == len(days) - 1:
+        if (len(days) - 1 - i) % label_every == 0:  # counted from the newest day, which is always labelled
             parts.append(f'<text x="{left + (i + 0.5) * slot:.1f}" y="{height - 8}" text-anchor="middle">'
                          f'{day.strftime("%m-%d")}</text>')
     parts.append("</svg>")
