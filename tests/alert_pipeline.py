@@ -6,6 +6,7 @@ write small topic feeds for it. Also a script, so crash tests can SIGKILL a real
 
 from __future__ import annotations
 
+import functools
 import sys
 import uuid
 from datetime import UTC, datetime, timedelta
@@ -46,7 +47,7 @@ def run_once(db: Path, feeds_csv: Path, plan: alerts.AlertPlan, alerts_dir: Path
             candidates = pipeline.identify_entries(parsed)
             known = store.read_known_articles(con, [c.article_id for c in candidates])
             changed = pipeline.select_changed(candidates, known)
-            articles = pipeline.build_articles(changed, load_topic_rules(SEEDS_DIR), feeds_by_id, started)
+            articles = pipeline.build_articles(changed, _topic_rules(), feeds_by_id, started)
             summary = ingest.summarise(uuid.uuid4().hex[:12], started, datetime.now(UTC), results, parsed,
                                        skipped, candidates, articles, known)
             store.write_run(con, summary, results, ingest.entries_per_feed(parsed),
@@ -56,6 +57,11 @@ def run_once(db: Path, feeds_csv: Path, plan: alerts.AlertPlan, alerts_dir: Path
             return notify.deliver_alerts(con, plan, alerts_dir, budget_s=budget_s)
         finally:
             con.close()
+
+
+@functools.cache
+def _topic_rules():
+    return load_topic_rules(SEEDS_DIR)  # seconds to build; the same for every run of a session
 
 
 def write_feed(path: Path, outlet: str, items: list[tuple[str, str]], hours_ago: float = 1.0) -> Path:
