@@ -90,6 +90,18 @@ def evaluate(items: list[dict], guess) -> tuple[Tally, dict[str, Tally], list[tu
     return overall, dict(per_lang), errors
 
 
+def subtopic_line(items: list[dict], rules: TopicRules) -> str:
+    tp = fp = fn = 0
+    for item in items:
+        hits = [h for h in match_topics(item["title"], item.get("text", ""), rules) if h.topic == TOPIC]
+        if not (item["label"] and hits and hits[0].is_match):
+            continue
+        truth, guess = set(item.get("subtopics", ())), set(hits[0].subtopics)
+        tp, fp, fn = tp + len(truth & guess), fp + len(guess - truth), fn + len(truth - guess)
+    tally = Tally(tp=tp, fp=fp, fn=fn)
+    return tally.line("subtopic")
+
+
 def describe(item: dict, rules: TopicRules) -> str:
     hits = [h for h in match_topics(item["title"], item.get("text", ""), rules) if h.topic == TOPIC]
     if not hits:
@@ -122,6 +134,9 @@ def main(argv: list[str] | None = None) -> int:
     print(base_overall.line("overall"))
     for lang in sorted(base_lang):
         print(base_lang[lang].line(lang))
+
+    print("\nsubtopics on true positives (micro-averaged over labelled subtopics):")
+    print(subtopic_line(items, rules))
 
     if args.errors:
         print(f"\nerrors ({len(errors)}):")
