@@ -83,6 +83,10 @@ def _utc(moment: datetime) -> datetime:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
+def _minute(moment: datetime) -> str:
+    return _utc(moment).strftime("%Y-%m-%d %H:%M")
+
+
 # --- HTML ---------------------------------------------------------------------------------------
 
 def render_report(data: ReportData) -> str:
@@ -119,9 +123,11 @@ def render_report(data: ReportData) -> str:
 _CSS = """
 body{font:14px/1.45 system-ui,-apple-system,"Segoe UI","Noto Sans",sans-serif;margin:0 auto;max-width:1180px;
 padding:16px 24px;color:#1d2330;background:#fff}
-h1{font-size:22px;margin:0}h2{font-size:17px;margin:28px 0 8px;border-bottom:1px solid #e3e6ec;padding-bottom:4px}
+h1{font-size:22px;margin:0}
+h2{font-size:17px;margin:28px 0 8px;border-bottom:1px solid #e3e6ec;padding-bottom:4px}
 .meta{color:#5d6678;margin:2px 0 12px}.empty{color:#5d6678;font-style:italic}
-.tiles{display:flex;flex-wrap:wrap;gap:10px}.tile{border:1px solid #e3e6ec;border-radius:6px;padding:8px 14px;min-width:110px}
+.tiles{display:flex;flex-wrap:wrap;gap:10px}
+.tile{border:1px solid #e3e6ec;border-radius:6px;padding:8px 14px;min-width:110px}
 .tile b{display:block;font-size:22px}.tile span{color:#5d6678;font-size:12px}
 svg{max-width:100%;height:auto;font:11px system-ui,sans-serif}svg text{fill:#3b4352}
 .legend{display:flex;flex-wrap:wrap;gap:4px 14px;margin:4px 0 0;padding:0;list-style:none;font-size:12px}
@@ -131,7 +137,8 @@ border-bottom:1px solid #eef0f4}th{font-size:12px;color:#5d6678;font-weight:600}
 td.when{white-space:nowrap;color:#5d6678;font-size:12px}td.title{font-size:15px;max-width:520px}
 a{color:#1f5fbf;text-decoration:none}a:hover{text-decoration:underline}
 .code{font:12px ui-monospace,monospace;background:#f1f3f7;border-radius:3px;padding:1px 5px}
-.terms bdi,.subs bdi{display:inline-block;background:#f1f3f7;border-radius:3px;padding:0 5px;margin:1px 2px;font-size:12px}
+.terms bdi,.subs bdi{display:inline-block;background:#f1f3f7;border-radius:3px;padding:0 5px;margin:1px 2px;
+font-size:12px}
 .outlets{font-size:12px;color:#3b4352}ul.events{padding-left:18px}ul.events li{margin-bottom:6px}
 .bad{color:#b3261e}
 """
@@ -193,10 +200,17 @@ def _legend(items: list[tuple[str, str]]) -> str:
 
 
 def _nice_max(value: int) -> int:
-    for step in (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 5000, 10000, 25000, 50000, 100000):
+    """The top of a y axis with four round-numbered intervals."""
+    steps = (1, 2, 3, 4, 5, 6, 8, 10, 15, 20, 25, 30, 40, 50, 60, 75, 100, 150, 200, 250, 500, 1000, 2500)
+    for step in steps:
         if value <= step * 4:
             return step * 4
     return value
+
+
+def _svg_open(width: int, height: int, title: str) -> str:
+    return (f'<svg class="chart" role="img" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
+            f'xmlns="http://www.w3.org/2000/svg"><title>{_esc(title)}</title>')
 
 
 def _daily_chart(data: ReportData) -> str:
@@ -215,8 +229,7 @@ def _daily_chart(data: ReportData) -> str:
     plot_h = height - bottom - top
     ymax = _nice_max(max((sum(s.values()) for s in stacks.values()), default=1))
     slot = (width - left - 8) / len(days)
-    parts = [f'<svg class="chart" role="img" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
-             f'xmlns="http://www.w3.org/2000/svg"><title>Matching stories per day by language</title>']
+    parts = [_svg_open(width, height, "Matching stories per day by language")]
     for tick in range(5):
         y = top + plot_h - plot_h * tick / 4
         parts.append(f'<line x1="{left}" x2="{width - 8}" y1="{y:.1f}" y2="{y:.1f}" stroke="#e3e6ec"/>'
@@ -230,9 +243,9 @@ def _daily_chart(data: ReportData) -> str:
                 continue
             h = plot_h * count / ymax
             y -= h
-            parts.append(f'<rect class="bar" x="{x:.1f}" y="{y:.1f}" width="{slot * 0.7:.1f}" height="{h:.1f}" '
-                         f'fill="{colours.get(lang, OTHER_COLOUR)}"><title>{day.isoformat()} · {_esc(lang)}: '
-                         f'{count} stories</title></rect>')
+            parts.append(f'<rect class="bar" x="{x:.1f}" y="{y:.1f}" width="{slot * 0.7:.1f}" '
+                         f'height="{h:.1f}" fill="{colours.get(lang, OTHER_COLOUR)}">'
+                         f'<title>{day.isoformat()} · {_esc(lang)}: {count} stories</title></rect>')
         if (len(days) - 1 - i) % label_every == 0:  # counted from the newest day, which is always labelled
             parts.append(f'<text x="{left + (i + 0.5) * slot:.1f}" y="{height - 8}" text-anchor="middle">'
                          f'{day.strftime("%m-%d")}</text>')
@@ -256,20 +269,21 @@ def _subtopic_heatmap(data: ReportData) -> str:
     peak = max(counts.values())
     left, cell_w, cell_h, top = 150, 92, 26, 22
     width, height = left + cell_w * len(weeks) + 4, top + cell_h * len(subtopics) + 4
-    parts = [f'<svg class="chart" role="img" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
-             f'xmlns="http://www.w3.org/2000/svg"><title>Matching stories per week and subtopic</title>']
+    parts = [_svg_open(width, height, "Matching stories per week and subtopic")]
     for j, week in enumerate(weeks):
         parts.append(f'<text x="{left + (j + 0.5) * cell_w:.1f}" y="14" text-anchor="middle">'
                      f'week of {week.strftime("%m-%d")}</text>')
     for i, subtopic in enumerate(subtopics):
         y = top + i * cell_h
-        parts.append(f'<text x="{left - 8}" y="{y + 17}" text-anchor="end">{_esc(subtopic.replace("_", " "))}</text>')
+        label = _esc(subtopic.replace("_", " "))
+        parts.append(f'<text x="{left - 8}" y="{y + 17}" text-anchor="end">{label}</text>')
         for j, week in enumerate(weeks):
             count = counts.get((week, subtopic), 0)
             shade = 0.08 + 0.92 * count / peak if count else 0.0
-            parts.append(f'<rect class="bar cell" x="{left + j * cell_w + 1}" y="{y + 1}" width="{cell_w - 2}" '
-                         f'height="{cell_h - 2}" rx="3" fill="#4e79a7" fill-opacity="{shade:.2f}" stroke="#e3e6ec">'
-                         f'<title>{_esc(subtopic)}, week of {week.isoformat()}: {count} stories</title></rect>')
+            parts.append(f'<rect class="bar cell" x="{left + j * cell_w + 1}" y="{y + 1}" '
+                         f'width="{cell_w - 2}" height="{cell_h - 2}" rx="3" fill="#4e79a7" '
+                         f'fill-opacity="{shade:.2f}" stroke="#e3e6ec">'
+                         f'<title>{label}, week of {week.isoformat()}: {count} stories</title></rect>')
             if count:
                 colour = "#fff" if shade > 0.55 else "#1d2330"
                 parts.append(f'<text x="{left + (j + 0.5) * cell_w:.1f}" y="{y + 17}" text-anchor="middle" '
@@ -288,13 +302,13 @@ def _outlet_chart(data: ReportData) -> str:
     left, bar_h, width = 230, 22, 960
     height = bar_h * len(top) + 6
     peak = top[0][1]
-    parts = [f'<svg class="chart" role="img" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
-             f'xmlns="http://www.w3.org/2000/svg"><title>Outlets by matching stories</title>']
+    parts = [_svg_open(width, height, "Outlets by matching stories")]
     for i, (outlet, count) in enumerate(top):
         y, w = 3 + i * bar_h, (width - left - 60) * count / peak
         name = outlet if len(outlet) <= 34 else outlet[:33] + "…"
         parts.append(f'<text x="{left - 8}" y="{y + 15}" text-anchor="end">{_esc(name)}</text>'
-                     f'<rect class="bar" x="{left}" y="{y + 3}" width="{w:.1f}" height="{bar_h - 6}" fill="#59a14f">'
+                     f'<rect class="bar" x="{left}" y="{y + 3}" width="{w:.1f}" height="{bar_h - 6}" '
+                     f'fill="#59a14f">'
                      f'<title>{_esc(outlet)}: {count} stories</title></rect>'
                      f'<text x="{left + w + 6:.1f}" y="{y + 15}">{count}</text>')
     parts.append("</svg>")
@@ -310,15 +324,18 @@ def _stories_table(stories: list[dict]) -> str:
         subs = "".join(f"<bdi>{_esc(t.replace('_', ' '))}</bdi>" for t in s["subtopics"])
         outlets = ", ".join(f"<bdi>{_esc(o)}</bdi>" for o in s["outlets"])
         rows.append(
-            f'<tr><td class="when">{_esc(_utc(s["first_seen"]).strftime("%Y-%m-%d %H:%M"))}</td>'
+            f'<tr><td class="when">{_minute(s["first_seen"])}</td>'
             f'<td class="title">{_title_html(s["title"], s["lang"], s["url"])}'
             f'<div class="subs">{subs}</div></td>'
             f'<td><span class="code">{_esc(s["lang"])}</span></td>'
-            f'<td class="outlets">{outlets}<br>{_plural(s["article_count"], "copy", "copies")}, {_esc(", ".join(s["languages"]))}</td>'
+            f'<td class="outlets">{outlets}<br>{_plural(s["article_count"], "copy", "copies")}, '
+            f'{_esc(", ".join(s["languages"]))}</td>'
             f'<td class="terms"{_lang_attr(s["lang"])} dir="auto">{terms}</td></tr>'
         )
-    more = (f'<p class="meta">Showing the latest {LATEST_STORIES} of {len(stories)}; '
-            "<code>newsmon query --file new_stories_since</code> lists all.</p>") if len(stories) > LATEST_STORIES else ""
+    more = ""
+    if len(stories) > LATEST_STORIES:
+        more = (f'<p class="meta">Showing the latest {LATEST_STORIES} of {len(stories)}; '
+                "<code>newsmon query --file new_stories_since</code> lists all.</p>")
     return ("<table><thead><tr><th>first seen (UTC)</th><th>title</th><th>lang</th><th>outlets</th>"
             "<th>evidence</th></tr></thead><tbody>" + "\n".join(rows) + "</tbody></table>" + more)
 
@@ -331,8 +348,9 @@ def _events_list(events: list[dict]) -> str:
             lang, _, title = entry.partition(": ")
             titles.append(f'<li><span class="code">{_esc(lang)}</span> <span{_lang_attr(lang)} dir="auto">'
                           f"{_esc(title)}</span></li>")
-        items.append(f"<li>{event['language_count']} languages, {event['articles']} articles "
-                     f"({', '.join(f'<bdi>{_esc(o)}</bdi>' for o in event['outlets'])})<ul>{''.join(titles)}</ul></li>")
+        outlets = ", ".join(f"<bdi>{_esc(o)}</bdi>" for o in event["outlets"])
+        items.append(f"<li>{event['language_count']} languages, {event['articles']} articles ({outlets})"
+                     f"<ul>{''.join(titles)}</ul></li>")
     return '<ul class="events">' + "".join(items) + "</ul>"
 
 
@@ -344,14 +362,15 @@ def _feed_health(feeds: list[dict]) -> str:
         return f'<p>All {len(feeds)} feeds fetched without errors in the last 7 days.</p>'
     rows = "".join(
         f'<tr><td><bdi>{_esc(f["name"])}</bdi> <span class="code">{_esc(f["feed_id"])}</span></td>'
-        f'<td class="bad">{_esc(f["consecutive_failures"])}</td><td>{_esc(f["errors_7d"])} / {_esc(f["fetches_7d"])}</td>'
+        f'<td class="bad">{_esc(f["consecutive_failures"])}</td>'
+        f'<td>{_esc(f["errors_7d"])} / {_esc(f["fetches_7d"])}</td>'
         f'<td>{_esc(f["last_error_class"] or "")}</td>'
-        f'<td>{_esc(_utc(f["last_success_at"]).strftime("%Y-%m-%d %H:%M") if f["last_success_at"] else "never")}</td></tr>'
+        f'<td>{_minute(f["last_success_at"]) if f["last_success_at"] else "never"}</td></tr>'
         for f in troubled[:30]
     )
     return (f"<p>{len(troubled)} of {len(feeds)} feeds had errors.</p><table><thead><tr><th>feed</th>"
-            "<th>failures in a row</th><th>errors / fetches (7 days)</th><th>last error</th><th>last success (UTC)</th>"
-            f"</tr></thead><tbody>{rows}</tbody></table>")
+            "<th>failures in a row</th><th>errors / fetches (7 days)</th><th>last error</th>"
+            f"<th>last success (UTC)</th></tr></thead><tbody>{rows}</tbody></table>")
 
 
 # --- Markdown -----------------------------------------------------------------------------------
@@ -375,7 +394,8 @@ def _md(value: object) -> str:
 
 def render_markdown(data: ReportData, top: int = 10) -> str:
     stories = sorted(data.stories, key=lambda s: s["published_at"], reverse=True)
-    stories.sort(key=lambda s: (len(s["outlets"]), s["article_count"]), reverse=True)  # stable: newest first on ties
+    # A stable sort: the most widely carried first, the newest first among equals.
+    stories.sort(key=lambda s: (len(s["outlets"]), s["article_count"]), reverse=True)
     span = "24 hours" if data.days == 1 else f"{data.days} days"
     lines = [f"# newsmon: Russia–DPRK stories, last {span}", "",
              f"_up to {data.now.strftime('%Y-%m-%d %H:%M')} UTC_", ""]
@@ -385,7 +405,7 @@ def render_markdown(data: ReportData, top: int = 10) -> str:
     for s in stories:
         languages[_lang_code(s["lang"])] += 1
     outlets = {o for s in stories for o in s["outlets"]}
-    mix = ", ".join(f"{_md(lang)} {n}" for lang, n in sorted(languages.items(), key=lambda kv: (-kv[1], kv[0])))
+    mix = ", ".join(f"{lang} {n}" for lang, n in sorted(languages.items(), key=lambda kv: (-kv[1], kv[0])))
     lines += [f"- **{len(stories)}** new matching stories from **{len(outlets)}** outlets ({mix})",
               f"- cross-language events: **{len(data.events)}**", "", "## Top stories", ""]
     for i, s in enumerate(stories[:top], 1):
@@ -393,5 +413,6 @@ def render_markdown(data: ReportData, top: int = 10) -> str:
         url = _safe_url(s["url"])
         linked = f"[{title}]({quote(url, safe=':/?#[]@!$&*+,;=%~')})" if url else title
         names = ", ".join(_md(o) for o in s["outlets"][:5]) + (" …" if len(s["outlets"]) > 5 else "")
-        lines.append(f"{i}. {linked} · `{_lang_code(s['lang'])}` · {_plural(len(s['outlets']), 'outlet')}: {names}")
+        carried = _plural(len(s["outlets"]), "outlet")
+        lines.append(f"{i}. {linked} · `{_lang_code(s['lang'])}` · {carried}: {names}")
     return "\n".join(lines) + "\n"

@@ -103,6 +103,8 @@ def hostile_db(demo_db, tmp_path):
     try:
         con.execute("insert into feeds values ('evil', '<img src=x onerror=alert(3)>', 'http://127.0.0.1/', 'en',"
                     " null, true, null, ?)", [now])
+        con.execute("insert into feed_state (feed_id, last_attempt_at, consecutive_failures, last_error_class)"
+                    " values ('evil', ?, 3, '<i>http_5xx</i>')", [now])
         for article_id, url in (("hostile00000001", HOSTILE_URL), ("hostile00000002", "data:text/html,<script>")):
             con.execute("insert into articles values (?, ?, null, ?, 'text', null, ?, ?, ?, 'evil',"
                         " 'en\" onmouseover=\"alert(4)', 0.9, 'h', 'r', ?)",
@@ -129,6 +131,7 @@ def test_hostile_feed_text_is_neutralised(hostile_db):
     assert "</td><script>alert(2)</script>" in text
     # The hostile lang value never becomes an attribute (it is not a language tag).
     assert not any("onmouseover" in v for _, a in doc.tags for v in a.values() if v)
+    assert "1 of 13 feeds had errors" in page and "&lt;i&gt;http_5xx&lt;/i&gt;" in page
     assert "javascript:" not in markdown and "<script" not in markdown
     assert "&lt;script&gt;" in markdown
 
