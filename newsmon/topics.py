@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import bisect
 import csv
+import functools
 import math
 import re
 import sys
@@ -65,12 +66,15 @@ def _build_char_map() -> dict[str, str]:
     fold = _build_fold_table()
     char_map = {}
     for cp in range(0x10000):
-        if 0xD800 <= cp <= 0xDFFF:
+        # Surrogates, and the Han and Hangul syllable blocks, which are NFKC-stable and unfolded.
+        if 0xD800 <= cp <= 0xDFFF or 0x4E00 <= cp <= 0x9FFF or 0xAC00 <= cp <= 0xD7A3:
             continue
         char = chr(cp)
-        target = "".join(fold.get(ord(c), c) or "" for c in unicodedata.normalize("NFKC", char).casefold())
-        if target != char.casefold():
-            char_map[char] = target
+        lower = char.casefold()
+        plain = unicodedata.normalize("NFKC", char).casefold()
+        if plain == lower and not any(ord(c) in fold for c in plain):
+            continue
+        char_map[char] = "".join(fold.get(ord(c), c) or "" for c in plain)
     return char_map
 
 
@@ -173,7 +177,7 @@ class _Scanner:
     # script (None: any) -> prefix trees and regex terms whose first letter is in that script
     patterns: dict[str | None, tuple[re.Pattern[str], ...]]
     regexes: dict[str | None, tuple[tuple[re.Pattern[str], TermRule], ...]]
-    by_key: dict[str, tuple[tuple[re.Pattern[str], TermRule], ...]]  # first two letters -> terms
+    by_key: dict[str, tuple[tuple[str, TermRule], ...]]  # first two letters -> (own regex, term)
     # matched text -> the terms that produce it, longest first. Headlines repeat the same few
     # names, so this saves re-running per-term regexes; bounded by _CACHE_SIZE.
     cache: dict[str, tuple[TermRule, ...]] = field(default_factory=dict)
@@ -314,7 +318,7 @@ def _compile(rules: list[TermRule]) -> _Scanner:
     # Terms that must start a word are tried only at word starts (a cheap \b test); CJK/Hangul/
     # Thai substrings and Arabic/Hebrew terms (proclitics attach to the front) are tried anywhere.
     trees: dict[tuple[str | None, bool], dict] = {}
-    by_key: dict[str, list[tuple[re.Pattern[str], TermRule]]] = {}
+    by_key: dict[str, list[tuple[str, TermRule]]] = {}
     regexes: dict[str | None, list[tuple[re.Pattern[str], TermRule]]] = {}
     for rule in rules:
         if rule.match == "regex":
@@ -328,7 +332,7 @@ def _compile(rules: list[TermRule]) -> _Scanner:
         for atom in atoms:
             node = node.setdefault(atom, {})
         node.setdefault("", set()).add(rule.match)
-        own = re.compile("".join(atoms) + (r"\w*" if rule.match == "prefix" else ""))
+        own = "".join(atoms) + (r"\w*" if rule.match == "prefix" else "")
         by_key.setdefault(_key(normalised), []).append((own, rule))
     patterns: dict[str | None, list[re.Pattern[str]]] = {}
     for (script, at_word_start), root in sorted(trees.items(), key=lambda kv: (str(kv[0][0]), kv[0][1])):
@@ -365,12 +369,18 @@ def _word_end(text: str, end: int) -> int:
     return end
 
 
+@functools.lru_cache(maxsize=4096)
+def _own_pattern(source: str) -> re.Pattern[str]:
+    # Compiled on first use: compiling all ~3,000 per-term patterns up front took most of the load.
+    return re.compile(source)
+
+
 def _producers(scanner: _Scanner, matched: str) -> tuple[TermRule, ...]:
     found = scanner.cache.get(matched)
     if found is None:
         key = _key(matched)
         candidates = scanner.by_key.get(key, ()) + (scanner.by_key.get(key[:1], ()) if len(key) > 1 else ())
-        found = tuple(sorted((rule for own, rule in candidates if own.fullmatch(matched)),
+        found = tuple(sorted((rule for own, rule in candidates if _own_pattern(own).fullmatch(matched)),
                              key=lambda rule: -len(rule.term)))
         if len(scanner.cache) >= _CACHE_SIZE:
             scanner.cache.clear()
