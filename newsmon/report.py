@@ -69,8 +69,12 @@ def build_report(con: duckdb.DuckDBPyConnection, now: datetime, days: int = 30) 
 
 
 def report_markdown(con: duckdb.DuckDBPyConnection, now: datetime, days: int = 1) -> str:
-    """A short Markdown summary (top stories of the last `days` days) for a Prefect artifact."""
-    return render_markdown(read_report_data(con, now, days))
+    """A short Markdown summary of the `days` x 24 hours before `now` (top stories first), for a
+    Prefect artifact after each run; it runs only the two queries it shows."""
+    now = _utc(now)
+    since = {"since": (now - timedelta(days=days)).isoformat()}
+    return render_markdown(now, days, _rows(con, "new_stories_since", since),
+                           _rows(con, "cross_language_events", since))
 
 
 def _rows(con: duckdb.DuckDBPyConnection, name: str, params: dict | None = None) -> list[dict]:
@@ -392,13 +396,13 @@ def _md(value: object) -> str:
     return html.escape(_MD_SPECIAL.sub(r"\\\1", text), quote=False)
 
 
-def render_markdown(data: ReportData, top: int = 10) -> str:
-    stories = sorted(data.stories, key=lambda s: s["published_at"], reverse=True)
+def render_markdown(now: datetime, days: int, stories: list[dict], events: list[dict], top: int = 10) -> str:
+    stories = sorted(stories, key=lambda s: s["published_at"], reverse=True)
     # A stable sort: the most widely carried first, the newest first among equals.
     stories.sort(key=lambda s: (len(s["outlets"]), s["article_count"]), reverse=True)
-    span = "24 hours" if data.days == 1 else f"{data.days} days"
+    span = "24 hours" if days == 1 else f"{days} days"
     lines = [f"# newsmon: Russia–DPRK stories, last {span}", "",
-             f"_up to {data.now.strftime('%Y-%m-%d %H:%M')} UTC_", ""]
+             f"_up to {now.strftime('%Y-%m-%d %H:%M')} UTC_", ""]
     if not stories:
         return "\n".join(lines + [f"Nothing yet: no new matching stories in the last {span}.", ""])
     languages: dict[str, int] = defaultdict(int)
@@ -407,7 +411,7 @@ def render_markdown(data: ReportData, top: int = 10) -> str:
     outlets = {o for s in stories for o in s["outlets"]}
     mix = ", ".join(f"{lang} {n}" for lang, n in sorted(languages.items(), key=lambda kv: (-kv[1], kv[0])))
     lines += [f"- **{len(stories)}** new matching stories from **{len(outlets)}** outlets ({mix})",
-              f"- cross-language events: **{len(data.events)}**", "", "## Top stories", ""]
+              f"- cross-language events: **{len(events)}**", "", "## Top stories", ""]
     for i, s in enumerate(stories[:top], 1):
         title = _md(s["title"]) or "(untitled)"
         url = _safe_url(s["url"])

@@ -25,21 +25,41 @@ links as (
     group by story_id
 ),
 
-copies as (
+all_copies as (
     select
         coalesce(l.event_id, coalesce(a.story_id, a.article_id)) as event_id,
         coalesce(a.story_id, a.article_id) as story_id,
         a.article_id,
         a.title,
         a.lang,
-        coalesce(a.published_at, a.first_seen_at) as published_at,
-        coalesce(f.name, af.feed_id, a.feed_id) as outlet,
-        m.article_id is not null as is_match
+        a.feed_id,
+        coalesce(a.published_at, a.first_seen_at) as published_at
     from articles as a
     left join links as l on l.story_id = coalesce(a.story_id, a.article_id)
-    left join matches as m on m.article_id = a.article_id
-    left join article_feeds as af on af.article_id = a.article_id
-    left join feeds as f on f.feed_id = coalesce(af.feed_id, a.feed_id)
+),
+
+-- Only events with a copy in the window can qualify; the joins below then touch only those.
+recent_events as (
+    select distinct event_id
+    from all_copies
+    where published_at >= (select since from bounds)
+),
+
+copies as (
+    select
+        c.event_id,
+        c.story_id,
+        c.article_id,
+        c.title,
+        c.lang,
+        c.published_at,
+        coalesce(f.name, af.feed_id, c.feed_id) as outlet,
+        m.article_id is not null as is_match
+    from all_copies as c
+    join recent_events as r on r.event_id = c.event_id
+    left join matches as m on m.article_id = c.article_id
+    left join article_feeds as af on af.article_id = c.article_id
+    left join feeds as f on f.feed_id = coalesce(af.feed_id, c.feed_id)
 ),
 
 events as (
