@@ -84,7 +84,7 @@ LETTERS: dict[str, str] = {
     # Cyrillic alphabets differ in a few letters each
     "ы": "ru be kk", "э": "ru be kk", "ё": "ru be kk", "ъ": "ru bg kk", "і": "uk be kk", "ї": "uk",
     "є": "uk", "ґ": "uk", "ў": "be", "ѓ": "mk", "ќ": "mk", "ѕ": "mk", 
-    "ј": "mk", "љ": "mk", "њ": "mk", "џ": "mk", "й": "ru uk bg be kk", "щ": "ru uk bg",
+    "ј": "mk", "љ": "mk", "њ": "mk", "џ": "mk", "й": "ru uk bg be kk", "щ": "ru uk bg", "и": "ru uk bg mk kk",
     "ә": "kk", "ғ": "kk", "қ": "kk", "ң": "kk", "ө": "kk", "ұ": "kk", "ү": "kk", "һ": "kk",
     # Arabic script: Persian/Urdu letters, Urdu-only letters, Arabic-only spellings
     "پ": "fa ur", "چ": "fa ur", "ژ": "fa ur", "گ": "fa ur", "ک": "fa ur", "ی": "fa ur",
@@ -96,14 +96,16 @@ LETTERS: dict[str, str] = {
 LETTER_PENALTY = 2.0
 
 # Languages of a group that wordfreq has no list for get a tiny hand-made one: their most common
-# function words (general knowledge). Every other word scores UNLISTED_ZIPF for them, the
-# expected zipf of an ordinary word, so the lists of their neighbours neither favour nor sink them.
+# function words (general knowledge). Other words borrow a close relative's list, a little lower
+# (shared vocabulary is likelier in the listed language), and a word unknown to the relative
+# scores UNLISTED_ZIPF: it is likelier to belong to the unlisted language than to the relative.
 FUNCTION_WORDS: dict[str, str] = {
     "be": "і ў не на што з па як да за ад гэта для але так ён яна яны мы ужо было быў",
     "kk": "және мен бен пен да де бұл осы үшін деп бір оның олар біз",
     "mr": "आहे आणि या व होते ला मध्ये करून त्या हे ही आहेत नाही",
     "ne": "छ छन् हो र ले मा गरेको गर्न पनि थियो भएको लागि यो त्यो नै तथा",
 }
+WORDLIST_PROXIES = {"be": ("ru", "uk"), "kk": ("ru",), "mr": ("hi",), "ne": ("hi",)}
 LANGDETECT_CODES = {"zh-cn": "zh", "zh-tw": "zh"}
 # Languages without a langdetect profile borrow the best probability of their closest relatives.
 LANGDETECT_PROXIES = {"be": ("ru", "uk"), "kk": ("ru", "uk", "bg", "mk")}
@@ -112,8 +114,9 @@ JAPANESE_HAN = frozenset("込働峠畑辻枠栃実気広転売読続鉄駅円図
 # wordfreq's "small" lists hold words down to zipf 3 (one per million words): an unlisted word is rarer.
 WORDLIST = "small"
 WORDLIST_CODES = {"no": "nb"}
-UNKNOWN_ZIPF = 1.5
-UNLISTED_ZIPF = 2.5
+UNKNOWN_ZIPF = 1.0
+UNLISTED_ZIPF = 2.0
+PROXY_DISCOUNT = 1.0
 FUNCTION_WORD_ZIPF = 6.0
 # Names say little about the language around them: a capitalised word after the first and an
 # acronym count for a fraction of a word (in title case, capitals say nothing, so less is taken off).
@@ -124,7 +127,8 @@ ACRONYM_WEIGHT = 0.1
 LEXICAL_WEIGHT = 1.0
 LANGDETECT_WEIGHT = 1.0
 HINT_PRIOR = 3.0
-LANGDETECT_FLOOR = 0.02
+LANGDETECT_FLOOR = 0.05
+LANGDETECT_FULL_LETTERS = 30
 DECISIVE_MARGIN = 6.0
 N_TRIAL = 3  # langdetect's default 7 costs 2.3x the time for no measured gain here
 
@@ -209,10 +213,13 @@ def _detect_in_group(sample: str, script: str, hint_lang: str | None) -> Languag
     first, second = sorted(scores.values(), reverse=True)[:2]
     # When the words alone leave no doubt, langdetect would only cost time (about 1 ms).
     found = {} if first - second >= DECISIVE_MARGIN else _langdetect_probabilities(sample, script)
+    # langdetect is overconfident on a few words (0.99999 for either of Spanish and Portuguese
+    # on two words both share): its say grows with the length of the sample.
+    weight = LANGDETECT_WEIGHT * min(1.0, sum(map(len, words)) / LANGDETECT_FULL_LETTERS)
     for lang in langs if found else ():
         prob = max((found.get(x, 0.0) for x in LANGDETECT_PROXIES.get(lang, (lang,))), default=0.0)
         # langdetect reports only probabilities above 0.1; the rest get a small floor.
-        scores[lang] += LANGDETECT_WEIGHT * math.log(max(prob, LANGDETECT_FLOOR))
+        scores[lang] += weight * math.log(max(prob, LANGDETECT_FLOOR))
     probs = _softmax(scores)
     best = max(probs, key=probs.__getitem__)
     if probs[best] < MIN_CONFIDENCE:
@@ -245,7 +252,10 @@ def _zipfs(word: str, script: str) -> tuple[float, ...]:
 
 def _zipf(word: str, lang: str) -> float:
     if lang in _FUNCTION_WORDS:
-        return FUNCTION_WORD_ZIPF if word in _FUNCTION_WORDS[lang] else UNLISTED_ZIPF
+        if word in _FUNCTION_WORDS[lang]:
+            return FUNCTION_WORD_ZIPF
+        borrowed = max(_zipf(word, relative) for relative in WORDLIST_PROXIES[lang])
+        return borrowed - PROXY_DISCOUNT if borrowed > UNKNOWN_ZIPF else UNLISTED_ZIPF
     frequencies = _frequencies(WORDLIST_CODES.get(lang, lang))
     frequency = frequencies.get(word)
     if frequency is None and ("'" in word or "’" in word):
