@@ -25,7 +25,7 @@ from newsmon.ingest import plan_fetch  # noqa: E402
 from newsmon.paths import SEEDS_DIR  # noqa: E402
 from newsmon.topics import load_topic_rules  # noqa: E402
 
-FEEDS, ITEMS = 10, 42  # 420 entries: above pipeline.PARALLEL_MIN_ENTRIES, so the pool really runs
+FEEDS, ITEMS = 12, 45  # 540 entries: above pipeline.PARALLEL_MIN_ENTRIES, so the pool really runs
 
 
 @pytest.fixture(scope="module")
