@@ -22,8 +22,11 @@ from pathlib import Path
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
+from newsmon.errors import user_message
+from newsmon.feeds import read_feeds_csv
 from newsmon.paths import ROOT
 from newsmon.schedule import DeploymentSpec, ScheduleError, describe, read_deployment
+from newsmon.settings import Settings
 
 DEPLOYMENT = "daily"  # the entry of prefect.yaml that `newsmon serve` runs
 HEALTH_TIMEOUT_S = 120.0  # ~13 s on 2 cores when warm; a fresh home migrates the DB first
@@ -38,28 +41,46 @@ class ServerError(RuntimeError):
     """The local Prefect server did not come up; the message says why in one line."""
 
 
-def serve(port: int = 4200, db_path: str | None = None, feeds_csv: str | None = None) -> int:
+def serve(port: int = 4200, db_path: str | Path | None = None, feeds_csv: str | Path | None = None) -> int:
     """Run the `daily` ingest deployment on its prefect.yaml schedule until stopped; returns an exit code."""
     try:
         spec = read_deployment(DEPLOYMENT)
-    except (ScheduleError, FileNotFoundError) as exc:
-        print(f"newsmon: {exc}", file=sys.stderr)
-        return 1
+        settings = Settings.from_env()
+        # The command line wins over prefect.yaml, which wins over NEWSMON_DB / NEWSMON_FEEDS. Made
+        # absolute so every run uses the files shown here, whatever its working directory.
+        db_file = Path(db_path or spec.parameters.get("db_path") or settings.db_path).resolve()
+        feeds_file = Path(feeds_csv or spec.parameters.get("feeds_csv") or settings.feeds_csv).resolve()
+        feed_count = len(read_feeds_csv(feeds_file))  # a bad registry fails now, not at 06:00
+    except ScheduleError as exc:
+        return _fail(str(exc))
+    except Exception as exc:
+        message = user_message(exc)
+        if message is None:
+            raise
+        return _fail(message)
     _offline_defaults()
     previous_sigterm = signal.signal(signal.SIGTERM, _raise_interrupt)  # until the runner installs its own
     server = None
     try:
         server = start_or_reuse_server(port, Path(os.environ["PREFECT_HOME"]))
-        return _serve_deployment(spec, port, db_path, feeds_csv, started_server=server is not None)
+        print(f"Prefect UI: http://127.0.0.1:{port}  ({'already running' if server is None else 'started here'},"
+              f" PREFECT_HOME={os.environ['PREFECT_HOME']})")
+        print(f"database:   {db_file}")
+        print(f"feeds:      {feeds_file} ({feed_count} feeds)")
+        return _serve_deployment(spec, port, db_file, feeds_file)
     except ServerError as exc:
-        print(f"newsmon: {exc}", file=sys.stderr)
-        return 1
+        return _fail(str(exc))
     except KeyboardInterrupt:
         return 0
     finally:
         if server is not None:
             stop_server(server)
         signal.signal(signal.SIGTERM, previous_sigterm)
+
+
+def _fail(message: str) -> int:
+    print(f"newsmon: {message}", file=sys.stderr)
+    return 1
 
 
 def _offline_defaults() -> None:
@@ -88,7 +109,8 @@ def start_or_reuse_server(port: int, home: Path, timeout_s: float = HEALTH_TIMEO
             [sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1", "--port", str(port)],
             stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
             start_new_session=True,
-            env={**{k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}, "PREFECT_HOME": str(home)},
+            env={**{k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"},
+                 "PREFECT_HOME": str(home), "COLUMNS": "500"},  # wide: its error is one unwrapped line
         )
     try:
         wait_healthy(port, process, log_path, timeout_s)
@@ -137,8 +159,7 @@ def stop_server(process: subprocess.Popen, timeout_s: float = SERVER_STOP_TIMEOU
 
 # --- the deployment ---------------------------------------------------------------------------
 
-def _serve_deployment(spec: DeploymentSpec, port: int, db_path: str | None, feeds_csv: str | None,
-                      started_server: bool) -> int:
+def _serve_deployment(spec: DeploymentSpec, port: int, db_file: Path, feeds_file: Path) -> int:
     api_url = f"http://127.0.0.1:{port}/api"
     os.environ["PREFECT_API_URL"] = api_url  # flow-run subprocesses inherit it
     import prefect
@@ -146,16 +167,12 @@ def _serve_deployment(spec: DeploymentSpec, port: int, db_path: str | None, feed
 
     ingest_feeds = load_flow(spec.entrypoint)
     with temporary_settings(updates={PREFECT_API_URL: api_url}):  # in case prefect was imported earlier
-        deployment = ingest_deployment(ingest_feeds, spec, db_path, feeds_csv)
+        deployment = ingest_deployment(ingest_feeds, spec, db_file, feeds_file)
         replaced = drop_worker_deployment(f"{ingest_feeds.name}/{spec.name}")
         deployment_id = deployment.apply()
         alerts = ensure_failure_automation(ingest_feeds.name, os.environ.get(WEBHOOK_ENV))
-        ui = f"http://127.0.0.1:{port}"
-        print(f"Prefect UI: {ui}  ({'started here' if started_server else 'already running'};"
-              f" PREFECT_HOME={os.environ['PREFECT_HOME']})")
         print(f"deployment: {ingest_feeds.name}/{spec.name}  {describe(spec)}, "
               f"concurrency limit {spec.concurrency_limit}")
-        print(f"parameters: {deployment.parameters}")
         print(f"next run:   {_format_next_run(next_scheduled_run(deployment_id), spec)}")
         print(f"alerts:     {alerts}")
         if replaced:
@@ -175,17 +192,12 @@ def load_flow(entrypoint: str):
     return getattr(module, function)
 
 
-def ingest_deployment(flow, spec: DeploymentSpec, db_path: str | None, feeds_csv: str | None):
+def ingest_deployment(flow, spec: DeploymentSpec, db_file: Path, feeds_file: Path):
     """A RunnerDeployment of `flow` with the schedule, limit and parameters of prefect.yaml."""
     from prefect.deployments.runner import EntrypointType
     from prefect.schedules import Schedule
 
-    parameters = dict(spec.parameters)
-    # Absolute: flow runs are subprocesses and need not share the caller's working directory.
-    if db_path:
-        parameters["db_path"] = str(Path(db_path).resolve())
-    if feeds_csv:
-        parameters["feeds_csv"] = str(Path(feeds_csv).resolve())
+    parameters = {**spec.parameters, "db_path": str(db_file), "feeds_csv": str(feeds_file)}
     return flow.to_deployment(
         name=spec.name,
         schedules=[Schedule(**_schedule_kwargs(s)) for s in spec.schedules],
