@@ -4,6 +4,7 @@
 
 Reads ../shared/corpus/langid (sentences, word pairs: Leipzig samples via Lingua's test data)
 and the real feed titles in ../shared/corpus/feeds/<lang>/. "und" counts as wrong.
+Ends with the speed on feed entries (titles alone and with their summaries, by script).
 Lines are taken evenly spaced through each file (the files are sorted), from the odd- or
 even-numbered half so that one half can be used for tuning and the other for reporting.
 """
@@ -22,10 +23,13 @@ from langdetect import DetectorFactory, detect
 from langdetect.lang_detect_exception import LangDetectException
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from newsmon import language  # noqa: E402
+from newsmon.extract import html_to_text  # noqa: E402
 from newsmon.language import detect_language  # noqa: E402
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 TARGETS = ("en", "ru", "uk", "ko", "ja", "zh", "hi", "ar", "de", "fr", "es")
+LATIN = ("de", "en", "es", "fr", "hu", "it", "kn", "pt", "sv")
 
 
 def read_samples(folder: Path, limit: int, half: str) -> dict[str, list[str]]:
@@ -50,6 +54,41 @@ def read_headlines(limit: int) -> dict[str, list[tuple[str, str | None]]]:
             titles += [(e.get("title", "").strip(), hint) for e in parsed.entries if e.get("title", "").strip()]
         samples[folder.name] = titles[:limit]
     return samples
+
+
+def read_entries() -> dict[str, list[tuple[str, str, str | None]]]:
+    """Every feed entry as (title, summary text, declared language), by the folder's script kind."""
+    entries: dict[str, list[tuple[str, str, str | None]]] = {}
+    for folder in sorted(p for p in (CORPUS / "feeds").iterdir() if p.is_dir() and len(p.name) == 2):
+        kind = {"ru": "cyrillic", "uk": "cyrillic"}.get(folder.name, "latin" if folder.name in LATIN else "other")
+        for path in sorted(folder.glob("*.xml")):
+            parsed = feedparser.parse(path.read_bytes())
+            hint = parsed.feed.get("language")
+            entries.setdefault(kind, []).extend(
+                (e.get("title", "").strip(), html_to_text(e.get("summary", ""))[:400], hint) for e in parsed.entries
+            )
+    return entries
+
+
+def print_speed(entries: dict[str, list[tuple[str, str, str | None]]]) -> None:
+    """Cold = first sight of every word (cached zipf lookups cleared), warm = the same items again."""
+    print("\nspeed (feed entries; µs/call, calls/s)")
+    print(f"{'items':22}{'n':>6}{'cold':>14}{'warm':>14}")
+    mixed = [item for items in entries.values() for item in items]
+    for label, items, with_text in [
+        ("mixed titles", mixed, False), ("mixed title+summary", mixed, True),
+        *((f"{kind} titles", entries[kind], False) for kind in ("latin", "cyrillic") if kind in entries),
+    ]:
+        cells = []
+        for _ in ("cold", "warm"):
+            if not cells:
+                language._zipfs.cache_clear()
+            start = time.perf_counter()
+            for title, text, hint in items:
+                detect_language(title, text if with_text else "", hint=hint)
+            seconds = time.perf_counter() - start
+            cells.append(f"{1e6 * seconds / len(items):6.0f} {len(items) / seconds:6.0f}/s")
+        print(f"{label:22}{len(items):6d}{cells[0]:>14}{cells[1]:>14}")
 
 
 def ours_with_hint(item: tuple[str, str | None]) -> str:
@@ -116,6 +155,7 @@ def main() -> None:
     print_table("feed titles (real headlines), no hint", titles, not args.no_raw)
     print_table("feed titles with the feed's declared language as hint", headlines, False, ours_with_hint)
     print("(feeds/kn holds English-language titles, so 'kn' cannot score there)")
+    print_speed(read_entries())
 
 
 if __name__ == "__main__":
