@@ -121,8 +121,9 @@ def start_or_reuse_server(port: int, home: Path, timeout_s: float = HEALTH_TIMEO
 
 
 def is_healthy(port: int) -> bool:
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # loopback never goes via a proxy
     try:
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/health", timeout=2) as response:
+        with opener.open(f"http://127.0.0.1:{port}/api/health", timeout=2) as response:
             return response.status == 200
     except (urllib.error.URLError, OSError, ValueError):
         return False
