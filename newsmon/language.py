@@ -65,7 +65,7 @@ GROUPS: dict[str, tuple[str, dict[str, float]]] = {
     ),
     "cyrillic": ("\u0400-\u052f", {"ru": 3, "uk": 2, "bg": 1, "mk": 0.7, "be": 0.5, "kk": 0.5}),
     "arabic": ("\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff", {"ar": 2, "fa": 1, "ur": 1}),
-    "devanagari": ("\u0900-\u097f", {"hi": 3, "mr": 1, "ne": 1}),
+    "devanagari": ("\u0900-\u097f", {"hi": 4, "mr": 1, "ne": 1}),
 }
 
 # Letters that only some languages of a group use. A candidate that does not use a letter present
