@@ -211,7 +211,8 @@ def _detect_in_group(sample: str, script: str, hint_lang: str | None) -> Languag
     langs = tuple(priors)
     lexical = [0.0] * len(langs)
     for word, weight in _weighted_words(words):
-        lexical = [total + weight * zipf for total, zipf in zip(lexical, _zipfs(word.lower(), script))]
+        zipfs = _zipfs(word.lower().replace("’", "'"), script)
+        lexical = [total + weight * zipf for total, zipf in zip(lexical, zipfs)]
     scale = LEXICAL_WEIGHT * math.log(10)  # zipf is a log10 frequency; the rest are natural logs
     scores = {lang: scale * total + math.log(priors[lang]) for lang, total in zip(langs, lexical)}
     for letter in set(sample.lower()).intersection(_LETTER_LANGS):
@@ -262,28 +263,37 @@ def _is_acronym(word: str) -> bool:
 @lru_cache(maxsize=200_000)
 def _zipfs(word: str, script: str) -> tuple[float, ...]:
     """The word's zipf frequency in each candidate language of the script, in GROUPS order."""
-    return tuple(_zipf(word, lang) for lang in GROUPS[script][1])
+    langs = GROUPS[script][1]
+    zipfs = {lang: _zipf(word, lang) for lang in langs if lang not in _FUNCTION_WORDS}
+    for lang in langs:
+        if lang in _FUNCTION_WORDS:
+            zipfs[lang] = _unlisted_zipf(word, lang, zipfs)
+    return tuple(zipfs[lang] for lang in langs)
 
 
 def _zipf(word: str, lang: str) -> float:
-    if lang in _FUNCTION_WORDS:
-        if word in _FUNCTION_WORDS[lang]:
-            return FUNCTION_WORD_ZIPF
-        borrowed = max(_zipf(word, relative) for relative in WORDLIST_PROXIES[lang])
-        return borrowed - PROXY_DISCOUNT if borrowed > UNKNOWN_ZIPF else UNLISTED_ZIPF
-    frequencies = _frequencies(WORDLIST_CODES.get(lang, lang))
-    frequency = frequencies.get(word)
-    if frequency is None and ("'" in word or "’" in word):
+    frequency = _frequencies(lang).get(word)
+    if frequency:
+        return math.log10(frequency) + 9.0
+    if "'" in word:
         # wordfreq splits "l'homme" into "l" + "homme" and keeps "don't" whole: try the parts' mean.
-        parts = [_zipf(part, lang) for part in re.split("['’]", word) if part]
+        parts = [_zipf(part, lang) for part in word.split("'") if part]
         return sum(parts) / len(parts) if parts else UNKNOWN_ZIPF
-    return math.log10(frequency) + 9.0 if frequency else UNKNOWN_ZIPF
+    return UNKNOWN_ZIPF
+
+
+def _unlisted_zipf(word: str, lang: str, relatives: dict[str, float]) -> float:
+    if word in _FUNCTION_WORDS[lang]:
+        return FUNCTION_WORD_ZIPF
+    borrowed = max(relatives[relative] for relative in WORDLIST_PROXIES[lang])
+    return borrowed - PROXY_DISCOUNT if borrowed > UNKNOWN_ZIPF else UNLISTED_ZIPF
 
 
 @cache
 def _frequencies(lang: str) -> dict[str, float]:
     """wordfreq's word → frequency table for a language, loaded once (a dict lookup is ~100x
     cheaper than zipf_frequency, which tokenises its argument on every call)."""
+    lang = WORDLIST_CODES.get(lang, lang)
     if lang not in available_languages(WORDLIST):
         # wordfreq would silently answer for its nearest language (e.g. "ne" -> "en").
         raise ValueError(f"wordfreq has no {WORDLIST!r} list for {lang!r}")
