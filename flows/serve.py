@@ -63,8 +63,8 @@ def serve(port: int = 4200, db_path: str | Path | None = None, feeds_csv: str | 
     server = None
     try:
         server = start_or_reuse_server(port, Path(os.environ["PREFECT_HOME"]))
-        print(f"Prefect UI: http://127.0.0.1:{port}  ({'already running' if server is None else 'started here'},"
-              f" PREFECT_HOME={os.environ['PREFECT_HOME']})")
+        origin = "already running" if server is None else "started here"
+        print(f"Prefect UI: http://127.0.0.1:{port}  ({origin}, PREFECT_HOME={os.environ['PREFECT_HOME']})")
         print(f"database:   {db_file}")
         print(f"feeds:      {feeds_file} ({feed_count} feeds)")
         return _serve_deployment(spec, port, db_file, feeds_file)
@@ -96,7 +96,8 @@ def _raise_interrupt(signum, frame) -> None:
 
 # --- the server -------------------------------------------------------------------------------
 
-def start_or_reuse_server(port: int, home: Path, timeout_s: float = HEALTH_TIMEOUT_S) -> subprocess.Popen | None:
+def start_or_reuse_server(port: int, home: Path,
+                          timeout_s: float = HEALTH_TIMEOUT_S) -> subprocess.Popen | None:
     """Reuse a healthy server on 127.0.0.1:port (returns None) or start one on `home` and wait for it."""
     if is_healthy(port):
         return None
@@ -178,7 +179,8 @@ def _serve_deployment(spec: DeploymentSpec, port: int, db_file: Path, feeds_file
         print(f"alerts:     {alerts}")
         if replaced:
             print(f"note:       replaced the work-pool deployment from `prefect deploy` (pool {replaced})")
-        print(f"run now:    PREFECT_API_URL={api_url} prefect deployment run '{ingest_feeds.name}/{spec.name}'")
+        full_name = f"{ingest_feeds.name}/{spec.name}"
+        print(f"run now:    PREFECT_API_URL={api_url} prefect deployment run '{full_name}'")
         print("stop:       Ctrl-C or SIGTERM (the deployment is paused until the next `newsmon serve`)",
               flush=True)
         prefect.serve(deployment, print_starting_message=False)
@@ -274,7 +276,9 @@ def _format_next_run(when: datetime | None, spec: DeploymentSpec) -> str:
 # --- operator alerts --------------------------------------------------------------------------
 
 def ensure_failure_automation(flow_name: str, webhook_url: str | None) -> str:
-    """Exactly one automation posting failed/crashed runs of `flow_name` to the webhook; returns a status line.
+    """Exactly one automation posting failed or crashed runs of `flow_name` to the webhook.
+
+    Returns a status line for the operator.
 
     Automation.create() does not upsert, so any automation of that name is deleted first; without a
     webhook the automation is removed rather than left pointing at an old address.

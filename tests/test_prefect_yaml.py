@@ -77,12 +77,13 @@ deployments:
 @pytest.mark.parametrize("deployment, message", [
     ("  - name: daily\n    entrypoint: no-colon\n", "entrypoint"),
     ("  - name: daily\n    entrypoint: f.py:f\n    concurrency_limit: 0\n", "concurrency_limit"),
-    ("  - name: daily\n    entrypoint: f.py:f\n    schedules: [{cron: '0 6 * * *', timezone: Mars/Olympus}]\n",
+    ("  - name: daily\n    entrypoint: f.py:f\n    schedules: [{cron: '0 6 * * *', timezone: Mars/Ares}]\n",
      "timezone"),
     ("  - name: daily\n    entrypoint: f.py:f\n    schedules: [{cron: '0 6 * * *', interval: 60}]\n",
      "exactly one"),
     ("  - name: daily\n    entrypoint: f.py:f\n    schedules: [{cron: '0 6 *'}]\n", "5 fields"),
-    ("  - name: daily\n    entrypoint: f.py:f\n    schedules: [{cron: '0 6 * * *', tz: UTC}]\n", "unknown keys"),
+    ("  - name: daily\n    entrypoint: f.py:f\n    schedules: [{cron: '0 6 * * *', tz: UTC}]\n",
+     "unknown keys"),
     ("  - name: weekly\n    entrypoint: f.py:f\n", "'weekly'"),
     ("  - name: daily\n    entrypoint: f.py:f\n  - name: daily\n    entrypoint: g.py:g\n", "expected one"),
 ])

@@ -75,8 +75,9 @@ def prefect_client(server: Server):
     from prefect import get_client
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
-    with temporary_settings(updates={PREFECT_API_URL: server.api_url}), get_client(sync_client=True) as client:
-        yield client
+    with temporary_settings(updates={PREFECT_API_URL: server.api_url}):
+        with get_client(sync_client=True) as client:
+            yield client
 
 
 def wait_for(predicate, what: str, timeout_s: float = WAIT_S):
@@ -92,7 +93,8 @@ def wait_for(predicate, what: str, timeout_s: float = WAIT_S):
 def test_prefect_deploy_registers_daily_with_the_yaml_schedule(prefect_server):
     spec = read_deployment("daily")
     env = prefect_server.env()
-    for args in (["work-pool", "create", spec.work_pool, "--type", "process"], ["deploy", "--all", "--no-prompt"]):
+    for args in (["work-pool", "create", spec.work_pool, "--type", "process"],
+                 ["deploy", "--all", "--no-prompt"]):
         done = subprocess.run([sys.executable, "-m", "prefect", *args], cwd=ROOT, env=env,
                               capture_output=True, text=True, timeout=WAIT_S)
         assert done.returncode == 0, done.stdout + done.stderr
@@ -142,7 +144,8 @@ class ServeProcess:
     """`serve(port, db_path=None, feeds_csv=...)` in a subprocess started elsewhere than the repo."""
 
     def __init__(self, server: Server, cwd: Path, feeds_csv: Path, env: dict[str, str]):
-        code = f"from flows.serve import serve; raise SystemExit(serve({server.port}, None, {str(feeds_csv)!r}))"
+        code = (f"from flows.serve import serve; "
+                f"raise SystemExit(serve({server.port}, None, {str(feeds_csv)!r}))")
         self.process = subprocess.Popen([sys.executable, "-c", code], cwd=cwd, env=env, text=True,
                                         stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
         self.lines: list[str] = []
@@ -157,8 +160,10 @@ class ServeProcess:
         return "".join(self.lines)
 
     def wait_ready(self):
-        wait_for(lambda: self.process.poll() is not None or any(line.startswith("stop:") for line in self.lines),
-                 "newsmon serve to register the deployment")
+        def ready_or_exited():
+            return self.process.poll() is not None or any(line.startswith("stop:") for line in self.lines)
+
+        wait_for(ready_or_exited, "newsmon serve to register the deployment")
         assert self.process.poll() is None, self.output
 
     def stop(self, signum: int) -> int:
@@ -204,7 +209,11 @@ def test_server_that_cannot_start_gives_one_clear_line(fixture_server, tmp_path)
 
 def run_deployment(client, deployment_id, **parameters):
     run = client.create_flow_run_from_deployment(deployment_id, parameters=parameters or None)
-    return wait_for(lambda: (r := client.read_flow_run(run.id)).state.is_final() and r, f"flow run {run.name}")
+    def finished():
+        current = client.read_flow_run(run.id)
+        return current if current.state.is_final() else None
+
+    return wait_for(finished, f"flow run {run.name}")
 
 
 def test_serve_runs_daily_on_the_yaml_schedule_alerts_once_and_stops_cleanly(
@@ -251,7 +260,7 @@ def test_serve_runs_daily_on_the_yaml_schedule_alerts_once_and_stops_cleanly(
 
         failed = run_deployment(client, deployment.id, feeds_csv=str(tmp_path / "missing.csv"))
         assert failed.state.is_failed(), second.output
-        alert = wait_for(lambda: [p for p in posts if failed.name in p.get("body", "")], "the failure webhook")
+        alert = wait_for(lambda: [p for p in posts if failed.name in p.get("body", "")], "the failure alert")
         assert "Failed" in alert[0]["subject"] + alert[0]["body"]
 
         assert second.stop(signal.SIGTERM) == 0, second.output
