@@ -28,103 +28,19 @@ import sys
 import tempfile
 import threading
 import time
-import uuid
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED_FEEDS = ROOT.parent / "shared" / "corpus" / "feeds"
 PARTS = ("core", "prefect", "naive", "scale", "rss")
-FETCH_TASKS = 4  # as in flows/ingest.py
-
-
-# --- our pipeline without Prefect -------------------------------------------------------------------
-
-
 def run_core(feeds_csv: Path, db: Path, timings: dict[str, float] | None = None):
-    """The body of flows.ingest.ingest_feeds with plain calls instead of tasks; adds the seconds
-    of each stage to `timings`. Returns the RunSummary."""
-    from newsmon import ingest, pipeline, store
-    from newsmon.db import writer_lock
-    from newsmon.feeds import read_feeds_csv
-    from newsmon.fetch import fetch_feeds
+    """The ingest flow's steps without Prefect (flows.steps.run_ingest), timing each step into
+    `timings`. Returns the RunSummary."""
+    from flows.steps import run_config, run_ingest
     from newsmon.settings import Settings
 
-    timings = {} if timings is None else timings
-    clock = _Stopwatch(timings)
-    settings = Settings.from_env()
-    started = datetime.now(UTC)
-    feeds = read_feeds_csv(feeds_csv)
-    feeds_by_id = {f.feed_id: f for f in feeds}
-    with writer_lock(db):
-        with clock("prepare"):
-            con = store.open_store(db)
-            store.upsert_feeds(con, feeds, started)
-            states = store.read_feed_states(con)
-            con.close()
-        requests, skipped = ingest.plan_fetch(feeds, states, started)
-        with clock("fetch"):
-            batches = ingest.group_by_host(requests, FETCH_TASKS)
-            with ThreadPoolExecutor(FETCH_TASKS) as pool:
-                parts = list(pool.map(lambda b: fetch_feeds(b, fetch_settings(settings)), batches))
-            results = ingest.drop_unchanged_bodies([r for part in parts for r in part], requests)
-        with clock("parse"):
-            parsed = pipeline.parse_results(results, feeds_by_id, settings.max_entries_per_feed)
-        with clock("identify"):
-            candidates = pipeline.identify_entries(parsed)
-        with clock("known_lookup"):
-            con = store.open_store(db)
-            known = store.read_known_articles(con, [c.article_id for c in candidates])
-            con.close()
-        with clock("build"):
-            changed = pipeline.select_changed(candidates, known)
-            articles = pipeline.build_articles_parallel(changed, settings.seeds_dir, feeds_by_id, started,
-                                                        settings.workers)
-        summary = ingest.summarise(uuid.uuid4().hex[:12], started, datetime.now(UTC), results, parsed, skipped,
-                                   candidates, articles, known)
-        with clock("store"):
-            con = store.open_store(db)
-            store.write_run(
-                con, summary, results, ingest.entries_per_feed(parsed), ingest.new_per_feed(articles, known),
-                articles, ingest.article_feed_pairs(candidates), ingest.next_states(results, parsed, states),
-                ingest.story_items(articles, known),
-            )
-            con.close()
-    return summary
-
-
-def fetch_settings(settings):
-    """flows.ingest.fetch_settings, repeated here so the core part never imports Prefect."""
-    from newsmon.fetch import FetchSettings
-
-    return FetchSettings(
-        user_agent=settings.user_agent, total_timeout_s=settings.fetch_timeout_s, max_bytes=settings.max_feed_bytes,
-        concurrency=max(1, settings.fetch_concurrency // FETCH_TASKS),
-        per_host_concurrency=settings.per_host_concurrency,
-        per_host_min_interval_s=settings.per_host_interval_s,
-        allow_private_networks=settings.allow_private_networks,
-    )
-
-
-class _Stopwatch:
-    def __init__(self, timings: dict[str, float]) -> None:
-        self.timings = timings
-
-    def __call__(self, name: str):
-        return _Lap(self.timings, name)
-
-
-class _Lap:
-    def __init__(self, timings: dict[str, float], name: str) -> None:
-        self.timings, self.name = timings, name
-
-    def __enter__(self) -> None:
-        self.started = time.perf_counter()
-
-    def __exit__(self, *exc) -> None:
-        self.timings[self.name] = self.timings.get(self.name, 0.0) + time.perf_counter() - self.started
+    return run_ingest(feeds_csv, run_config(Settings.from_env(), db), timings=timings)
 
 
 def _time_story_assignment(timings: dict[str, float]) -> None:

@@ -119,8 +119,8 @@ def _deliver_due(con, sender: _Sender, owner: str, deadline: float, rng: random.
             now = clock()
             alert_store.lease(con, message.alert_ids, message.batch_id, owner, now + LEASE)
             result = sender.send(message)
-            if result.outcome == "sent":
-                crash_point("after_send")
+            if result.outcome == "sent" and message.channel != JSONL_SINK:
+                crash_point("after_send")  # a receiver has it, our outbox does not know yet
             report.messages += 1
             tries[message.batch_id] = tries.get(message.batch_id, 0) + 1
             now = clock()

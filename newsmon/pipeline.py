@@ -7,12 +7,14 @@ expensive stages (HTML cleaning, language detection, topic matching) ever see th
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import multiprocessing
 import os
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 
 from newsmon.extract import html_to_text, title_to_text
 from newsmon.language import detect_language
@@ -132,9 +134,11 @@ def build_articles_parallel(
 ) -> list[Article]:
     """build_articles on all cores: cleaning, language detection and tagging are CPU-bound
     pure Python, so threads would serialise on the GIL. Results keep the input order."""
+    if not candidates:
+        return []
     workers = workers or os.cpu_count() or 1
     if workers == 1 or len(candidates) < PARALLEL_MIN_ENTRIES:
-        return build_articles(candidates, load_topic_rules(seeds_dir), feeds, now)
+        return build_articles(candidates, topic_rules(seeds_dir), feeds, now)
     size = max(50, len(candidates) // (workers * 4))
     chunks = [list(candidates[i:i + size]) for i in range(0, len(candidates), size)]
     # spawn, not fork: the caller may run threads (Prefect's task runner), and forking a
@@ -145,11 +149,23 @@ def build_articles_parallel(
     return [article for part in parts for article in part]
 
 
+def topic_rules(seeds_dir) -> TopicRules:
+    """The topic rules of `seeds_dir`, compiled once per process and again when a seed file changes
+    (a long-running `newsmon serve` picks up rule edits without a restart)."""
+    files = [os.path.join(seeds_dir, name) for name in ("topics.csv", "topic_terms.csv")]
+    return _compiled_rules(str(seeds_dir), tuple(os.stat(f).st_mtime_ns for f in files))
+
+
+@functools.lru_cache(maxsize=4)
+def _compiled_rules(seeds_dir: str, mtimes: tuple[int, ...]) -> TopicRules:
+    return load_topic_rules(Path(seeds_dir))
+
+
 _worker_state: dict = {}
 
 
 def _init_worker(seeds_dir, feeds) -> None:
-    _worker_state["rules"] = load_topic_rules(seeds_dir)
+    _worker_state["rules"] = topic_rules(seeds_dir)
     _worker_state["feeds"] = feeds
 
 

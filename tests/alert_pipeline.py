@@ -6,9 +6,7 @@ write small topic feeds for it. Also a script, so crash tests can SIGKILL a real
 
 from __future__ import annotations
 
-import functools
 import sys
-import uuid
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from pathlib import Path
@@ -16,12 +14,10 @@ from xml.sax.saxutils import escape
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from newsmon import alerts, ingest, notify, pipeline, store  # noqa: E402
-from newsmon.db import writer_lock  # noqa: E402
-from newsmon.feeds import read_feeds_csv  # noqa: E402
-from newsmon.fetch import FetchSettings, fetch_feeds  # noqa: E402
+from flows.steps import RunConfig, run_ingest  # noqa: E402
+from newsmon import alerts  # noqa: E402
+from newsmon.fetch import FetchSettings  # noqa: E402
 from newsmon.paths import SEEDS_DIR  # noqa: E402
-from newsmon.topics import load_topic_rules  # noqa: E402
 
 
 def plan_for(urls: str, operator_urls: str = "") -> alerts.AlertPlan:
@@ -30,38 +26,13 @@ def plan_for(urls: str, operator_urls: str = "") -> alerts.AlertPlan:
 
 
 def run_once(db: Path, feeds_csv: Path, plan: alerts.AlertPlan, alerts_dir: Path, budget_s: float = 10.0):
-    """Deliver what is pending, ingest, commit (with the outbox), deliver. Returns the report."""
-    feeds = read_feeds_csv(feeds_csv)
-    feeds_by_id = {f.feed_id: f for f in feeds}
-    started = datetime.now(UTC)
-    with writer_lock(db):
-        con = store.open_store(db)
-        try:
-            store.upsert_feeds(con, feeds, started)
-            states = store.read_feed_states(con)
-            notify.deliver_alerts(con, plan, alerts_dir, budget_s=budget_s)
-            requests, skipped = ingest.plan_fetch(feeds, states, started, force=True)
-            settings = FetchSettings(allow_private_networks=True, per_host_min_interval_s=0.0)
-            results = ingest.drop_unchanged_bodies(fetch_feeds(requests, settings), requests)
-            parsed = pipeline.parse_results(results, feeds_by_id, 500)
-            candidates = pipeline.identify_entries(parsed)
-            known = store.read_known_articles(con, [c.article_id for c in candidates])
-            changed = pipeline.select_changed(candidates, known)
-            articles = pipeline.build_articles(changed, _topic_rules(), feeds_by_id, started)
-            summary = ingest.summarise(uuid.uuid4().hex[:12], started, datetime.now(UTC), results, parsed,
-                                       skipped, candidates, articles, known)
-            store.write_run(con, summary, results, ingest.entries_per_feed(parsed),
-                            ingest.new_per_feed(articles, known), articles, ingest.article_feed_pairs(candidates),
-                            ingest.next_states(results, parsed, states), ingest.story_items(articles, known), plan)
-            notify.crash_point("after_commit")
-            return notify.deliver_alerts(con, plan, alerts_dir, budget_s=budget_s)
-        finally:
-            con.close()
-
-
-@functools.cache
-def _topic_rules():
-    return load_topic_rules(SEEDS_DIR)  # seconds to build; the same for every run of a session
+    """Deliver what is pending, ingest, commit (with the outbox), deliver: the flow's steps, minus Prefect."""
+    config = RunConfig(
+        db_path=db, seeds_dir=SEEDS_DIR,
+        fetch=FetchSettings(allow_private_networks=True, per_host_min_interval_s=0.0),
+        max_entries=500, workers=1, alert_plan=plan, alerts_dir=alerts_dir, alert_budget_s=budget_s,
+    )
+    return run_ingest(feeds_csv, config, force=True)
 
 
 def write_feed(path: Path, outlet: str, items: list[tuple[str, str]], hours_ago: float = 1.0) -> Path:

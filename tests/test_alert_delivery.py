@@ -8,6 +8,7 @@ as flows/ingest.py); one test runs the real flow on the demo feeds.
 import json
 import os
 import subprocess
+import time
 import sys
 from pathlib import Path
 
@@ -95,6 +96,7 @@ def test_receiver_down_then_up_delivers_each_pending_alert_once(world, webhook):
     webhook.mode = "503"
     run_once(world["db"], world["csv"], plan, world["dir"], budget_s=0.5)
     assert webhook.delivered == {}
+    time.sleep(float(webhook.retry_after) + 0.2)  # the 503's Retry-After is honoured across runs too
     webhook.mode = "ok"
     run_once(world["db"], world["csv"], plan, world["dir"])
     assert len(webhook.delivered) == 2 and len(webhook.accepted) == 2
