@@ -26,6 +26,10 @@ EXAMPLES = {
     "retag": "newsmon retag --db data/newsmon.duckdb",
     "migrate": "newsmon migrate --db data/newsmon.duckdb",
     "alerts": "newsmon alerts --db data/newsmon.duckdb\n  newsmon alerts --dead",
+    "serve": "newsmon serve                 # UI on http://127.0.0.1:4200; Ctrl-C stops\n"
+             "  newsmon serve --db data/newsmon.duckdb --feeds seeds/feeds.csv",
+    "report": "newsmon report --out report.html --days 30",
+    "export": "newsmon export --parquet exports/ --db data/newsmon.duckdb",
 }
 
 
@@ -100,6 +104,23 @@ def build_parser() -> argparse.ArgumentParser:
     alerts.add_argument("--db", type=Path, help="DuckDB file")
     alerts.add_argument("--dead", action="store_true", help="only dead-letter alerts (permanent failures)")
     alerts.add_argument("--limit", type=int, default=50, help="rows to show (default 50)")
+
+    serve = command("serve", "Run the daily ingest on its prefect.yaml schedule: a local Prefect server and "
+                             "scheduler in one process (Ctrl-C stops).", cmd_serve)
+    serve.add_argument("--port", type=int, default=4200,
+                       help="Prefect server port on 127.0.0.1 (reused if a server already answers)")
+    serve.add_argument("--db", type=Path, help="DuckDB file (default: prefect.yaml, then $NEWSMON_DB)")
+    serve.add_argument("--feeds", type=Path, help="feed registry CSV (default: prefect.yaml, then $NEWSMON_FEEDS)")
+
+    report = command("report", "Write a self-contained HTML report with charts and the latest matching stories.",
+                     cmd_report)
+    report.add_argument("--db", type=Path, help="DuckDB file")
+    report.add_argument("--out", type=Path, default=Path("report.html"), help="where to write (default report.html)")
+    report.add_argument("--days", type=int, default=30, help="how many days the charts cover (default 30)")
+
+    export = command("export", "Export every table as Parquet (articles partitioned by day).", cmd_export)
+    export.add_argument("--parquet", type=Path, required=True, metavar="DIR", help="output folder")
+    export.add_argument("--db", type=Path, help="DuckDB file")
 
     migrate = command("migrate", "Create or upgrade the database schema.", cmd_migrate)
     migrate.add_argument("--db", type=Path, help="DuckDB file")
@@ -232,6 +253,39 @@ def cmd_alerts(args) -> int:
     for created, status, rule, destination, attempts, _, title, error, _ in rows:
         line = f"{created:%Y-%m-%d %H:%M} {status:11} {rule:14} {destination:28} {attempts:2}  {(title or '')[:60]}"
         print(line + (f"  [{error}]" if error and status != "sent" else ""))
+    return 0
+
+
+def cmd_serve(args) -> int:
+    _quiet_prefect_defaults()
+    from flows.serve import serve
+
+    return serve(args.port, args.db, args.feeds)
+
+
+def cmd_report(args) -> int:
+    from datetime import UTC, datetime
+
+    from newsmon.db import connect
+    from newsmon.report import build_report
+
+    con = connect(args.db or _settings().db_path, read_only=True)
+    try:
+        page = build_report(con, datetime.now(UTC), args.days)
+    finally:
+        con.close()
+    args.out.write_text(page, encoding="utf-8")
+    print(f"wrote {args.out} ({len(page) // 1024} KiB)")
+    return 0
+
+
+def cmd_export(args) -> int:
+    from newsmon.export import export_parquet
+
+    counts = export_parquet(args.db or _settings().db_path, args.parquet)
+    for table, rows in counts.items():
+        print(f"{table:16} {rows:>10} rows")
+    print(f"wrote {args.parquet}")
     return 0
 
 
