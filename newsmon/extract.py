@@ -17,10 +17,10 @@ from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning, XMLParsedAsHTMLWar
 warnings.filterwarnings("ignore", category=MarkupResemblesLocatorWarning)
 warnings.filterwarnings("ignore", category=XMLParsedAsHTMLWarning)
 
-_DROP_TAGS = ["script", "style", "noscript", "template", "iframe", "object", "embed", "svg", "math",
-              "head", "form", "button", "select", "textarea"]
-_BLOCK_TAGS = {"p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table",
-               "blockquote", "section", "article", "header", "footer", "figure", "figcaption", "pre"}
+_DROP_TAGS = frozenset({"script", "style", "noscript", "template", "iframe", "object", "embed", "svg", "math",
+                        "head", "form", "button", "select", "textarea"})
+_BLOCK_TAGS = frozenset({"p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table",
+               "blockquote", "section", "article", "header", "footer", "figure", "figcaption", "pre"})
 # C0/C1 controls except tab/newline, zero-width and bidi controls (spoofing in titles), BOM, lone surrogates.
 _INVISIBLE = re.compile(
     "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\ufffe\uffff"
@@ -47,10 +47,15 @@ def html_to_text(html: str, max_chars: int = 20_000) -> str:
     if "<" not in html and "&" not in html:
         return clean_text(html, max_chars)
     soup = BeautifulSoup(html[:_MAX_HTML_CHARS], "lxml")
-    for tag in soup(_DROP_TAGS):
-        tag.decompose()
-    for tag in soup.find_all(_BLOCK_TAGS):
-        tag.insert_before("\n")
+    # One list of tags (bs4 rebuilds its matcher for every find_all with a list of names). Drop
+    # tags go in reverse document order, so a nested one is removed before its ancestor.
+    tags = soup.find_all(True)
+    for tag in tags:
+        if tag.name in _BLOCK_TAGS:
+            tag.insert_before("\n")
+    for tag in reversed(tags):
+        if tag.name in _DROP_TAGS:
+            tag.decompose()
     text = soup.get_text(" ")
     return clean_text(text.replace(" \n", "\n"), max_chars)
 

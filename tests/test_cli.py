@@ -87,7 +87,7 @@ def test_feeds_export_import_round_trip(tmp_path, capsys):
 def test_tag_reads_json_lines_in_order(capsys, monkeypatch):
     lines = [
         json.dumps({"id": 1, "title": "Lavrov meets Choe Son Hui in Wonsan, vows deeper Russia-DPRK ties"}),
-        "not json {",
+        "{not json",
         json.dumps({"id": 3, "title": "Local football club wins the cup"}),
     ]
     monkeypatch.setattr(sys, "stdin", iter(line + "\n" for line in lines))

@@ -36,3 +36,8 @@ def test_deep_nesting_does_not_crash():
 
 def test_plain_text_with_escaped_markup_stays_text():
     assert html_to_text("a &lt;script&gt; b") == "a <script> b"
+
+
+def test_nested_dropped_elements_and_blocks_inside_them():
+    html = "<div><form><p>login</p><script><style>x</style>y</script></form>visible<p>next</p></div>"
+    assert html_to_text(html) == "visible\nnext"
