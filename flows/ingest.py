@@ -51,7 +51,7 @@ def ingest_feeds(feeds_csv: str | None = None, db_path: str | None = None, force
             batches = ingest.group_by_host(requests, steps.FETCH_BATCHES)
             fetched = [r for part in fetch_batch.map(batches, settings=config.fetch).result() for r in part]
             results = ingest.drop_unchanged_bodies(fetched, requests)
-            parsed = parse_documents(results, feeds_by_id, config.max_entries)
+            parsed = parse_documents(results, feeds_by_id, config.max_entries, config.workers)
             candidates = pipeline.identify_entries(parsed)
             known = find_known(db, candidates)
             changed = pipeline.select_changed(candidates, known)

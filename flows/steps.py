@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from newsmon import alerts, ingest, notify, pipeline, store
+from newsmon import alerts, ingest, notify, pipeline, store, workers
 from newsmon.db import DatabaseLocked, writer_lock
 from newsmon.feeds import read_feeds_csv
 from newsmon.fetch import FetchSettings, fetch_feeds
@@ -79,8 +79,8 @@ def fetch_batch(requests: Sequence[FetchRequest], settings: FetchSettings) -> li
     return fetch_feeds(requests, settings)
 
 
-def parse_documents(results, feeds_by_id: Mapping[str, Feed], max_entries: int):
-    return pipeline.parse_results(results, feeds_by_id, max_entries)
+def parse_documents(results, feeds_by_id: Mapping[str, Feed], max_entries: int, worker_count: int = 0):
+    return workers.parse_results(results, feeds_by_id, max_entries, worker_count)
 
 
 def find_known(db_path: Path, candidates: Sequence[pipeline.Candidate]) -> dict[str, str]:
@@ -91,8 +91,8 @@ def find_known(db_path: Path, candidates: Sequence[pipeline.Candidate]) -> dict[
         con.close()
 
 
-def build_articles(candidates, seeds_dir: Path, feeds_by_id, now: datetime, workers: int) -> list[Article]:
-    return pipeline.build_articles_parallel(candidates, seeds_dir, feeds_by_id, now, workers)
+def build_articles(candidates, seeds_dir: Path, feeds_by_id, now: datetime, worker_count: int) -> list[Article]:
+    return workers.build_articles(candidates, seeds_dir, feeds_by_id, now, worker_count)
 
 
 def store_run(db_path: Path, summary: RunSummary, results, parsed, candidates, articles, known, states,
@@ -159,7 +159,7 @@ def run_ingest(feeds_csv: Path, config: RunConfig, force: bool = False,
                     fetched = [r for part in pool.map(lambda b: fetch_batch(b, config.fetch), batches) for r in part]
                 results = ingest.drop_unchanged_bodies(fetched, requests)
             with clock("parse"):
-                parsed = parse_documents(results, feeds_by_id, config.max_entries)
+                parsed = parse_documents(results, feeds_by_id, config.max_entries, config.workers)
             with clock("identify"):
                 candidates = pipeline.identify_entries(parsed)
             with clock("known_lookup"):

@@ -131,6 +131,7 @@ def story_items(articles: Sequence[Article], known: Mapping[str, str]) -> list[S
             first_seen_at=a.first_seen_at,
             entities=tuple(sorted({normalise_entity(e.entity) for t in a.topics for e in t.evidence if e.entity})),
             is_update=a.article_id in known,
+            fingerprint=a.story_fingerprint,
         )
         for a in articles
     ]

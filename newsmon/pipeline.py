@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import multiprocessing
 import os
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -20,11 +19,9 @@ from newsmon.extract import html_to_text, title_to_text
 from newsmon.language import detect_language
 from newsmon.parse import parse_feed
 from newsmon.records import Article, Entry, Feed, FetchResult, ParsedFeed
+from newsmon.stories import fingerprint
 from newsmon.topics import TopicRules, load_topic_rules, match_topics
 from newsmon.urls import article_id as make_article_id
-
-# Below this many entries a process pool costs more to start than it saves.
-PARALLEL_MIN_ENTRIES = 400
 
 # Language detection reads a bounded prefix: its cost grows with length, its accuracy does not.
 LANGUAGE_PREFIX_CHARS = 400
@@ -109,6 +106,7 @@ def build_article(candidate: Candidate, rules: TopicRules | None, feed_side: str
         lang_prob=round(guess.prob, 4),
         content_hash=candidate.raw_hash,
         topics=topics,
+        story_fingerprint=fingerprint(title, text),
     )
 
 
@@ -129,26 +127,6 @@ def _feed_side(feeds: Mapping[str, Feed], feed_ids: Sequence[str]) -> str | None
     return None
 
 
-def build_articles_parallel(
-    candidates: Sequence[Candidate], seeds_dir, feeds: Mapping[str, Feed], now: datetime, workers: int = 0
-) -> list[Article]:
-    """build_articles on all cores: cleaning, language detection and tagging are CPU-bound
-    pure Python, so threads would serialise on the GIL. Results keep the input order."""
-    if not candidates:
-        return []
-    workers = workers or os.cpu_count() or 1
-    if workers == 1 or len(candidates) < PARALLEL_MIN_ENTRIES:
-        return build_articles(candidates, topic_rules(seeds_dir), feeds, now)
-    size = max(50, len(candidates) // (workers * 4))
-    chunks = [list(candidates[i:i + size]) for i in range(0, len(candidates), size)]
-    # spawn, not fork: the caller may run threads (Prefect's task runner), and forking a
-    # threaded process can deadlock on locks held by other threads.
-    context = multiprocessing.get_context("spawn")
-    with context.Pool(workers, initializer=_init_worker, initargs=(seeds_dir, dict(feeds))) as pool:
-        parts = pool.starmap(_build_chunk, [(chunk, now) for chunk in chunks])
-    return [article for part in parts for article in part]
-
-
 def topic_rules(seeds_dir) -> TopicRules:
     """The topic rules of `seeds_dir`, compiled once per process and again when a seed file changes
     (a long-running `newsmon serve` picks up rule edits without a restart)."""
@@ -159,15 +137,3 @@ def topic_rules(seeds_dir) -> TopicRules:
 @functools.lru_cache(maxsize=4)
 def _compiled_rules(seeds_dir: str, mtimes: tuple[int, ...]) -> TopicRules:
     return load_topic_rules(Path(seeds_dir))
-
-
-_worker_state: dict = {}
-
-
-def _init_worker(seeds_dir, feeds) -> None:
-    _worker_state["rules"] = topic_rules(seeds_dir)
-    _worker_state["feeds"] = feeds
-
-
-def _build_chunk(chunk: list[Candidate], now: datetime) -> list[Article]:
-    return build_articles(chunk, _worker_state["rules"], _worker_state["feeds"], now)

@@ -140,6 +140,9 @@ class Article:
     lang_prob: float
     content_hash: str  # hash of title + text: an edited article gets a new one
     topics: tuple[TopicHit, ...] = field(default=())
+    # The story-clustering fingerprint (stories.Fingerprint), computed with the other CPU-bound
+    # work in the build workers rather than serially inside the store transaction.
+    story_fingerprint: object = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)

@@ -50,6 +50,7 @@ class StoryItem:
     first_seen_at: datetime
     entities: tuple[str, ...] = ()  # normalised topic-evidence terms (event linking only)
     is_update: bool = False  # the outlet edited title/text of an already stored article
+    fingerprint: Fingerprint | None = None  # precomputed (in the build workers); else computed here
 
 
 @dataclass(frozen=True, slots=True)

@@ -57,7 +57,7 @@ def assign_stories(
     if not items:
         return {}
     ordered = sorted({item.article_id: item for item in items}.values(), key=order_key)
-    prints = {item.article_id: fingerprint(item.title, item.text) for item in ordered}
+    prints = {item.article_id: item.fingerprint or fingerprint(item.title, item.text) for item in ordered}
     with _registered(con, "story_batch_items", _items_table(ordered, prints)):
         existing = dict(con.execute(sql("statements/story_existing")).fetchall())
     to_index = [i for i in ordered if i.article_id not in existing or i.is_update]

@@ -17,7 +17,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.corpus import generate_corpus  # noqa: E402
 from bench.naive import run_naive  # noqa: E402
-from newsmon import pipeline  # noqa: E402
+from newsmon import pipeline, workers  # noqa: E402
 from newsmon.demo import demo_feeds_csv, serve_directory  # noqa: E402
 from newsmon.feeds import read_feeds_csv  # noqa: E402
 from newsmon.fetch import FetchSettings, fetch_feeds  # noqa: E402
@@ -25,7 +25,7 @@ from newsmon.ingest import plan_fetch  # noqa: E402
 from newsmon.paths import SEEDS_DIR  # noqa: E402
 from newsmon.topics import load_topic_rules  # noqa: E402
 
-FEEDS, ITEMS = 12, 45  # 540 entries: above pipeline.PARALLEL_MIN_ENTRIES, so the pool really runs
+FEEDS, ITEMS = 12, 45  # 540 entries: above workers.PARALLEL_MIN_ENTRIES, so the pool really runs
 
 
 @pytest.fixture(scope="module")
@@ -58,10 +58,10 @@ def test_parallel_build_matches_one_at_a_time(corpus):
     feeds_by_id = {f.feed_id: f for f in feeds}
     now = datetime(2026, 11, 27, 12, tzinfo=UTC)
     candidates = pipeline.identify_entries(pipeline.parse_results(results, feeds_by_id, 500))
-    assert len(candidates) >= pipeline.PARALLEL_MIN_ENTRIES
+    assert len(candidates) >= workers.PARALLEL_MIN_ENTRIES
     assert len({c.entry.url for c in candidates}) == info.unique_urls
 
-    fast = pipeline.build_articles_parallel(candidates, SEEDS_DIR, feeds_by_id, now, workers=2)
+    fast = workers.build_articles(candidates, SEEDS_DIR, feeds_by_id, now, workers=2)
     rules = load_topic_rules(SEEDS_DIR)
     slow = [pipeline.build_articles([c], rules, feeds_by_id, now)[0] for c in candidates]
 

@@ -4,9 +4,10 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from conftest import FIXTURES
-from newsmon import ingest, pipeline
+from newsmon import ingest, pipeline, workers
 from newsmon.paths import SEEDS_DIR
 from newsmon.records import Feed, FeedState, FetchRequest, FetchResult
+from newsmon.stories import fingerprint
 from newsmon.topics import load_topic_rules
 
 NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
@@ -47,12 +48,17 @@ def test_build_article_cleans_detects_and_tags():
     assert [t.topic for t in article.topics if t.is_match] == ["russia_dprk"]
 
 
-def test_parallel_build_gives_the_same_articles_as_sequential(monkeypatch):
-    monkeypatch.setattr(pipeline, "PARALLEL_MIN_ENTRIES", 1)
-    candidates = pipeline.identify_entries(_parsed())
+def test_parallel_parse_and_build_give_the_same_results_as_sequential():
+    results = [_result("a", "wire_outlet_a.xml"), _result("b", "wire_outlet_b.xml")]
+    parsed = workers.parse_results(results, {}, 500, workers=2, min_bytes=0)
+    assert parsed == pipeline.parse_results(results, {}, 500)
+    candidates = pipeline.identify_entries(parsed)
     sequential = pipeline.build_articles(candidates, load_topic_rules(SEEDS_DIR), {}, NOW)
-    parallel = pipeline.build_articles_parallel(candidates, SEEDS_DIR, {}, NOW, workers=2)
+    parallel = workers.build_articles(candidates, SEEDS_DIR, {}, NOW, workers=2, min_entries=1)
     assert parallel == sequential
+    for fast, slow in zip(parallel, sequential):  # the story fingerprint is not part of ==
+        assert (fast.story_fingerprint.signature == slow.story_fingerprint.signature).all()
+        assert fast.story_fingerprint.bands == fingerprint(slow.title, slow.text).bands
 
 
 def test_unchanged_body_is_not_parsed_again():
