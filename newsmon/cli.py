@@ -196,7 +196,8 @@ def cmd_queries(args) -> int:
 
 
 def cmd_feeds(args) -> int:
-    from newsmon.feeds import feeds_from_opml, feeds_to_opml, merge_feeds, read_feeds_csv, write_feeds_csv
+    from newsmon.feeds import merge_feeds, read_feeds_csv, write_feeds_csv
+    from newsmon.opml import feeds_from_opml, feeds_to_opml
 
     csv_path = args.feeds or _settings().feeds_csv
     if args.action == "list":

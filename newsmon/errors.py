@@ -7,7 +7,8 @@ import duckdb
 
 def user_message(exc: BaseException) -> str | None:
     from newsmon.db import DatabaseLocked
-    from newsmon.feeds import FeedCsvError, OpmlError
+    from newsmon.feeds import FeedCsvError
+    from newsmon.opml import OpmlError
     from newsmon.migrate import MigrationError
     from newsmon.query import QueryError
     from newsmon.settings import SettingsError

@@ -7,18 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from newsmon.feeds import (
-    CSV_COLUMNS,
-    FeedCsvError,
-    OpmlError,
-    feeds_from_opml,
-    feeds_to_opml,
-    merge_feeds,
-    read_feeds_csv,
-    slug_feed_id,
-    url_key,
-    write_feeds_csv,
-)
+from newsmon.feeds import CSV_COLUMNS, FeedCsvError, merge_feeds, read_feeds_csv, url_key, write_feeds_csv
+from newsmon.opml import OpmlError, feeds_from_opml, feeds_to_opml, slug_feed_id
 from newsmon.records import Feed
 
 ROOT = Path(__file__).resolve().parents[1]
