@@ -35,6 +35,7 @@ from newsmon.stories import (
 # An entity carried by more than this share of the window's stories says nothing about one event.
 GENERIC_SHARE = 0.35  # capitals and heads of state in a topic-focused feed set are above it; a visiting minister is not
 GENERIC_MIN_STORIES = 3
+BUCKET_MEMBERS = 16  # in-batch members kept per LSH bucket and per title key
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,9 +75,14 @@ def assign_stories(
             story_id = _best_story(fp, pool) or item.article_id
         result[item.article_id] = story_id
         indexed = _Indexed(item.article_id, story_id, fp)
+        # A bucket keeps its first members only: a new copy needs one member of its story to
+        # match, and comparing every item with all members of crowded buckets makes a large
+        # batch quadratic.
         for band, bucket in enumerate(fp.bands):
-            batch_keys[(band, bucket)].append(indexed)
-        if fp.title_key is not None:
+            members = batch_keys[(band, bucket)]
+            if len(members) < BUCKET_MEMBERS:
+                members.append(indexed)
+        if fp.title_key is not None and len(batch_titles[fp.title_key]) < BUCKET_MEMBERS:
             batch_titles[fp.title_key].append(indexed)
 
     write_index(con, to_index, prints, result)
@@ -87,7 +93,8 @@ def assign_stories(
 
 def _best_story(fp: Fingerprint, pool: list[_Indexed]) -> str | None:
     best_score, best_story = 0.0, None
-    for other in pool:
+    # A copy shares many LSH bands, so it is in the pool once per shared band: compare it once.
+    for other in {indexed.article_id: indexed for indexed in pool}.values():
         score = copy_score(fp, other.fingerprint)
         if score > best_score:
             best_score, best_story = score, other.story_id
