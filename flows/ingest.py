@@ -16,6 +16,7 @@ from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.task_runners import ThreadPoolTaskRunner
+from prefect.utilities.annotations import quote
 
 from flows import steps
 from newsmon import ingest, pipeline
@@ -45,20 +46,23 @@ def ingest_feeds(feeds_csv: str | None = None, db_path: str | None = None, force
     feeds_by_id = {f.feed_id: f for f in feeds}
     try:
         with writer_lock(db):
-            states = prepare_store(db, feeds, started)
+            states = prepare_store(db, quote(feeds), started)
             deliver_alerts(db, config.alert_plan, config.alerts_dir, config.alert_budget_s)  # left by earlier runs
             requests, skipped = ingest.plan_fetch(feeds, states, started, force)
             batches = ingest.group_by_host(requests, steps.FETCH_BATCHES)
             fetched = [r for part in fetch_batch.map(batches, settings=config.fetch).result() for r in part]
             results = ingest.drop_unchanged_bodies(fetched, requests)
-            parsed = parse_documents(results, feeds_by_id, config.max_entries, config.workers)
+            # quote(): Prefect would otherwise walk every element of these large collections
+            # looking for futures (measured: the flow took 1.9x the plain run on 50k articles).
+            parsed = parse_documents(quote(results), quote(feeds_by_id), config.max_entries, config.workers)
             candidates = pipeline.identify_entries(parsed)
-            known = find_known(db, candidates)
+            known = find_known(db, quote(candidates))
             changed = pipeline.select_changed(candidates, known)
-            articles = build_articles(changed, config.seeds_dir, feeds_by_id, started, config.workers)
+            articles = build_articles(quote(changed), config.seeds_dir, quote(feeds_by_id), started, config.workers)
             summary = ingest.summarise(run_id, started, datetime.now(UTC), results, parsed, skipped,
                                        candidates, articles, known)
-            store_run(db, summary, results, parsed, candidates, articles, known, states, config.alert_plan)
+            store_run(db, summary, quote(results), quote(parsed), quote(candidates), quote(articles), quote(known),
+                      quote(states), config.alert_plan)
             deliver_alerts(db, config.alert_plan, config.alerts_dir, config.alert_budget_s)
             report_markdown = publish_report(db, config.alerts_dir)
     except DatabaseLocked as exc:
