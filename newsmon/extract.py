@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 import warnings
+from html import unescape
 
 from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning, XMLParsedAsHTMLWarning
 
@@ -44,8 +45,8 @@ def html_to_text(html: str, max_chars: int = 20_000) -> str:
     """Visible text of an HTML fragment, one line per block element."""
     if not html:
         return ""
-    if "<" not in html and "&" not in html:
-        return clean_text(html, max_chars)
+    if "<" not in html:  # no markup (most titles): decoding entities is all there is to do
+        return clean_text(unescape(html), max_chars)
     soup = BeautifulSoup(html[:_MAX_HTML_CHARS], "lxml")
     # One list of tags (bs4 rebuilds its matcher for every find_all with a list of names). Drop
     # tags go in reverse document order, so a nested one is removed before its ancestor.
