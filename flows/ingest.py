@@ -55,6 +55,7 @@ def ingest_feeds(feeds_csv: str | None = None, db_path: str | None = None, force
             # quote(): Prefect would otherwise walk every element of these large collections
             # looking for futures (measured: the flow took 1.9x the plain run on 50k articles).
             parsed = parse_documents(quote(results), quote(feeds_by_id), config.max_entries, config.workers)
+            results = ingest.without_bodies(results)
             candidates = pipeline.identify_entries(parsed)
             known = find_known(db, quote(candidates))
             changed = pipeline.select_changed(candidates, known)

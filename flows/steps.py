@@ -160,6 +160,7 @@ def run_ingest(feeds_csv: Path, config: RunConfig, force: bool = False,
                 results = ingest.drop_unchanged_bodies(fetched, requests)
             with clock("parse"):
                 parsed = parse_documents(results, feeds_by_id, config.max_entries, config.workers)
+                results = ingest.without_bodies(results)
             with clock("identify"):
                 candidates = pipeline.identify_entries(parsed)
             with clock("known_lookup"):

@@ -65,6 +65,12 @@ def drop_unchanged_bodies(results: Sequence[FetchResult], requests: Sequence[Fet
     return out
 
 
+def without_bodies(results: Sequence[FetchResult]) -> list[FetchResult]:
+    """The fetch results without their documents, once parsed: the rest of the run needs only
+    the status, validators and hashes, and a large run should not hold every feed twice."""
+    return [replace(r, content=None) if r.content is not None else r for r in results]
+
+
 def next_states(
     results: Sequence[FetchResult], parsed: Sequence[ParsedFeed], states: Mapping[str, FeedState]
 ) -> list[FeedState]:
@@ -87,6 +93,7 @@ def summarise(
     known: Mapping[str, str],
 ) -> RunSummary:
     parse_errors = {p.feed_id: p.error_class for p in parsed if p.error_class}
+    parsed_ids = {p.feed_id for p in parsed}  # a 304 or an unchanged body is not parsed
     failed = [(r.feed_id, r.error_class or parse_errors[r.feed_id]) for r in results
               if r.error_class or r.feed_id in parse_errors]
     new = [a for a in articles if a.article_id not in known]
@@ -98,7 +105,7 @@ def summarise(
         feeds_total=len(results) + len(skipped),
         feeds_ok=len(results) - len(failed),
         feeds_failed=len(failed),
-        feeds_not_modified=sum(1 for r in results if r.is_ok and r.content is None),
+        feeds_not_modified=sum(1 for r in results if r.is_ok and r.feed_id not in parsed_ids),
         feeds_skipped=len(skipped),
         entries_seen=sum(len(p.entries) for p in parsed),
         articles_new=len(new),

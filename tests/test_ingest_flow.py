@@ -33,6 +33,7 @@ def test_ingest_stores_each_article_once_and_rerun_adds_nothing(two_outlets_csv,
 
     second = ingest_feeds(feeds_csv=str(two_outlets_csv), db_path=str(db_path), force=True)
     assert second.articles_new == 0 and second.articles_updated == 0
+    assert second.feeds_not_modified == 2  # 304s: nothing parsed
 
     con = duckdb.connect(str(db_path), read_only=True)
     try:
