@@ -264,6 +264,9 @@ def _is_acronym(word: str) -> bool:
     return len(word) > 1 and word.isupper()
 
 
+DEGRADED_SPELLING_DISCOUNT = 1.0  # zipf points: an ASCII-degraded spelling is weaker evidence
+
+
 @lru_cache(maxsize=200_000)
 def _zipfs(word: str, script: str) -> tuple[float, ...]:
     """The word's zipf frequency in each candidate language of the script, in GROUPS order."""
@@ -283,7 +286,27 @@ def _zipf(word: str, lang: str) -> float:
         # wordfreq splits "l'homme" into "l" + "homme" and keeps "don't" whole: try the parts' mean.
         parts = [_zipf(part, lang) for part in word.split("'") if part]
         return sum(parts) / len(parts) if parts else UNKNOWN_ZIPF
+    if word.isascii():
+        # Feeds and old systems often lose accented letters, replaced ("division") or dropped
+        # ("divisin" for "división"): such a word still says which language it is, a bit less surely.
+        frequency = _ascii_spellings(lang).get(word)
+        if frequency:
+            return max(UNKNOWN_ZIPF, math.log10(frequency) + 9.0 - DEGRADED_SPELLING_DISCOUNT)
     return UNKNOWN_ZIPF
+
+
+@cache
+def _ascii_spellings(lang: str) -> dict[str, float]:
+    """ASCII forms of a language's accented words (accents folded, or the letters dropped)."""
+    forms: dict[str, float] = {}
+    for word, frequency in _frequencies(lang).items():
+        if word.isascii():
+            continue
+        folded = "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
+        for form in (folded, "".join(c for c in word if c.isascii())):
+            if form.isascii() and len(form) > 2 and frequency > forms.get(form, 0.0):
+                forms[form] = frequency
+    return forms
 
 
 def _unlisted_zipf(word: str, lang: str, relatives: dict[str, float]) -> float:

@@ -195,3 +195,9 @@ def test_accuracy_floor_on_corpus(folder: str, floor: float, overall_floor: floa
         accuracy[lang] = 100.0 * sum(detect_language(line).lang == lang for line in lines) / len(lines)
     assert min(accuracy.values()) >= floor, accuracy
     assert sum(accuracy.values()) / len(accuracy) >= overall_floor, accuracy
+
+
+def test_words_that_lost_their_accents_still_count():
+    # Feeds and old systems drop or replace accented letters ("división" -> "divisin" / "division").
+    assert detect_language("reunion cuadruple en Moscu: la cooperacion militar avanza").lang == "es"
+    assert detect_language("nueva divisin del ejrcito").lang == "es"
