@@ -199,5 +199,5 @@ def test_accuracy_floor_on_corpus(folder: str, floor: float, overall_floor: floa
 
 def test_words_that_lost_their_accents_still_count():
     # Feeds and old systems drop or replace accented letters ("división" -> "divisin" / "division").
-    assert detect_language("reunion cuadruple en Moscu: la cooperacion militar avanza").lang == "es"
-    assert detect_language("nueva divisin del ejrcito").lang == "es"
+    assert detect_language("divisin ejrcito").lang == "es"  # "und" without the degraded forms
+    assert detect_language("camin pequeo").lang == "es"
