@@ -97,7 +97,7 @@ LETTER_PENALTY = 2.0
 # Languages without a wordfreq list whose own letters are frequent, with the share of letters
 # that are among them (estimated from general knowledge): a sample of n letters lacking them all
 # has probability (1 - share) ** n in that language.
-SIGNATURE_LETTERS = {"be": ("ў", 0.02), "kk": ("әғқңөұүһ", 0.06)}
+SIGNATURE_LETTERS = {"be": ("ўі", 0.07), "kk": ("әғқңөұүһі", 0.13)}
 
 # Languages of a group that wordfreq has no list for get a tiny hand-made one: their most common
 # function words (general knowledge). Other words borrow a close relative's list, a little lower
