@@ -113,6 +113,8 @@ def summarise(
         new_by_lang=tuple(sorted(Counter(a.lang for a in new).items(), key=lambda kv: (-kv[1], kv[0]))),
         matches_new=sum(1 for a in new if any(t.is_match for t in a.topics)),
         errors=tuple(sorted(failed)),
+        message=("every feed failed at the network level: a local outage, so no feed's failure count"
+                 " was increased" if is_network_outage(results) else ""),
     )
 
 
@@ -158,6 +160,8 @@ def format_summary(summary: RunSummary) -> str:
         f"entries seen: {summary.entries_seen}; new articles: {summary.articles_new} ({langs});"
         f" updated: {summary.articles_updated}; new topic matches: {summary.matches_new}",
     ]
+    if summary.message:
+        lines.append(summary.message)
     if summary.errors:
         shown = ", ".join(f"{feed} ({err})" for feed, err in summary.errors[:10])
         more = f" and {len(summary.errors) - 10} more" if len(summary.errors) > 10 else ""

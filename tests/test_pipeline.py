@@ -116,3 +116,11 @@ def test_summary_counts_new_articles_by_language():
     assert summary.articles_new == 3 and dict(summary.new_by_lang)["en"] >= 1
     assert summary.matches_new == 1
     assert "new articles: 3" in ingest.format_summary(summary)
+
+
+def test_summary_says_when_the_network_itself_was_down():
+    down = [FetchResult(f"f{i}", f"https://h{i}.example/", NOW, error_class="dns") for i in range(5)]
+    summary = ingest.summarise("r1", NOW, NOW, down, [], [], [], [], {})
+    assert summary.feeds_failed == 5 and "local outage" in ingest.format_summary(summary)
+    one_down = down[:1] + [_result("a", "wire_outlet_a.xml")]
+    assert "outage" not in ingest.format_summary(ingest.summarise("r2", NOW, NOW, one_down, [], [], [], [], {}))
