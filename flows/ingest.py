@@ -65,14 +65,15 @@ def ingest_feeds(feeds_csv: str | None = None, db_path: str | None = None, force
             store_run(db, summary, quote(results), quote(parsed), quote(candidates), quote(articles), quote(known),
                       quote(states), config.alert_plan)
             deliver_alerts(db, config.alert_plan, config.alerts_dir, config.alert_budget_s)
-            report_markdown = publish_report(db, config.alerts_dir)
+            report_markdown = publish_report(db, config.alerts_dir, ingest.stored_anything(summary))
     except DatabaseLocked as exc:
         get_run_logger().warning(str(exc))
         return RunSummary(run_id, started, datetime.now(UTC), "locked", message=str(exc))
     create_markdown_artifact(key="ingest-summary", markdown=ingest.format_summary_markdown(summary),
                              description="newsmon ingest run summary")
-    create_markdown_artifact(key="matching-stories", markdown=report_markdown,
-                             description="newest matching stories (the full report is report.html)")
+    if report_markdown is not None:
+        create_markdown_artifact(key="matching-stories", markdown=report_markdown,
+                                 description="newest matching stories (the full report is report.html)")
     return summary
 
 

@@ -121,11 +121,18 @@ def deliver_alerts(db_path: Path, alert_plan: alerts.AlertPlan, alerts_dir: Path
         con.close()
 
 
-def publish_report(db_path: Path, out_dir: Path, days: int = 30) -> str:
-    """Write report.html beside the database and return the Markdown summary of new stories."""
+REPORT_MAX_AGE_S = 6 * 3600  # a quiet run still refreshes an older report (its charts move on)
+
+
+def publish_report(db_path: Path, out_dir: Path, changed: bool = True, days: int = 30) -> str | None:
+    """Write report.html beside the database and return the Markdown summary of new stories.
+    A run that stored nothing leaves a recent report as it is (and returns None)."""
     from newsmon.db import connect
     from newsmon.report import build_report, report_markdown
 
+    target = out_dir / "report.html"
+    if not changed and target.exists() and time.time() - target.stat().st_mtime < REPORT_MAX_AGE_S:
+        return None
     now = datetime.now(UTC)
     con = connect(db_path, read_only=True)
     try:
@@ -135,7 +142,7 @@ def publish_report(db_path: Path, out_dir: Path, days: int = 30) -> str:
     out_dir.mkdir(parents=True, exist_ok=True)
     temporary = out_dir / "report.html.tmp"
     temporary.write_text(html, encoding="utf-8")
-    temporary.replace(out_dir / "report.html")
+    temporary.replace(target)
     return markdown
 
 
@@ -175,7 +182,7 @@ def run_ingest(feeds_csv: Path, config: RunConfig, force: bool = False,
             with clock("deliver"):
                 deliver_alerts(db, config.alert_plan, config.alerts_dir, config.alert_budget_s)
             with clock("report"):
-                publish_report(db, config.alerts_dir)
+                publish_report(db, config.alerts_dir, ingest.stored_anything(summary))
     except DatabaseLocked as exc:
         return RunSummary(run_id, started, datetime.now(UTC), "locked", message=str(exc))
     return summary

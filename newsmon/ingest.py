@@ -118,6 +118,10 @@ def summarise(
     )
 
 
+def stored_anything(summary: RunSummary) -> bool:
+    return bool(summary.articles_new or summary.articles_updated)
+
+
 def entries_per_feed(parsed: Sequence[ParsedFeed]) -> dict[str, int]:
     return {p.feed_id: len(p.entries) for p in parsed}
 

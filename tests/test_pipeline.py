@@ -124,3 +124,15 @@ def test_summary_says_when_the_network_itself_was_down():
     assert summary.feeds_failed == 5 and "local outage" in ingest.format_summary(summary)
     one_down = down[:1] + [_result("a", "wire_outlet_a.xml")]
     assert "outage" not in ingest.format_summary(ingest.summarise("r2", NOW, NOW, one_down, [], [], [], [], {}))
+
+
+def test_a_quiet_run_keeps_a_recent_report(tmp_path):
+    from flows.steps import publish_report
+    from newsmon.store import open_store
+
+    open_store(tmp_path / "x.duckdb").close()
+    assert publish_report(tmp_path / "x.duckdb", tmp_path, changed=False) is not None  # no report yet
+    written = (tmp_path / "report.html").stat().st_mtime_ns
+    assert publish_report(tmp_path / "x.duckdb", tmp_path, changed=False) is None
+    assert (tmp_path / "report.html").stat().st_mtime_ns == written
+    assert publish_report(tmp_path / "x.duckdb", tmp_path, changed=True) is not None
