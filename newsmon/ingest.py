@@ -16,7 +16,7 @@ from newsmon.feed_health import next_feed_state
 from newsmon.fetch import is_network_outage
 from newsmon.pipeline import Candidate
 from newsmon.records import Article, Feed, FeedState, FetchRequest, FetchResult, ParsedFeed, RunSummary
-from newsmon.stories import StoryItem, normalise_entity
+from newsmon.stories import StoryItem
 
 
 def plan_fetch(
@@ -132,7 +132,8 @@ def new_per_feed(articles: Sequence[Article], known: Mapping[str, str]) -> dict[
 
 def story_items(articles: Sequence[Article], known: Mapping[str, str]) -> list[StoryItem]:
     """What story clustering needs of this run's new and edited articles. Entities for
-    cross-language event linking are the specific names in the topic evidence."""
+    cross-language event linking are the entity ids of the topic evidence (story_index
+    normalises them)."""
     return [
         StoryItem(
             article_id=a.article_id,
@@ -142,7 +143,7 @@ def story_items(articles: Sequence[Article], known: Mapping[str, str]) -> list[S
             lang=a.lang,
             published_at=a.published_at,
             first_seen_at=a.first_seen_at,
-            entities=tuple(sorted({normalise_entity(e.entity) for t in a.topics for e in t.evidence if e.entity})),
+            entities=tuple(sorted({e.entity for t in a.topics for e in t.evidence if e.entity})),
             is_update=a.article_id in known,
             fingerprint=a.story_fingerprint,
         )
