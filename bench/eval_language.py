@@ -3,7 +3,7 @@
     uv run python bench/eval_language.py [--limit N] [--half odd|even|all] [--no-raw]
 
 Reads ../shared/corpus/langid (sentences, word pairs: Leipzig samples via Lingua's test data)
-and the real feed titles in ../shared/corpus/feeds/<lang>/. "und" counts as wrong.
+and the real feed titles in ../shared/corpus/feeds/<lang>/ (read with the pipeline's parser). "und" counts as wrong.
 Ends with the speed on feed entries (titles alone and with their summaries, by script).
 Lines are taken evenly spaced through each file (the files are sorted), from the odd- or
 even-numbered half so that one half can be used for tuning and the other for reporting.
@@ -15,17 +15,18 @@ import argparse
 import sys
 import time
 from collections.abc import Callable
-from typing import Any
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
-import feedparser
 from langdetect import DetectorFactory, detect
 from langdetect.lang_detect_exception import LangDetectException
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from newsmon import language  # noqa: E402
-from newsmon.extract import html_to_text  # noqa: E402
+from newsmon.extract import html_to_text, title_to_text  # noqa: E402
 from newsmon.language import detect_language  # noqa: E402
+from newsmon.parse import parse_feed  # noqa: E402
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 TARGETS = ("en", "ru", "uk", "ko", "ja", "zh", "hi", "ar", "de", "fr", "es")
@@ -43,30 +44,39 @@ def read_samples(folder: Path, limit: int, half: str) -> dict[str, list[str]]:
     return samples
 
 
+def read_feed(path: Path) -> list[tuple[str, str, str | None]]:
+    """A feed file's entries as ingest sees them: (title, summary text, declared language).
+
+    It goes through the pipeline's parser, which decodes legacy charsets (EUC-KR, Shift_JIS ...)
+    with their supersets; raw feedparser would turn some of them into mojibake.
+    """
+    parsed = parse_feed(path.stem, path.read_bytes(), datetime.now(UTC))
+    return [
+        (title_to_text(e.title_html), html_to_text(e.summary_html)[:400], e.feed_language)
+        for e in parsed.entries
+    ]
+
+
+def feed_folders() -> list[Path]:
+    return sorted(p for p in (CORPUS / "feeds").iterdir() if p.is_dir() and len(p.name) == 2)
+
+
 def read_headlines(limit: int) -> dict[str, list[tuple[str, str | None]]]:
     """Feed titles by the folder's language, each with the feed's declared <language> (the hint)."""
     samples: dict[str, list[tuple[str, str | None]]] = {}
-    for folder in sorted(p for p in (CORPUS / "feeds").iterdir() if p.is_dir() and len(p.name) == 2):
-        titles = []
-        for path in sorted(folder.glob("*.xml")):
-            parsed = feedparser.parse(path.read_bytes())
-            hint = parsed.feed.get("language")
-            titles += [(e.get("title", "").strip(), hint) for e in parsed.entries if e.get("title", "").strip()]
-        samples[folder.name] = titles[:limit]
+    for folder in feed_folders():
+        titles = [(title, hint) for path in sorted(folder.glob("*.xml")) for title, _, hint in read_feed(path)]
+        samples[folder.name] = [item for item in titles if item[0]][:limit]
     return samples
 
 
 def read_entries() -> dict[str, list[tuple[str, str, str | None]]]:
     """Every feed entry as (title, summary text, declared language), by the folder's script kind."""
     entries: dict[str, list[tuple[str, str, str | None]]] = {}
-    for folder in sorted(p for p in (CORPUS / "feeds").iterdir() if p.is_dir() and len(p.name) == 2):
+    for folder in feed_folders():
         kind = {"ru": "cyrillic", "uk": "cyrillic"}.get(folder.name, "latin" if folder.name in LATIN else "other")
         for path in sorted(folder.glob("*.xml")):
-            parsed = feedparser.parse(path.read_bytes())
-            hint = parsed.feed.get("language")
-            entries.setdefault(kind, []).extend(
-                (e.get("title", "").strip(), html_to_text(e.get("summary", ""))[:400], hint) for e in parsed.entries
-            )
+            entries.setdefault(kind, []).extend(read_feed(path))
     return entries
 
 
