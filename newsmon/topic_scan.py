@@ -1,0 +1,247 @@
+"""Term scanning for topic tagging: seed terms compiled into prefix-tree regexes, and the matches
+they find in normalised text, each tagged with its field and sentence.
+
+Terms are compiled once into one prefix-tree regex per script, so a scan costs a few regex passes
+per item whatever the number of terms, and a tree is only walked when its script occurs in the text.
+"""
+
+from __future__ import annotations
+
+import bisect
+import functools
+import re
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+from newsmon.textnorm import WORD, normalize_text
+
+_IS_WORD = re.compile(WORD)
+# Letters that attach to the next word as proclitics: Arabic (wa-, fa-, bi-, li-, ka-, al-) and
+# Hebrew (ha-, ve-, be-, le-, mi-, she-, ke-). "والروسية" must still match the term "روسي".
+_PROCLITICS = re.compile(r"(?:[وفبلك]{0,2}(?:ال|ل)?|[הובלמשכ]{0,3})")
+# Each term lives in the prefix tree of the script of its first letter, and a tree is scanned only
+# when its script occurs in the text: an English headline never walks the Hangul or Han branches.
+SCRIPTS = {
+    "latin": "[a-z\u00c0-\u024f\u1e00-\u1eff]",
+    "greek": "[\u0370-\u03ff\u1f00-\u1fff]",
+    "cyrillic": "[\u0400-\u052f]",
+    "semitic": "[\u0590-\u06ff\u0750-\u077f\ufb1d-\ufdff\ufe70-\ufeff]",
+    "indic": "[\u0900-\u0dff]",
+    "thai": "[\u0e00-\u0eff]",
+    "hangul": "[\u1100-\u11ff\u3130-\u318f\uac00-\ud7af]",
+    "cjk": "[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]",
+}
+_SCRIPT_PATTERNS = {name: re.compile(chars) for name, chars in SCRIPTS.items()}
+_SEPARATOR = "[ \\-·]?"  # between the words of a term: "Kim Jong Un", "Kim Jong-un", "북·러", "북러"
+_SENTENCE_END = re.compile(r"(?<=[.!?؟।])\s+|(?<=[。！？])|\s*[\n;|]\s*")
+
+
+@dataclass(frozen=True, slots=True)
+class TermRule:
+    term_id: str
+    topic: str
+    # side:<s> names side s; weak:<s> an ambiguous name ("Korea", "Kim"), ignored in a sentence
+    # with an exclude term; proxy:<s> a place or event tied to side s (Kursk, the war in Ukraine);
+    # both_sides names every side at once ("북러"); subtopic:<name> a cue word; exclude:<what>
+    # masks text that would otherwise read as a side ("South Korea"); offtopic:<why> a context
+    # that is no relation (weather, digests, rankings): multiplies the score by its weight.
+    role: str
+    lang: str
+    match: str  # word | prefix | substring | regex
+    term: str  # as written in the seed
+    weight: float
+    entity: str = ""  # language-independent id of the person/place/organisation named, if any
+
+    @property
+    def role_kind(self) -> str:
+        return self.role.split(":", 1)[0]
+
+    @property
+    def role_name(self) -> str:
+        return self.role.split(":", 1)[1] if ":" in self.role else ""
+
+
+@dataclass(frozen=True, slots=True)
+class Scanner:
+    """Compiled prefix-tree regexes, plus per-term regexes to tell which term a match came from."""
+
+    # script (None: any) -> prefix trees and regex terms whose first letter is in that script
+    patterns: dict[str | None, tuple[re.Pattern[str], ...]]
+    regexes: dict[str | None, tuple[tuple[re.Pattern[str], TermRule], ...]]
+    by_key: dict[str, tuple[tuple[str, TermRule], ...]]  # first two letters -> (own regex, term)
+    # matched text -> the terms that produce it, longest first. Headlines repeat the same few
+    # names, so this saves re-running per-term regexes; bounded by _CACHE_SIZE.
+    cache: dict[str, tuple[TermRule, ...]] = field(default_factory=dict)
+
+
+_CACHE_SIZE = 50_000
+
+
+# --- compilation -----------------------------------------------------------------------------------
+
+def _atoms(rule: TermRule) -> list[str]:
+    """A normalised term as regex atoms; word separators become one optional separator atom."""
+    atoms: list[str] = []
+    for char in normalize_text(rule.term):
+        if char in " -·":
+            if atoms and atoms[-1] != _SEPARATOR:
+                atoms.append(_SEPARATOR)
+            continue
+        if rule.match == "prefix" and atoms and atoms[-1] == _SEPARATOR:
+            atoms.insert(-1, r"\w*")  # every word of a prefix term is a stem: "Северн Коре"
+        atoms.append(re.escape(char))
+    return atoms
+
+
+def _trie_regex(node: dict) -> str:
+    """Children first, then endings: alternation order makes the longest term win at a position.
+
+    Endings use the short \\w class to keep the pattern small; the exact word boundary (which also
+    counts Indic vowel signs as letters) is checked on each match in _rules_for.
+    """
+    branches = [atom + _trie_regex(child) for atom, child in sorted(node.items()) if atom != ""]
+    ends = node.get("", set())
+    if "prefix" in ends:
+        branches.append(r"\w*")
+    elif ends:
+        branches.append("")
+    return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+
+
+def _key(normalised: str) -> str:
+    return normalised.replace(" ", "").replace("-", "").replace("·", "")[:2]
+
+
+def _script_of(text: str) -> str | None:
+    for name, pattern in _SCRIPT_PATTERNS.items():
+        if pattern.match(text):
+            return name
+    return None
+
+
+def _regex_script(source: str) -> str | None:
+    """The script of the first literal letter in a regex term, so it can be skipped like the trees."""
+    unescaped = re.sub(r"\\.|\[[^\]]*\]|\(\?<?[=!]", "", source)
+    return next((s for s in map(_script_of, unescaped) if s), None)
+
+
+def compile_terms(rules: list[TermRule]) -> Scanner:
+    # Terms that must start a word are tried only at word starts (a cheap \b test); CJK/Hangul/
+    # Thai substrings and Arabic/Hebrew terms (proclitics attach to the front) are tried anywhere.
+    trees: dict[tuple[str | None, bool], dict] = {}
+    by_key: dict[str, list[tuple[str, TermRule]]] = {}
+    regexes: dict[str | None, list[tuple[re.Pattern[str], TermRule]]] = {}
+    for rule in rules:
+        if rule.match == "regex":
+            regexes.setdefault(_regex_script(rule.term), []).append((re.compile(rule.term), rule))
+            continue
+        normalised = normalize_text(rule.term)
+        script = _script_of(normalised)
+        at_word_start = rule.match != "substring" and script != "semitic"
+        node = trees.setdefault((script, at_word_start), {})
+        atoms = _atoms(rule)
+        for atom in atoms:
+            node = node.setdefault(atom, {})
+        node.setdefault("", set()).add(rule.match)
+        own = "".join(atoms) + (r"\w*" if rule.match == "prefix" else "")
+        by_key.setdefault(_key(normalised), []).append((own, rule))
+    patterns: dict[str | None, list[re.Pattern[str]]] = {}
+    for (script, at_word_start), root in sorted(trees.items(), key=lambda kv: (str(kv[0][0]), kv[0][1])):
+        anchor = "\\b" if at_word_start else ""
+        patterns.setdefault(script, []).append(re.compile(anchor + _trie_regex(root)))
+    return Scanner({k: tuple(v) for k, v in patterns.items()}, {k: tuple(v) for k, v in regexes.items()},
+                    {k: tuple(v) for k, v in by_key.items()})
+
+
+# --- matching --------------------------------------------------------------------------------------
+
+class Found(NamedTuple):
+    rule: TermRule
+    matched: str
+    where: str  # title | text | feed
+    unit: int  # sentence index within its field; title segments count separately from text ones
+    start: int
+
+
+def _starts_word(text: str, start: int, script_char: str) -> bool:
+    if start == 0 or not _IS_WORD.match(text[start - 1]):
+        return True
+    if not ("\u0590" <= script_char <= "\u06ff"):  # proclitics only exist in Hebrew/Arabic script
+        return False
+    word_start = start
+    while word_start > 0 and _IS_WORD.match(text[word_start - 1]):
+        word_start -= 1
+    return _PROCLITICS.fullmatch(text[word_start:start]) is not None
+
+
+def _word_end(text: str, end: int) -> int:
+    while end < len(text) and _IS_WORD.match(text[end]):
+        end += 1
+    return end
+
+
+@functools.lru_cache(maxsize=4096)
+def _own_pattern(source: str) -> re.Pattern[str]:
+    # Compiled on first use: compiling all ~3,000 per-term patterns up front took most of the load.
+    return re.compile(source)
+
+
+def _producers(scanner: Scanner, matched: str) -> tuple[TermRule, ...]:
+    found = scanner.cache.get(matched)
+    if found is None:
+        key = _key(matched)
+        candidates = scanner.by_key.get(key, ()) + (scanner.by_key.get(key[:1], ()) if len(key) > 1 else ())
+        found = tuple(sorted((rule for own, rule in candidates if _own_pattern(own).fullmatch(matched)),
+                             key=lambda rule: -len(rule.term)))
+        if len(scanner.cache) >= _CACHE_SIZE:
+            scanner.cache.clear()
+        scanner.cache[matched] = found
+    return found
+
+
+def _rules_for(scanner: Scanner, text: str, start: int, end: int) -> tuple[list[TermRule], int]:
+    """The longest seed terms that produce text[start:end] and whose word boundaries hold."""
+    best: list[TermRule] = []
+    best_end = end
+    for rule in _producers(scanner, text[start:end]):
+        if best and len(rule.term) < len(best[0].term):
+            break
+        stop = end
+        if rule.match != "substring":
+            if not _starts_word(text, start, text[start]):
+                continue
+            if rule.match == "prefix":
+                stop = _word_end(text, end)  # a stem runs on over vowel signs that \w skips
+            elif end < len(text) and _IS_WORD.match(text[end]):
+                continue
+        best.append(rule)
+        best_end = max(best_end, stop)
+    return best, best_end
+
+
+def scan(scanner: Scanner, text: str, where: str, starts: list[int], scripts: list) -> list[Found]:
+    """Every term match in one normalised field, tagged with its sentence (unit) number."""
+    found = []
+    for script in scripts:
+        for pattern in scanner.patterns.get(script, ()):
+            for m in pattern.finditer(text):
+                start = m.start()
+                rules, end = _rules_for(scanner, text, start, m.end())
+                unit = bisect.bisect_right(starts, start) - 1
+                found += [Found(rule, text[start:end], where, unit, start) for rule in rules]
+        for pattern, rule in scanner.regexes.get(script, ()):
+            for m in pattern.finditer(text):
+                if m.group():
+                    unit = bisect.bisect_right(starts, m.start()) - 1
+                    found.append(Found(rule, m.group(), where, unit, m.start()))
+    return found
+
+
+def unit_starts(text: str) -> list[int]:
+    return [0] + [m.end() for m in _SENTENCE_END.finditer(text)]
+
+
+def scripts_in(text: str) -> list[str | None]:
+    if text.isascii():
+        return [None, "latin"]
+    return [None] + [name for name, pattern in _SCRIPT_PATTERNS.items() if pattern.search(text)]
