@@ -10,6 +10,7 @@ and never needs to know the item's language.
 from __future__ import annotations
 
 import csv
+import itertools
 import math
 import re
 from collections.abc import Iterable
@@ -24,9 +25,11 @@ __all__ = ["MATCH_KINDS", "ROLE_KINDS", "SeedError", "TermRule", "TopicRules", "
            "load_topic_rules", "match_topics", "normalize_text"]
 
 MATCH_KINDS = ("word", "prefix", "substring", "regex")
-ROLE_KINDS = ("side", "weak", "proxy", "both_sides", "subtopic", "exclude", "offtopic")
+ROLE_KINDS = ("side", "weak", "proxy", "both_sides", "subtopic", "exclude", "offtopic", "third", "relation")
 # Scanned together, so the longest term wins: "South Korea" (exclude) hides "Korea" (weak).
 SIDE_ROLE_KINDS = ("side", "weak", "proxy", "both_sides", "exclude")
+# Scanned on their own, so a longer subtopic cue ("military cooperation") cannot hide them.
+CONTEXT_ROLE_KINDS = ("third", "relation")
 _SIDE_EVIDENCE = ("side", "weak", "proxy", "both_sides")
 WHERE_ORDER = {"title": 0, "text": 1, "feed": 2}
 
@@ -48,6 +51,7 @@ class TopicRules:
     terms: tuple[TermRule, ...]
     side_scanner: Scanner  # SIDE_ROLE_KINDS terms (the longest match masks shorter ones)
     cue_scanner: Scanner  # subtopic and offtopic cues, scanned apart so "북한군" is a side and a cue
+    context_scanner: Scanner  # third parties and relation words (CONTEXT_ROLE_KINDS)
 
 
 class SeedError(ValueError):
@@ -100,8 +104,10 @@ def load_topic_rules(seeds_dir: Path) -> TopicRules:
             raise SeedError(f"{terms_path}:{lines[rule.term_id]}: {rule.role} names no side of topic "
                             f"{rule.topic!r} (sides come from its side:<name> terms)")
     side_terms = [r for r in terms if r.role_kind in SIDE_ROLE_KINDS]
-    cue_terms = [r for r in terms if r.role_kind not in SIDE_ROLE_KINDS]
-    return TopicRules(topics, sides, tuple(terms), compile_terms(side_terms), compile_terms(cue_terms))
+    cue_terms = [r for r in terms if r.role_kind not in SIDE_ROLE_KINDS + CONTEXT_ROLE_KINDS]
+    context_terms = [r for r in terms if r.role_kind in CONTEXT_ROLE_KINDS]
+    return TopicRules(topics, sides, tuple(terms), compile_terms(side_terms), compile_terms(cue_terms),
+                      compile_terms(context_terms))
 
 
 def _term_problem(rule: TermRule, topics: dict[str, TopicSpec]) -> str | None:
@@ -139,18 +145,71 @@ def _closeness(a: Found, b: Found) -> float:
     return 0.85 if gap == 1 else 0.7 if gap <= 3 else 0.5
 
 
-def _side_score(by_side: dict[str, list[Found]], sides: tuple[str, ...], pairs: list[Found]) -> float:
+def _side_score(by_side: dict[str, list[Found]], sides: tuple[str, ...], pairs: list[Found],
+                discount: dict[tuple[str, int], float]) -> float:
+    def weight(f: Found) -> float:
+        return f.rule.weight * discount.get((f.where, f.unit), 1.0)
+
     if len(sides) == 1:
-        return max((f.rule.weight for f in by_side[sides[0]]), default=0.0)
+        return max((weight(f) for f in by_side[sides[0]]), default=0.0)
     weakest = 1.0
     for i, side_a in enumerate(sides):
         for side_b in sides[i + 1:]:
             best = max((f.rule.weight for f in pairs), default=0.0)
             for a in by_side[side_a]:
                 for b in by_side[side_b]:
-                    best = max(best, _closeness(a, b) * math.sqrt(a.rule.weight * b.rule.weight))
+                    best = max(best, _closeness(a, b) * math.sqrt(weight(a) * weight(b)))
             weakest = min(weakest, best)
     return weakest
+
+
+# Characters allowed between the two sides for them to read as one pair ("Putin and Kim", "Putin,
+# Kim", "북·러", "普京访朝"): a connective word or a particle, not a clause.
+_PAIR_GAP_CJK = 2
+_PAIR_GAP = 7
+
+
+def _is_cjk(text: str) -> bool:
+    return any("\u1100" <= c <= "\ud7af" or "\u3040" <= c <= "\u9fff" for c in text)
+
+
+def _adjacent_sides(found: list[Found]) -> bool:
+    named = sorted((f for f in found if f.rule.role_kind in ("side", "weak")), key=lambda f: f.start)
+    for a, b in itertools.pairwise(named):
+        if a.rule.role_name != b.rule.role_name:
+            gap = b.start - (a.start + len(a.matched))
+            if 0 <= gap <= (_PAIR_GAP_CJK if _is_cjk(a.matched + b.matched) else _PAIR_GAP):
+                return True
+    return False
+
+
+def _separate_units(found: list[Found]) -> dict[tuple[str, int], float]:
+    """Sentences where a third party deals with the sides apart: unit -> weight for their evidence.
+
+    "Trump will call Putin and may meet Kim", or a white paper listing China, North Korea and
+    Russia as threats, name both sides without any relation between them. A sentence that names a
+    third party counts its side evidence at the third party's weight unless it also has a relation
+    word (cooperation, troops, treaty ...), a both_sides term, or the two sides side by side. A
+    sentence with one side only ("EU sanctions North Korean generals") keeps its full weight when
+    another sentence supplies the relation ("... who sent soldiers to the Russian front").
+    """
+    units: dict[tuple[str, int], list[Found]] = {}
+    for f in found:
+        units.setdefault((f.where, f.unit), []).append(f)
+    related: set[tuple[str, int]] = set()
+    for unit, members in units.items():
+        kinds = {f.rule.role_kind for f in members}
+        if kinds & set(_SIDE_EVIDENCE) and ("relation" in kinds or "both_sides" in kinds or _adjacent_sides(members)):
+            related.add(unit)
+    out = {}
+    for unit, members in units.items():
+        if unit in related or not any(f.rule.role_kind == "third" for f in members):
+            continue
+        sides = {f.rule.role_name for f in members if f.rule.role_kind in ("side", "weak", "proxy")}
+        if len(sides) < 2 and related:
+            continue
+        out[unit] = min(f.rule.weight for f in members if f.rule.role_kind == "third")
+    return out
 
 
 def _topic_hit(topic: str, found: list[Found], rules: TopicRules) -> TopicHit | None:
@@ -172,7 +231,7 @@ def _topic_hit(topic: str, found: list[Found], rules: TopicRules) -> TopicHit | 
             cues.add(f.rule.role_name)
     if not any(f.where != "feed" and f.rule.role_kind in _SIDE_EVIDENCE for f in kept):
         return None
-    score = _side_score(by_side, sides, pairs) * (0.8 + (0.2 if cues else 0.0))
+    score = _side_score(by_side, sides, pairs, _separate_units(kept)) * (0.8 + (0.2 if cues else 0.0))
     side_units = {(f.where, f.unit) for f in kept if f.rule.role_kind in _SIDE_EVIDENCE}
     for f in kept:
         if f.rule.role_kind == "offtopic" and (f.where == "title" or (f.where, f.unit) in side_units):
@@ -209,6 +268,7 @@ def match_topics(
         return ()  # most items: no need to look for subtopic cues at all
     for where, norm, starts, scripts in fields:
         found += scan(rules.cue_scanner, norm, where, starts, scripts)
+        found += scan(rules.context_scanner, norm, where, starts, scripts)
     hits = []
     for topic in rules.topics:
         mine = [f for f in found if f.rule.topic == topic]
