@@ -10,7 +10,6 @@ and never needs to know the item's language.
 from __future__ import annotations
 
 import csv
-import itertools
 import math
 import re
 from collections.abc import Iterable
@@ -19,6 +18,7 @@ from pathlib import Path
 
 from newsmon.records import Evidence, TopicHit
 from newsmon.textnorm import normalize_text
+from newsmon.topic_context import separate_units
 from newsmon.topic_scan import Found, Scanner, TermRule, compile_terms, scan, scripts_in, unit_starts
 
 __all__ = ["MATCH_KINDS", "ROLE_KINDS", "SeedError", "TermRule", "TopicRules", "TopicSpec",
@@ -163,56 +163,7 @@ def _side_score(by_side: dict[str, list[Found]], sides: tuple[str, ...], pairs: 
     return weakest
 
 
-# Characters allowed between the two sides for them to read as one pair ("Putin and Kim", "Putin,
-# Kim", "북·러", "普京访朝"): a connective word or a particle, not a clause.
-_PAIR_GAP_CJK = 2
-_PAIR_GAP = 7
-
-
-def _is_cjk(text: str) -> bool:
-    return any("\u1100" <= c <= "\ud7af" or "\u3040" <= c <= "\u9fff" for c in text)
-
-
-def _adjacent_sides(found: list[Found]) -> bool:
-    named = sorted((f for f in found if f.rule.role_kind in ("side", "weak")), key=lambda f: f.start)
-    for a, b in itertools.pairwise(named):
-        if a.rule.role_name != b.rule.role_name:
-            gap = b.start - (a.start + len(a.matched))
-            if 0 <= gap <= (_PAIR_GAP_CJK if _is_cjk(a.matched + b.matched) else _PAIR_GAP):
-                return True
-    return False
-
-
-def _separate_units(found: list[Found]) -> dict[tuple[str, int], float]:
-    """Sentences where a third party deals with the sides apart: unit -> weight for their evidence.
-
-    "Trump will call Putin and may meet Kim", or a white paper listing China, North Korea and
-    Russia as threats, name both sides without any relation between them. A sentence that names a
-    third party counts its side evidence at the third party's weight unless it also has a relation
-    word (cooperation, troops, treaty ...), a both_sides term, or the two sides side by side. A
-    sentence with one side only ("EU sanctions North Korean generals") keeps its full weight when
-    another sentence supplies the relation ("... who sent soldiers to the Russian front").
-    """
-    units: dict[tuple[str, int], list[Found]] = {}
-    for f in found:
-        units.setdefault((f.where, f.unit), []).append(f)
-    related: set[tuple[str, int]] = set()
-    for unit, members in units.items():
-        kinds = {f.rule.role_kind for f in members}
-        if kinds & set(_SIDE_EVIDENCE) and ("relation" in kinds or "both_sides" in kinds or _adjacent_sides(members)):
-            related.add(unit)
-    out = {}
-    for unit, members in units.items():
-        if unit in related or not any(f.rule.role_kind == "third" for f in members):
-            continue
-        sides = {f.rule.role_name for f in members if f.rule.role_kind in ("side", "weak", "proxy")}
-        if len(sides) < 2 and related:
-            continue
-        out[unit] = min(f.rule.weight for f in members if f.rule.role_kind == "third")
-    return out
-
-
-def _topic_hit(topic: str, found: list[Found], rules: TopicRules) -> TopicHit | None:
+def _topic_hit(topic: str, found: list[Found], rules: TopicRules, texts: dict[str, str]) -> TopicHit | None:
     sides = rules.sides[topic]
     excluded_units = {(f.where, f.unit) for f in found if f.rule.role_kind == "exclude"}
     by_side: dict[str, list[Found]] = {side: [] for side in sides}
@@ -231,7 +182,7 @@ def _topic_hit(topic: str, found: list[Found], rules: TopicRules) -> TopicHit | 
             cues.add(f.rule.role_name)
     if not any(f.where != "feed" and f.rule.role_kind in _SIDE_EVIDENCE for f in kept):
         return None
-    score = _side_score(by_side, sides, pairs, _separate_units(kept)) * (0.8 + (0.2 if cues else 0.0))
+    score = _side_score(by_side, sides, pairs, separate_units(kept, texts)) * (0.8 + (0.2 if cues else 0.0))
     side_units = {(f.where, f.unit) for f in kept if f.rule.role_kind in _SIDE_EVIDENCE}
     for f in kept:
         if f.rule.role_kind == "offtopic" and (f.where == "title" or (f.where, f.unit) in side_units):
@@ -262,6 +213,7 @@ def match_topics(
         norm = normalize_text(raw or "")
         if norm:
             fields.append((where, norm, unit_starts(norm), scripts_in(norm)))
+    texts = {where: norm for where, norm, _, _ in fields}
     found = [f for where, norm, starts, scripts in fields
              for f in scan(rules.side_scanner, norm, where, starts, scripts)]
     if not any(f.rule.role_kind in _SIDE_EVIDENCE for f in found):
@@ -275,7 +227,7 @@ def match_topics(
         if feed_side and feed_side in rules.sides[topic]:
             stand_in = TermRule(f"feed:{feed_side}", topic, f"side:{feed_side}", "", "feed", feed_side, 1.0)
             mine.append(Found(stand_in, "", "feed", 0, 0))
-        hit = _topic_hit(topic, mine, rules)
+        hit = _topic_hit(topic, mine, rules, texts)
         if hit:
             hits.append(hit)
     return tuple(hits)
