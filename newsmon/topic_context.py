@@ -19,27 +19,35 @@ _SIDE_EVIDENCE = ("side", "weak", "proxy", "both_sides")
 # A pair written as one compound: "Putin-Kim", "Moscow–Pyongyang", "北·러", or "普京访朝" with no gap.
 # "and"/"과"/"と" are left out on purpose: "Russia and North Korea" also heads threat lists.
 _PAIR_JOINERS = frozenset("-·/")
-# A third party joined the same way (or by a comma) makes the pair part of a list: "中·러·北".
-_LIST_JOINERS = _PAIR_JOINERS | frozenset(",、")
 _MAX_GAP = 3
 
 
-def _joined(text: str, a: Found, b: Found, joiners: frozenset[str]) -> bool:
+def _joiner(text: str, a: Found, b: Found) -> str | None:
+    """What joins a and b into one compound ("-", "·", "/", "" for none in CJK), else None."""
     gap = text[a.start + len(a.matched):b.start]
-    return 0 <= len(gap) <= _MAX_GAP and set(gap.replace(" ", "")) <= joiners
+    if gap == "":
+        return ""
+    core = gap.strip()
+    if len(gap) <= _MAX_GAP and len(core) == 1 and (core in _PAIR_JOINERS or core in ",、"):
+        return core
+    return None
 
 
 def _joined_pair(members: list[Found], text: str) -> bool:
+    """Two sides written as one compound, and not as two items of a list with a third party in it
+    ("中·러·北", "China/Russia/North Korea")."""
     named = sorted((f for f in members if f.rule.role_kind in ("side", "weak", "third")),
                    key=lambda f: f.start)
     for i, (a, b) in enumerate(itertools.pairwise(named)):
-        kinds = {a.rule.role_kind, b.rule.role_kind}
-        if "third" in kinds or a.rule.role_name == b.rule.role_name or not _joined(text, a, b, _PAIR_JOINERS):
+        if "third" in (a.rule.role_kind, b.rule.role_kind) or a.rule.role_name == b.rule.role_name:
+            continue
+        joiner = _joiner(text, a, b)
+        if joiner is None or joiner in ",、":
             continue
         before = named[i - 1] if i > 0 else None
         after = named[i + 2] if i + 2 < len(named) else None
-        listed = ((before is not None and before.rule.role_kind == "third" and _joined(text, before, a, _LIST_JOINERS))
-                  or (after is not None and after.rule.role_kind == "third" and _joined(text, b, after, _LIST_JOINERS)))
+        listed = ((before is not None and before.rule.role_kind == "third" and _joiner(text, before, a) == joiner)
+                  or (after is not None and after.rule.role_kind == "third" and _joiner(text, b, after) == joiner))
         if not listed:
             return True
     return False
