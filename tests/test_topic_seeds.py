@@ -105,6 +105,16 @@ def test_core_languages_can_name_both_sides(terms):
         assert any(r.startswith("exclude:south_korea") for r in roles), lang
 
 
+def test_core_languages_name_third_parties_and_relation_words(terms):
+    # The third-party rule (newsmon/topic_context.py) only works where both lists exist.
+    for lang in CORE_LANGUAGES:
+        kinds = {row["role"].split(":", 1)[0] for row in terms if row["lang"] == lang}
+        assert {"third", "relation"} <= kinds, lang
+    for row in terms:
+        if row["role"].startswith("third:"):
+            assert float(row["weight"]) < 1, row  # a third party only ever discounts
+
+
 def test_hindi_and_arabic_include_inflected_and_article_forms(terms):
     normalised = {normalize_text(row["term"]) for row in terms}
     assert {"रूस", "उत्तर कोरिया"} <= normalised  # prefix terms: रूसी, उत्तर कोरियाई match too

@@ -139,6 +139,43 @@ def test_inflections_particles_and_short_cjk_terms(rules):
     assert {"side:russia", "side:dprk"} <= roles(found)
 
 
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Biden to phone Putin on Friday and says he could also sit down with Kim Jong Un",
+        "Trump spricht mit Putin und will Kim Jong Un einen Brief schreiben",
+        "トランプ氏、プーチン氏と会談へ　金正恩氏にも書簡",
+        "日 백서 \"中·러·北 위협 커져\"",
+        "Threat report names China, Russia, Iran and North Korea as top dangers to Japan",
+    ],
+)
+def test_a_third_party_dealing_with_each_side_apart_is_no_relation(rules, title):
+    found = hit(title, rules)
+    assert found is not None and not found.is_match, found
+    assert any(r.startswith("third:") for r in roles(found)), found
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "US says North Korea sent thousands more troops to Russia",  # relation word
+        "Washington watches Putin-Kim summit with concern",  # the pair written as one compound
+        "日 \"북·러 밀착 우려\"",
+        "美国称俄罗斯向朝鲜提供防空系统",
+        "ABD: Kuzey Kore Rusya'ya silah gönderiyor",
+    ],
+)
+def test_a_third_party_reacting_to_the_relation_still_matches(rules, title):
+    found = hit(title, rules)
+    assert found is not None and found.is_match, found
+
+
+def test_a_relation_in_another_sentence_lifts_a_one_sided_third_party_sentence(rules):
+    title = "EU sanctions three North Korean generals"
+    assert not is_match(title, rules, text="The bloc said the list was agreed on Monday in Brussels.")
+    assert is_match(title, rules, text="They organised the dispatch of soldiers to the Russian front.")
+
+
 def test_normalisation_unifies_width_case_dashes_and_invisible_characters():
     assert normalize_text("Ｋｉｍ\u200b Jong\u2011Un’s") == "kim jong-un's"
     assert normalize_text("Pjöngjang  Corée") == "pjongjang coree"
@@ -153,9 +190,10 @@ def test_evidence_order_is_deterministic(rules):
     assert wheres == sorted(wheres, key=["title", "text", "feed"].index)
 
 
-# Pinned floor: a little under the measured values (P 0.957, R 0.996, F1 0.976 on 474 items).
-FLOOR = {"precision": 0.93, "recall": 0.96, "f1": 0.95}
-LANGUAGE_RECALL_FLOOR = 0.85
+# Pinned floor: a little under the measured values (P 0.996, R 0.996, F1 0.996 on 535 items).
+FLOOR = {"precision": 0.98, "recall": 0.98, "f1": 0.98}
+LANGUAGE_RECALL_FLOOR = 0.90
+LANGUAGE_PRECISION_FLOOR = 0.90  # every language, as the issue asks
 CORE_LANGUAGES = ("en", "ru", "ko", "ja", "zh", "hi", "ar", "de", "fr", "es")
 
 
@@ -178,3 +216,5 @@ def test_dev_set_quality_floor(rules):
     for lang in CORE_LANGUAGES:
         tp, _, fn = counts[lang]
         assert tp / (tp + fn) >= LANGUAGE_RECALL_FLOOR, lang
+    for lang, (tp, fp, _) in counts.items():
+        assert tp + fp == 0 or tp / (tp + fp) >= LANGUAGE_PRECISION_FLOOR, lang
