@@ -174,14 +174,17 @@ def _items_table(items: Sequence[StoryItem], prints: dict[str, Fingerprint]) -> 
 
 
 def _bands_table(items: Sequence[StoryItem], prints: dict[str, Fingerprint]) -> pa.Table:
-    ids, bands, buckets = [], [], []
-    for item in items:
-        for band, bucket in enumerate(prints[item.article_id].bands):
-            ids.append(item.article_id)
-            bands.append(band)
-            buckets.append(bucket)
-    return pa.table({"article_id": pa.array(ids, pa.string()), "band": pa.array(bands, pa.uint8()),
-                     "bucket": pa.array(buckets, pa.uint64())})
+    """One row per (article, band): built column-wise, it is 32 rows an article."""
+    banded = [(i.article_id, prints[i.article_id].bands) for i in items if prints[i.article_id].bands]
+    if not banded:
+        return pa.table({"article_id": pa.array([], pa.string()), "band": pa.array([], pa.uint8()),
+                         "bucket": pa.array([], pa.uint64())})
+    buckets = np.array([bands for _, bands in banded], dtype=np.uint64)  # (articles, BANDS)
+    count, width = buckets.shape
+    ids = pa.array([article_id for article_id, _ in banded], pa.string())
+    return pa.table({"article_id": ids.take(np.repeat(np.arange(count), width)),
+                     "band": pa.array(np.tile(np.arange(width, dtype=np.uint8), count)),
+                     "bucket": pa.array(buckets.reshape(-1))})
 
 
 def assigned_table(items: Sequence[StoryItem], prints: dict[str, Fingerprint], result: dict[str, str]) -> pa.Table:
