@@ -8,7 +8,7 @@ import pytest
 
 from wordfreq import zipf_frequency
 
-from newsmon.language import _WORD_RE, _frequencies, _zipf, detect_language
+from newsmon.language import _WORD_RE, _frequencies, _near_tie_prior, _zipf, detect_language
 from newsmon.records import LanguageGuess
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
@@ -201,3 +201,40 @@ def test_words_that_lost_their_accents_still_count():
     # Feeds and old systems drop or replace accented letters ("división" -> "divisin" / "division").
     assert detect_language("divisin ejrcito").lang == "es"  # "und" without the degraded forms
     assert detect_language("camin pequeo").lang == "es"
+
+
+def test_near_tie_goes_to_the_language_more_common_in_news() -> None:
+    # Portuguese and Bulgarian lead by less than the margin: Spanish and Russian write more news.
+    close_es = {"pt": 20.5, "es": 20.0, "ca": 19.8, "en": 12.0}
+    adjusted = _near_tie_prior(close_es, "latin", None)
+    assert max(adjusted, key=adjusted.__getitem__) == "es"
+    assert adjusted["en"] == close_es["en"]  # outside the margin: untouched
+    close_ru = {"bg": 30.4, "ru": 30.0, "mk": 25.0}
+    adjusted = _near_tie_prior(close_ru, "cyrillic", None)
+    assert max(adjusted, key=adjusted.__getitem__) == "ru"
+
+
+def test_declared_language_wins_a_near_tie_over_the_news_prior() -> None:
+    adjusted = _near_tie_prior({"pt": 20.0, "es": 20.5, "ca": 19.8}, "latin", "pt")
+    assert max(adjusted, key=adjusted.__getitem__) == "pt"
+    adjusted = _near_tie_prior({"bg": 30.0, "ru": 30.4}, "cyrillic", "bg")
+    assert max(adjusted, key=adjusted.__getitem__) == "bg"
+
+
+def test_clear_evidence_is_not_overruled_by_the_news_prior() -> None:
+    clear = {"pt": 25.0, "es": 22.0, "ca": 15.0}
+    assert _near_tie_prior(clear, "latin", None) == clear
+    # Devanagari has no near-tie prior: Marathi and Nepali tie with Hindi too often.
+    tied = {"mr": 12.0, "hi": 11.9, "ne": 12.0}
+    assert _near_tie_prior(tied, "devanagari", None) == tied
+
+
+@pytest.mark.parametrize(
+    ("pair", "common", "declared"),
+    [("mercado central", "es", "pt"), ("Нива и поле", "ru", "bg")],
+)
+def test_two_words_of_two_relatives_follow_the_prior_unless_the_feed_says(
+    pair: str, common: str, declared: str
+) -> None:
+    assert detect_language(pair).lang == common
+    assert detect_language(pair, hint=declared).lang == declared
