@@ -1,7 +1,7 @@
 """The daily report: one self-contained HTML file (inline CSS and SVG, no scripts) and a Markdown summary.
 
-`read_report_data` runs the named queries of sql/queries/ on an open (read-only) connection;
-everything after that is pure: rows -> HTML or Markdown. Every string that came from a feed
+`read_report_data` runs the named queries of sql/queries/ on an open (read-only) connection,
+over a working set of the window's stories held in temp tables; everything after that is pure: rows -> HTML or Markdown. Every string that came from a feed
 is untrusted: it is escaped where it is written, and only http(s) URLs become links.
 """
 
@@ -10,6 +10,8 @@ from __future__ import annotations
 import html
 import re
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from urllib.parse import quote, urlsplit
@@ -17,12 +19,9 @@ from urllib.parse import quote, urlsplit
 import duckdb
 
 from newsmon.db import sql
+from newsmon.report_charts import daily_chart, outlet_chart, subtopic_heatmap
 
 LATEST_STORIES = 50
-TOP_OUTLETS = 10
-CHART_LANGUAGES = 8  # the rest are stacked as "other"
-PALETTE = ("#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7", "#9c755f")
-OTHER_COLOUR = "#bab0ac"
 _LANG_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
 
 
@@ -48,19 +47,21 @@ def read_report_data(con: duckdb.DuckDBPyConnection, now: datetime, days: int = 
     """Run the report's queries for the `days` UTC days ending at `now`."""
     now = _utc(now)
     first_day = now.date() - timedelta(days=days - 1)
-    since = {"since": datetime.combine(first_day, datetime.min.time(), UTC).isoformat()}
     first_week = first_day - timedelta(days=first_day.weekday())
-    # The daily and weekly queries cover all history (they are small aggregates); keep the window.
-    return ReportData(
-        now=now,
-        days=days,
-        by_language=[r for r in _rows(con, "daily_matching_stories_by_language") if first_day <= r["day"]],
-        by_outlet=[r for r in _rows(con, "daily_matching_stories_by_outlet") if first_day <= r["day"]],
-        subtopics=[r for r in _rows(con, "subtopic_trend_by_week") if first_week <= r["week"]],
-        stories=_rows(con, "new_stories_since", since),
-        events=_rows(con, "cross_language_events", since),
-        feeds=_rows(con, "feed_health"),
-    )
+    since = _midnight(first_day)
+    # The weekly heatmap starts on the Monday before the first day, so it reaches furthest back.
+    with _working_set(con, seen_since=since, published_since=_midnight(first_week)):
+        return ReportData(
+            now=now,
+            days=days,
+            by_language=[r for r in _rows(con, "daily_matching_stories_by_language") if first_day <= r["day"]],
+            by_outlet=[r for r in _rows(con, "daily_matching_stories_by_outlet") if first_day <= r["day"]],
+            subtopics=[r for r in _rows(con, "subtopic_trend_by_week") if first_week <= r["week"]],
+            stories=_rows(con, "new_stories_since", {"since": since.isoformat()}),
+            events=_rows(con, "cross_language_events", {"since": since.isoformat()}),
+            # Its article counts would cover only the working set; the report shows fetch health only.
+            feeds=[{k: v for k, v in r.items() if k not in _FEED_ARTICLE_COUNTS} for r in _rows(con, "feed_health")],
+        )
 
 
 def build_report(con: duckdb.DuckDBPyConnection, now: datetime, days: int = 30) -> str:
@@ -72,9 +73,31 @@ def report_markdown(con: duckdb.DuckDBPyConnection, now: datetime, days: int = 1
     """A short Markdown summary of the `days` x 24 hours before `now` (top stories first), for a
     Prefect artifact after each run; it runs only the two queries it shows."""
     now = _utc(now)
-    since = {"since": (now - timedelta(days=days)).isoformat()}
-    return render_markdown(now, days, _rows(con, "new_stories_since", since),
-                           _rows(con, "cross_language_events", since))
+    since = now - timedelta(days=days)
+    with _working_set(con, seen_since=since, published_since=since):
+        stories = _rows(con, "new_stories_since", {"since": since.isoformat()})
+        events = _rows(con, "cross_language_events", {"since": since.isoformat()})
+    return render_markdown(now, days, stories, events)
+
+
+_FEED_ARTICLE_COUNTS = ("articles", "matching_articles", "last_new_article_at")
+_WORKING_SET = ("articles", "article_topics", "article_feeds")  # created in this order
+
+
+@contextmanager
+def _working_set(con: duckdb.DuckDBPyConnection, seen_since: datetime, published_since: datetime) -> Iterator[None]:
+    """Inside: temp tables articles, article_topics and article_feeds hold only the stories the
+    window can show (see sql/report/window_articles.sql). DuckDB resolves an unqualified name to a
+    temp table first, so the named queries run unchanged on a few thousand rows instead of scanning
+    and joining the whole history; their cost then grows with the window, not with the database."""
+    try:
+        con.execute(sql("report/window_articles"), {"seen_since": seen_since, "published_since": published_since})
+        con.execute(sql("report/window_article_topics"))
+        con.execute(sql("report/window_article_feeds"))
+        yield
+    finally:
+        for table in reversed(_WORKING_SET):
+            con.execute(f"drop table if exists temp.{table}")  # a fixed name, not a value
 
 
 def _rows(con: duckdb.DuckDBPyConnection, name: str, params: dict | None = None) -> list[dict]:
@@ -85,6 +108,10 @@ def _rows(con: duckdb.DuckDBPyConnection, name: str, params: dict | None = None)
 
 def _utc(moment: datetime) -> datetime:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def _midnight(day: date) -> datetime:
+    return datetime.combine(day, datetime.min.time(), UTC)
 
 
 def _minute(moment: datetime) -> str:
@@ -106,9 +133,9 @@ def render_report(data: ReportData) -> str:
         body.append(f'<p class="empty">Nothing yet: no matching stories in the last {data.days} days.</p>')
     else:
         body += [
-            _section("Matching stories per day, by language", "daily", _daily_chart(data)),
-            _section("Subtopics per week", "subtopics", _subtopic_heatmap(data)),
-            _section("Top outlets", "outlets", _outlet_chart(data)),
+            _section("Matching stories per day, by language", "daily", daily_chart(data)),
+            _section("Subtopics per week", "subtopics", subtopic_heatmap(data)),
+            _section("Top outlets", "outlets", outlet_chart(data)),
             _section("Latest matching stories", "stories", _stories_table(data.stories)),
         ]
         if data.events:
@@ -194,129 +221,6 @@ def _summary_tiles(data: ReportData) -> str:
     return '<div class="tiles">' + "".join(
         f'<div class="tile"><b>{_esc(value)}</b><span>{_esc(label)}</span></div>' for value, label in tiles
     ) + "</div>"
-
-
-def _legend(items: list[tuple[str, str]]) -> str:
-    return '<ul class="legend">' + "".join(
-        f'<li><span class="swatch" style="background:{colour}"></span><bdi>{_esc(label)}</bdi></li>'
-        for label, colour in items
-    ) + "</ul>"
-
-
-def _nice_max(value: int) -> int:
-    """The top of a y axis with four round-numbered intervals."""
-    steps = (1, 2, 3, 4, 5, 6, 8, 10, 15, 20, 25, 30, 40, 50, 60, 75, 100, 150, 200, 250, 500, 1000, 2500)
-    for step in steps:
-        if value <= step * 4:
-            return step * 4
-    return value
-
-
-def _svg_open(width: int, height: int, title: str) -> str:
-    return (f'<svg class="chart" role="img" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
-            f'xmlns="http://www.w3.org/2000/svg"><title>{_esc(title)}</title>')
-
-
-def _daily_chart(data: ReportData) -> str:
-    days = [data.first_day + timedelta(days=i) for i in range(data.days)]
-    totals: dict[str, int] = defaultdict(int)
-    for row in data.by_language:
-        totals[row["lang"]] += row["stories"]
-    ranked = sorted(totals, key=lambda lang: (-totals[lang], lang))
-    # A lone leftover language is shown as itself rather than as "other".
-    shown = ranked if len(ranked) <= CHART_LANGUAGES + 1 else ranked[:CHART_LANGUAGES]
-    colours = {lang: PALETTE[i % len(PALETTE)] for i, lang in enumerate(shown)}
-    stacks: dict[date, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for row in data.by_language:
-        stacks[row["day"]][row["lang"] if row["lang"] in colours else "other"] += row["stories"]
-    width, height, left, bottom, top = 960, 240, 36, 26, 10
-    plot_h = height - bottom - top
-    ymax = _nice_max(max((sum(s.values()) for s in stacks.values()), default=1))
-    slot = (width - left - 8) / len(days)
-    parts = [_svg_open(width, height, "Matching stories per day by language")]
-    for tick in range(5):
-        y = top + plot_h - plot_h * tick / 4
-        parts.append(f'<line x1="{left}" x2="{width - 8}" y1="{y:.1f}" y2="{y:.1f}" stroke="#e3e6ec"/>'
-                     f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end">{ymax * tick // 4}</text>')
-    label_every = max(1, len(days) // 12)
-    for i, day in enumerate(days):
-        x, y = left + i * slot + slot * 0.15, top + plot_h
-        for lang in shown + ["other"]:
-            count = stacks.get(day, {}).get(lang, 0)
-            if not count:
-                continue
-            h = plot_h * count / ymax
-            y -= h
-            parts.append(f'<rect class="bar" x="{x:.1f}" y="{y:.1f}" width="{slot * 0.7:.1f}" '
-                         f'height="{h:.1f}" fill="{colours.get(lang, OTHER_COLOUR)}">'
-                         f'<title>{day.isoformat()} · {_esc(lang)}: {count} stories</title></rect>')
-        if (len(days) - 1 - i) % label_every == 0:  # counted from the newest day, which is always labelled
-            parts.append(f'<text x="{left + (i + 0.5) * slot:.1f}" y="{height - 8}" text-anchor="middle">'
-                         f'{day.strftime("%m-%d")}</text>')
-    parts.append("</svg>")
-    legend = [(lang, colours[lang]) for lang in shown]
-    if len(ranked) > len(shown):
-        legend.append(("other", OTHER_COLOUR))
-    return "".join(parts) + _legend(legend)
-
-
-def _subtopic_heatmap(data: ReportData) -> str:
-    if not data.subtopics:
-        return '<p class="empty">No subtopics tagged in this window.</p>'
-    first_week = data.first_day - timedelta(days=data.first_day.weekday())
-    weeks = [first_week + timedelta(weeks=i) for i in range((data.now.date() - first_week).days // 7 + 1)]
-    counts = {(r["week"], r["subtopic"]): r["stories"] for r in data.subtopics}
-    totals: dict[str, int] = defaultdict(int)
-    for row in data.subtopics:
-        totals[row["subtopic"]] += row["stories"]
-    subtopics = sorted(totals, key=lambda s: (-totals[s], s))
-    peak = max(counts.values())
-    left, cell_w, cell_h, top = 150, 92, 26, 22
-    width, height = left + cell_w * len(weeks) + 4, top + cell_h * len(subtopics) + 4
-    parts = [_svg_open(width, height, "Matching stories per week and subtopic")]
-    for j, week in enumerate(weeks):
-        parts.append(f'<text x="{left + (j + 0.5) * cell_w:.1f}" y="14" text-anchor="middle">'
-                     f'week of {week.strftime("%m-%d")}</text>')
-    for i, subtopic in enumerate(subtopics):
-        y = top + i * cell_h
-        label = _esc(subtopic.replace("_", " "))
-        parts.append(f'<text x="{left - 8}" y="{y + 17}" text-anchor="end">{label}</text>')
-        for j, week in enumerate(weeks):
-            count = counts.get((week, subtopic), 0)
-            shade = 0.08 + 0.92 * count / peak if count else 0.0
-            parts.append(f'<rect class="bar cell" x="{left + j * cell_w + 1}" y="{y + 1}" '
-                         f'width="{cell_w - 2}" height="{cell_h - 2}" rx="3" fill="#4e79a7" '
-                         f'fill-opacity="{shade:.2f}" stroke="#e3e6ec">'
-                         f'<title>{label}, week of {week.isoformat()}: {count} stories</title></rect>')
-            if count:
-                colour = "#fff" if shade > 0.55 else "#1d2330"
-                parts.append(f'<text x="{left + (j + 0.5) * cell_w:.1f}" y="{y + 17}" text-anchor="middle" '
-                             f'style="fill:{colour}">{count}</text>')
-    parts.append("</svg>")
-    return "".join(parts)
-
-
-def _outlet_chart(data: ReportData) -> str:
-    totals: dict[str, int] = defaultdict(int)
-    for row in data.by_outlet:
-        totals[row["outlet"]] += row["stories"]
-    top = sorted(totals.items(), key=lambda kv: (-kv[1], kv[0]))[:TOP_OUTLETS]
-    if not top:
-        return '<p class="empty">No outlets in this window.</p>'
-    left, bar_h, width = 230, 22, 960
-    height = bar_h * len(top) + 6
-    peak = top[0][1]
-    parts = [_svg_open(width, height, "Outlets by matching stories")]
-    for i, (outlet, count) in enumerate(top):
-        y, w = 3 + i * bar_h, (width - left - 60) * count / peak
-        name = outlet if len(outlet) <= 34 else outlet[:33] + "…"
-        parts.append(f'<text x="{left - 8}" y="{y + 15}" text-anchor="end">{_esc(name)}</text>'
-                     f'<rect class="bar" x="{left}" y="{y + 3}" width="{w:.1f}" height="{bar_h - 6}" '
-                     f'fill="#59a14f">'
-                     f'<title>{_esc(outlet)}: {count} stories</title></rect>'
-                     f'<text x="{left + w + 6:.1f}" y="{y + 15}">{count}</text>')
-    parts.append("</svg>")
-    return "".join(parts)
 
 
 def _stories_table(stories: list[dict]) -> str:
