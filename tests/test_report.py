@@ -11,7 +11,8 @@ import pytest
 
 from demo_db import shared_demo_db
 from newsmon.export import export_parquet
-from newsmon.report import build_report, report_markdown
+from newsmon.db import sql
+from newsmon.report import build_report, read_report_data, render_markdown, report_markdown
 from newsmon.store import open_store
 
 HOSTILE_TITLE = '<script>alert("t")</script><img src=x onerror=alert(1)> Russia and North Korea'
@@ -173,5 +174,80 @@ def test_parquet_export_reads_back_with_the_same_counts(demo_db, tmp_path):
         assert con.execute(f"select count(*) from '{out}/article_topics.parquet' where is_match").fetchone()[0] > 0
         days = {p.name for p in (out / "articles").iterdir()}
         assert all(d.startswith("first_seen_day=") for d in days)
+    finally:
+        con.close()
+
+
+@pytest.fixture
+def edge_db(demo_db, tmp_path):
+    """A copy of the demo database with the cases a windowed read could get wrong: a recent story
+    with a matching copy stored long ago, an old article re-dated into the window, and event links
+    from recent stories to an old story and to a recent non-matching one in another language."""
+    db = tmp_path / "edge.duckdb"
+    shutil.copy(demo_db, db)
+    now = _now(demo_db)
+    con = duckdb.connect(str(db))
+    try:
+        recent = [r[0] for r in con.execute(
+            "select coalesce(a.story_id, a.article_id) from articles as a join article_topics as t using (article_id)"
+            " where t.is_match group by 1 order by max(a.first_seen_at) desc limit 3").fetchall()]
+        other = con.execute("select coalesce(story_id, article_id), lang from articles as a where not exists"
+                            " (select 1 from article_topics as t where t.article_id = a.article_id and t.is_match)"
+                            " order by first_seen_at desc limit 1").fetchone()
+        old, redated = now - timedelta(days=60), now - timedelta(days=90)
+        for article_id, story_id, seen, published, lang in (
+            ("edgeoldcopy0001", recent[0], old, old, "en"),
+            ("edgeredated0001", "edgeredated0001", redated, now - timedelta(days=2), "de"),
+            ("edgeoldstory001", "edgeoldstory001", old, old, "fr"),
+        ):
+            con.execute("insert into articles values (?, ?, null, 'Edge case', 'text', null, ?, ?, ?, 'edge', ?, 0.9,"
+                        " 'h', 'r', ?)", [article_id, f"https://edge.example/{article_id}", published, seen, seen,
+                                          lang, story_id])
+            con.execute("insert into article_feeds values (?, 'edge', ?)", [article_id, seen])
+            con.execute("insert into article_topics values (?, 'russia_dprk', 1.0, true, ['military'], '[]', ?)",
+                        [article_id, seen])
+        con.execute("insert into story_events values (?, 'edgeoldstory001', ?), ('edgeoldstory001', 'edgeoldstory001', ?),"
+                    " (?, ?, ?), (?, ?, ?)", [recent[1], now, now, recent[2], recent[2], now, other[0], recent[2], now])
+    finally:
+        con.close()
+    return db
+
+
+def _full_rows(con, name, since=None):
+    cursor = con.execute(sql(f"queries/{name}"), {"since": since.isoformat()} if since else None)
+    columns = [d[0] for d in cursor.description]
+    return [dict(zip(columns, row)) for row in cursor.fetchall()]
+
+
+@pytest.mark.parametrize("days", [1, 3, 30])
+def test_report_reads_the_same_rows_as_the_named_queries_on_all_history(edge_db, days):
+    """The report reads a working set of the window's stories; the named queries over the full
+    tables, cut to the window afterwards, are the reference."""
+    con = duckdb.connect(str(edge_db), read_only=True)
+    try:
+        now = _now(edge_db)
+        total = con.execute("select count(*) from articles").fetchone()[0]
+        data = read_report_data(con, now, days)
+        first_day = now.date() - timedelta(days=days - 1)
+        first_week = first_day - timedelta(days=first_day.weekday())
+        since = datetime.combine(first_day, datetime.min.time(), UTC)
+        by_day = {"daily_matching_stories_by_language": "day", "daily_matching_stories_by_outlet": "day"}
+        for name, rows in (("daily_matching_stories_by_language", data.by_language),
+                           ("daily_matching_stories_by_outlet", data.by_outlet)):
+            expected = [r for r in _full_rows(con, name) if first_day <= r[by_day[name]]]
+            assert sorted(map(repr, rows)) == sorted(map(repr, expected)), name
+        expected = [r for r in _full_rows(con, "subtopic_trend_by_week") if first_week <= r["week"]]
+        assert sorted(map(repr, data.subtopics)) == sorted(map(repr, expected))
+        assert data.stories == _full_rows(con, "new_stories_since", since)
+        assert data.events == _full_rows(con, "cross_language_events", since)
+        assert [{k: f[k] for k in data.feeds[0]} for f in _full_rows(con, "feed_health")] == data.feeds
+        assert data.by_language and (days == 1 or data.events)
+        assert "edgeoldcopy0001" not in {s["story_id"] for s in data.stories}  # its first copy is old
+        markdown_since = now - timedelta(days=days)
+        assert report_markdown(con, now, days) == render_markdown(
+            now, days, _full_rows(con, "new_stories_since", markdown_since),
+            _full_rows(con, "cross_language_events", markdown_since))
+        # The working set is gone afterwards: the same connection sees every article again.
+        assert con.execute("select count(*) from articles").fetchone()[0] == total
     finally:
         con.close()
