@@ -6,13 +6,22 @@ some stories linked across languages, a month of fetch events), bulk-inserted wi
 generate_series through the real migrations. Then times, on a read-only connection: every named
 query, `build_report` (30 days) and `report_markdown` (median of 3 runs each), and the Parquet
 export. Target: build_report < 10 s.
+
+--large N instead builds the ingest benchmark's store (bench.run.build_large_store: N articles over
+the past year, one in ten matching) and times the report step of a run on it, build_report (30
+days) + report_markdown, against the same step on an empty database (issue 7: the report's cost
+should follow the window, not the stored history). --compare REV also times newsmon/report.py as
+it was at git revision REV (e.g. HEAD~3) on the same databases.
 Run: uv run python bench/bench_report.py [--articles 100000] [--keep PATH]
+     uv run python bench/bench_report.py --large 1000000 [--keep PATH] [--compare REV]
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -112,11 +121,71 @@ def median_seconds(function, runs: int = 3) -> tuple[float, object]:
     return statistics.median(times), result
 
 
+def report_module_at(revision: str, directory: Path):
+    """newsmon/report.py (and report_charts.py, when it existed) as of a git revision, importable."""
+    for name in ("report", "report_charts"):
+        shown = subprocess.run(["git", "show", f"{revision}:newsmon/{name}.py"], cwd=Path(__file__).resolve().parents[1],
+                               capture_output=True, text=True, check=False)
+        if shown.returncode == 0:
+            (directory / f"old_{name}.py").write_text(shown.stdout.replace("newsmon.report_charts", "old_report_charts"))
+    sys.path.insert(0, str(directory))
+    spec = importlib.util.spec_from_file_location("old_report", directory / "old_report.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["old_report"] = module  # dataclasses look their module up while the class is built
+    spec.loader.exec_module(module)
+    return module
+
+
+def time_report_step(db: Path, module, now: datetime, runs: int = 5) -> tuple[float, float, str]:
+    """Median seconds of build_report(30 days) and report_markdown() on a read-only connection."""
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        page_s, page = median_seconds(lambda: module.build_report(con, now, 30), runs)
+        markdown_s, markdown = median_seconds(lambda: module.report_markdown(con, now), runs)
+        return page_s, markdown_s, page + markdown
+    finally:
+        con.close()
+
+
+def main_large(stored: int, keep: Path | None, compare: str | None) -> None:
+    from bench.run import build_large_store
+    from newsmon import report
+    from newsmon.store import open_store
+
+    with tempfile.TemporaryDirectory() as tmp:
+        large = keep or Path(tmp) / "large.duckdb"
+        if not large.exists():
+            started = time.perf_counter()
+            build_large_store(large, stored)
+            print(f"built {stored:,} stored articles in {time.perf_counter() - started:.1f} s ({large})")
+        empty = Path(tmp) / "empty.duckdb"
+        open_store(empty).close()
+        now = datetime.now(UTC)
+        versions = [("now", report)] + ([(compare, report_module_at(compare, Path(tmp)))] if compare else [])
+        reference = None
+        for label, module in versions:
+            outputs = []
+            for name, db in (("empty", empty), (f"{stored:,}", large)):
+                page_s, markdown_s, output = time_report_step(db, module, now)
+                outputs.append(output)
+                print(f"[{label}] {name:>10} articles: build_report {page_s * 1000:6.0f} ms + report_markdown "
+                      f"{markdown_s * 1000:5.0f} ms = {(page_s + markdown_s) * 1000:6.0f} ms (medians of 5)")
+            if reference is None:
+                reference = outputs
+            else:
+                print(f"same HTML and Markdown as {compare}: {'yes' if outputs == reference else 'NO'}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=100_000)
     parser.add_argument("--keep", type=Path, help="build the database here and keep it")
+    parser.add_argument("--large", type=int, help="time the report step on bench.run's store of this many articles")
+    parser.add_argument("--compare", help="with --large: also time newsmon/report.py at this git revision")
     args = parser.parse_args()
+    if args.large:
+        main_large(args.large, args.keep, args.compare)
+        return
     with tempfile.TemporaryDirectory() as tmp:
         db = args.keep or Path(tmp) / "bench.duckdb"
         started = time.perf_counter()

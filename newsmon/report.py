@@ -34,7 +34,8 @@ class ReportData:
     by_language: list[dict]  # day, lang, stories, articles
     by_outlet: list[dict]  # day, feed_id, outlet, stories, articles
     subtopics: list[dict]  # week, subtopic, stories
-    stories: list[dict]  # new_stories_since rows, newest first
+    stories: list[dict]  # the newest LATEST_STORIES new_stories_since rows, newest first
+    totals: dict  # over all new stories of the window: stories, articles, languages, outlets
     events: list[dict]  # cross_language_events rows
     feeds: list[dict]  # feed_health rows
 
@@ -51,13 +52,17 @@ def read_report_data(con: duckdb.DuckDBPyConnection, now: datetime, days: int = 
     since = _midnight(first_day)
     # The weekly heatmap starts on the Monday before the first day, so it reaches furthest back.
     with _working_set(con, seen_since=since, published_since=_midnight(first_week)):
+        # Thousands of stories can be new in a month; Python gets the few shown and the totals.
+        con.execute("create temp table report_stories as\n" + sql("queries/new_stories_since"),
+                    {"since": since.isoformat()})
         return ReportData(
             now=now,
             days=days,
             by_language=[r for r in _rows(con, "daily_matching_stories_by_language") if first_day <= r["day"]],
             by_outlet=[r for r in _rows(con, "daily_matching_stories_by_outlet") if first_day <= r["day"]],
             subtopics=[r for r in _rows(con, "subtopic_trend_by_week") if first_week <= r["week"]],
-            stories=_rows(con, "new_stories_since", {"since": since.isoformat()}),
+            stories=_rows(con, "report/latest_stories", {"limit": LATEST_STORIES}),
+            totals=_rows(con, "report/story_totals")[0],
             events=_rows(con, "cross_language_events", {"since": since.isoformat()}),
             # Its article counts would cover only the working set; the report shows fetch health only.
             feeds=[{k: v for k, v in r.items() if k not in _FEED_ARTICLE_COUNTS} for r in _rows(con, "feed_health")],
@@ -81,7 +86,7 @@ def report_markdown(con: duckdb.DuckDBPyConnection, now: datetime, days: int = 1
 
 
 _FEED_ARTICLE_COUNTS = ("articles", "matching_articles", "last_new_article_at")
-_WORKING_SET = ("articles", "article_topics", "article_feeds")  # created in this order
+_WORKING_SET = ("articles", "article_topics", "article_feeds", "report_stories")  # created in this order
 
 
 @contextmanager
@@ -101,7 +106,7 @@ def _working_set(con: duckdb.DuckDBPyConnection, seen_since: datetime, published
 
 
 def _rows(con: duckdb.DuckDBPyConnection, name: str, params: dict | None = None) -> list[dict]:
-    cursor = con.execute(sql(f"queries/{name}"), params)
+    cursor = con.execute(sql(name if "/" in name else f"queries/{name}"), params)
     columns = [d[0] for d in cursor.description]
     return [dict(zip(columns, row)) for row in cursor.fetchall()]
 
@@ -136,7 +141,7 @@ def render_report(data: ReportData) -> str:
             _section("Matching stories per day, by language", "daily", daily_chart(data)),
             _section("Subtopics per week", "subtopics", subtopic_heatmap(data)),
             _section("Top outlets", "outlets", outlet_chart(data)),
-            _section("Latest matching stories", "stories", _stories_table(data.stories)),
+            _section("Latest matching stories", "stories", _stories_table(data.stories, data.totals["stories"])),
         ]
         if data.events:
             body.append(_section("Events covered in several languages", "events", _events_list(data.events)))
@@ -207,14 +212,12 @@ def _section(title: str, anchor: str, content: str) -> str:
 
 
 def _summary_tiles(data: ReportData) -> str:
-    languages = {lang for s in data.stories for lang in s["languages"]}
-    outlets = {o for s in data.stories for o in s["outlets"]}
     failing = sum(1 for f in data.feeds if f["active"] and f["consecutive_failures"])
     tiles = [
-        (len(data.stories), "new matching stories"),
-        (sum(s["article_count"] for s in data.stories), "articles carrying them"),
-        (len(languages), "languages"),
-        (len(outlets), "outlets"),
+        (data.totals["stories"], "new matching stories"),
+        (data.totals["articles"], "articles carrying them"),
+        (data.totals["languages"], "languages"),
+        (data.totals["outlets"], "outlets"),
         (len(data.events), "cross-language events"),
         (f"{failing} / {len(data.feeds)}", "feeds failing"),
     ]
@@ -223,7 +226,7 @@ def _summary_tiles(data: ReportData) -> str:
     ) + "</div>"
 
 
-def _stories_table(stories: list[dict]) -> str:
+def _stories_table(stories: list[dict], total: int) -> str:
     if not stories:
         return '<p class="empty">No new matching stories in this window.</p>'
     rows = []
@@ -241,8 +244,8 @@ def _stories_table(stories: list[dict]) -> str:
             f'<td class="terms"{_lang_attr(s["lang"])} dir="auto">{terms}</td></tr>'
         )
     more = ""
-    if len(stories) > LATEST_STORIES:
-        more = (f'<p class="meta">Showing the latest {LATEST_STORIES} of {len(stories)}; '
+    if total > LATEST_STORIES:
+        more = (f'<p class="meta">Showing the latest {LATEST_STORIES} of {total}; '
                 "<code>newsmon query --file new_stories_since</code> lists all.</p>")
     return ("<table><thead><tr><th>first seen (UTC)</th><th>title</th><th>lang</th><th>outlets</th>"
             "<th>evidence</th></tr></thead><tbody>" + "\n".join(rows) + "</tbody></table>" + more)

@@ -8,11 +8,11 @@ from html.parser import HTMLParser
 
 import duckdb
 import pytest
-
 from demo_db import shared_demo_db
-from newsmon.export import export_parquet
+
 from newsmon.db import sql
-from newsmon.report import build_report, read_report_data, render_markdown, report_markdown
+from newsmon.export import export_parquet
+from newsmon.report import LATEST_STORIES, build_report, read_report_data, render_markdown, report_markdown
 from newsmon.store import open_store
 
 HOSTILE_TITLE = '<script>alert("t")</script><img src=x onerror=alert(1)> Russia and North Korea'
@@ -238,7 +238,11 @@ def test_report_reads_the_same_rows_as_the_named_queries_on_all_history(edge_db,
             assert sorted(map(repr, rows)) == sorted(map(repr, expected)), name
         expected = [r for r in _full_rows(con, "subtopic_trend_by_week") if first_week <= r["week"]]
         assert sorted(map(repr, data.subtopics)) == sorted(map(repr, expected))
-        assert data.stories == _full_rows(con, "new_stories_since", since)
+        stories = _full_rows(con, "new_stories_since", since)
+        assert data.stories == stories[:LATEST_STORIES]
+        assert data.totals == {"stories": len(stories), "articles": sum(s["article_count"] for s in stories),
+                               "languages": len({lang for s in stories for lang in s["languages"]}),
+                               "outlets": len({o for s in stories for o in s["outlets"]})}
         assert data.events == _full_rows(con, "cross_language_events", since)
         assert [{k: f[k] for k in data.feeds[0]} for f in _full_rows(con, "feed_health")] == data.feeds
         assert data.by_language and (days == 1 or data.events)
