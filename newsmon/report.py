@@ -1,8 +1,9 @@
 """The daily report: one self-contained HTML file (inline CSS and SVG, no scripts) and a Markdown summary.
 
 `read_report_data` runs the named queries of sql/queries/ on an open (read-only) connection,
-over a working set of the window's stories held in temp tables; everything after that is pure: rows -> HTML or Markdown. Every string that came from a feed
-is untrusted: it is escaped where it is written, and only http(s) URLs become links.
+over a working set of the window's stories held in temp tables; everything after that is pure:
+rows -> HTML or Markdown. Every string that came from a feed is untrusted: it is escaped where
+it is written, and only http(s) URLs become links.
 """
 
 from __future__ import annotations
@@ -58,14 +59,16 @@ def read_report_data(con: duckdb.DuckDBPyConnection, now: datetime, days: int = 
         return ReportData(
             now=now,
             days=days,
-            by_language=[r for r in _rows(con, "daily_matching_stories_by_language") if first_day <= r["day"]],
+            by_language=[r for r in _rows(con, "daily_matching_stories_by_language")
+                         if first_day <= r["day"]],
             by_outlet=[r for r in _rows(con, "daily_matching_stories_by_outlet") if first_day <= r["day"]],
             subtopics=[r for r in _rows(con, "subtopic_trend_by_week") if first_week <= r["week"]],
             stories=_rows(con, "report/latest_stories", {"limit": LATEST_STORIES}),
             totals=_rows(con, "report/story_totals")[0],
             events=_rows(con, "cross_language_events", {"since": since.isoformat()}),
             # Its article counts would cover only the working set; the report shows fetch health only.
-            feeds=[{k: v for k, v in r.items() if k not in _FEED_ARTICLE_COUNTS} for r in _rows(con, "feed_health")],
+            feeds=[{k: v for k, v in r.items() if k not in _FEED_ARTICLE_COUNTS}
+                   for r in _rows(con, "feed_health")],
         )
 
 
@@ -90,13 +93,15 @@ _WORKING_SET = ("articles", "article_topics", "article_feeds", "report_stories")
 
 
 @contextmanager
-def _working_set(con: duckdb.DuckDBPyConnection, seen_since: datetime, published_since: datetime) -> Iterator[None]:
+def _working_set(con: duckdb.DuckDBPyConnection, seen_since: datetime,
+                 published_since: datetime) -> Iterator[None]:
     """Inside: temp tables articles, article_topics and article_feeds hold only the stories the
     window can show (see sql/report/window_articles.sql). DuckDB resolves an unqualified name to a
     temp table first, so the named queries run unchanged on a few thousand rows instead of scanning
     and joining the whole history; their cost then grows with the window, not with the database."""
     try:
-        con.execute(sql("report/window_articles"), {"seen_since": seen_since, "published_since": published_since})
+        con.execute(sql("report/window_articles"),
+                    {"seen_since": seen_since, "published_since": published_since})
         con.execute(sql("report/window_article_topics"))
         con.execute(sql("report/window_article_feeds"))
         yield
@@ -141,7 +146,8 @@ def render_report(data: ReportData) -> str:
             _section("Matching stories per day, by language", "daily", daily_chart(data)),
             _section("Subtopics per week", "subtopics", subtopic_heatmap(data)),
             _section("Top outlets", "outlets", outlet_chart(data)),
-            _section("Latest matching stories", "stories", _stories_table(data.stories, data.totals["stories"])),
+            _section("Latest matching stories", "stories",
+                     _stories_table(data.stories, data.totals["stories"])),
         ]
         if data.events:
             body.append(_section("Events covered in several languages", "events", _events_list(data.events)))
