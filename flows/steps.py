@@ -23,8 +23,9 @@ from newsmon import alerts, ingest, notify, pipeline, store, workers
 from newsmon.db import DatabaseLocked, writer_lock
 from newsmon.feeds import read_feeds_csv
 from newsmon.fetch import FetchSettings, fetch_feeds
-from newsmon.records import Article, Feed, FeedState, FetchRequest, FetchResult, RunSummary
+from newsmon.records import Feed, FeedState, FetchRequest, FetchResult, RunSummary
 from newsmon.settings import Settings
+from newsmon.story_index import StoryAssigner
 
 FETCH_BATCHES = 4  # fetch batches run in parallel threads; each batch is concurrent inside
 
@@ -79,37 +80,78 @@ def fetch_batch(requests: Sequence[FetchRequest], settings: FetchSettings) -> li
     return fetch_feeds(requests, settings)
 
 
-def parse_documents(results, feeds_by_id: Mapping[str, Feed], max_entries: int, worker_count: int = 0):
-    return workers.parse_results(results, feeds_by_id, max_entries, worker_count)
+EARLY_POOL_MIN_FEEDS = 50  # this many feeds usually bring more than workers.PARALLEL_MIN_BYTES to parse
 
 
-def find_known(db_path: Path, candidates: Sequence[pipeline.Candidate]) -> dict[str, str]:
+def start_workers(requests: Sequence[FetchRequest], config: RunConfig) -> None:
+    """Start the worker pool before fetching when the run is large enough to use it: its workers
+    load their data (~1.5 s each) while the feeds download instead of when the first chunk waits."""
+    if len(requests) >= EARLY_POOL_MIN_FEEDS:
+        workers.start(config.workers, config.seeds_dir)
+
+
+def process_documents(db_path: Path, results: Sequence[FetchResult], feeds_by_id: Mapping[str, Feed],
+                      config: RunConfig, run_id: str, started: datetime, skipped: Sequence[str],
+                      states: Mapping[str, FeedState], timings: dict[str, float] | None = None) -> RunSummary:
+    """Parse, skip what is stored, build and store the fetched documents, then the run's fetch events,
+    feed states and alert outbox: all in ONE transaction, so a crash leaves nothing half-written.
+
+    Documents go through in chunks of CHUNK_BYTES, so a run holds one chunk's entries and articles
+    at a time, not all of them; while the pool parses and builds the next chunk, this process
+    stores the previous one."""
+    clock = _Stopwatch({} if timings is None else timings)
+    tally, seen = ingest.RunTally(), set()
+    chunks = ingest.chunk_by_bytes(results, CHUNK_BYTES)
     con = store.open_store(db_path)
     try:
-        return store.read_known_articles(con, [c.article_id for c in candidates])
-    finally:
-        con.close()
-
-
-def build_articles(candidates, seeds_dir: Path, feeds_by_id, now: datetime, worker_count: int) -> list[Article]:
-    return workers.build_articles(candidates, seeds_dir, feeds_by_id, now, worker_count)
-
-
-def store_run(db_path: Path, summary: RunSummary, results, parsed, candidates, articles, known, states,
-              alert_plan: alerts.AlertPlan | None = None) -> RunSummary:
-    """Commit the run: articles, tags, stories, fetch events, feed state and the alert outbox."""
-    con = store.open_store(db_path)
-    try:
-        store.write_run(
-            con, summary, results,
-            ingest.entries_per_feed(parsed), ingest.new_per_feed(articles, known),
-            articles, ingest.article_feed_pairs(candidates), ingest.next_states(results, parsed, states),
-            ingest.story_items(articles, known), alert_plan,
-        )
+        with store.run_transaction(con):
+            stories = StoryAssigner(con, started)
+            parsing = _parse(chunks[0], feeds_by_id, config) if chunks else None
+            building = None  # the previous chunk: (its articles, pending; its known ids; its feed pairs)
+            for index in range(len(chunks)):
+                with clock("parse"):
+                    parsed = parsing.get()
+                if index + 1 < len(chunks):
+                    parsing = _parse(chunks[index + 1], feeds_by_id, config)
+                tally.add_parsed(parsed)
+                with clock("identify"):
+                    candidates = pipeline.identify_entries(parsed)
+                    fresh = ingest.first_sightings(candidates, seen)
+                with clock("known_lookup"):
+                    known = store.read_known_articles(con, [c.article_id for c in fresh])
+                changed = pipeline.select_changed(fresh, known)
+                pending = workers.build_async(changed, config.seeds_dir, feeds_by_id, started, config.workers)
+                if building is not None:
+                    _store_chunk(con, run_id, started, stories, *building, tally, clock)
+                building = (pending, known, ingest.article_feed_pairs(candidates))
+            if building is not None:
+                _store_chunk(con, run_id, started, stories, *building, tally, clock)
+            summary = ingest.summarise(run_id, started, datetime.now(UTC), results, skipped, tally)
+            with clock("finish"):
+                store.finish_run(con, summary, results, tally.entries_by_feed, tally.new_by_feed,
+                                 ingest.next_states(results, tally.parse_errors, states), tally.stored_ids,
+                                 config.alert_plan)
         notify.crash_point("after_commit")  # test-only (NEWSMON_TEST_CRASH_AT); a no-op otherwise
     finally:
         con.close()
     return summary
+
+
+CHUNK_BYTES = 8 * 1024 * 1024  # of feed documents per chunk: ~5,000 entries of typical news feeds
+
+
+def _parse(chunk: Sequence[FetchResult], feeds_by_id: Mapping[str, Feed], config: RunConfig) -> workers.Pending:
+    return workers.parse_async(chunk, feeds_by_id, config.max_entries, config.workers)
+
+
+def _store_chunk(con, run_id: str, started: datetime, stories: StoryAssigner, pending: workers.Pending,
+                 known: Mapping[str, str], pairs: Sequence[tuple[str, str]], tally: ingest.RunTally,
+                 clock: _Stopwatch) -> None:
+    with clock("build"):
+        articles = pending.get()
+    with clock("store"):
+        store.write_articles(con, run_id, started, articles, pairs, ingest.story_items(articles, known), stories)
+    tally.add_stored(articles, known)
 
 
 def deliver_alerts(db_path: Path, alert_plan: alerts.AlertPlan, alerts_dir: Path, budget_s: float):
@@ -160,25 +202,15 @@ def run_ingest(feeds_csv: Path, config: RunConfig, force: bool = False,
                 states = prepare_store(db, feeds, started)
                 deliver_alerts(db, config.alert_plan, config.alerts_dir, config.alert_budget_s)
             requests, skipped = ingest.plan_fetch(feeds, states, started, force)
+            start_workers(requests, config)  # for a large run, the pool warms up while we fetch
             with clock("fetch"):
                 batches = ingest.group_by_host(requests, FETCH_BATCHES)
                 with ThreadPoolExecutor(FETCH_BATCHES) as pool:
                     fetched = [r for part in pool.map(lambda b: fetch_batch(b, config.fetch), batches) for r in part]
                 results = ingest.drop_unchanged_bodies(fetched, requests)
-            with clock("parse"):
-                parsed = parse_documents(results, feeds_by_id, config.max_entries, config.workers)
-                results = ingest.without_bodies(results)
-            with clock("identify"):
-                candidates = pipeline.identify_entries(parsed)
-            with clock("known_lookup"):
-                known = find_known(db, candidates)
-            with clock("build"):
-                changed = pipeline.select_changed(candidates, known)
-                articles = build_articles(changed, config.seeds_dir, feeds_by_id, started, config.workers)
-            summary = ingest.summarise(run_id, started, datetime.now(UTC), results, parsed, skipped,
-                                       candidates, articles, known)
-            with clock("store"):
-                store_run(db, summary, results, parsed, candidates, articles, known, states, config.alert_plan)
+            del fetched
+            summary = process_documents(db, results, feeds_by_id, config, run_id, started, skipped, states,
+                                        clock.timings)
             with clock("deliver"):
                 deliver_alerts(db, config.alert_plan, config.alerts_dir, config.alert_budget_s)
             with clock("report"):

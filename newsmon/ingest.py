@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from urllib.parse import urlsplit
 
@@ -65,20 +65,66 @@ def drop_unchanged_bodies(results: Sequence[FetchResult], requests: Sequence[Fet
     return out
 
 
-def without_bodies(results: Sequence[FetchResult]) -> list[FetchResult]:
-    """The fetch results without their documents, once parsed: the rest of the run needs only
-    the status, validators and hashes, and a large run should not hold every feed twice."""
-    return [replace(r, content=None) if r.content is not None else r for r in results]
-
-
 def next_states(
-    results: Sequence[FetchResult], parsed: Sequence[ParsedFeed], states: Mapping[str, FeedState]
+    results: Sequence[FetchResult], parse_errors: Mapping[str, str], states: Mapping[str, FeedState]
 ) -> list[FeedState]:
-    parse_errors = {p.feed_id: p.error_class for p in parsed if p.error_class}
     outage = is_network_outage(results)
     return [
         next_feed_state(states.get(r.feed_id), r, parse_errors.get(r.feed_id), outage) for r in results
     ]
+
+
+def chunk_by_bytes(results: Sequence[FetchResult], max_bytes: int) -> list[list[FetchResult]]:
+    """The documents to parse, in consecutive chunks of at most `max_bytes` (one larger document
+    makes a chunk of its own). A run processes one chunk at a time, so its memory stays bounded."""
+    chunks: list[list[FetchResult]] = []
+    size = max_bytes
+    for result in results:
+        if not result.is_ok or result.content is None:
+            continue
+        if size + len(result.content) > max_bytes and (not chunks or chunks[-1]):
+            chunks.append([])
+            size = 0
+        chunks[-1].append(result)
+        size += len(result.content)
+    return chunks
+
+
+def first_sightings(candidates: Sequence[Candidate], seen: set[str]) -> list[Candidate]:
+    """Candidates not met in an earlier chunk of this run; records them in `seen`. (An article
+    carried by feeds in two chunks is built once; the later feed only adds an article_feeds row.)"""
+    fresh = [c for c in candidates if c.article_id not in seen]
+    seen.update(c.article_id for c in fresh)
+    return fresh
+
+
+@dataclass
+class RunTally:
+    """What one run's chunks amounted to, added up as each chunk is stored."""
+
+    entries_by_feed: dict[str, int] = field(default_factory=dict)  # every parsed feed, even with 0 entries
+    parse_errors: dict[str, str] = field(default_factory=dict)
+    new_by_feed: Counter = field(default_factory=Counter)
+    new_by_lang: Counter = field(default_factory=Counter)
+    updated: int = 0
+    matches_new: int = 0
+    stored_ids: list[str] = field(default_factory=list)  # new and edited articles (the alert candidates)
+
+    def add_parsed(self, parsed: Sequence[ParsedFeed]) -> None:
+        for feed in parsed:
+            self.entries_by_feed[feed.feed_id] = len(feed.entries)
+            if feed.error_class:
+                self.parse_errors[feed.feed_id] = feed.error_class
+
+    def add_stored(self, articles: Sequence[Article], known: Mapping[str, str]) -> None:
+        for article in articles:
+            self.stored_ids.append(article.article_id)
+            if article.article_id in known:
+                self.updated += 1
+                continue
+            self.new_by_feed[article.feed_id] += 1
+            self.new_by_lang[article.lang] += 1
+            self.matches_new += any(t.is_match for t in article.topics)
 
 
 def summarise(
@@ -86,17 +132,12 @@ def summarise(
     started_at: datetime,
     finished_at: datetime,
     results: Sequence[FetchResult],
-    parsed: Sequence[ParsedFeed],
     skipped: Sequence[str],
-    candidates: Sequence[Candidate],
-    articles: Sequence[Article],
-    known: Mapping[str, str],
+    tally: RunTally,
 ) -> RunSummary:
-    parse_errors = {p.feed_id: p.error_class for p in parsed if p.error_class}
-    parsed_ids = {p.feed_id for p in parsed}  # a 304 or an unchanged body is not parsed
-    failed = [(r.feed_id, r.error_class or parse_errors[r.feed_id]) for r in results
-              if r.error_class or r.feed_id in parse_errors]
-    new = [a for a in articles if a.article_id not in known]
+    failed = [(r.feed_id, r.error_class or tally.parse_errors[r.feed_id]) for r in results
+              if r.error_class or r.feed_id in tally.parse_errors]
+    articles_new = sum(tally.new_by_lang.values())
     return RunSummary(
         run_id=run_id,
         started_at=started_at,
@@ -105,13 +146,14 @@ def summarise(
         feeds_total=len(results) + len(skipped),
         feeds_ok=len(results) - len(failed),
         feeds_failed=len(failed),
-        feeds_not_modified=sum(1 for r in results if r.is_ok and r.feed_id not in parsed_ids),
+        # a 304 or an unchanged body is not parsed
+        feeds_not_modified=sum(1 for r in results if r.is_ok and r.feed_id not in tally.entries_by_feed),
         feeds_skipped=len(skipped),
-        entries_seen=sum(len(p.entries) for p in parsed),
-        articles_new=len(new),
-        articles_updated=len(articles) - len(new),
-        new_by_lang=tuple(sorted(Counter(a.lang for a in new).items(), key=lambda kv: (-kv[1], kv[0]))),
-        matches_new=sum(1 for a in new if any(t.is_match for t in a.topics)),
+        entries_seen=sum(tally.entries_by_feed.values()),
+        articles_new=articles_new,
+        articles_updated=tally.updated,
+        new_by_lang=tuple(sorted(tally.new_by_lang.items(), key=lambda kv: (-kv[1], kv[0]))),
+        matches_new=tally.matches_new,
         errors=tuple(sorted(failed)),
         message=("every feed failed at the network level: a local outage, so no feed's failure count"
                  " was increased" if is_network_outage(results) else ""),
@@ -120,14 +162,6 @@ def summarise(
 
 def stored_anything(summary: RunSummary) -> bool:
     return bool(summary.articles_new or summary.articles_updated)
-
-
-def entries_per_feed(parsed: Sequence[ParsedFeed]) -> dict[str, int]:
-    return {p.feed_id: len(p.entries) for p in parsed}
-
-
-def new_per_feed(articles: Sequence[Article], known: Mapping[str, str]) -> dict[str, int]:
-    return dict(Counter(a.feed_id for a in articles if a.article_id not in known))
 
 
 def story_items(articles: Sequence[Article], known: Mapping[str, str]) -> list[StoryItem]:

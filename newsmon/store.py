@@ -1,16 +1,18 @@
 """The only module that writes DuckDB (the story index has its own store-side module).
 
-A run's results are written in ONE transaction: articles, their feeds and tags, fetch
-events, feed state (with the conditional-GET validators) and the run row. Either all of
-it is committed or none of it is, so validators never move ahead of stored data and a
-crashed run leaves nothing half-written. Rows go in as Arrow tables registered on the
-connection, never row by row.
+A run's results are written in ONE transaction (`run_transaction`): its articles, their feeds,
+tags and stories chunk by chunk (`write_articles`), then fetch events, feed state (with the
+conditional-GET validators), alerts and the run row (`finish_run`). Either all of it is
+committed or none of it is, so validators never move ahead of stored data and a crashed run
+leaves nothing half-written. Rows go in as Arrow tables registered on the connection, never
+row by row.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import asdict, fields
 from datetime import datetime
 from pathlib import Path
@@ -23,7 +25,7 @@ from newsmon.alerts import AlertPlan
 from newsmon.db import connect, sql
 from newsmon.migrate import apply_migrations
 from newsmon.stories import StoryItem
-from newsmon.story_index import assign_stories
+from newsmon.story_index import StoryAssigner
 from newsmon.records import Article, Evidence, Feed, FeedState, FetchResult, RunSummary, TopicHit
 
 _TS = pa.timestamp("us", tz="UTC")
@@ -65,20 +67,30 @@ def read_known_articles(con: duckdb.DuckDBPyConnection, article_ids: Iterable[st
         return dict(con.execute(sql("statements/select_known_articles")).fetchall())
 
 
-def write_run(
+@contextmanager
+def run_transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """The run's one transaction: committed when the block ends, rolled back if it raises."""
+    con.execute("begin transaction")
+    try:
+        yield
+    except BaseException:
+        con.execute("rollback")
+        raise
+    con.execute("commit")
+
+
+def write_articles(
     con: duckdb.DuckDBPyConnection,
-    summary: RunSummary,
-    results: Sequence[FetchResult],
-    entries_by_feed: Mapping[str, int],
-    new_by_feed: Mapping[str, int],
+    run_id: str,
+    now: datetime,
     articles: Sequence[Article],
     article_feeds: Sequence[tuple[str, str]],
-    states: Sequence[FeedState],
-    story_items: Sequence[StoryItem] = (),
-    alert_plan: AlertPlan | None = None,
+    story_items: Sequence[StoryItem],
+    stories: StoryAssigner,
 ) -> dict[str, str]:
-    """Commit everything one run produced, atomically; returns article_id -> story_id of the new
-    and edited articles. With an alert plan, the outbox rows of the stories are part of it."""
+    """Write one chunk of a run (inside run_transaction): articles, their feeds and tags, and their
+    stories (one StoryAssigner for all chunks of the run). Returns article_id -> story_id of the new
+    and edited articles."""
     tables = {
         "batch_articles": _articles_table(articles),
         "batch_ids": pa.table({"article_id": pa.array([a.article_id for a in articles], pa.string())}),
@@ -86,29 +98,43 @@ def write_run(
         "batch_article_feeds": pa.table({
             "article_id": pa.array([a for a, _ in article_feeds], pa.string()),
             "feed_id": pa.array([f for _, f in article_feeds], pa.string()),
-            "first_seen_at": pa.array([summary.started_at] * len(article_feeds), _TS),
+            "first_seen_at": pa.array([now] * len(article_feeds), _TS),
         }),
+    }
+    with _registered(con, **tables):
+        con.execute(sql("statements/upsert_articles"), {"run_id": run_id})
+        con.execute(sql("statements/insert_article_feeds"))
+        con.execute(sql("statements/delete_article_topics"))
+        con.execute(sql("statements/insert_article_topics"), {"now": now})
+    return assign_stories(stories, story_items)
+
+
+def assign_stories(stories: StoryAssigner, items: Sequence[StoryItem]) -> dict[str, str]:
+    return stories.add(items)  # a function of its own so that bench/run.py can time it
+
+
+def finish_run(
+    con: duckdb.DuckDBPyConnection,
+    summary: RunSummary,
+    results: Sequence[FetchResult],
+    entries_by_feed: Mapping[str, int],
+    new_by_feed: Mapping[str, int],
+    states: Sequence[FeedState],
+    stored_ids: Sequence[str] = (),
+    alert_plan: AlertPlan | None = None,
+) -> None:
+    """The rest of a run, after its articles (inside run_transaction): fetch events, feed state (with
+    the conditional-GET validators), the alert outbox rows of the stored articles' stories, the run row."""
+    tables = {
         "batch_fetch_events": _fetch_events_table(results, entries_by_feed, new_by_feed),
         "batch_feed_state": pa.Table.from_pylist([asdict(s) for s in states], schema=_FEED_STATE_SCHEMA),
     }
     with _registered(con, **tables):
-        con.execute("begin transaction")
-        try:
-            con.execute(sql("statements/upsert_articles"), {"run_id": summary.run_id})
-            con.execute(sql("statements/insert_article_feeds"))
-            con.execute(sql("statements/delete_article_topics"))
-            con.execute(sql("statements/insert_article_topics"), {"now": summary.started_at})
-            con.execute(sql("statements/insert_fetch_events"), {"run_id": summary.run_id})
-            con.execute(sql("statements/upsert_feed_state"))
-            stories = assign_stories(con, story_items, summary.started_at)
-            if alert_plan is not None:
-                write_alerts(con, alert_plan, [a.article_id for a in articles], summary.started_at)
-            _insert_run(con, summary)
-            con.execute("commit")
-        except BaseException:
-            con.execute("rollback")
-            raise
-    return stories
+        con.execute(sql("statements/insert_fetch_events"), {"run_id": summary.run_id})
+        con.execute(sql("statements/upsert_feed_state"))
+    if alert_plan is not None:
+        write_alerts(con, alert_plan, stored_ids, summary.started_at)
+    _insert_run(con, summary)
 
 
 def _insert_run(con: duckdb.DuckDBPyConnection, summary: RunSummary) -> None:

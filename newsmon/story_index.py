@@ -1,6 +1,7 @@
 """The DB side of story clustering: query and extend the persisted story index.
 
-`assign_stories` runs inside the caller's run transaction, after this run's articles are written.
+`assign_stories` (or a `StoryAssigner`, chunk by chunk) runs inside the caller's run transaction,
+after the articles it assigns are written.
 It only reads index rows that share a key with this batch and lie inside the time windows, through
 joins against small registered Arrow tables, so a run costs in proportion to its new articles.
 """
@@ -55,40 +56,60 @@ def assign_stories(
     link_events: bool = EVENT_LINKING,
 ) -> dict[str, str]:
     """Give every item a story_id (article_id -> story_id), index the new ones, set articles.story_id."""
-    if not items:
-        return {}
-    ordered = sorted({item.article_id: item for item in items}.values(), key=order_key)
-    prints = {item.article_id: item.fingerprint or fingerprint(item.title, item.text) for item in ordered}
-    with _registered(con, "story_batch_items", _items_table(ordered, prints)):
-        existing = dict(con.execute(sql("statements/story_existing")).fetchall())
-    to_index = [i for i in ordered if i.article_id not in existing or i.is_update]
-    candidates = _read_candidates(con, [i for i in to_index if i.article_id not in existing], prints, now)
+    return StoryAssigner(con, now, link_events=link_events).add(items)
 
-    result: dict[str, str] = {}
-    batch_keys: dict[tuple[int, int], list[_Indexed]] = defaultdict(list)  # in-batch LSH buckets
-    batch_titles: dict[str, list[_Indexed]] = defaultdict(list)
-    for item in ordered:
-        fp = prints[item.article_id]
-        story_id = existing.get(item.article_id)
-        if story_id is None:
-            pool = candidates.get(item.article_id, []) + _batch_pool(fp, batch_keys, batch_titles)
-            story_id = _best_story(fp, pool) or item.article_id
-        result[item.article_id] = story_id
-        indexed = _Indexed(item.article_id, story_id, fp)
-        # A bucket keeps its first members only: a new copy needs one member of its story to
-        # match, and comparing every item with all members of crowded buckets makes a large
-        # batch quadratic.
-        for band, bucket in enumerate(fp.bands):
-            members = batch_keys[(band, bucket)]
-            if len(members) < BUCKET_MEMBERS:
-                members.append(indexed)
-        if fp.title_key is not None and len(batch_titles[fp.title_key]) < BUCKET_MEMBERS:
-            batch_titles[fp.title_key].append(indexed)
 
-    write_index(con, to_index, prints, result)
-    if link_events:
-        _link_events(con, ordered, result, now)
-    return result
+class StoryAssigner:
+    """Assigns one run's stories, chunk by chunk, inside the run's transaction.
+
+    The run's own LSH buckets and title keys stay in memory across chunks, so a copy in a later
+    chunk finds its story the way it would in one batch; the database is asked only about
+    earlier runs' articles."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, now: datetime, *, link_events: bool = EVENT_LINKING) -> None:
+        self.con, self.now, self.link_events = con, now, link_events
+        self.batch_keys: dict[tuple[int, int], list[_Indexed]] = defaultdict(list)  # in-run LSH buckets
+        self.batch_titles: dict[str, list[_Indexed]] = defaultdict(list)
+        self.indexed: set[str] = set()  # article ids this run has indexed
+
+    def add(self, items: Sequence[StoryItem]) -> dict[str, str]:
+        if not items:
+            return {}
+        con = self.con
+        ordered = sorted({item.article_id: item for item in items}.values(), key=order_key)
+        prints = {item.article_id: item.fingerprint or fingerprint(item.title, item.text) for item in ordered}
+        with _registered(con, "story_batch_items", _items_table(ordered, prints)):
+            existing = dict(con.execute(sql("statements/story_existing")).fetchall())
+        to_index = [i for i in ordered if i.article_id not in existing or i.is_update]
+        candidates = _read_candidates(con, [i for i in to_index if i.article_id not in existing], prints, self.now)
+
+        result: dict[str, str] = {}
+        for item in ordered:
+            fp = prints[item.article_id]
+            story_id = existing.get(item.article_id)
+            if story_id is None:
+                earlier = [c for c in candidates.get(item.article_id, ()) if c.article_id not in self.indexed]
+                pool = earlier + _batch_pool(fp, self.batch_keys, self.batch_titles)
+                story_id = _best_story(fp, pool) or item.article_id
+            result[item.article_id] = story_id
+            # Kept without its bands (only signature, size and title key are compared): a large
+            # run holds one of these per article.
+            indexed = _Indexed(item.article_id, story_id, Fingerprint(fp.title_key, fp.shingle_count, fp.signature, ()))
+            # A bucket keeps its first members only: a new copy needs one member of its story to
+            # match, and comparing every item with all members of crowded buckets makes a large
+            # batch quadratic.
+            for band, bucket in enumerate(fp.bands):
+                members = self.batch_keys[(band, bucket)]
+                if len(members) < BUCKET_MEMBERS:
+                    members.append(indexed)
+            if fp.title_key is not None and len(self.batch_titles[fp.title_key]) < BUCKET_MEMBERS:
+                self.batch_titles[fp.title_key].append(indexed)
+        self.indexed.update(i.article_id for i in to_index)
+
+        write_index(con, to_index, prints, result)
+        if self.link_events:
+            _link_events(con, ordered, result, self.now)
+        return result
 
 
 def _best_story(fp: Fingerprint, pool: list[_Indexed]) -> str | None:

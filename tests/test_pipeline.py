@@ -95,7 +95,7 @@ def test_validators_advance_only_on_success_and_failures_back_off():
     failed = FetchResult("b", "https://b.example/feed", NOW, error_class="http_5xx", http_status=503,
                          error_message="Service Unavailable")
     previous = {"a": FeedState("a", etag='"v1"'), "b": FeedState("b", etag='"b1"', consecutive_failures=1)}
-    states = {s.feed_id: s for s in ingest.next_states([ok, failed], [], previous)}
+    states = {s.feed_id: s for s in ingest.next_states([ok, failed], {}, previous)}
     assert states["a"].etag == '"v2"' and states["a"].consecutive_failures == 0
     assert states["b"].etag == '"b1"' and states["b"].consecutive_failures == 2
     assert states["b"].next_due_at > NOW and states["b"].last_error_class == "http_5xx"
@@ -104,15 +104,17 @@ def test_validators_advance_only_on_success_and_failures_back_off():
 def test_network_outage_does_not_count_against_feeds():
     down = [FetchResult(f"f{i}", f"https://h{i}.example/", NOW, error_class="dns") for i in range(5)]
     previous = {f"f{i}": FeedState(f"f{i}", consecutive_failures=4) for i in range(5)}
-    assert all(s.consecutive_failures == 4 for s in ingest.next_states(down, [], previous))
+    assert all(s.consecutive_failures == 4 for s in ingest.next_states(down, {}, previous))
 
 
 def test_summary_counts_new_articles_by_language():
     parsed = _parsed()
     candidates = pipeline.identify_entries(parsed)
     articles = pipeline.build_articles(candidates, load_topic_rules(SEEDS_DIR), {}, NOW)
-    summary = ingest.summarise("r1", NOW, NOW, [_result("a", "wire_outlet_a.xml")], parsed, [], candidates,
-                               articles, {})
+    tally = ingest.RunTally()
+    tally.add_parsed(parsed)
+    tally.add_stored(articles, {})
+    summary = ingest.summarise("r1", NOW, NOW, [_result("a", "wire_outlet_a.xml")], [], tally)
     assert summary.articles_new == 3 and dict(summary.new_by_lang)["en"] >= 1
     assert summary.matches_new == 1
     assert "new articles: 3" in ingest.format_summary(summary)
@@ -120,10 +122,27 @@ def test_summary_counts_new_articles_by_language():
 
 def test_summary_says_when_the_network_itself_was_down():
     down = [FetchResult(f"f{i}", f"https://h{i}.example/", NOW, error_class="dns") for i in range(5)]
-    summary = ingest.summarise("r1", NOW, NOW, down, [], [], [], [], {})
+    summary = ingest.summarise("r1", NOW, NOW, down, [], ingest.RunTally())
     assert summary.feeds_failed == 5 and "local outage" in ingest.format_summary(summary)
     one_down = down[:1] + [_result("a", "wire_outlet_a.xml")]
-    assert "outage" not in ingest.format_summary(ingest.summarise("r2", NOW, NOW, one_down, [], [], [], [], {}))
+    assert "outage" not in ingest.format_summary(ingest.summarise("r2", NOW, NOW, one_down, [], ingest.RunTally()))
+
+
+def test_chunks_are_bounded_by_bytes_and_skip_what_has_no_body():
+    docs = [FetchResult(f"f{i}", f"https://h.example/{i}", NOW, content=b"x" * size)
+            for i, size in enumerate([40, 40, 30, 100, 10])]
+    failed = FetchResult("down", "https://h.example/down", NOW, error_class="timeout")
+    chunks = ingest.chunk_by_bytes(docs[:3] + [failed] + docs[3:], max_bytes=80)
+    assert [[r.feed_id for r in chunk] for chunk in chunks] == [["f0", "f1"], ["f2"], ["f3"], ["f4"]]
+    assert ingest.chunk_by_bytes([failed], 80) == []
+
+
+def test_an_article_met_again_in_a_later_chunk_is_built_once():
+    seen: set[str] = set()
+    candidates = pipeline.identify_entries(_parsed())
+    first = ingest.first_sightings(candidates[:2], seen)
+    again = ingest.first_sightings(candidates, seen)
+    assert first == candidates[:2] and again == candidates[2:]
 
 
 def test_a_quiet_run_keeps_a_recent_report(tmp_path):
