@@ -83,11 +83,12 @@ def fetch_batch(requests: Sequence[FetchRequest], settings: FetchSettings) -> li
 EARLY_POOL_MIN_FEEDS = 50  # this many feeds usually bring more than workers.PARALLEL_MIN_BYTES to parse
 
 
-def start_workers(requests: Sequence[FetchRequest], config: RunConfig) -> None:
-    """Start the worker pool before fetching when the run is large enough to use it: its workers
-    load their data (~1.5 s each) while the feeds download instead of when the first chunk waits."""
-    if len(requests) >= EARLY_POOL_MIN_FEEDS:
-        workers.start(config.workers, config.seeds_dir)
+def start_workers(feed_count: int, worker_count: int, seeds_dir: Path) -> None:
+    """Start the worker pool early when a run of `feed_count` feeds is large enough to use it: its
+    workers load their data (~1.5 s each) while Prefect starts or the feeds download, instead of
+    when the first chunk waits for them. (Starting it again is a no-op.)"""
+    if feed_count >= EARLY_POOL_MIN_FEEDS:
+        workers.start(worker_count, seeds_dir)
 
 
 def process_documents(db_path: Path, results: Sequence[FetchResult], feeds_by_id: Mapping[str, Feed],
@@ -202,7 +203,7 @@ def run_ingest(feeds_csv: Path, config: RunConfig, force: bool = False,
                 states = prepare_store(db, feeds, started)
                 deliver_alerts(db, config.alert_plan, config.alerts_dir, config.alert_budget_s)
             requests, skipped = ingest.plan_fetch(feeds, states, started, force)
-            start_workers(requests, config)  # for a large run, the pool warms up while we fetch
+            start_workers(len(requests), config.workers, config.seeds_dir)  # warms up while we fetch
             with clock("fetch"):
                 batches = ingest.group_by_host(requests, FETCH_BATCHES)
                 with ThreadPoolExecutor(FETCH_BATCHES) as pool:

@@ -150,10 +150,14 @@ def cmd_run(args) -> int:
 def _run_flow(feeds_csv: Path, db: Path, force: bool) -> int:
     from newsmon.feeds import read_feeds_csv
 
-    read_feeds_csv(feeds_csv)  # a bad CSV fails here with a line number, before Prefect starts
+    feeds = read_feeds_csv(feeds_csv)  # a bad CSV fails here with a line number, before Prefect starts
     _quiet_prefect_defaults()
     from flows.ingest import ingest_feeds
+    from flows.steps import start_workers
     from newsmon.ingest import format_summary
+
+    settings = _settings()
+    start_workers(sum(f.active for f in feeds), settings.workers, settings.seeds_dir)  # warms up while Prefect starts
 
     summary = ingest_feeds(feeds_csv=str(feeds_csv), db_path=str(db), force=force)
     if summary.status == "locked":

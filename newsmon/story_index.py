@@ -70,7 +70,6 @@ class StoryAssigner:
         self.con, self.now, self.link_events = con, now, link_events
         self.batch_keys: dict[tuple[int, int], list[_Indexed]] = defaultdict(list)  # in-run LSH buckets
         self.batch_titles: dict[str, list[_Indexed]] = defaultdict(list)
-        self.indexed: set[str] = set()  # article ids this run has indexed
 
     def add(self, items: Sequence[StoryItem]) -> dict[str, str]:
         if not items:
@@ -88,8 +87,7 @@ class StoryAssigner:
             fp = prints[item.article_id]
             story_id = existing.get(item.article_id)
             if story_id is None:
-                earlier = [c for c in candidates.get(item.article_id, ()) if c.article_id not in self.indexed]
-                pool = earlier + _batch_pool(fp, self.batch_keys, self.batch_titles)
+                pool = candidates.get(item.article_id, []) + _batch_pool(fp, self.batch_keys, self.batch_titles)
                 story_id = _best_story(fp, pool) or item.article_id
             result[item.article_id] = story_id
             # Kept without its bands (only signature, size and title key are compared): a large
@@ -104,7 +102,6 @@ class StoryAssigner:
                     members.append(indexed)
             if fp.title_key is not None and len(self.batch_titles[fp.title_key]) < BUCKET_MEMBERS:
                 self.batch_titles[fp.title_key].append(indexed)
-        self.indexed.update(i.article_id for i in to_index)
 
         write_index(con, to_index, prints, result)
         if self.link_events:
@@ -134,7 +131,7 @@ def _read_candidates(
 ) -> dict[str, list[_Indexed]]:
     if not items:
         return {}
-    params = {"since": now - TEXT_WINDOW, "title_since": now - TITLE_WINDOW}
+    params = {"since": now - TEXT_WINDOW, "title_since": now - TITLE_WINDOW, "run_started": now}
     with _registered(con, "story_batch_items", _items_table(items, prints)), \
             _registered(con, "story_batch_bands", _bands_table(items, prints)):
         rows = con.execute(sql("statements/story_candidates"), params).fetchall()
