@@ -72,7 +72,7 @@ def build_store(con: duckdb.DuckDBPyConnection, stored: int, now: datetime) -> N
                         " lang_prob, content_hash, run_id) select article_id, title, text, seen, seen, feed_id,"
                         " 'en', 1.0, 'h', 'bench' from bench_rows")
             con.unregister("bench_rows")
-            write_index(con, chunk, by_id, {i.article_id: i.article_id for i in chunk})
+            write_index(con, chunk, by_id, {i.article_id: i.article_id for i in chunk}, chunk[-1].first_seen_at)
 
 
 def time_assign(con: duckdb.DuckDBPyConnection, new: list[StoryItem], now: datetime, repeats: int = 3) -> float:

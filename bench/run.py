@@ -45,7 +45,7 @@ def run_core(feeds_csv: Path, db: Path, timings: dict[str, float] | None = None)
 
 
 def _time_story_assignment(timings: dict[str, float]) -> None:
-    """Instrument store.assign_stories (called inside write_run) so its share of `store` is known."""
+    """Instrument store.assign_stories (called inside store.write_articles) so its share of `store` is known."""
     from newsmon import store
 
     original = store.assign_stories
@@ -345,6 +345,9 @@ def main() -> int:
     parser.add_argument("--stored", type=int, default=1_000_000, help="articles in the large DB (scale)")
     parser.add_argument("--rss-articles", type=int, default=100_000, help="articles in the rss part's corpus")
     parser.add_argument("--shared", action="store_true", help="also run core and naive over ../shared/corpus/feeds")
+    parser.add_argument("--prefect-server", choices=("ephemeral", "persistent"), default="ephemeral",
+                        help="prefect/rss parts: Prefect's temporary server, as `newsmon run` uses it (default), or a "
+                             "server that is already running, as `newsmon serve` and a worker use it")
     parser.add_argument("--json", type=Path, help="also write all results here")
     args = parser.parse_args()
     parts = [p for p in args.parts.split(",") if p]
@@ -353,7 +356,8 @@ def main() -> int:
     sys.path.insert(0, str(ROOT))
     from newsmon.demo import serve_directory
 
-    results: dict = {}
+    results: dict = {"prefect_server": args.prefect_server}
+    server = None
     tmp = Path(tempfile.mkdtemp(prefix="newsmon-bench-"))
     try:
         www = tmp / "www"
@@ -368,6 +372,9 @@ def main() -> int:
             results["corpus"] = {"feeds": info.feeds, "entries": info.items, "unique_urls": info.unique_urls}
             if set(parts) & set(PREFECT_PARTS):
                 results["prefect_home"] = run_part("prefect_home", {}, env)
+                if args.prefect_server == "persistent":
+                    server = _start_prefect_server(tmp / "prefect-home", env)
+                    env["PREFECT_API_URL"] = f"http://127.0.0.1:{server.port}/api"
             for part in parts:
                 config = _part_config(part, args, tmp, www, base, csv_path)
                 print(f"... running {part}", flush=True)
@@ -380,11 +387,38 @@ def main() -> int:
                 results["shared_naive"] = run_part("naive", {"feeds_csv": str(shared_csv),
                                                              "db": str(tmp / "sn.duckdb"), "limit": None}, env)
     finally:
+        if server is not None:
+            from flows.serve import stop_server
+
+            stop_server(server.process)
         shutil.rmtree(tmp, ignore_errors=True)
     print(format_report(results, args))
     if args.json:
         args.json.write_text(json.dumps(results, indent=2), encoding="utf-8")
     return 0
+
+
+class _Server:
+    def __init__(self, port: int, process) -> None:
+        self.port, self.process = port, process
+
+
+def _start_prefect_server(home: Path, env: dict[str, str]) -> _Server:
+    """A long-running local Prefect server (what `newsmon serve` starts), outside the measured tree."""
+    import socket
+
+    from flows.serve import start_or_reuse_server
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    saved = dict(os.environ)
+    os.environ.update(env)
+    try:
+        return _Server(port, start_or_reuse_server(port, home))
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
 
 
 def _part_config(part: str, args, tmp: Path, www: Path, base: str, csv_path: Path) -> dict:
@@ -427,6 +461,7 @@ def format_report(results: dict, args) -> str:
         if home := results.get("prefect_home"):
             lines.append(f"prefect home: first flow run in a fresh PREFECT_HOME (migrates its DB) took "
                          f"{home['part_result']['seconds']:.1f} s; the parts below start with it migrated")
+        lines.append(f"prefect server: {results.get('prefect_server')}")
         lines.append(f"prefect: start-up {p['startup_seconds']:.1f} s; cold flow {cold['seconds']:.1f} s; "
                      f"cold incl. start-up {with_startup:.1f} s = {rate(cold, with_startup):.0f} articles/s "
                      f"({cold['new']} new); tree peak RSS {prefect['tree_peak_rss_mb']:.0f} MB")

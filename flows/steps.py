@@ -25,7 +25,6 @@ from newsmon.feeds import read_feeds_csv
 from newsmon.fetch import FetchSettings, fetch_feeds
 from newsmon.records import Feed, FeedState, FetchRequest, FetchResult, RunSummary
 from newsmon.settings import Settings
-from newsmon.story_index import StoryAssigner
 
 FETCH_BATCHES = 4  # fetch batches run in parallel threads; each batch is concurrent inside
 
@@ -106,7 +105,6 @@ def process_documents(db_path: Path, results: Sequence[FetchResult], feeds_by_id
     con = store.open_store(db_path)
     try:
         with store.run_transaction(con):
-            stories = StoryAssigner(con, started)
             parsing = _parse(chunks[0], feeds_by_id, config) if chunks else None
             building = None  # the previous chunk: (its articles, pending; its known ids; its feed pairs)
             for index in range(len(chunks)):
@@ -123,10 +121,10 @@ def process_documents(db_path: Path, results: Sequence[FetchResult], feeds_by_id
                 changed = pipeline.select_changed(fresh, known)
                 pending = workers.build_async(changed, config.seeds_dir, feeds_by_id, started, config.workers)
                 if building is not None:
-                    _store_chunk(con, run_id, started, stories, *building, tally, clock)
+                    _store_chunk(con, run_id, started, *building, tally, clock)
                 building = (pending, known, ingest.article_feed_pairs(candidates))
             if building is not None:
-                _store_chunk(con, run_id, started, stories, *building, tally, clock)
+                _store_chunk(con, run_id, started, *building, tally, clock)
             summary = ingest.summarise(run_id, started, datetime.now(UTC), results, skipped, tally)
             with clock("finish"):
                 store.finish_run(con, summary, results, tally.entries_by_feed, tally.new_by_feed,
@@ -138,20 +136,19 @@ def process_documents(db_path: Path, results: Sequence[FetchResult], feeds_by_id
     return summary
 
 
-CHUNK_BYTES = 8 * 1024 * 1024  # of feed documents per chunk: ~5,000 entries of typical news feeds
+CHUNK_BYTES = 2 * 1024 * 1024  # of feed documents per chunk: ~2,500 entries of typical news feeds
 
 
 def _parse(chunk: Sequence[FetchResult], feeds_by_id: Mapping[str, Feed], config: RunConfig) -> workers.Pending:
     return workers.parse_async(chunk, feeds_by_id, config.max_entries, config.workers)
 
 
-def _store_chunk(con, run_id: str, started: datetime, stories: StoryAssigner, pending: workers.Pending,
-                 known: Mapping[str, str], pairs: Sequence[tuple[str, str]], tally: ingest.RunTally,
-                 clock: _Stopwatch) -> None:
+def _store_chunk(con, run_id: str, started: datetime, pending: workers.Pending, known: Mapping[str, str],
+                 pairs: Sequence[tuple[str, str]], tally: ingest.RunTally, clock: _Stopwatch) -> None:
     with clock("build"):
         articles = pending.get()
     with clock("store"):
-        store.write_articles(con, run_id, started, articles, pairs, ingest.story_items(articles, known), stories)
+        store.write_articles(con, run_id, started, articles, pairs, ingest.story_items(articles, known))
     tally.add_stored(articles, known)
 
 

@@ -25,7 +25,7 @@ from newsmon.alerts import AlertPlan
 from newsmon.db import connect, sql
 from newsmon.migrate import apply_migrations
 from newsmon.stories import StoryItem
-from newsmon.story_index import StoryAssigner
+from newsmon.story_index import assign_stories
 from newsmon.records import Article, Evidence, Feed, FeedState, FetchResult, RunSummary, TopicHit
 
 _TS = pa.timestamp("us", tz="UTC")
@@ -85,12 +85,10 @@ def write_articles(
     now: datetime,
     articles: Sequence[Article],
     article_feeds: Sequence[tuple[str, str]],
-    story_items: Sequence[StoryItem],
-    stories: StoryAssigner,
+    story_items: Sequence[StoryItem] = (),
 ) -> dict[str, str]:
     """Write one chunk of a run (inside run_transaction): articles, their feeds and tags, and their
-    stories (one StoryAssigner for all chunks of the run). Returns article_id -> story_id of the new
-    and edited articles."""
+    stories. Returns article_id -> story_id of the new and edited articles."""
     tables = {
         "batch_articles": _articles_table(articles),
         "batch_ids": pa.table({"article_id": pa.array([a.article_id for a in articles], pa.string())}),
@@ -106,11 +104,7 @@ def write_articles(
         con.execute(sql("statements/insert_article_feeds"))
         con.execute(sql("statements/delete_article_topics"))
         con.execute(sql("statements/insert_article_topics"), {"now": now})
-    return assign_stories(stories, story_items)
-
-
-def assign_stories(stories: StoryAssigner, items: Sequence[StoryItem]) -> dict[str, str]:
-    return stories.add(items)  # a function of its own so that bench/run.py can time it
+    return assign_stories(con, story_items, now)
 
 
 def finish_run(

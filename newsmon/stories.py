@@ -12,6 +12,7 @@ import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from functools import lru_cache
 
@@ -226,33 +227,36 @@ def estimate_jaccard(a: np.ndarray, b: np.ndarray) -> float:
     return float(np.count_nonzero(a == b)) / NUM_PERM
 
 
-def estimate_containment(jaccard: float, count_a: int, count_b: int) -> float:
-    """|A ∩ B| / min(|A|, |B|) from the Jaccard estimate and the set sizes."""
-    if min(count_a, count_b) == 0:
-        return 0.0
-    intersection = jaccard / (1.0 + jaccard) * (count_a + count_b)
-    return min(1.0, intersection / min(count_a, count_b))
-
-
-def copy_score(a: Fingerprint, b: Fingerprint, *, jaccard_min: float = JACCARD_MIN,
-               containment_min: float = CONTAINMENT_MIN) -> float:
+def copy_score(a: Fingerprint, b: Fingerprint, **thresholds: float) -> float:
     """How strongly two articles look like copies of one report: 0 when they are not."""
-    if a.shingle_count == 0 or b.shingle_count == 0:
-        return 1.0 if a.title_key is not None and a.title_key == b.title_key else 0.0
-    jaccard = estimate_jaccard(a.signature, b.signature)
-    same_title = a.title_key is not None and a.title_key == b.title_key
-    if min(a.shingle_count, b.shingle_count) < SHORT_TEXT_SHINGLES:
-        # A handful of shingles (title-only items) makes the Jaccard estimate meaningless: two
-        # posts titled "Series name: part" share most of them. Trust the title key instead.
-        return max(jaccard, 0.01) if same_title or jaccard >= TINY_JACCARD_MIN else 0.0
-    if jaccard >= jaccard_min:
-        return jaccard
-    containment = estimate_containment(jaccard, a.shingle_count, b.shingle_count)
-    if jaccard >= CONTAINMENT_JACCARD_FLOOR and containment >= containment_min:
-        return jaccard
-    if same_title and jaccard >= TITLE_TEXT_SUPPORT:
-        return max(jaccard, 0.01)
-    return 0.0
+    return float(copy_scores(a, [b], **thresholds)[0])
+
+
+def copy_scores(a: Fingerprint, others: Sequence[Fingerprint], *, jaccard_min: float = JACCARD_MIN,
+                containment_min: float = CONTAINMENT_MIN) -> np.ndarray:
+    """copy_score of `a` against each of `others`, in a few numpy steps (story assignment compares
+    each new article with every member of the LSH buckets it falls in)."""
+    jaccard = (np.stack([b.signature for b in others]) == a.signature).sum(axis=1) / NUM_PERM
+    counts = np.array([b.shingle_count for b in others])
+    same_title = np.array([a.title_key is not None and b.title_key == a.title_key for b in others])
+    smaller = np.minimum(counts, a.shingle_count)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        # |A ∩ B| / min(|A|, |B|) from the Jaccard estimate and the set sizes
+        containment = np.minimum(1.0, jaccard / (1.0 + jaccard) * (counts + a.shingle_count) / smaller)
+    title_backed = np.maximum(jaccard, 0.01)
+    # The rules, from the weakest to the one that decides first (a later line overrides):
+    # an equal title key with some text overlap,
+    score = np.where(same_title & (jaccard >= TITLE_TEXT_SUPPORT), title_backed, 0.0)
+    # the smaller text mostly inside the larger one (a cut or an added paragraph),
+    score = np.where((jaccard >= CONTAINMENT_JACCARD_FLOOR) & (containment >= containment_min), jaccard, score)
+    # enough shared shingles;
+    score = np.where(jaccard >= jaccard_min, jaccard, score)
+    # a handful of shingles (title-only items) makes the Jaccard estimate meaningless: two posts
+    # titled "Series name: part" share most of them, so trust the title key instead;
+    tiny = np.where(same_title | (jaccard >= TINY_JACCARD_MIN), title_backed, 0.0)
+    score = np.where(smaller < SHORT_TEXT_SHINGLES, tiny, score)
+    # no text on one side: only an equal title key says anything.
+    return np.where(smaller == 0, np.where(same_title, 1.0, 0.0), score)
 
 
 def normalise_entity(term: str) -> str:

@@ -1,7 +1,6 @@
 """The DB side of story clustering: query and extend the persisted story index.
 
-`assign_stories` (or a `StoryAssigner`, chunk by chunk) runs inside the caller's run transaction,
-after the articles it assigns are written.
+`assign_stories` runs inside the caller's run transaction, after the articles it assigns are written.
 It only reads index rows that share a key with this batch and lie inside the time windows, through
 joins against small registered Arrow tables, so a run costs in proportion to its new articles.
 """
@@ -23,11 +22,12 @@ from newsmon.stories import (
     EVENT_LINKING,
     EVENT_MIN_SHARED,
     EVENT_WINDOW,
+    NUM_PERM,
     TEXT_WINDOW,
     TITLE_WINDOW,
     Fingerprint,
     StoryItem,
-    copy_score,
+    copy_scores,
     fingerprint,
     normalise_entity,
     order_key,
@@ -36,7 +36,7 @@ from newsmon.stories import (
 # An entity carried by more than this share of the window's stories says nothing about one event.
 GENERIC_SHARE = 0.35  # capitals and heads of state in a topic-focused feed set are above it; a visiting minister is not
 GENERIC_MIN_STORIES = 3
-BUCKET_MEMBERS = 16  # in-batch members kept per LSH bucket and per title key
+BUCKET_MEMBERS = 16  # members of an LSH bucket or a title key that a new article is compared with
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,68 +55,53 @@ def assign_stories(
     *,
     link_events: bool = EVENT_LINKING,
 ) -> dict[str, str]:
-    """Give every item a story_id (article_id -> story_id), index the new ones, set articles.story_id."""
-    return StoryAssigner(con, now, link_events=link_events).add(items)
+    """Give every item a story_id (article_id -> story_id), index the new ones, set articles.story_id.
+    A large run calls it once per chunk: earlier chunks are in the index by then, like earlier runs."""
+    if not items:
+        return {}
+    ordered = sorted({item.article_id: item for item in items}.values(), key=order_key)
+    prints = {item.article_id: item.fingerprint or fingerprint(item.title, item.text) for item in ordered}
+    with _registered(con, "story_batch_items", _items_table(ordered, prints)):
+        existing = dict(con.execute(sql("statements/story_existing")).fetchall())
+    to_index = [i for i in ordered if i.article_id not in existing or i.is_update]
+    candidates = _read_candidates(con, [i for i in to_index if i.article_id not in existing], prints, now)
 
+    result: dict[str, str] = {}
+    batch_keys: dict[tuple[int, int], list[_Indexed]] = defaultdict(list)  # in-batch LSH buckets
+    batch_titles: dict[str, list[_Indexed]] = defaultdict(list)
+    for item in ordered:
+        fp = prints[item.article_id]
+        story_id = existing.get(item.article_id)
+        if story_id is None:
+            pool = candidates.get(item.article_id, []) + _batch_pool(fp, batch_keys, batch_titles)
+            story_id = _best_story(fp, pool) or item.article_id
+        result[item.article_id] = story_id
+        indexed = _Indexed(item.article_id, story_id, fp)
+        # A bucket keeps its first members only (the index is read the same way): a new copy needs
+        # one member of its story to match, and comparing every item with all members of crowded
+        # buckets makes a large batch quadratic.
+        for band, bucket in enumerate(fp.bands):
+            members = batch_keys[(band, bucket)]
+            if len(members) < BUCKET_MEMBERS:
+                members.append(indexed)
+        if fp.title_key is not None and len(batch_titles[fp.title_key]) < BUCKET_MEMBERS:
+            batch_titles[fp.title_key].append(indexed)
 
-class StoryAssigner:
-    """Assigns one run's stories, chunk by chunk, inside the run's transaction.
-
-    The run's own LSH buckets and title keys stay in memory across chunks, so a copy in a later
-    chunk finds its story the way it would in one batch; the database is asked only about
-    earlier runs' articles."""
-
-    def __init__(self, con: duckdb.DuckDBPyConnection, now: datetime, *, link_events: bool = EVENT_LINKING) -> None:
-        self.con, self.now, self.link_events = con, now, link_events
-        self.batch_keys: dict[tuple[int, int], list[_Indexed]] = defaultdict(list)  # in-run LSH buckets
-        self.batch_titles: dict[str, list[_Indexed]] = defaultdict(list)
-
-    def add(self, items: Sequence[StoryItem]) -> dict[str, str]:
-        if not items:
-            return {}
-        con = self.con
-        ordered = sorted({item.article_id: item for item in items}.values(), key=order_key)
-        prints = {item.article_id: item.fingerprint or fingerprint(item.title, item.text) for item in ordered}
-        with _registered(con, "story_batch_items", _items_table(ordered, prints)):
-            existing = dict(con.execute(sql("statements/story_existing")).fetchall())
-        to_index = [i for i in ordered if i.article_id not in existing or i.is_update]
-        candidates = _read_candidates(con, [i for i in to_index if i.article_id not in existing], prints, self.now)
-
-        result: dict[str, str] = {}
-        for item in ordered:
-            fp = prints[item.article_id]
-            story_id = existing.get(item.article_id)
-            if story_id is None:
-                pool = candidates.get(item.article_id, []) + _batch_pool(fp, self.batch_keys, self.batch_titles)
-                story_id = _best_story(fp, pool) or item.article_id
-            result[item.article_id] = story_id
-            # Kept without its bands (only signature, size and title key are compared): a large
-            # run holds one of these per article.
-            indexed = _Indexed(item.article_id, story_id, Fingerprint(fp.title_key, fp.shingle_count, fp.signature, ()))
-            # A bucket keeps its first members only: a new copy needs one member of its story to
-            # match, and comparing every item with all members of crowded buckets makes a large
-            # batch quadratic.
-            for band, bucket in enumerate(fp.bands):
-                members = self.batch_keys[(band, bucket)]
-                if len(members) < BUCKET_MEMBERS:
-                    members.append(indexed)
-            if fp.title_key is not None and len(self.batch_titles[fp.title_key]) < BUCKET_MEMBERS:
-                self.batch_titles[fp.title_key].append(indexed)
-
-        write_index(con, to_index, prints, result)
-        if self.link_events:
-            _link_events(con, ordered, result, self.now)
-        return result
+    write_index(con, to_index, prints, result, now)
+    if link_events:
+        _link_events(con, ordered, result, now)
+    return result
 
 
 def _best_story(fp: Fingerprint, pool: list[_Indexed]) -> str | None:
-    best_score, best_story = 0.0, None
+    """The story of the pool member `fp` most looks like a copy of (the first of equals), if any."""
     # A copy shares many LSH bands, so it is in the pool once per shared band: compare it once.
-    for other in {indexed.article_id: indexed for indexed in pool}.values():
-        score = copy_score(fp, other.fingerprint)
-        if score > best_score:
-            best_score, best_story = score, other.story_id
-    return best_story
+    others = list({indexed.article_id: indexed for indexed in pool}.values())
+    if not others:
+        return None
+    scores = copy_scores(fp, [other.fingerprint for other in others])
+    best = int(np.argmax(scores))
+    return others[best].story_id if scores[best] > 0 else None
 
 
 def _batch_pool(fp: Fingerprint, batch_keys: dict, batch_titles: dict) -> list[_Indexed]:
@@ -131,29 +116,40 @@ def _read_candidates(
 ) -> dict[str, list[_Indexed]]:
     if not items:
         return {}
-    params = {"since": now - TEXT_WINDOW, "title_since": now - TITLE_WINDOW, "run_started": now}
+    params = {"since": now - TEXT_WINDOW, "title_since": now - TITLE_WINDOW}
     with _registered(con, "story_batch_items", _items_table(items, prints)), \
             _registered(con, "story_batch_bands", _bands_table(items, prints)):
-        rows = con.execute(sql("statements/story_candidates"), params).fetchall()
+        table = con.sql(sql("statements/story_candidates"), params=params).to_arrow_table()
+    # Through Arrow: the signatures arrive as one matrix, not as a Python list of 128 ints per row,
+    # and an earlier article that is a candidate for many batch articles is built once.
+    signatures = table["signature"].combine_chunks().flatten().to_numpy().reshape(-1, NUM_PERM)
+    columns = [table[name].to_pylist() for name in ("new_article_id", "article_id", "story_id", "title_key",
+                                                      "shingle_count")]
     found: dict[str, list[_Indexed]] = defaultdict(list)
-    for new_id, article_id, story_id, key, count, signature in rows:
-        fp = Fingerprint(key, count, np.asarray(signature, dtype=np.uint32), ())
-        found[new_id].append(_Indexed(article_id, story_id, fp))
+    indexed: dict[str, _Indexed] = {}
+    for row, (new_id, article_id, story_id, key, count) in enumerate(zip(*columns)):
+        if article_id not in indexed:
+            indexed[article_id] = _Indexed(article_id, story_id, Fingerprint(key, count, signatures[row], ()))
+        found[new_id].append(indexed[article_id])
     return found
 
 
 def write_index(
     con: duckdb.DuckDBPyConnection, items: Sequence[StoryItem], prints: dict[str, Fingerprint],
-    result: dict[str, str],
+    result: dict[str, str], now: datetime,
 ) -> None:
-    """Append index rows for items with decided story ids and set articles.story_id (bulk loads use it)."""
+    """Append index rows for items (in assignment order) with decided story ids and set
+    articles.story_id (bulk loads use it). A bucket or title key keeps only its first BUCKET_MEMBERS
+    members inside the window, as assign_stories does in memory: a copy needs one member of its
+    story to match, and templated posts would fill some buckets with thousands of look-alikes."""
     if items:
         assigned = assigned_table(items, prints, result)
         with _registered(con, "story_batch_assigned", assigned), \
                 _registered(con, "story_batch_bands", _bands_table(items, prints)):
             con.execute(sql("statements/story_insert_articles"))
-            con.execute(sql("statements/story_insert_title_keys"))
-            con.execute(sql("statements/story_insert_bands"))
+            con.execute(sql("statements/story_insert_title_keys"),
+                        {"title_since": now - TITLE_WINDOW, "bucket_members": BUCKET_MEMBERS})
+            con.execute(sql("statements/story_insert_bands"), {"since": now - TEXT_WINDOW, "bucket_members": BUCKET_MEMBERS})
     stored = pa.table({"article_id": list(result), "story_id": list(result.values())})
     with _registered(con, "story_batch_result", stored):
         con.execute(sql("statements/story_update_articles"))
@@ -192,15 +188,18 @@ def _items_table(items: Sequence[StoryItem], prints: dict[str, Fingerprint]) -> 
 
 
 def _bands_table(items: Sequence[StoryItem], prints: dict[str, Fingerprint]) -> pa.Table:
-    """One row per (article, band): built column-wise, it is 32 rows an article."""
-    banded = [(i.article_id, prints[i.article_id].bands) for i in items if prints[i.article_id].bands]
+    """One row per (article, band), with the article's position in `items`: built column-wise, it
+    is 32 rows an article."""
+    banded = [(position, i.article_id, prints[i.article_id].bands)
+              for position, i in enumerate(items) if prints[i.article_id].bands]
     if not banded:
-        return pa.table({"article_id": pa.array([], pa.string()), "band": pa.array([], pa.uint8()),
-                         "bucket": pa.array([], pa.uint64())})
-    buckets = np.array([bands for _, bands in banded], dtype=np.uint64)  # (articles, BANDS)
+        return pa.table({"article_id": pa.array([], pa.string()), "position": pa.array([], pa.int32()),
+                         "band": pa.array([], pa.uint8()), "bucket": pa.array([], pa.uint64())})
+    buckets = np.array([bands for _, _, bands in banded], dtype=np.uint64)  # (articles, BANDS)
     count, width = buckets.shape
-    ids = pa.array([article_id for article_id, _ in banded], pa.string())
-    return pa.table({"article_id": ids.take(np.repeat(np.arange(count), width)),
+    rows = np.repeat(np.arange(count), width)
+    return pa.table({"article_id": pa.array([article_id for _, article_id, _ in banded], pa.string()).take(rows),
+                     "position": pa.array(np.array([p for p, _, _ in banded], dtype=np.int32)[rows]),
                      "band": pa.array(np.tile(np.arange(width, dtype=np.uint8), count)),
                      "bucket": pa.array(buckets.reshape(-1))})
 
@@ -210,6 +209,7 @@ def assigned_table(items: Sequence[StoryItem], prints: dict[str, Fingerprint], r
     signatures = np.stack([prints[i.article_id].signature for i in items]).reshape(-1)
     return pa.table({
         "article_id": [i.article_id for i in items],
+        "position": pa.array(range(len(items)), pa.int32()),
         "story_id": [result[i.article_id] for i in items],
         "lang": [i.lang for i in items],
         "seen_at": pa.array([i.first_seen_at for i in items], pa.timestamp("us", tz="UTC")),

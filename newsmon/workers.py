@@ -25,7 +25,7 @@ from newsmon import pipeline
 from newsmon.records import Article, Feed, FetchResult, ParsedFeed
 
 PARALLEL_MIN_ENTRIES = 400  # below this, a pool round trip costs more than it saves
-PARALLEL_MIN_BYTES = 2 * 1024 * 1024  # of feed documents to parse
+PARALLEL_MIN_BYTES = 512 * 1024  # of feed documents to parse (a run cuts larger ones into CHUNK_BYTES chunks)
 TASKS_PER_WORKER = 2  # pieces a batch is cut into per worker: enough to even out their finishing times
 
 # Loading langdetect's profiles and wordfreq's lists takes a worker ~1.5 s; a worker does it while

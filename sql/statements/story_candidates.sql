@@ -1,17 +1,17 @@
--- Earlier runs' articles sharing an LSH bucket or a title key with a batch article, with their
--- signatures. Only index rows inside the window and before this run ($run_started) are read (the
--- run's own articles are matched in memory); the batch tables are small, so cost follows the batch.
+-- Earlier articles sharing an LSH bucket or a title key with a batch article, with their signatures.
+-- Only index rows inside the window are read; the index keeps at most BUCKET_MEMBERS articles per
+-- bucket and title key (see story_insert_bands.sql), so cost follows the batch, not the database.
 with band_hits as (
     select distinct b.article_id as new_article_id, s.article_id
     from story_batch_bands as b
     join story_bands as s on s.band = b.band and s.bucket = b.bucket
-    where s.seen_at >= $since and s.seen_at < $run_started
+    where s.seen_at >= $since
 ),
 key_hits as (
     select distinct b.article_id as new_article_id, k.article_id
     from story_batch_items as b
     join story_title_keys as k on k.title_key = b.title_key
-    where k.seen_at >= $title_since and k.seen_at < $run_started
+    where k.seen_at >= $title_since
 ),
 hits as (
     select * from band_hits
