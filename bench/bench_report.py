@@ -7,7 +7,7 @@ generate_series through the real migrations. Then times, on a read-only connecti
 query, `build_report` (30 days) and `report_markdown` (median of 3 runs each), and the Parquet
 export. Target: build_report < 10 s.
 
---large N instead builds the ingest benchmark's store (bench.run.build_large_store: N articles over
+--large N instead builds the ingest benchmark's store (bench.large_store.build_large_store: N articles over
 the past year, one in ten matching) and times the report step of a run on it, build_report (30
 days) + report_markdown, against the same step on an empty database (issue 7: the report's cost
 should follow the window, not the stored history). --compare REV also times newsmon/report.py as
@@ -148,7 +148,7 @@ def time_report_step(db: Path, module, now: datetime, runs: int = 5) -> tuple[fl
 
 
 def main_large(stored: int, keep: Path | None, compare: str | None) -> None:
-    from bench.run import build_large_store
+    from bench.large_store import build_large_store
     from newsmon import report
     from newsmon.store import open_store
 

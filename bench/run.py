@@ -148,6 +148,8 @@ def part_scale(config: dict) -> dict:
     """Time runs of ~1,000 new entries each into an empty database and into a large one."""
     out: dict = {}
     started = time.perf_counter()
+    from bench.large_store import build_large_store
+
     build_large_store(Path(config["large_db"]), config["stored"])
     out["build_seconds"] = time.perf_counter() - started
     out["large_db_mb"] = Path(config["large_db"]).stat().st_size / 1e6
@@ -166,59 +168,6 @@ def part_scale(config: dict) -> dict:
 def part_rss(config: dict) -> dict:
     out = part_prefect({**config, "rerun": False})
     return {"startup_seconds": out["startup_seconds"], "cold": out["cold"]}
-
-
-def build_large_store(db: Path, stored: int) -> None:
-    """A database holding `stored` articles over the past year, indexed for stories, loaded by bulk
-    SQL in the shape the write path produces: articles, article_feeds, tags for one in ten, and the
-    story index (one story per article, title keys for most, 32 LSH band rows each). Signatures and
-    band buckets are pseudo-random, so old articles never match new ones (they would, rarely, in life)."""
-    from newsmon.store import open_store
-
-    con = open_store(db)
-    con.execute("begin")
-    con.execute(f"""
-        create temp table bulk as
-        select i,
-               substr(md5('old' || i), 1, 16) as article_id,
-               now() - interval 365 days + to_microseconds((i * (31536000000000 // {stored}))::bigint) as seen_at,
-               'Old report ' || i || ' on regional budgets, rail links and port upgrades' as title,
-               ['en', 'ru', 'ko', 'ja', 'zh', 'de', 'fr', 'es', 'ar', 'hi'][i % 10 + 1] as lang
-        from range({stored}) as t(i)
-    """)
-    con.execute("""
-        insert into articles (article_id, url, guid, title, text, author, published_at, first_seen_at, updated_at,
-                              feed_id, lang, lang_prob, content_hash, run_id, story_id)
-        select article_id, 'https://old' || (i % 3000) || '.example.com/news/' || i, null, title,
-               repeat('Officials said the project would take several years to complete. ', 4) || i,
-               null, seen_at, seen_at, seen_at, 'old' || (i % 3000), lang, 0.99, substr(md5('c' || i), 1, 16),
-               'bulk', article_id
-        from bulk
-    """)
-    con.execute("insert into article_feeds select article_id, 'old' || (i % 3000), seen_at from bulk")
-    con.execute("""
-        insert into article_topics
-        select article_id, 'russia_dprk', 0.8, true, ['diplomacy'], '[]', seen_at from bulk where i % 10 = 0
-    """)
-    con.execute("""
-        insert into story_articles
-        select article_id, article_id, lang, seen_at, case when i % 5 = 0 then null else 'old report ' || i end, 40,
-               list_transform(range(128), lambda j: (hash(i, j) % 4294967296)::uinteger)::uinteger[128]
-        from bulk
-    """)
-    con.execute("""
-        insert into story_title_keys
-        select 'old report ' || i, article_id, article_id, seen_at from bulk where i % 5 <> 0
-    """)
-    con.execute("""
-        insert into story_bands
-        select b::utinyint, hash(i, b, 'band'), article_id, article_id, seen_at
-        from bulk, range(32) as r(b)
-    """)
-    con.execute("drop table bulk")
-    con.execute("commit")
-    con.execute("checkpoint")
-    con.close()
 
 
 def _counts(summary) -> dict:
@@ -392,6 +341,8 @@ def main() -> int:
 
             stop_server(server.process)
         shutil.rmtree(tmp, ignore_errors=True)
+    from bench.run_report import format_report
+
     print(format_report(results, args))
     if args.json:
         args.json.write_text(json.dumps(results, indent=2), encoding="utf-8")
@@ -435,81 +386,6 @@ def _part_config(part: str, args, tmp: Path, www: Path, base: str, csv_path: Pat
         _, rss_csv = make_corpus(www, "rss", base, feeds, 50, seed=7, first_feed=200_000)
         return {"feeds_csv": str(rss_csv), "corpus_dir": str(www / "rss"), "db": str(tmp / "rss.duckdb")}
     return common
-
-
-def format_report(results: dict, args) -> str:
-    lines = ["", "=== newsmon bench ==="]
-    core, prefect, naive = results.get("core"), results.get("prefect"), results.get("naive")
-    rate: Callable[[dict, float], float] = lambda r, s: r["new"] / s if s else 0.0  # noqa: E731
-    if core:
-        cold = core["part_result"]["cold"]
-        lines.append(f"core (no Prefect) cold: {cold['new']} new articles from {cold['entries']} entries in "
-                     f"{cold['seconds']:.1f} s = {rate(cold, cold['seconds']):.0f} articles/s; "
-                     f"tree peak RSS {core['tree_peak_rss_mb']:.0f} MB")
-        total = sum(v for k, v in cold["stages"].items() if "." not in k)
-        for name, seconds in cold["stages"].items():
-            lines.append(f"    {name:16} {seconds:7.2f} s  {100 * seconds / total:5.1f}%")
-        for label in ("rerun_304", "rerun_changed_bytes"):
-            run = core["part_result"][label]
-            stages = ", ".join(f"{k} {v:.2f}" for k, v in run["stages"].items())
-            lines.append(f"  {label}: {run['seconds']:.2f} s = {100 * run['seconds'] / cold['seconds']:.1f}% of cold"
-                         f" (new {run['new']}, updated {run['updated']}); {stages}")
-    if prefect:
-        p = prefect["part_result"]
-        cold = p["cold"]
-        with_startup = p["startup_seconds"] + cold["seconds"]
-        if home := results.get("prefect_home"):
-            lines.append(f"prefect home: first flow run in a fresh PREFECT_HOME (migrates its DB) took "
-                         f"{home['part_result']['seconds']:.1f} s; the parts below start with it migrated")
-        lines.append(f"prefect server: {results.get('prefect_server')}")
-        lines.append(f"prefect: start-up {p['startup_seconds']:.1f} s; cold flow {cold['seconds']:.1f} s; "
-                     f"cold incl. start-up {with_startup:.1f} s = {rate(cold, with_startup):.0f} articles/s "
-                     f"({cold['new']} new); tree peak RSS {prefect['tree_peak_rss_mb']:.0f} MB")
-        for label in ("rerun_304", "rerun_changed_bytes"):
-            run = p[label]
-            lines.append(f"  {label}: {run['seconds']:.2f} s = {100 * run['seconds'] / cold['seconds']:.1f}% of cold "
-                         f"(start-up excluded; target < 5%)")
-    if naive:
-        n = naive["part_result"]
-        naive_rate = n["stored"] / n["seconds"]
-        lines.append(f"naive: {n['stored']} stored from {n['entries']} entries ({n['feeds']} feeds) in "
-                     f"{n['seconds']:.1f} s = {naive_rate:.1f} articles/s, {n['entries'] / n['seconds']:.1f} entries/s;"
-                     f" tree peak RSS {naive['tree_peak_rss_mb']:.0f} MB")
-        if prefect:
-            cold = prefect["part_result"]["cold"]
-            ours = rate(cold, prefect["part_result"]["startup_seconds"] + cold["seconds"])
-            lines.append(f"  ratio ours (Prefect, start-up incl.) / naive: {ours / naive_rate:.1f}x (target >= 10x)")
-        if core:
-            cold = core["part_result"]["cold"]
-            lines.append(f"  ratio ours (no Prefect) / naive: {rate(cold, cold['seconds']) / naive_rate:.1f}x")
-    if scale := results.get("scale"):
-        s = scale["part_result"]
-        lines.append(f"scale: built {args.stored:,}-article DB in {s['build_seconds']:.0f} s ({s['large_db_mb']:.0f} MB)")
-        medians = {}
-        for label in ("empty", "large"):
-            times = sorted(r["seconds"] for r in s[label])
-            medians[label] = times[len(times) // 2]
-            detail = "; ".join(", ".join(f"{k} {v:.2f}" for k, v in r["stages"].items()) for r in s[label])
-            lines.append(f"  {label}: runs {', '.join(f'{t:.2f}' for t in times)} s (new "
-                         f"{', '.join(str(r['new']) for r in s[label])}); stages: {detail}")
-        lines.append(f"  ratio large / empty (median): {medians['large'] / medians['empty']:.2f}x (target <= 1.5x)")
-        # The stages that touch the database are the ones that can grow with it; build is CPU-only.
-        db_stages = ("prepare", "known_lookup", "store")
-        db_time = {label: sorted(sum(r["stages"].get(k, 0.0) for k in db_stages) for r in s[label])
-                   for label in ("empty", "large")}
-        lines.append(f"  database stages (prepare+known_lookup+store, median): empty {db_time['empty'][1]:.2f} s, "
-                     f"large {db_time['large'][1]:.2f} s")
-    if rss := results.get("rss"):
-        r = rss["part_result"]
-        lines.append(f"rss: {r['cold']['new']} new articles from {r['cold']['entries']} entries through Prefect in "
-                     f"{r['cold']['seconds']:.0f} s; tree peak RSS {rss['tree_peak_rss_mb']:.0f} MB "
-                     f"(flow process alone {rss['self_maxrss_mb']:.0f} MB; target < 1 GB)")
-    for key in ("shared_core", "shared_naive"):
-        if key in results:
-            r = results[key]["part_result"]
-            r = r.get("cold", r)
-            lines.append(f"{key}: {json.dumps(r)[:400]}")
-    return "\n".join(lines)
 
 
 if __name__ == "__main__":
