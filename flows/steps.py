@@ -79,6 +79,7 @@ def fetch_batch(requests: Sequence[FetchRequest], settings: FetchSettings) -> li
     return fetch_feeds(requests, settings)
 
 
+CHUNK_BYTES = 2 * 1024 * 1024  # of feed documents per chunk: ~2,500 entries of typical news feeds
 EARLY_POOL_MIN_FEEDS = 50  # this many feeds usually bring more than workers.PARALLEL_MIN_BYTES to parse
 
 
@@ -106,7 +107,7 @@ def process_documents(db_path: Path, results: Sequence[FetchResult], feeds_by_id
     try:
         with store.run_transaction(con):
             parsing = _parse(chunks[0], feeds_by_id, config) if chunks else None
-            building = None  # the previous chunk: (its articles, pending; its known ids; its feed pairs)
+            building = None  # the previous chunk: (its articles being built, its known hashes, its feed pairs)
             for index in range(len(chunks)):
                 with clock("parse"):
                     parsed = parsing.get()
@@ -134,9 +135,6 @@ def process_documents(db_path: Path, results: Sequence[FetchResult], feeds_by_id
     finally:
         con.close()
     return summary
-
-
-CHUNK_BYTES = 2 * 1024 * 1024  # of feed documents per chunk: ~2,500 entries of typical news feeds
 
 
 def _parse(chunk: Sequence[FetchResult], feeds_by_id: Mapping[str, Feed], config: RunConfig) -> workers.Pending:
