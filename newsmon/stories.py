@@ -234,15 +234,35 @@ def copy_score(a: Fingerprint, b: Fingerprint, **thresholds: float) -> float:
 
 def copy_scores(a: Fingerprint, others: Sequence[Fingerprint], *, jaccard_min: float = JACCARD_MIN,
                 containment_min: float = CONTAINMENT_MIN) -> np.ndarray:
-    """copy_score of `a` against each of `others`, in a few numpy steps (story assignment compares
-    each new article with every member of the LSH buckets it falls in)."""
+    """copy_score of `a` against each of `others`."""
     jaccard = (np.stack([b.signature for b in others]) == a.signature).sum(axis=1) / NUM_PERM
-    counts = np.array([b.shingle_count for b in others])
     same_title = np.array([a.title_key is not None and b.title_key == a.title_key for b in others])
-    smaller = np.minimum(counts, a.shingle_count)
+    return scores_from_jaccard(jaccard, np.full(len(others), a.shingle_count), np.array([b.shingle_count for b in others]),
+                               same_title, jaccard_min=jaccard_min, containment_min=containment_min)
+
+
+def pair_scores(signatures: np.ndarray, counts: np.ndarray, title_codes: np.ndarray,
+                left: np.ndarray, right: np.ndarray, block: int = 16384) -> np.ndarray:
+    """copy_score of many pairs at once: article `left[k]` against article `right[k]`, where the
+    articles are rows of `signatures` (uint32[n, NUM_PERM]), `counts` (shingle counts) and
+    `title_codes` (an integer per distinct title key, -1 for none). Story assignment scores all
+    candidate pairs of a batch in one call; blocks bound the memory of the gathered signatures."""
+    jaccard = np.empty(len(left), dtype=np.float64)
+    for start in range(0, len(left), block):
+        end = start + block
+        same = signatures[left[start:end]] == signatures[right[start:end]]
+        jaccard[start:end] = np.count_nonzero(same, axis=1) / NUM_PERM
+    same_title = (title_codes[left] >= 0) & (title_codes[left] == title_codes[right])
+    return scores_from_jaccard(jaccard, counts[left], counts[right], same_title)
+
+
+def scores_from_jaccard(jaccard: np.ndarray, count_a: np.ndarray, count_b: np.ndarray, same_title: np.ndarray, *,
+                        jaccard_min: float = JACCARD_MIN, containment_min: float = CONTAINMENT_MIN) -> np.ndarray:
+    """The copy rules over arrays of pairs: their estimated Jaccard, shingle counts and title-key equality."""
+    smaller = np.minimum(count_a, count_b)
     with np.errstate(divide="ignore", invalid="ignore"):
         # |A ∩ B| / min(|A|, |B|) from the Jaccard estimate and the set sizes
-        containment = np.minimum(1.0, jaccard / (1.0 + jaccard) * (counts + a.shingle_count) / smaller)
+        containment = np.minimum(1.0, jaccard / (1.0 + jaccard) * (count_a + count_b) / smaller)
     title_backed = np.maximum(jaccard, 0.01)
     # The rules, from the weakest to the one that decides first (a later line overrides):
     # an equal title key with some text overlap,

@@ -7,15 +7,14 @@ joins against small registered Arrow tables, so a run costs in proportion to its
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import datetime
 
 import duckdb
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from newsmon.db import sql
 from newsmon.stories import (
@@ -27,25 +26,16 @@ from newsmon.stories import (
     TITLE_WINDOW,
     Fingerprint,
     StoryItem,
-    copy_scores,
     fingerprint,
     normalise_entity,
     order_key,
+    pair_scores,
 )
 
 # An entity carried by more than this share of the window's stories says nothing about one event.
 GENERIC_SHARE = 0.35  # capitals and heads of state in a topic-focused feed set are above it; a visiting minister is not
 GENERIC_MIN_STORIES = 3
 BUCKET_MEMBERS = 16  # members of an LSH bucket or a title key that a new article is compared with
-
-
-@dataclass(frozen=True, slots=True)
-class _Indexed:
-    """An earlier article as the index knows it."""
-
-    article_id: str
-    story_id: str
-    fingerprint: Fingerprint
 
 
 def assign_stories(
@@ -56,36 +46,36 @@ def assign_stories(
     link_events: bool = EVENT_LINKING,
 ) -> dict[str, str]:
     """Give every item a story_id (article_id -> story_id), index the new ones, set articles.story_id.
-    A large run calls it once per chunk: earlier chunks are in the index by then, like earlier runs."""
+    A large run calls it once per chunk: earlier chunks are in the index by then, like earlier runs.
+
+    Items are taken in order (earliest first). A new item joins the story of its best-scoring
+    candidate, the first of equals: stored articles that share a bucket or title key with it (oldest
+    first), then earlier items of this batch that do, under the same BUCKET_MEMBERS cap as the
+    stored index. Which candidate is best does not depend on the stories being decided, so every
+    pair of the batch is scored in one numpy step and only the story lookup runs item by item."""
     if not items:
         return {}
     ordered = sorted({item.article_id: item for item in items}.values(), key=order_key)
     prints = {item.article_id: item.fingerprint or fingerprint(item.title, item.text) for item in ordered}
-    with _registered(con, "story_batch_items", _items_table(ordered, prints)):
+    batch_items, batch_bands = _items_table(ordered, prints), _bands_table(ordered, prints)
+    with _registered(con, "story_batch_items", batch_items):
         existing = dict(con.execute(sql("statements/story_existing")).fetchall())
     to_index = [i for i in ordered if i.article_id not in existing or i.is_update]
-    candidates = _read_candidates(con, [i for i in to_index if i.article_id not in existing], prints, now)
+    new = np.array([i.article_id not in existing for i in ordered])
+    matches = _best_matches(con, ordered, prints, batch_items, batch_bands, new, now) if new.any() else {}
 
     result: dict[str, str] = {}
-    batch_keys: dict[tuple[int, int], list[_Indexed]] = defaultdict(list)  # in-batch LSH buckets
-    batch_titles: dict[str, list[_Indexed]] = defaultdict(list)
-    for item in ordered:
-        fp = prints[item.article_id]
+    for position, item in enumerate(ordered):
         story_id = existing.get(item.article_id)
         if story_id is None:
-            pool = candidates.get(item.article_id, []) + _batch_pool(fp, batch_keys, batch_titles)
-            story_id = _best_story(fp, pool) or item.article_id
+            match = matches.get(position)
+            if match is None:
+                story_id = item.article_id  # the first article of a new story
+            elif isinstance(match, str):
+                story_id = match  # a stored article's story
+            else:
+                story_id = result[ordered[match].article_id]  # an earlier item's, decided above
         result[item.article_id] = story_id
-        indexed = _Indexed(item.article_id, story_id, fp)
-        # A bucket keeps its first members only (the index is read the same way): a new copy needs
-        # one member of its story to match, and comparing every item with all members of crowded
-        # buckets makes a large batch quadratic.
-        for band, bucket in enumerate(fp.bands):
-            members = batch_keys[(band, bucket)]
-            if len(members) < BUCKET_MEMBERS:
-                members.append(indexed)
-        if fp.title_key is not None and len(batch_titles[fp.title_key]) < BUCKET_MEMBERS:
-            batch_titles[fp.title_key].append(indexed)
 
     write_index(con, to_index, prints, result, now)
     if link_events:
@@ -93,45 +83,65 @@ def assign_stories(
     return result
 
 
-def _best_story(fp: Fingerprint, pool: list[_Indexed]) -> str | None:
-    """The story of the pool member `fp` most looks like a copy of (the first of equals), if any."""
-    # A copy shares many LSH bands, so it is in the pool once per shared band: compare it once.
-    others = list({indexed.article_id: indexed for indexed in pool}.values())
-    if not others:
-        return None
-    scores = copy_scores(fp, [other.fingerprint for other in others])
-    best = int(np.argmax(scores))
-    return others[best].story_id if scores[best] > 0 else None
-
-
-def _batch_pool(fp: Fingerprint, batch_keys: dict, batch_titles: dict) -> list[_Indexed]:
-    pool = [x for band, bucket in enumerate(fp.bands) for x in batch_keys.get((band, bucket), ())]
-    if fp.title_key is not None:
-        pool.extend(batch_titles.get(fp.title_key, ()))
-    return pool
-
-
-def _read_candidates(
-    con: duckdb.DuckDBPyConnection, items: list[StoryItem], prints: dict[str, Fingerprint], now: datetime
-) -> dict[str, list[_Indexed]]:
-    if not items:
+def _best_matches(
+    con: duckdb.DuckDBPyConnection, ordered: list[StoryItem], prints: dict[str, Fingerprint],
+    batch_items: pa.Table, batch_bands: pa.Table, new: np.ndarray, now: datetime,
+) -> dict[int, str | int]:
+    """For each new item (by position) that has a copy among its candidates, the best one: the
+    story_id of a stored article, or the position of an earlier item of the batch."""
+    stored = _stored_candidates(con, ordered, batch_items, batch_bands, new, now)
+    with _registered(con, "story_batch_items", batch_items), _registered(con, "story_batch_bands", batch_bands):
+        pairs = con.execute(sql("statements/story_batch_pairs"), {"bucket_members": BUCKET_MEMBERS}).fetchnumpy()
+    # Candidates 0..m-1 are the stored ones (oldest first), m + p is the batch item at position p.
+    m = stored.num_rows
+    batch_new, batch_old = pairs["new_position"].astype(np.int64), pairs["old_position"].astype(np.int64)
+    wanted = new[batch_new]
+    stored_positions = stored["positions"].combine_chunks()
+    left = np.concatenate([pc.list_flatten(stored_positions).to_numpy().astype(np.int64), batch_new[wanted]]) + m
+    right = np.concatenate([pc.list_parent_indices(stored_positions).to_numpy().astype(np.int64),
+                            batch_old[wanted] + m])
+    if left.size == 0:
         return {}
+    stored_signatures = stored["signature"].combine_chunks().flatten().to_numpy()
+    signatures = np.concatenate([stored_signatures.reshape(-1, NUM_PERM).astype(np.uint32),
+                                 np.stack([prints[i.article_id].signature for i in ordered])])
+    counts = np.concatenate([stored["shingle_count"].to_numpy(zero_copy_only=False),
+                             [prints[i.article_id].shingle_count for i in ordered]]).astype(np.int64)
+    title_keys = stored["title_key"].to_pylist() + [prints[i.article_id].title_key for i in ordered]
+    codes: dict[str, int] = {}
+    title_codes = np.array([-1 if k is None else codes.setdefault(k, len(codes)) for k in title_keys], dtype=np.int64)
+
+    scores = pair_scores(signatures, counts, title_codes, left, right)
+    copies = scores > 0
+    left, right, scores = left[copies], right[copies], scores[copies]
+    order = np.lexsort((right, -scores, left))  # by item; then best score; then first candidate
+    left, right = left[order], right[order]
+    first = np.ones(left.size, dtype=bool)
+    first[1:] = left[1:] != left[:-1]
+    story_ids = stored["story_id"].to_pylist()
+    return {int(item) - m: (story_ids[candidate] if candidate < m else int(candidate) - m)
+            for item, candidate in zip(left[first], right[first])}
+
+
+def _stored_candidates(
+    con: duckdb.DuckDBPyConnection, ordered: list[StoryItem], batch_items: pa.Table, batch_bands: pa.Table,
+    new: np.ndarray, now: datetime,
+) -> pa.Table:
+    """Stored articles sharing a bucket or title key with a new item (story_candidates.sql), each
+    with the positions of the new items it is a candidate for."""
+    lookup_items = batch_items.filter(pa.array(new))
+    lookup_bands = batch_bands.filter(pa.array(new[batch_bands["position"].to_numpy()]))
     params = {"since": now - TEXT_WINDOW, "title_since": now - TITLE_WINDOW}
-    with _registered(con, "story_batch_items", _items_table(items, prints)), \
-            _registered(con, "story_batch_bands", _bands_table(items, prints)):
+    with _registered(con, "story_batch_items", lookup_items), _registered(con, "story_batch_bands", lookup_bands):
         table = con.sql(sql("statements/story_candidates"), params=params).to_arrow_table()
-    # Through Arrow: the signatures arrive as one matrix, not as a Python list of 128 ints per row,
-    # and an earlier article that is a candidate for many batch articles is built once.
-    signatures = table["signature"].combine_chunks().flatten().to_numpy().reshape(-1, NUM_PERM)
-    columns = [table[name].to_pylist() for name in ("new_article_id", "article_id", "story_id", "title_key",
-                                                      "shingle_count")]
-    found: dict[str, list[_Indexed]] = defaultdict(list)
-    indexed: dict[str, _Indexed] = {}
-    for row, (new_id, article_id, story_id, key, count) in enumerate(zip(*columns)):
-        if article_id not in indexed:
-            indexed[article_id] = _Indexed(article_id, story_id, Fingerprint(key, count, signatures[row], ()))
-        found[new_id].append(indexed[article_id])
-    return found
+    # A new item is never its own candidate (it is not indexed yet), but guard against it.
+    own = {item.article_id: position for position, item in enumerate(ordered) if new[position]}
+    if any(article_id in own for article_id in table["article_id"].to_pylist()):
+        keep = [[p for p in positions if own.get(article_id) != p]
+                for article_id, positions in zip(table["article_id"].to_pylist(), table["positions"].to_pylist())]
+        table = table.set_column(table.schema.get_field_index("positions"), "positions",
+                                 pa.array(keep, table.schema.field("positions").type))
+    return table
 
 
 def write_index(
@@ -182,7 +192,8 @@ def _link_events(
 
 def _items_table(items: Sequence[StoryItem], prints: dict[str, Fingerprint]) -> pa.Table:
     return pa.table({
-        "article_id": [i.article_id for i in items],
+        "article_id": pa.array([i.article_id for i in items], pa.string()),
+        "position": pa.array(range(len(items)), pa.int32()),
         "title_key": pa.array([prints[i.article_id].title_key for i in items], pa.string()),
     })
 
