@@ -2,8 +2,9 @@
 
 Read it as a table of contents. Every task is a step from flows/steps.py (plain functions over
 newsmon's core), one per I/O unit: a batch of feeds per fetch task, one task that processes and
-stores the fetched documents in one transaction, never one per article. The whole run holds the database's single-writer lock. `steps.run_ingest` is this
-same body without Prefect, for tests and benchmarks.
+stores the fetched documents (a transaction per chunk of documents), never one per article. The
+whole run holds the database's single-writer lock. `steps.run_ingest` is this same body without
+Prefect, for tests and benchmarks.
 """
 
 from __future__ import annotations
@@ -50,8 +51,8 @@ def ingest_feeds(feeds_csv: str | None = None, db_path: str | None = None, force
             batches = ingest.group_by_host(requests, steps.FETCH_BATCHES)
             fetched = [r for part in fetch_batch.map(batches, settings=config.fetch).result() for r in part]
             results = ingest.drop_unchanged_bodies(fetched, requests)
-            # Parse -> skip known -> clean, language, tags -> stories -> DuckDB, chunk by chunk in
-            # one transaction (see steps.process_documents). quote(): Prefect would otherwise walk
+            # Parse -> skip known -> clean, language, tags -> stories -> DuckDB, chunk by chunk, a
+            # transaction each (see steps.process_documents). quote(): Prefect would otherwise walk
             # every element of these large collections looking for futures.
             summary = process_documents(db, quote(results), quote(feeds_by_id), config, run_id, started,
                                         quote(skipped), quote(states))

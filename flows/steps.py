@@ -95,42 +95,43 @@ def process_documents(db_path: Path, results: Sequence[FetchResult], feeds_by_id
                       config: RunConfig, run_id: str, started: datetime, skipped: Sequence[str],
                       states: Mapping[str, FeedState], timings: dict[str, float] | None = None) -> RunSummary:
     """Parse, skip what is stored, build and store the fetched documents, then the run's fetch events,
-    feed states and alert outbox: all in ONE transaction, so a crash leaves nothing half-written.
+    feed states and feed-health alerts.
 
-    Documents go through in chunks of CHUNK_BYTES, so a run holds one chunk's entries and articles
-    at a time, not all of them; while the pool parses and builds the next chunk, this process
-    stores the previous one."""
+    Documents go through in chunks of CHUNK_BYTES: while the pool parses and builds the next chunk,
+    this process stores the previous one in a transaction of its own, with the alerts of its
+    stories, so a run holds one chunk in memory, not all of them. Fetch events and feed states
+    (the validators) are committed last: a run that dies half-way keeps the chunks it committed,
+    and the next run fetches everything again and stores the rest (see store.py)."""
     clock = _Stopwatch({} if timings is None else timings)
     tally, seen = ingest.RunTally(), set()
     chunks = ingest.chunk_by_bytes(results, CHUNK_BYTES)
     con = store.open_store(db_path)
     try:
-        with store.run_transaction(con):
-            parsing = _parse(chunks[0], feeds_by_id, config) if chunks else None
-            building = None  # the previous chunk: (its articles being built, its known hashes, its feed pairs)
-            for index in range(len(chunks)):
-                with clock("parse"):
-                    parsed = parsing.get()
-                if index + 1 < len(chunks):
-                    parsing = _parse(chunks[index + 1], feeds_by_id, config)
-                tally.add_parsed(parsed)
-                with clock("identify"):
-                    candidates = pipeline.identify_entries(parsed)
-                    fresh = ingest.first_sightings(candidates, seen)
-                with clock("known_lookup"):
-                    known = store.read_known_articles(con, [c.article_id for c in fresh])
-                changed = pipeline.select_changed(fresh, known)
-                pending = workers.build_async(changed, config.seeds_dir, feeds_by_id, started, config.workers)
-                if building is not None:
-                    _store_chunk(con, run_id, started, *building, tally, clock)
-                building = (pending, known, ingest.article_feed_pairs(candidates))
+        store.begin_run(con, run_id, started)
+        parsing = _parse(chunks[0], feeds_by_id, config) if chunks else None
+        building = None  # the previous chunk: (its articles being built, its known hashes, its feed pairs)
+        for index in range(len(chunks)):
+            with clock("parse"):
+                parsed = parsing.get()
+            if index + 1 < len(chunks):
+                parsing = _parse(chunks[index + 1], feeds_by_id, config)
+            tally.add_parsed(parsed)
+            with clock("identify"):
+                candidates = pipeline.identify_entries(parsed)
+                fresh = ingest.first_sightings(candidates, seen)
+            with clock("known_lookup"):
+                known = store.read_known_articles(con, [c.article_id for c in fresh])
+            changed = pipeline.select_changed(fresh, known)
+            pending = workers.build_async(changed, config.seeds_dir, feeds_by_id, started, config.workers)
             if building is not None:
-                _store_chunk(con, run_id, started, *building, tally, clock)
-            summary = ingest.summarise(run_id, started, datetime.now(UTC), results, skipped, tally)
-            with clock("finish"):
-                store.finish_run(con, summary, results, tally.entries_by_feed, tally.new_by_feed,
-                                 ingest.next_states(results, tally.parse_errors, states), tally.stored_ids,
-                                 config.alert_plan)
+                _store_chunk(con, run_id, started, *building, tally, clock, config)
+            building = (pending, known, ingest.article_feed_pairs(candidates))
+        if building is not None:
+            _store_chunk(con, run_id, started, *building, tally, clock, config)
+        summary = ingest.summarise(run_id, started, datetime.now(UTC), results, skipped, tally)
+        with clock("finish"), store.run_transaction(con):
+            store.finish_run(con, summary, results, tally.entries_by_feed, tally.new_by_feed,
+                             ingest.next_states(results, tally.parse_errors, states), config.alert_plan)
         notify.crash_point("after_commit")  # test-only (NEWSMON_TEST_CRASH_AT); a no-op otherwise
     finally:
         con.close()
@@ -142,12 +143,15 @@ def _parse(chunk: Sequence[FetchResult], feeds_by_id: Mapping[str, Feed], config
 
 
 def _store_chunk(con, run_id: str, started: datetime, pending: workers.Pending, known: Mapping[str, str],
-                 pairs: Sequence[tuple[str, str]], tally: ingest.RunTally, clock: _Stopwatch) -> None:
+                 pairs: Sequence[tuple[str, str]], tally: ingest.RunTally, clock: _Stopwatch,
+                 config: RunConfig) -> None:
     with clock("build"):
         articles = pending.get()
-    with clock("store"):
+    with clock("store"), store.run_transaction(con):
         store.write_articles(con, run_id, started, articles, pairs, ingest.story_items(articles, known))
+        store.write_story_alerts_of(con, config.alert_plan, articles, started)
     tally.add_stored(articles, known)
+    notify.crash_point("after_chunk")  # test-only, like after_commit
 
 
 def deliver_alerts(db_path: Path, alert_plan: alerts.AlertPlan, alerts_dir: Path, budget_s: float):

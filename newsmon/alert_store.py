@@ -1,6 +1,6 @@
 """The DB side of alerts: outbox rows, leases, status changes and operator conditions.
 
-`write_alerts` runs inside the ingest run's transaction (store.write_run), so an alert row
+`write_story_alerts` runs inside the transaction that stores a chunk of articles, so an alert row
 exists exactly when the story it announces is committed. Everything else runs after the
 commit, under the run's writer lock, one small autocommitted statement at a time: a lease is
 committed before its send, and the outcome is committed right after.
@@ -36,18 +36,20 @@ class DueAlert:
     created_at: datetime
 
 
-def write_alerts(
+def write_story_alerts(
     con: duckdb.DuckDBPyConnection,
     plan: AlertPlan,
     article_ids: Sequence[str],
     now: datetime,
 ) -> int:
-    """Outbox rows for the stories this run's articles made match, and for feed-health changes.
-    Call inside the run transaction, after stories are assigned. Returns rows inserted."""
-    candidates = read_candidates(con, article_ids)
-    rows = select_story_alerts(plan, candidates, now)
-    rows += feed_health_alerts(con, plan, now, plan.failing_runs, plan.silent_days)
-    return insert_outbox(con, rows, now)
+    """Outbox rows for the stories that these stored articles made match. Call in the transaction
+    that stores the articles, after their stories are assigned. Returns rows inserted."""
+    return insert_outbox(con, select_story_alerts(plan, read_candidates(con, article_ids), now), now)
+
+
+def write_feed_health_alerts(con: duckdb.DuckDBPyConnection, plan: AlertPlan, now: datetime) -> int:
+    """Outbox rows for feed-health changes. Call in the transaction that records the run's fetches."""
+    return insert_outbox(con, feed_health_alerts(con, plan, now, plan.failing_runs, plan.silent_days), now)
 
 
 def read_candidates(con: duckdb.DuckDBPyConnection, article_ids: Sequence[str]) -> list[StoryCandidate]:

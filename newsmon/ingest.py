@@ -108,7 +108,6 @@ class RunTally:
     new_by_lang: Counter = field(default_factory=Counter)
     updated: int = 0
     matches_new: int = 0
-    stored_ids: list[str] = field(default_factory=list)  # new and edited articles (the alert candidates)
 
     def add_parsed(self, parsed: Sequence[ParsedFeed]) -> None:
         for feed in parsed:
@@ -118,7 +117,6 @@ class RunTally:
 
     def add_stored(self, articles: Sequence[Article], known: Mapping[str, str]) -> None:
         for article in articles:
-            self.stored_ids.append(article.article_id)
             if article.article_id in known:
                 self.updated += 1
                 continue

@@ -40,7 +40,7 @@ SEND_TIMEOUT_S = 10.0
 TRIES_PER_RUN = 4  # per message, within one run's budget
 RETRY_AFTER_CAP_S = 6 * 3600.0
 USER_AGENT = "newsmon-alerts"
-CRASH_ENV = "NEWSMON_TEST_CRASH_AT"  # after_commit | after_send: test-only SIGKILL points
+CRASH_ENV = "NEWSMON_TEST_CRASH_AT"  # after_chunk | after_commit | after_send: test-only SIGKILL points
 
 
 @dataclass(frozen=True, slots=True)

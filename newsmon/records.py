@@ -166,7 +166,7 @@ class RunSummary:
     run_id: str
     started_at: datetime
     finished_at: datetime
-    status: str  # completed, locked, failed
+    status: str  # completed, locked, failed (in the runs table also: running, interrupted)
     feeds_total: int = 0
     feeds_ok: int = 0
     feeds_failed: int = 0

@@ -1,11 +1,14 @@
 """The only module that writes DuckDB (the story index has its own store-side module).
 
-A run's results are written in ONE transaction (`run_transaction`): its articles, their feeds,
-tags and stories chunk by chunk (`write_articles`), then fetch events, feed state (with the
-conditional-GET validators), alerts and the run row (`finish_run`). Either all of it is
-committed or none of it is, so validators never move ahead of stored data and a crashed run
-leaves nothing half-written. Rows go in as Arrow tables registered on the connection, never
-row by row.
+A run writes one transaction per chunk (`run_transaction`): a chunk's articles, their feeds, tags
+and stories, and the alert outbox rows of those stories (`write_articles`, `write_story_alerts`);
+then one last transaction with the fetch events, feed state (with the conditional-GET
+validators), feed-health alerts and the run row (`finish_run`). A chunk is all there or not at
+all, and an alert row exists exactly when its story does. Validators move only in the last
+transaction, after everything they vouch for: a run killed half-way keeps the chunks it
+committed, and the next run fetches every feed again, skips what is stored, and stores the rest.
+A run's row says `running` until then (`begin_run`); the next run marks a dead one `interrupted`.
+Rows go in as Arrow tables registered on the connection, never row by row.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from newsmon.alert_store import write_alerts
+from newsmon.alert_store import write_feed_health_alerts, write_story_alerts
 from newsmon.alerts import AlertPlan
 from newsmon.db import connect, sql
 from newsmon.migrate import apply_migrations
@@ -67,9 +70,16 @@ def read_known_articles(con: duckdb.DuckDBPyConnection, article_ids: Iterable[st
         return dict(con.execute(sql("statements/select_known_articles")).fetchall())
 
 
+def begin_run(con: duckdb.DuckDBPyConnection, run_id: str, started_at: datetime) -> None:
+    """Record a run as `running` (committed at once); an earlier run still `running` died, since
+    the caller holds the writer lock, and is marked `interrupted`."""
+    con.execute(sql("statements/mark_interrupted_runs"))
+    con.execute(sql("statements/insert_run_started"), {"run_id": run_id, "started_at": started_at})
+
+
 @contextmanager
 def run_transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
-    """The run's one transaction: committed when the block ends, rolled back if it raises."""
+    """One of a run's transactions: committed when the block ends, rolled back if it raises."""
     con.execute("begin transaction")
     try:
         yield
@@ -88,7 +98,8 @@ def write_articles(
     story_items: Sequence[StoryItem] = (),
 ) -> dict[str, str]:
     """Write one chunk of a run (inside run_transaction): articles, their feeds and tags, and their
-    stories. Returns article_id -> story_id of the new and edited articles."""
+    stories. Returns article_id -> story_id of the new and edited articles. The chunk's story
+    alerts go in the same transaction (`write_story_alerts`)."""
     tables = {
         "batch_articles": _articles_table(articles),
         "batch_ids": pa.table({"article_id": pa.array([a.article_id for a in articles], pa.string())}),
@@ -107,6 +118,13 @@ def write_articles(
     return assign_stories(con, story_items, now)
 
 
+def write_story_alerts_of(con: duckdb.DuckDBPyConnection, plan: AlertPlan | None, articles: Sequence[Article],
+                          now: datetime) -> None:
+    """The alert outbox rows of the stories these just-written articles made match."""
+    if plan is not None and articles:
+        write_story_alerts(con, plan, [a.article_id for a in articles], now)
+
+
 def finish_run(
     con: duckdb.DuckDBPyConnection,
     summary: RunSummary,
@@ -114,11 +132,10 @@ def finish_run(
     entries_by_feed: Mapping[str, int],
     new_by_feed: Mapping[str, int],
     states: Sequence[FeedState],
-    stored_ids: Sequence[str] = (),
     alert_plan: AlertPlan | None = None,
 ) -> None:
     """The rest of a run, after its articles (inside run_transaction): fetch events, feed state (with
-    the conditional-GET validators), the alert outbox rows of the stored articles' stories, the run row."""
+    the conditional-GET validators), feed-health alerts, the run row."""
     tables = {
         "batch_fetch_events": _fetch_events_table(results, entries_by_feed, new_by_feed),
         "batch_feed_state": pa.Table.from_pylist([asdict(s) for s in states], schema=_FEED_STATE_SCHEMA),
@@ -127,7 +144,7 @@ def finish_run(
         con.execute(sql("statements/insert_fetch_events"), {"run_id": summary.run_id})
         con.execute(sql("statements/upsert_feed_state"))
     if alert_plan is not None:
-        write_alerts(con, alert_plan, stored_ids, summary.started_at)
+        write_feed_health_alerts(con, alert_plan, summary.started_at)
     _insert_run(con, summary)
 
 

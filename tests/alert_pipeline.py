@@ -49,5 +49,11 @@ def write_feed(path: Path, outlet: str, items: list[tuple[str, str]], hours_ago:
 
 
 if __name__ == "__main__":
+    import os
+
+    import flows.steps
+
+    # Crash tests that need a run of several chunks make every feed a chunk of its own.
+    flows.steps.CHUNK_BYTES = int(os.environ.get("NEWSMON_TEST_CHUNK_BYTES", flows.steps.CHUNK_BYTES))
     db, feeds_csv, alerts_dir, urls = sys.argv[1:5]
     run_once(Path(db), Path(feeds_csv), plan_for(urls), Path(alerts_dir))

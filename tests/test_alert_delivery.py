@@ -153,6 +153,39 @@ def test_sigkill_between_commit_delivery_and_marking_loses_and_doubles_nothing(w
     assert len({json.loads(line)["alert_id"] for line in lines}) == len(lines) == 2
 
 
+def test_sigkill_after_the_first_chunk_keeps_it_and_the_next_run_stores_and_alerts_the_rest(world, webhook):
+    # A run of two chunks (one feed each) is killed right after committing the first: that chunk's
+    # articles and the alerts of their stories are kept, nothing else is (feed state and validators
+    # move only at the end), and the next run stores the second feed and alerts each story once.
+    write_feed(world["www"] / "outlet_b.xml", "outlet-b",
+               [("Russia ships fuel to North Korea by rail via Khasan", "Russian fuel reached Rajin port.")])
+    script = Path(__file__).resolve().parent / "alert_pipeline.py"
+    env = {**os.environ, "NEWSMON_TEST_CRASH_AT": "after_chunk", "NEWSMON_TEST_CHUNK_BYTES": "1"}
+    args = [sys.executable, str(script), str(world["db"]), str(world["csv"]), str(world["dir"]), webhook.url]
+    crashed = subprocess.run(args, env=env, capture_output=True, timeout=120)
+    assert crashed.returncode == -9, crashed.stderr.decode()[-2000:]
+    con = duckdb.connect(str(world["db"]), read_only=True)
+    try:
+        assert con.execute("select distinct feed_id from articles").fetchall() == [("outlet_a",)]
+        assert con.execute("select count(*) from articles").fetchall()[0][0] == len(STORIES + OFF_TOPIC)
+        assert con.execute("select status from runs").fetchall() == [("running",)]
+        assert con.execute("select count(*) from feed_state where last_success_at is not null").fetchall() == [(0,)]
+    finally:
+        con.close()
+    kept = {r[1] for r in story_rows(world["db"])}
+    assert len(kept) == len(STORIES) and not webhook.hits  # committed with their stories, not sent yet
+
+    run_once(world["db"], world["csv"], plan_for(webhook.url), world["dir"])
+    con = duckdb.connect(str(world["db"]), read_only=True)
+    try:
+        assert con.execute("select count(*), count(distinct article_id) from articles").fetchall() == [(4, 4)]
+        assert sorted(con.execute("select status from runs").fetchall()) == [("completed",), ("interrupted",)]
+    finally:
+        con.close()
+    assert len(webhook.delivered) == len(webhook.hits) == 3  # both kept alerts and the new one, once each
+    assert {r[3] for r in story_rows(world["db"])} == {"sent"}
+
+
 def test_atom_file_lists_alerted_stories_and_parses(world, webhook):
     run_once(world["db"], world["csv"], plan_for(webhook.url), world["dir"])
     feed = feedparser.parse((world["dir"] / "alerts.atom").read_bytes())
