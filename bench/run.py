@@ -191,10 +191,12 @@ def _child_main(part: str, config_json: str) -> None:
 
 
 class TreeRssSampler:
-    """Peak summed RSS of a process and all its descendants, sampled from /proc."""
+    """Peak memory of a process and all its descendants, sampled from /proc: the peak of the summed
+    RSS (counts pages shared between processes, such as libraries, once per process) and the peak
+    of the summed PSS (shares each shared page out among the processes mapping it)."""
 
     def __init__(self, pid: int, interval_s: float = 0.2) -> None:
-        self.pid, self.interval_s, self.peak_kb = pid, interval_s, 0
+        self.pid, self.interval_s, self.peak_kb, self.peak_pss_kb = pid, interval_s, 0, 0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -208,10 +210,12 @@ class TreeRssSampler:
 
     def _run(self) -> None:
         while not self._stop.wait(self.interval_s):
-            self.peak_kb = max(self.peak_kb, tree_rss_kb(self.pid))
+            pids = tree_pids(self.pid)
+            self.peak_kb = max(self.peak_kb, sum(_status_kb(pid, "/status", b"VmRSS:") for pid in pids))
+            self.peak_pss_kb = max(self.peak_pss_kb, sum(_status_kb(pid, "/smaps_rollup", b"Pss:") for pid in pids))
 
 
-def tree_rss_kb(root: int) -> int:
+def tree_pids(root: int) -> list[int]:
     children: dict[int, list[int]] = {}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
@@ -222,18 +226,23 @@ def tree_rss_kb(root: int) -> int:
         except (OSError, IndexError, ValueError):
             continue
         children.setdefault(ppid, []).append(int(entry))
-    total, stack = 0, [root]
+    found, stack = [], [root]
     while stack:
         pid = stack.pop()
+        found.append(pid)
         stack.extend(children.get(pid, ()))
-        try:
-            with open(f"/proc/{pid}/status", "rb") as f:
-                for line in f:
-                    if line.startswith(b"VmRSS:"):
-                        total += int(line.split()[1])
-        except OSError:
-            pass
-    return total
+    return found
+
+
+def _status_kb(pid: int, name: str, field: bytes) -> int:
+    try:
+        with open(f"/proc/{pid}{name}", "rb") as f:
+            for line in f:
+                if line.startswith(field):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
 
 
 def run_part(part: str, config: dict, env: dict[str, str], timeout_s: float = 1800) -> dict:
@@ -248,6 +257,7 @@ def run_part(part: str, config: dict, env: dict[str, str], timeout_s: float = 18
     line = next(ln for ln in reversed(stdout.splitlines()) if ln.startswith("BENCH-RESULT "))
     result = json.loads(line.removeprefix("BENCH-RESULT "))
     result["tree_peak_rss_mb"] = sampler.peak_kb / 1024
+    result["tree_peak_pss_mb"] = sampler.peak_pss_kb / 1024
     result["wall_seconds"] = time.perf_counter() - started
     return result
 

@@ -71,8 +71,9 @@ def format_report(results: dict, args) -> str:
     if rss := results.get("rss"):
         r = rss["part_result"]
         lines.append(f"rss: {r['cold']['new']} new articles from {r['cold']['entries']} entries through Prefect in "
-                     f"{r['cold']['seconds']:.0f} s; tree peak RSS {rss['tree_peak_rss_mb']:.0f} MB "
-                     f"(flow process alone {rss['self_maxrss_mb']:.0f} MB; target < 1 GB)")
+                     f"{r['cold']['seconds']:.0f} s; peak RSS of the flow process {rss['self_maxrss_mb']:.0f} MB "
+                     f"(target < 1 GB); whole tree (flow, 2 workers, Prefect's server): summed RSS "
+                     f"{rss['tree_peak_rss_mb']:.0f} MB, summed PSS {rss.get('tree_peak_pss_mb', 0):.0f} MB")
     for key in ("shared_core", "shared_naive"):
         if key in results:
             r = results[key]["part_result"]

@@ -123,6 +123,8 @@ def strip_boilerplate(text: str) -> str:
 
 def is_no_space_script(text: str) -> bool:
     """True when most letters belong to scripts written without word spaces (CJK, Thai...)."""
+    if not _NO_SPACE.search(text):  # most texts: no such letter at all, and no list of letters to build
+        return False
     letters = len(_LETTER.findall(text))
     return letters > 0 and len(_NO_SPACE.findall(text)) * 2 > letters
 
@@ -208,7 +210,7 @@ def band_hashes(signature: np.ndarray) -> tuple[int, ...]:
     with np.errstate(over="ignore"):
         for r in range(ROWS):
             combined = combined * _MIX[r] + rows[:, r]
-        return tuple(int(h) for h in _finalise(combined))
+        return tuple(_finalise(combined).tolist())
 
 
 def fingerprint(title: str, text: str) -> Fingerprint:
