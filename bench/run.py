@@ -31,6 +31,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -101,31 +102,28 @@ def part_prefect_home(config: dict) -> dict:
 
 def part_prefect(config: dict) -> dict:
     """As `newsmon run` does it: read the registry, start the worker pool for a large one (it warms
-    up while Prefect starts), start Prefect, run the flow."""
-    started = time.perf_counter()
-    from prefect import flow
-
-    from flows.ingest import ingest_feeds
+    up while Prefect starts), then run the flow, which starts Prefect's server. Start-up is the time
+    until the flow's body begins (the run's started_at); the cold flow is the rest."""
+    started_wall, started = datetime.now(UTC), time.perf_counter()
     from flows.steps import start_workers
     from newsmon.feeds import read_feeds_csv
     from newsmon.settings import Settings
 
     settings = Settings.from_env()
     start_workers(len(read_feeds_csv(Path(config["feeds_csv"]))), settings.workers, settings.seeds_dir)
+    from flows.ingest import ingest_feeds
 
-    @flow(name="bench-noop")
-    def noop() -> int:
-        return 0
-
-    noop()  # starts the ephemeral API server once for this process
-    startup = time.perf_counter() - started
-    out: dict = {"startup_seconds": startup}
+    out: dict = {}
     for label, prepare in _runs(config):
         if prepare:
             prepare(Path(config["corpus_dir"]), label)
         t0 = time.perf_counter()
         summary = ingest_feeds(feeds_csv=config["feeds_csv"], db_path=config["db"])
-        out[label] = {"seconds": time.perf_counter() - t0, **_counts(summary)}
+        seconds = time.perf_counter() - t0
+        if label == "cold":  # this call also started Prefect
+            out["startup_seconds"] = (summary.started_at - started_wall).total_seconds()
+            seconds = time.perf_counter() - started - out["startup_seconds"]
+        out[label] = {"seconds": seconds, **_counts(summary)}
     return out
 
 

@@ -152,12 +152,12 @@ def _run_flow(feeds_csv: Path, db: Path, force: bool) -> int:
 
     feeds = read_feeds_csv(feeds_csv)  # a bad CSV fails here with a line number, before Prefect starts
     _quiet_prefect_defaults()
-    from flows.ingest import ingest_feeds
     from flows.steps import start_workers
     from newsmon.ingest import format_summary
 
     settings = _settings()
     start_workers(sum(f.active for f in feeds), settings.workers, settings.seeds_dir)  # warms up while Prefect starts
+    from flows.ingest import ingest_feeds  # imports Prefect (~2 s)
 
     summary = ingest_feeds(feeds_csv=str(feeds_csv), db_path=str(db), force=force)
     if summary.status == "locked":
