@@ -20,7 +20,7 @@ from newsmon.stories import (
     shingle_units,
     title_key,
 )
-from newsmon.story_index import assign_stories
+from newsmon.story_index import assign_stories, write_index
 
 PAIRS = Path(__file__).parent / "data" / "story_pairs.jsonl"
 T0 = datetime(2025, 7, 12, 6, tzinfo=UTC)
@@ -117,6 +117,19 @@ def test_later_copy_joins_and_story_ids_are_stable(con) -> None:
     assert assign_stories(con, [edited], T0 + timedelta(hours=28)) == {"other": "other"}
     rows = con.execute("select count(*), count(distinct article_id) from story_articles").fetchone()
     assert rows == (4, 3)  # the edit appended a version; nothing else was indexed twice
+
+
+def test_equal_candidates_go_to_the_oldest_story_whatever_the_index_order(con) -> None:
+    # Two stored articles in different stories (as a bulk load can leave them) are equally good
+    # matches for a new copy: it joins the older one's story, however the index rows are ordered.
+    title = "Lavrov holds talks with Choe in Wonsan"
+    newer, older = item("newer", title, WIRE, hours=2), item("older", title, WIRE, hours=1)
+    prints = {i.article_id: fingerprint(i.title, i.text) for i in (newer, older)}
+    write_index(con, [newer], prints, {"newer": "story-b"}, T0 + timedelta(hours=2))
+    write_index(con, [older], prints, {"older": "story-a"}, T0 + timedelta(hours=2))
+    copies = [item(f"copy{k}", title, WIRE, hours=3) for k in range(3)]
+    assert assign_stories(con, copies, T0 + timedelta(hours=3)) == dict.fromkeys(("copy0", "copy1", "copy2"),
+                                                                               "story-a")
 
 
 def test_copy_after_the_window_starts_a_new_story(con) -> None:
