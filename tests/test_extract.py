@@ -2,6 +2,8 @@
 
 import unicodedata
 
+import pytest
+
 from newsmon.extract import clean_text, html_to_text, title_to_text
 
 
@@ -41,3 +43,13 @@ def test_plain_text_with_escaped_markup_stays_text():
 def test_nested_dropped_elements_and_blocks_inside_them():
     html = "<div><form><p>login</p><script><style>x</style>y</script></form>visible<p>next</p></div>"
     assert html_to_text(html) == "visible\nnext"
+
+
+def test_a_document_the_parser_fails_on_does_not_leak_into_the_next():
+    # The lxml parser is reused between documents: nothing of a document it failed on (lxml raises
+    # on a lone surrogate, which decoded feed bytes cannot contain) may show up in the next one.
+    assert html_to_text("<p>first</p>") == "first"
+    with pytest.raises(UnicodeEncodeError):
+        html_to_text("<div><p>half \ud800 way")
+    assert html_to_text("<p>next <b>one</b></p>") == "next one"
+    assert html_to_text("<ul><li>a</li><li>b</li></ul>") == "a\nb"
