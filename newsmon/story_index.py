@@ -89,7 +89,7 @@ def _best_matches(
 ) -> dict[int, str | int]:
     """For each new item (by position) that has a copy among its candidates, the best one: the
     story_id of a stored article, or the position of an earlier item of the batch."""
-    stored = _stored_candidates(con, ordered, batch_items, batch_bands, new, now)
+    stored = _stored_candidates(con, batch_items, batch_bands, new, now)
     with _registered(con, "story_batch_items", batch_items), _registered(con, "story_batch_bands", batch_bands):
         pairs = con.execute(sql("statements/story_batch_pairs"), {"bucket_members": BUCKET_MEMBERS}).fetchnumpy()
     # Candidates 0..m-1 are the stored ones (oldest first), m + p is the batch item at position p.
@@ -124,8 +124,7 @@ def _best_matches(
 
 
 def _stored_candidates(
-    con: duckdb.DuckDBPyConnection, ordered: list[StoryItem], batch_items: pa.Table, batch_bands: pa.Table,
-    new: np.ndarray, now: datetime,
+    con: duckdb.DuckDBPyConnection, batch_items: pa.Table, batch_bands: pa.Table, new: np.ndarray, now: datetime,
 ) -> pa.Table:
     """Stored articles sharing a bucket or title key with a new item (story_candidates.sql), each
     with the positions of the new items it is a candidate for."""
@@ -133,15 +132,7 @@ def _stored_candidates(
     lookup_bands = batch_bands.filter(pa.array(new[batch_bands["position"].to_numpy()]))
     params = {"since": now - TEXT_WINDOW, "title_since": now - TITLE_WINDOW}
     with _registered(con, "story_batch_items", lookup_items), _registered(con, "story_batch_bands", lookup_bands):
-        table = con.sql(sql("statements/story_candidates"), params=params).to_arrow_table()
-    # A new item is never its own candidate (it is not indexed yet), but guard against it.
-    own = {item.article_id: position for position, item in enumerate(ordered) if new[position]}
-    if any(article_id in own for article_id in table["article_id"].to_pylist()):
-        keep = [[p for p in positions if own.get(article_id) != p]
-                for article_id, positions in zip(table["article_id"].to_pylist(), table["positions"].to_pylist())]
-        table = table.set_column(table.schema.get_field_index("positions"), "positions",
-                                 pa.array(keep, table.schema.field("positions").type))
-    return table
+        return con.sql(sql("statements/story_candidates"), params=params).to_arrow_table()
 
 
 def write_index(

@@ -9,12 +9,14 @@ with band_hits as (
     from story_batch_bands as b
     join story_bands as s on s.band = b.band and s.bucket = b.bucket
     where s.seen_at >= $since
+      and s.article_id <> b.article_id  -- never its own candidate
 ),
 key_hits as (
     select b.position, k.article_id
     from story_batch_items as b
     join story_title_keys as k on k.title_key = b.title_key
     where k.seen_at >= $title_since
+      and k.article_id <> b.article_id
 ),
 hits as (
     select article_id, list(distinct position) as positions
