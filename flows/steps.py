@@ -148,8 +148,8 @@ def _store_chunk(con, run_id: str, started: datetime, pending: workers.Pending, 
     with clock("build"):
         articles = pending.get()
     with clock("store"), store.run_transaction(con):
-        store.write_articles(con, run_id, started, articles, pairs, ingest.story_items(articles, known))
-        store.write_story_alerts_of(con, config.alert_plan, articles, started)
+        store.write_articles(con, run_id, started, articles, pairs, ingest.story_items(articles, known),
+                             config.alert_plan)
     tally.add_stored(articles, known)
     notify.crash_point("after_chunk")  # test-only, like after_commit
 

@@ -1,7 +1,7 @@
 """The only module that writes DuckDB (the story index has its own store-side module).
 
 A run writes one transaction per chunk (`run_transaction`): a chunk's articles, their feeds, tags
-and stories, and the alert outbox rows of those stories (`write_articles`, `write_story_alerts`);
+and stories, and the alert outbox rows of those stories (`write_articles`);
 then one last transaction with the fetch events, feed state (with the conditional-GET
 validators), feed-health alerts and the run row (`finish_run`). A chunk is all there or not at
 all, and an alert row exists exactly when its story does. Validators move only in the last
@@ -96,10 +96,11 @@ def write_articles(
     articles: Sequence[Article],
     article_feeds: Sequence[tuple[str, str]],
     story_items: Sequence[StoryItem] = (),
+    alert_plan: AlertPlan | None = None,
 ) -> dict[str, str]:
-    """Write one chunk of a run (inside run_transaction): articles, their feeds and tags, and their
-    stories. Returns article_id -> story_id of the new and edited articles. The chunk's story
-    alerts go in the same transaction (`write_story_alerts`)."""
+    """Write one chunk of a run (inside run_transaction): articles, their feeds and tags, their
+    stories, and the alert outbox rows of the stories they made match. Returns article_id ->
+    story_id of the new and edited articles."""
     tables = {
         "batch_articles": _articles_table(articles),
         "batch_ids": pa.table({"article_id": pa.array([a.article_id for a in articles], pa.string())}),
@@ -115,14 +116,10 @@ def write_articles(
         con.execute(sql("statements/insert_article_feeds"))
         con.execute(sql("statements/delete_article_topics"))
         con.execute(sql("statements/insert_article_topics"), {"now": now})
-    return assign_stories(con, story_items, now)
-
-
-def write_story_alerts_of(con: duckdb.DuckDBPyConnection, plan: AlertPlan | None, articles: Sequence[Article],
-                          now: datetime) -> None:
-    """The alert outbox rows of the stories these just-written articles made match."""
-    if plan is not None and articles:
-        write_story_alerts(con, plan, [a.article_id for a in articles], now)
+    stories = assign_stories(con, story_items, now)
+    if alert_plan is not None and articles:
+        write_story_alerts(con, alert_plan, [a.article_id for a in articles], now)
+    return stories
 
 
 def finish_run(
