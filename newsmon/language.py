@@ -102,26 +102,26 @@ _NOISE_RE = re.compile(r"https?://\S+|\S+@\S+|&\w+;")
 # with inner apostrophes ("don't", "l'homme").
 _LETTER = rf"(?:[^\W\d_]|[{_mark_class()}])"
 _WORD_RE = re.compile(rf"{_LETTER}+(?:['’]{_LETTER}+)*")
-_SCRIPT_RES = {
-    "hangul": re.compile(f"[{HANGUL}]"),
-    "kana": re.compile(f"[{KANA}]"),
-    "han": re.compile(f"[{HAN}]"),
-    **{name: re.compile(f"[{chars}]") for name, (chars, _) in GROUPS.items()},
-    **{lang: re.compile(f"[{chars}]") for chars, lang in SINGLE_SCRIPTS.items()},
+# Each script's letters as character ranges ("a-z..."), by script name.
+_SCRIPT_RANGES = {
+    "hangul": HANGUL,
+    "kana": KANA,
+    "han": HAN,
+    **{name: chars for name, (chars, _) in GROUPS.items()},
+    **{lang: chars for chars, lang in SINGLE_SCRIPTS.items()},
 }
-_NO_SCRIPT = dict.fromkeys(_SCRIPT_RES, 0)
+_NO_SCRIPT = dict.fromkeys(_SCRIPT_RANGES, 0)
 
 
 def _script_table() -> tuple[dict[int, str | None], dict[str, str]]:
-    """A str.translate table that turns every letter of a script in _SCRIPT_RES into that script's
+    """A str.translate table that turns every letter of a script in _SCRIPT_RANGES into that script's
     tag character (a private-use character; real ones are deleted first), so one translate and a
     count per script replace a regex scan per script. The script classes must not overlap."""
     table: dict[int, str | None] = {}
     tags: dict[str, str] = {}
-    for number, (name, pattern) in enumerate(_SCRIPT_RES.items()):
+    for number, (name, chars) in enumerate(_SCRIPT_RANGES.items()):
         tag = chr(0xF0000 + number)
         tags[name] = tag
-        chars = pattern.pattern[1:-1]
         i = 0
         while i < len(chars):
             low = high = ord(chars[i])
