@@ -85,7 +85,7 @@ EARLY_POOL_MIN_FEEDS = 50  # this many feeds usually bring more than workers.PAR
 
 def start_workers(feed_count: int, worker_count: int, seeds_dir: Path) -> None:
     """Start the worker pool early when a run of `feed_count` feeds is large enough to use it: its
-    workers load their data (~1.5 s each) while Prefect starts or the feeds download, instead of
+    workers load their data (~0.5 s each) while Prefect starts or the feeds download, instead of
     when the first chunk waits for them. (Starting it again is a no-op.)"""
     if feed_count >= EARLY_POOL_MIN_FEEDS:
         workers.start(worker_count, seeds_dir)

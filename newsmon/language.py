@@ -20,7 +20,6 @@ from pathlib import Path
 
 from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
 from langdetect.lang_detect_exception import LangDetectException
-from wordfreq import available_languages, get_frequency_dict
 
 from newsmon.language_data import (
     SINGLE_SCRIPTS,
@@ -37,6 +36,7 @@ from newsmon.language_data import (
     JAPANESE_HAN,
 )
 from newsmon.records import LanguageGuess
+from newsmon.word_tables import WordTable, word_table
 
 UNDETERMINED = LanguageGuess("und", 0.0)
 
@@ -266,43 +266,36 @@ DEGRADED_SPELLING_DISCOUNT = 1.0  # zipf points: an ASCII-degraded spelling is w
 @lru_cache(maxsize=200_000)
 def _zipfs(word: str, script: str) -> tuple[float, ...]:
     """The word's zipf frequency in each candidate language of the script, in GROUPS order."""
-    langs = GROUPS[script][1]
-    zipfs = {lang: _zipf(word, lang) for lang in langs if lang not in _FUNCTION_WORDS}
-    for lang in langs:
+    zipfs = dict(zip(_listed_langs(script), _listed_zipfs(word, script)))
+    for lang in GROUPS[script][1]:
         if lang in _FUNCTION_WORDS:
             zipfs[lang] = _unlisted_zipf(word, lang, zipfs)
-    return tuple(zipfs[lang] for lang in langs)
+    return tuple(zipfs[lang] for lang in GROUPS[script][1])
+
+
+def _listed_zipfs(word: str, script: str) -> list[float]:
+    """The word's zipf in each language of the script that wordfreq has a list for."""
+    listed, degraded = _word_table(script).lookup(word)
+    if all(listed):
+        return listed
+    if "'" in word:
+        # wordfreq splits "l'homme" into "l" + "homme" and keeps "don't" whole: try the parts' mean.
+        parts = [_listed_zipfs(part, script) for part in word.split("'") if part]
+        guesses = [sum(zipfs) / len(parts) for zipfs in zip(*parts)] if parts else [UNKNOWN_ZIPF] * len(listed)
+    elif word.isascii():
+        # Feeds and old systems often lose accented letters, replaced ("division") or dropped
+        # ("divisin" for "división"): such a word still says which language it is, a bit less surely.
+        guesses = [max(UNKNOWN_ZIPF, zipf - DEGRADED_SPELLING_DISCOUNT) if zipf else UNKNOWN_ZIPF
+                   for zipf in degraded]
+    else:
+        guesses = [UNKNOWN_ZIPF] * len(listed)
+    return [zipf or guess for zipf, guess in zip(listed, guesses)]
 
 
 def _zipf(word: str, lang: str) -> float:
-    frequency = _frequencies(lang).get(word)
-    if frequency:
-        return math.log10(frequency) + 9.0
-    if "'" in word:
-        # wordfreq splits "l'homme" into "l" + "homme" and keeps "don't" whole: try the parts' mean.
-        parts = [_zipf(part, lang) for part in word.split("'") if part]
-        return sum(parts) / len(parts) if parts else UNKNOWN_ZIPF
-    if word.isascii():
-        # Feeds and old systems often lose accented letters, replaced ("division") or dropped
-        # ("divisin" for "división"): such a word still says which language it is, a bit less surely.
-        frequency = _ascii_spellings(lang).get(word)
-        if frequency:
-            return max(UNKNOWN_ZIPF, math.log10(frequency) + 9.0 - DEGRADED_SPELLING_DISCOUNT)
-    return UNKNOWN_ZIPF
-
-
-@cache
-def _ascii_spellings(lang: str) -> dict[str, float]:
-    """ASCII forms of a language's accented words (accents folded, or the letters dropped)."""
-    forms: dict[str, float] = {}
-    for word, frequency in _frequencies(lang).items():
-        if word.isascii():
-            continue
-        folded = "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
-        for form in (folded, "".join(c for c in word if c.isascii())):
-            if form.isascii() and len(form) > 2 and frequency > forms.get(form, 0.0):
-                forms[form] = frequency
-    return forms
+    """The word's zipf in one language's list (with the fallbacks above)."""
+    script = next(script for script in GROUPS if lang in _listed_langs(script))
+    return _listed_zipfs(word, script)[_listed_langs(script).index(lang)]
 
 
 def _unlisted_zipf(word: str, lang: str, relatives: dict[str, float]) -> float:
@@ -313,14 +306,15 @@ def _unlisted_zipf(word: str, lang: str, relatives: dict[str, float]) -> float:
 
 
 @cache
-def _frequencies(lang: str) -> dict[str, float]:
-    """wordfreq's word → frequency table for a language, loaded once (a dict lookup is ~100x
-    cheaper than zipf_frequency, which tokenises its argument on every call)."""
-    lang = WORDLIST_CODES.get(lang, lang)
-    if lang not in available_languages(WORDLIST):
-        # wordfreq would silently answer for its nearest language (e.g. "ne" -> "en").
-        raise ValueError(f"wordfreq has no {WORDLIST!r} list for {lang!r}")
-    return get_frequency_dict(lang, wordlist=WORDLIST)
+def _listed_langs(script: str) -> tuple[str, ...]:
+    return tuple(lang for lang in GROUPS[script][1] if lang not in _FUNCTION_WORDS)
+
+
+@cache
+def _word_table(script: str) -> WordTable:
+    """wordfreq's lists of the script's languages as one shared table (see newsmon.word_tables:
+    a lookup there is ~100x cheaper than zipf_frequency, which tokenises its argument each call)."""
+    return word_table(tuple(WORDLIST_CODES.get(lang, lang) for lang in _listed_langs(script)), WORDLIST)
 
 
 def _is_label(words: list[str]) -> bool:

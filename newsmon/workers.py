@@ -28,7 +28,7 @@ PARALLEL_MIN_ENTRIES = 400  # below this, a pool round trip costs more than it s
 PARALLEL_MIN_BYTES = 512 * 1024  # of feed documents to parse (a run cuts larger ones into CHUNK_BYTES chunks)
 TASKS_PER_WORKER = 2  # pieces a batch is cut into per worker: enough to even out their finishing times
 
-# Loading langdetect's profiles and wordfreq's lists takes a worker ~1.5 s; a worker does it while
+# Loading langdetect's profiles and mapping the word tables takes a worker ~0.5 s; a worker does it while
 # it starts (and the run is still fetching) rather than on its first real batch. One short line per
 # script group the detector treats differently, written for this purpose.
 _WARM_UP_LINES = (

@@ -8,7 +8,8 @@ import pytest
 
 from wordfreq import zipf_frequency
 
-from newsmon.language import _WORD_RE, _frequencies, _near_tie_prior, _zipf, detect_language
+from newsmon.language import _WORD_RE, _near_tie_prior, _zipf, detect_language
+from newsmon.word_tables import word_table
 from newsmon.records import LanguageGuess
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
@@ -172,7 +173,7 @@ def test_word_frequencies_agree_with_wordfreq() -> None:
 def test_languages_without_a_wordlist_are_never_looked_up_in_a_wrong_one() -> None:
     # wordfreq answers for "ne" with English numbers; the guard refuses instead.
     with pytest.raises(ValueError):
-        _frequencies("ne")
+        word_table(("ne",), "small")
 
 
 def read_sample(path: Path, count: int) -> list[str]:
