@@ -110,14 +110,14 @@ def part_prefect(config: dict) -> dict:
 
     settings = Settings.from_env()
     start_workers(len(read_feeds_csv(Path(config["feeds_csv"]))), settings.workers, settings.seeds_dir)
-    from flows.ingest import ingest_feeds
+    from flows.ingest import run_once
 
     out: dict = {}
     for label, prepare in _runs(config):
         if prepare:
             prepare(Path(config["corpus_dir"]), label)
         t0 = time.perf_counter()
-        summary = ingest_feeds(feeds_csv=config["feeds_csv"], db_path=config["db"])
+        summary = run_once(feeds_csv=config["feeds_csv"], db_path=config["db"])
         seconds = time.perf_counter() - t0
         if label == "cold":  # this call also started Prefect
             out["startup_seconds"] = (summary.started_at - started_wall).total_seconds()

@@ -10,12 +10,15 @@ Prefect, for tests and benchmarks.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
+from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, get_current_settings, temporary_settings
 from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.utilities.annotations import quote
 
@@ -69,5 +72,27 @@ def ingest_feeds(feeds_csv: str | None = None, db_path: str | None = None, force
     return summary
 
 
+def run_once(feeds_csv: str | None = None, db_path: str | None = None, force: bool = False) -> RunSummary:
+    """One run of the flow in this process, as `newsmon run` starts it."""
+    with one_off_settings():
+        return ingest_feeds(feeds_csv=feeds_csv, db_path=db_path, force=force)
+
+
+@contextmanager
+def one_off_settings() -> Iterator[None]:
+    """Prefect settings for a run in this process.
+
+    With no Prefect API configured, Prefect starts a temporary server that stops with this process.
+    Nothing can watch a flow run's heartbeats there (they let a long-lived server mark a run whose
+    process died as crashed), and the heartbeat thread, which sleeps in 1-second steps, is joined at
+    the end of the run: about a second more on every run. So such runs have none; runs against a
+    real server (`newsmon serve`, deployments, PREFECT_API_URL) keep them."""
+    if get_current_settings().api.url:
+        yield
+        return
+    with temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
+        yield
+
+
 if __name__ == "__main__":
-    ingest_feeds()
+    run_once()

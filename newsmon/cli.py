@@ -157,9 +157,9 @@ def _run_flow(feeds_csv: Path, db: Path, force: bool) -> int:
 
     settings = _settings()
     start_workers(sum(f.active for f in feeds), settings.workers, settings.seeds_dir)  # warms up while Prefect starts
-    from flows.ingest import ingest_feeds  # imports Prefect (~2 s)
+    from flows.ingest import run_once  # imports Prefect (~2 s)
 
-    summary = ingest_feeds(feeds_csv=str(feeds_csv), db_path=str(db), force=force)
+    summary = run_once(feeds_csv=str(feeds_csv), db_path=str(db), force=force)
     if summary.status == "locked":
         print(f"newsmon: {summary.message}", file=sys.stderr)
         return EXIT_LOCKED

@@ -74,3 +74,17 @@ def test_demo_run_covers_six_languages(tmp_path):
         assert con.execute("select articles_new from runs order by started_at desc limit 1").fetchone()[0] == 0
     finally:
         con.close()
+
+
+def test_one_off_runs_skip_heartbeats_only_where_no_server_outlives_them():
+    # Heartbeats let a long-lived server mark a dead run as crashed; a temporary server dies with
+    # the run, and joining the heartbeat thread costs each run about a second.
+    from prefect.settings import PREFECT_API_URL, get_current_settings, temporary_settings
+
+    from flows.ingest import one_off_settings
+
+    with one_off_settings():  # the harness is a real server: keep them
+        assert get_current_settings().flows.heartbeat_frequency is not None
+    with temporary_settings(updates={PREFECT_API_URL: None}), one_off_settings():
+        assert get_current_settings().flows.heartbeat_frequency is None
+    assert get_current_settings().flows.heartbeat_frequency is not None
