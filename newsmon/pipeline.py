@@ -18,7 +18,7 @@ from pathlib import Path
 from newsmon.extract import html_to_text, title_to_text
 from newsmon.language import detect_language
 from newsmon.parse import parse_feed
-from newsmon.records import Article, Entry, Feed, FetchResult, ParsedFeed
+from newsmon.records import Article, Entry, Feed, FetchResult, ParsedFeed, Record
 from newsmon.stories import fingerprint
 from newsmon.topics import TopicRules, load_topic_rules, match_topics
 from newsmon.urls import article_id as make_article_id
@@ -28,7 +28,7 @@ LANGUAGE_PREFIX_CHARS = 400
 
 
 @dataclass(frozen=True, slots=True)
-class Candidate:
+class Candidate(Record):
     """A parsed entry with its identity, before any expensive work."""
 
     article_id: str

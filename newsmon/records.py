@@ -11,8 +11,22 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 
+class Record:
+    """Base of the records: one pickles as its class and its field values.
+
+    Records cross the process boundary to and from the build workers by the hundred thousand.
+    Slotted frozen dataclasses otherwise pickle through dataclasses' generic __getstate__ and
+    __setstate__, which look up the class's fields() for every object: loading a chunk of built
+    articles took three times as long."""
+
+    __slots__ = ()
+
+    def __reduce__(self):
+        return type(self), tuple(map(self.__getattribute__, self.__slots__))
+
+
 @dataclass(frozen=True, slots=True)
-class Feed:
+class Feed(Record):
     """One row of the feed registry (seeds/feeds.csv)."""
 
     feed_id: str
@@ -28,7 +42,7 @@ class Feed:
 
 
 @dataclass(frozen=True, slots=True)
-class FetchRequest:
+class FetchRequest(Record):
     """What the fetcher needs for one feed: the URL and the validators from the last good fetch."""
 
     feed_id: str
@@ -39,7 +53,7 @@ class FetchRequest:
 
 
 @dataclass(frozen=True, slots=True)
-class FetchResult:
+class FetchResult(Record):
     """The outcome of one fetch attempt. `error_class` is None on success (including 304)."""
 
     feed_id: str
@@ -68,7 +82,7 @@ class FetchResult:
 
 
 @dataclass(frozen=True, slots=True)
-class Entry:
+class Entry(Record):
     """One feed item as parsed, before cleaning. HTML fields are raw (untrusted)."""
 
     feed_id: str
@@ -83,7 +97,7 @@ class Entry:
 
 
 @dataclass(frozen=True, slots=True)
-class ParsedFeed:
+class ParsedFeed(Record):
     """A parsed feed document: its entries, or a typed reason why there are none."""
 
     feed_id: str
@@ -95,7 +109,7 @@ class ParsedFeed:
 
 
 @dataclass(frozen=True, slots=True)
-class LanguageGuess:
+class LanguageGuess(Record):
     """`lang` is an ISO 639-1 code (zh for Chinese), or "und" when the text is too short to tell."""
 
     lang: str
@@ -103,7 +117,7 @@ class LanguageGuess:
 
 
 @dataclass(frozen=True, slots=True)
-class Evidence:
+class Evidence(Record):
     """One matched term: which rule role it supports and where it was found."""
 
     term: str  # the term as written in seeds
@@ -115,7 +129,7 @@ class Evidence:
 
 
 @dataclass(frozen=True, slots=True)
-class TopicHit:
+class TopicHit(Record):
     topic: str
     score: float
     is_match: bool
@@ -124,7 +138,7 @@ class TopicHit:
 
 
 @dataclass(frozen=True, slots=True)
-class Article:
+class Article(Record):
     """A cleaned, language-tagged article ready to store."""
 
     article_id: str  # stable hash of the canonical URL (or GUID, or title+text)
@@ -146,7 +160,7 @@ class Article:
 
 
 @dataclass(frozen=True, slots=True)
-class FeedState:
+class FeedState(Record):
     """Validators and health of one feed, as stored in feed_state."""
 
     feed_id: str
@@ -162,7 +176,7 @@ class FeedState:
 
 
 @dataclass(frozen=True, slots=True)
-class RunSummary:
+class RunSummary(Record):
     run_id: str
     started_at: datetime
     finished_at: datetime

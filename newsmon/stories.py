@@ -18,6 +18,8 @@ from functools import lru_cache
 
 import numpy as np
 
+from newsmon.records import Record
+
 NUM_PERM = 128
 BANDS = 32  # 32 bands x 4 rows: an S-curve centred near Jaccard 0.42 (see bench/eval_stories.py)
 ROWS = NUM_PERM // BANDS
@@ -39,7 +41,7 @@ EVENT_LINKING = True  # precision 1.0 at 3 shared specific entities on the eval 
 
 
 @dataclass(frozen=True, slots=True)
-class StoryItem:
+class StoryItem(Record):
     """What story assignment needs from one stored article."""
 
     article_id: str
@@ -55,7 +57,7 @@ class StoryItem:
 
 
 @dataclass(frozen=True, slots=True)
-class Fingerprint:
+class Fingerprint(Record):
     """The persisted index entries of one article."""
 
     title_key: str | None
