@@ -159,6 +159,7 @@ async def _follow_redirects(
                     if response.status_code not in REDIRECT_STATUSES or not location:
                         return await _read_response(response, request, settings, limiter, host)
                     url = redirect_target(url, location, settings)
+                    await _peek_body(response)  # read to the end (if short), so the connection can be reused
                 finally:
                     await response.aclose()
     raise FetchError("too_many_redirects", f"more than {settings.max_redirects} redirects", final_url=str(url))
@@ -207,6 +208,9 @@ async def _read_response(
         if status == 429 or retry_after is not None:
             limiter.pause(host, retry_after)
     if status == 304:
+        # A 304 has no body, but its end must still be read, or the connection is closed instead
+        # of going back to the pool: a re-run of many feeds of one site would reconnect for each.
+        await response.aread()
         # A 304 may omit validators; keep the stored ones so the caller never loses them.
         return {**common, "etag": h.get("etag") or request.etag,
                 "last_modified": h.get("last-modified") or request.last_modified}
