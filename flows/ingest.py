@@ -72,22 +72,25 @@ def ingest_feeds(feeds_csv: str | None = None, db_path: str | None = None, force
     return summary
 
 
-def run_once(feeds_csv: str | None = None, db_path: str | None = None, force: bool = False) -> RunSummary:
-    """One run of the flow in this process, as `newsmon run` starts it."""
-    with one_off_settings():
+def run_once(feeds_csv: str | None = None, db_path: str | None = None, force: bool = False,
+             temporary_server: bool = False) -> RunSummary:
+    """One run of the flow in this process, as `newsmon run` starts it. `temporary_server`: the
+    Prefect API is a server started for this process alone (flows/temporary_server.py)."""
+    with one_off_settings(temporary_server):
         return ingest_feeds(feeds_csv=feeds_csv, db_path=db_path, force=force)
 
 
 @contextmanager
-def one_off_settings() -> Iterator[None]:
+def one_off_settings(temporary_server: bool = False) -> Iterator[None]:
     """Prefect settings for a run in this process.
 
-    With no Prefect API configured, Prefect starts a temporary server that stops with this process.
-    Nothing can watch a flow run's heartbeats there (they let a long-lived server mark a run whose
-    process died as crashed), and the heartbeat thread, which sleeps in 1-second steps, is joined at
-    the end of the run: about a second more on every run. So such runs have none; runs against a
-    real server (`newsmon serve`, deployments, PREFECT_API_URL) keep them."""
-    if get_current_settings().api.url:
+    On a temporary server (one Prefect starts because no API is configured, or one that `newsmon
+    run` started), which stops with this process, nothing can watch a flow run's heartbeats (they
+    let a long-lived server mark a run whose process died as crashed), and the heartbeat thread,
+    which sleeps in 1-second steps, is joined at the end of the run: about a second more on every
+    run. So such runs have none; runs against a real server (`newsmon serve`, deployments,
+    PREFECT_API_URL) keep them."""
+    if get_current_settings().api.url and not temporary_server:
         yield
         return
     with temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):

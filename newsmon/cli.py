@@ -7,10 +7,11 @@ import json
 import os
 import sys
 import tempfile
+from datetime import UTC, datetime
 from pathlib import Path
 
 from newsmon import __version__
-from newsmon.paths import DEMO_DIR, QUERIES_DIR
+from newsmon.paths import QUERIES_DIR
 
 EXIT_LOCKED = 75  # EX_TEMPFAIL: another process holds the database; try again later
 
@@ -137,13 +138,15 @@ def cmd_run(args) -> int:
     settings = _settings()
     db = args.db or settings.db_path
     if args.demo:
-        from newsmon.demo import demo_feeds_csv, serve_directory
+        from newsmon.demo import dated_demo, demo_feeds_csv, serve_directory
 
         os.environ["NEWSMON_ALLOW_PRIVATE_NETWORKS"] = "1"  # the demo server is on 127.0.0.1
         os.environ.setdefault("NEWSMON_PER_HOST_INTERVAL", "0.05")  # ...and it is our own server
-        with serve_directory(DEMO_DIR) as base, tempfile.TemporaryDirectory() as tmp:
-            csv_path = demo_feeds_csv(base, Path(tmp) / "demo_feeds.csv")
-            return _run_flow(csv_path, db, args.force)
+        with tempfile.TemporaryDirectory() as tmp:
+            demo_dir = dated_demo(Path(tmp) / "demo", datetime.now(UTC))  # its news is always recent
+            with serve_directory(demo_dir) as base:
+                csv_path = demo_feeds_csv(base, Path(tmp) / "demo_feeds.csv", demo_dir=demo_dir)
+                return _run_flow(csv_path, db, args.force)
     return _run_flow(args.feeds or settings.feeds_csv, db, args.force)
 
 
@@ -152,6 +155,9 @@ def _run_flow(feeds_csv: Path, db: Path, force: bool) -> int:
 
     feeds = read_feeds_csv(feeds_csv)  # a bad CSV fails here with a line number, before Prefect starts
     _quiet_prefect_defaults()
+    from flows import temporary_server
+
+    early = temporary_server.start_early()  # Prefect's temporary server starts while we import
     from flows.steps import start_workers
     from newsmon.ingest import format_summary
 
@@ -159,7 +165,8 @@ def _run_flow(feeds_csv: Path, db: Path, force: bool) -> int:
     start_workers(sum(f.active for f in feeds), settings.workers, settings.seeds_dir)  # warms up while Prefect starts
     from flows.ingest import run_once  # imports Prefect (~2 s)
 
-    summary = run_once(feeds_csv=str(feeds_csv), db_path=str(db), force=force)
+    adopted = temporary_server.adopt(early)
+    summary = run_once(feeds_csv=str(feeds_csv), db_path=str(db), force=force, temporary_server=adopted)
     if summary.status == "locked":
         print(f"newsmon: {summary.message}", file=sys.stderr)
         return EXIT_LOCKED

@@ -11,13 +11,14 @@ import atexit
 import functools
 import shutil
 import tempfile
+from datetime import UTC, datetime
 from pathlib import Path
 
 from flows.steps import RunConfig, run_ingest
 from newsmon.alerts import load_plan
-from newsmon.demo import demo_feeds_csv, serve_directory
+from newsmon.demo import dated_demo, demo_feeds_csv, serve_directory
 from newsmon.fetch import FetchSettings
-from newsmon.paths import DEMO_DIR, SEEDS_DIR
+from newsmon.paths import SEEDS_DIR
 from newsmon.records import RunSummary
 
 
@@ -30,8 +31,9 @@ def build_demo_db(db_path: Path) -> RunSummary:
         max_entries=500, workers=1, alert_plan=load_plan(SEEDS_DIR / "alert_rules.csv", {}, "", ""),
         alerts_dir=db_path.parent, alert_budget_s=5.0,
     )
-    with serve_directory(DEMO_DIR) as base:
-        return run_ingest(demo_feeds_csv(base, db_path.parent / "demo_feeds.csv"), config)
+    demo_dir = dated_demo(db_path.parent / "demo", datetime.now(UTC))  # as `newsmon run --demo` serves it
+    with serve_directory(demo_dir) as base:
+        return run_ingest(demo_feeds_csv(base, db_path.parent / "demo_feeds.csv", demo_dir=demo_dir), config)
 
 
 @functools.cache
