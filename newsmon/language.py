@@ -213,10 +213,8 @@ def _near_tie_prior(scores: dict[str, float], script: str, hint_lang: str | None
 def _group_scores(sample: str, words: list[str], script: str, priors: dict[str, float]) -> dict[str, float]:
     """Log-scores of the script's candidate languages: prior + word frequencies + letters + langdetect."""
     langs = tuple(priors)
-    lexical = [0.0] * len(langs)
-    for word, weight in _weighted_words(words):
-        zipfs = _zipfs(word.lower().replace("’", "'"), script)
-        lexical = [total + weight * zipf for total, zipf in zip(lexical, zipfs)]
+    rows = [_weighted_zipfs(word.lower().replace("’", "'"), weight, script) for word, weight in _weighted_words(words)]
+    lexical = [sum(column) for column in zip(*rows)] if rows else [0.0] * len(langs)  # in word order
     scale = LEXICAL_WEIGHT * math.log(10)  # zipf is a log10 frequency; the rest are natural logs
     scores = {lang: scale * total + math.log(priors[lang]) for lang, total in zip(langs, lexical)}
     for letter in set(sample.lower()).intersection(_LETTER_LANGS):
@@ -241,6 +239,11 @@ def _group_scores(sample: str, words: list[str], script: str, priors: dict[str, 
         # langdetect reports only probabilities above 0.1; the rest get a small floor.
         scores[lang] += weight * math.log(max(prob, LANGDETECT_FLOOR))
     return scores
+
+
+def _weighted_zipfs(word: str, weight: float, script: str) -> tuple[float, ...]:
+    zipfs = _zipfs(word, script)
+    return zipfs if weight == 1.0 else tuple(weight * zipf for zipf in zipfs)
 
 
 def _weighted_words(words: list[str]) -> list[tuple[str, float]]:
