@@ -100,23 +100,24 @@ def part_prefect_home(config: dict) -> dict:
 
 
 def part_prefect(config: dict) -> dict:
-    """As `newsmon run` does it: start Prefect's temporary server (unless a server is configured),
-    read the registry, start the worker pool for a large one (it warms up while Prefect starts),
-    import Prefect, then run the flow. Start-up is the time until the flow's body begins (the
-    run's started_at); the cold flow is the rest."""
+    """As `newsmon run` does it (cli._run_flow): read the registry, start Prefect's temporary server
+    (unless a server is configured), import Prefect, start the worker pool for a large registry,
+    then run the flow. Start-up is the time until the flow's body begins (the run's started_at);
+    the cold flow is the rest."""
     started_wall, started = datetime.now(UTC), time.perf_counter()
+    from newsmon.feeds import read_feeds_csv
+
+    feeds = read_feeds_csv(Path(config["feeds_csv"]))
     from flows import temporary_server
 
     early = temporary_server.start_early()  # a no-op when the bench runs a persistent server
+    from flows.ingest import run_once
     from flows.steps import start_workers
-    from newsmon.feeds import read_feeds_csv
     from newsmon.settings import Settings
 
-    settings = Settings.from_env()
-    start_workers(len(read_feeds_csv(Path(config["feeds_csv"]))), settings.workers, settings.seeds_dir)
-    from flows.ingest import run_once
-
     adopted = temporary_server.adopt(early)
+    settings = Settings.from_env()
+    start_workers(len(feeds), settings.workers, settings.seeds_dir)
     out: dict = {}
     for label, prepare in _runs(config):
         if prepare:

@@ -158,14 +158,15 @@ def _run_flow(feeds_csv: Path, db: Path, force: bool) -> int:
     from flows import temporary_server
 
     early = temporary_server.start_early()  # Prefect's temporary server starts while we import
+    from flows.ingest import run_once  # imports Prefect (~2 s)
     from flows.steps import start_workers
     from newsmon.ingest import format_summary
 
-    settings = _settings()
-    start_workers(sum(f.active for f in feeds), settings.workers, settings.seeds_dir)  # warms up while Prefect starts
-    from flows.ingest import run_once  # imports Prefect (~2 s)
-
     adopted = temporary_server.adopt(early)
+    # The worker pool loads its data while the flow starts and fetches (or while Prefect starts its
+    # own server). Started before the early server answers, it would only slow that server down.
+    settings = _settings()
+    start_workers(sum(f.active for f in feeds), settings.workers, settings.seeds_dir)
     summary = run_once(feeds_csv=str(feeds_csv), db_path=str(db), force=force, temporary_server=adopted)
     if summary.status == "locked":
         print(f"newsmon: {summary.message}", file=sys.stderr)
