@@ -170,7 +170,7 @@ def publish_report(db_path: Path, out_dir: Path, changed: bool = True, days: int
     """Write report.html beside the database and return the Markdown summary of new stories.
     A run that stored nothing leaves a recent report as it is (and returns None)."""
     from newsmon.db import connect
-    from newsmon.report import build_report, report_markdown
+    from newsmon.report import build_report_and_markdown
 
     target = out_dir / "report.html"
     if not changed and target.exists() and time.time() - target.stat().st_mtime < REPORT_MAX_AGE_S:
@@ -178,7 +178,7 @@ def publish_report(db_path: Path, out_dir: Path, changed: bool = True, days: int
     now = datetime.now(UTC)
     con = connect(db_path, read_only=True)
     try:
-        html, markdown = build_report(con, now, days), report_markdown(con, now)
+        html, markdown = build_report_and_markdown(con, now, days)
     finally:
         con.close()
     out_dir.mkdir(parents=True, exist_ok=True)

@@ -48,28 +48,8 @@ class ReportData:
 def read_report_data(con: duckdb.DuckDBPyConnection, now: datetime, days: int = 30) -> ReportData:
     """Run the report's queries for the `days` UTC days ending at `now`."""
     now = _utc(now)
-    first_day = now.date() - timedelta(days=days - 1)
-    first_week = first_day - timedelta(days=first_day.weekday())
-    since = _midnight(first_day)
-    # The weekly heatmap starts on the Monday before the first day, so it reaches furthest back.
-    with _working_set(con, seen_since=since, published_since=_midnight(first_week)):
-        # Thousands of stories can be new in a month; Python gets the few shown and the totals.
-        con.execute("create temp table report_stories as\n" + sql("queries/new_stories_since"),
-                    {"since": since.isoformat()})
-        return ReportData(
-            now=now,
-            days=days,
-            by_language=[r for r in _rows(con, "daily_matching_stories_by_language")
-                         if first_day <= r["day"]],
-            by_outlet=[r for r in _rows(con, "daily_matching_stories_by_outlet") if first_day <= r["day"]],
-            subtopics=[r for r in _rows(con, "subtopic_trend_by_week") if first_week <= r["week"]],
-            stories=_rows(con, "report/latest_stories", {"limit": LATEST_STORIES}),
-            totals=_rows(con, "report/story_totals")[0],
-            events=_rows(con, "cross_language_events", {"since": since.isoformat()}),
-            # Its article counts would cover only the working set; the report shows fetch health only.
-            feeds=[{k: v for k, v in r.items() if k not in _FEED_ARTICLE_COUNTS}
-                   for r in _rows(con, "feed_health")],
-        )
+    with _report_working_set(con, now, days):
+        return _report_data(con, now, days)
 
 
 def build_report(con: duckdb.DuckDBPyConnection, now: datetime, days: int = 30) -> str:
@@ -83,8 +63,52 @@ def report_markdown(con: duckdb.DuckDBPyConnection, now: datetime, days: int = 1
     now = _utc(now)
     since = now - timedelta(days=days)
     with _working_set(con, seen_since=since, published_since=since):
-        stories = _rows(con, "new_stories_since", {"since": since.isoformat()})
-        events = _rows(con, "cross_language_events", {"since": since.isoformat()})
+        return _markdown(con, now, days)
+
+
+def build_report_and_markdown(con: duckdb.DuckDBPyConnection, now: datetime, days: int = 30,
+                              markdown_days: int = 1) -> tuple[str, str]:
+    """build_report and report_markdown of one run, from one working set: the report's window holds
+    the summary's, and a working set gives the same rows as the full tables for any window inside it."""
+    now = _utc(now)
+    if markdown_days > days - 1:
+        return build_report(con, now, days), report_markdown(con, now, markdown_days)
+    with _report_working_set(con, now, days):
+        return render_report(_report_data(con, now, days)), _markdown(con, now, markdown_days)
+
+
+def _report_working_set(con: duckdb.DuckDBPyConnection, now: datetime, days: int):
+    first_day = now.date() - timedelta(days=days - 1)
+    # The weekly heatmap starts on the Monday before the first day, so it reaches furthest back.
+    first_week = first_day - timedelta(days=first_day.weekday())
+    return _working_set(con, seen_since=_midnight(first_day), published_since=_midnight(first_week))
+
+
+def _report_data(con: duckdb.DuckDBPyConnection, now: datetime, days: int) -> ReportData:
+    first_day = now.date() - timedelta(days=days - 1)
+    first_week = first_day - timedelta(days=first_day.weekday())
+    since = _midnight(first_day)
+    # Thousands of stories can be new in a month; Python gets the few shown and the totals.
+    con.execute("create temp table report_stories as\n" + sql("queries/new_stories_since"),
+                {"since": since.isoformat()})
+    return ReportData(
+        now=now,
+        days=days,
+        by_language=[r for r in _rows(con, "daily_matching_stories_by_language") if first_day <= r["day"]],
+        by_outlet=[r for r in _rows(con, "daily_matching_stories_by_outlet") if first_day <= r["day"]],
+        subtopics=[r for r in _rows(con, "subtopic_trend_by_week") if first_week <= r["week"]],
+        stories=_rows(con, "report/latest_stories", {"limit": LATEST_STORIES}),
+        totals=_rows(con, "report/story_totals")[0],
+        events=_rows(con, "cross_language_events", {"since": since.isoformat()}),
+        # Its article counts would cover only the working set; the report shows fetch health only.
+        feeds=[{k: v for k, v in r.items() if k not in _FEED_ARTICLE_COUNTS} for r in _rows(con, "feed_health")],
+    )
+
+
+def _markdown(con: duckdb.DuckDBPyConnection, now: datetime, days: int) -> str:
+    since = now - timedelta(days=days)
+    stories = _rows(con, "new_stories_since", {"since": since.isoformat()})
+    events = _rows(con, "cross_language_events", {"since": since.isoformat()})
     return render_markdown(now, days, stories, events)
 
 

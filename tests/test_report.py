@@ -12,7 +12,9 @@ from demo_db import shared_demo_db
 
 from newsmon.db import sql
 from newsmon.export import export_parquet
-from newsmon.report import LATEST_STORIES, build_report, read_report_data, render_markdown, report_markdown
+from newsmon.report import (
+    LATEST_STORIES, build_report, build_report_and_markdown, read_report_data, render_markdown, report_markdown,
+)
 from newsmon.store import open_store
 
 HOSTILE_TITLE = '<script>alert("t")</script><img src=x onerror=alert(1)> Russia and North Korea'
@@ -251,6 +253,10 @@ def test_report_reads_the_same_rows_as_the_named_queries_on_all_history(edge_db,
         assert report_markdown(con, now, days) == render_markdown(
             now, days, _full_rows(con, "new_stories_since", markdown_since),
             _full_rows(con, "cross_language_events", markdown_since))
+        # A run's report and summary share the report's working set: the same pages as apart.
+        for markdown_days in (1, days):
+            together = build_report_and_markdown(con, now, days, markdown_days)
+            assert together == (build_report(con, now, days), report_markdown(con, now, markdown_days))
         # The working set is gone afterwards: the same connection sees every article again.
         assert con.execute("select count(*) from articles").fetchone()[0] == total
     finally:
