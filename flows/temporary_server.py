@@ -4,7 +4,7 @@ With no Prefect API configured, Prefect 3 starts a temporary server the first ti
 called: a subprocess that imports Prefect's server stack (~4 s) and opens its database, while the
 caller waits. `newsmon run` starts that same server first thing instead, so that it comes up while
 this process imports Prefect and the flows and the build workers load their data: the flow's body
-starts ~6 s after the command instead of ~9.5 s (bench machine, 2 cores).
+starts ~5.5 s after the command instead of ~9.5 s (bench machine, 2 cores).
 
 The command and environment are Prefect's own (prefect.server.api.server.SubprocessASGIServer,
 Prefect 3.9): uvicorn serving the API in ephemeral mode, no UI, on 127.0.0.1, with the
