@@ -208,9 +208,7 @@ async def _read_response(
         if status == 429 or retry_after is not None:
             limiter.pause(host, retry_after)
     if status == 304:
-        # A 304 has no body, but its end must still be read, or the connection is closed instead
-        # of going back to the pool: a re-run of many feeds of one site would reconnect for each.
-        await response.aread()
+        await response.aread()  # its (empty) body read to the end, the connection goes back to the pool
         # A 304 may omit validators; keep the stored ones so the caller never loses them.
         return {**common, "etag": h.get("etag") or request.etag,
                 "last_modified": h.get("last-modified") or request.last_modified}
