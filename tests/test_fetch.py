@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import tracemalloc
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from time import monotonic
 from urllib.parse import quote
@@ -76,11 +77,9 @@ def test_304s_and_redirects_keep_the_connection_for_the_next_feed():
     # A re-run of many feeds of one site is mostly 304s: each must leave its connection reusable
     # (its empty body read to the end), as must a redirect's short body.
     with HostileServer(hosts=1) as srv:
-        one_at_a_time = FetchSettings(allow_private_networks=True, per_host_min_interval_s=0.0,
-                                      concurrency=1, per_host_concurrency=1)
+        one_at_a_time = replace(LOOPBACK, concurrency=1, per_host_concurrency=1)
         requests = [FetchRequest(feed_id=f"f{i}", url=srv.url(f"/feed?n={i}"), etag=ETAG) for i in range(5)]
-        requests.append(FetchRequest(feed_id="moved", url=srv.url("/redirect/2")))
-        results = fetch_feeds(requests, one_at_a_time)
+        results = fetch_feeds([*requests, FetchRequest(feed_id="moved", url=srv.url("/redirect/2"))], one_at_a_time)
         assert [r.http_status for r in results] == [304] * 5 + [200]
         assert len(srv.requests) == 8 and srv.connections() == 1
 
