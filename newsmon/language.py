@@ -295,12 +295,6 @@ def _listed_zipfs(word: str, script: str) -> list[float]:
     return [zipf or guess for zipf, guess in zip(listed, guesses)]
 
 
-def _zipf(word: str, lang: str) -> float:
-    """The word's zipf in one language's list (with the fallbacks above)."""
-    script = next(script for script in GROUPS if lang in _listed_langs(script))
-    return _listed_zipfs(word, script)[_listed_langs(script).index(lang)]
-
-
 def _unlisted_zipf(word: str, lang: str, relatives: dict[str, float]) -> float:
     if word in _FUNCTION_WORDS[lang]:
         return FUNCTION_WORD_ZIPF

@@ -77,16 +77,20 @@ def build_report_and_markdown(con: duckdb.DuckDBPyConnection, now: datetime, day
         return render_report(_report_data(con, now, days)), _markdown(con, now, markdown_days)
 
 
-def _report_working_set(con: duckdb.DuckDBPyConnection, now: datetime, days: int):
+def _report_window(now: datetime, days: int) -> tuple[date, date]:
+    """The report's first day, and the Monday of its week: the weekly heatmap starts there, so it
+    reaches furthest back."""
     first_day = now.date() - timedelta(days=days - 1)
-    # The weekly heatmap starts on the Monday before the first day, so it reaches furthest back.
-    first_week = first_day - timedelta(days=first_day.weekday())
+    return first_day, first_day - timedelta(days=first_day.weekday())
+
+
+def _report_working_set(con: duckdb.DuckDBPyConnection, now: datetime, days: int):
+    first_day, first_week = _report_window(now, days)
     return _working_set(con, seen_since=_midnight(first_day), published_since=_midnight(first_week))
 
 
 def _report_data(con: duckdb.DuckDBPyConnection, now: datetime, days: int) -> ReportData:
-    first_day = now.date() - timedelta(days=days - 1)
-    first_week = first_day - timedelta(days=first_day.weekday())
+    first_day, first_week = _report_window(now, days)
     since = _midnight(first_day)
     # Thousands of stories can be new in a month; Python gets the few shown and the totals.
     con.execute("create temp table report_stories as\n" + sql("queries/new_stories_since"),

@@ -8,7 +8,8 @@ import pytest
 
 from wordfreq import zipf_frequency
 
-from newsmon.language import _WORD_RE, _near_tie_prior, _zipf, detect_language
+from newsmon.language import _WORD_RE, _near_tie_prior, _zipfs, detect_language
+from newsmon.language_data import GROUPS
 from newsmon.word_tables import word_table
 from newsmon.records import LanguageGuess
 
@@ -166,8 +167,10 @@ def test_short_romance_and_german_headlines(title: str, expected: str) -> None:
 
 def test_word_frequencies_agree_with_wordfreq() -> None:
     # The module reads wordfreq's tables directly for speed; they must give zipf_frequency's answer.
-    for word, lang in [("the", "en"), ("und", "de"), ("который", "ru"), ("बाजार", "hi"), ("gobierno", "es")]:
-        assert round(_zipf(word, lang), 2) == zipf_frequency(word, lang, wordlist="small")
+    for word, lang, script in [("the", "en", "latin"), ("und", "de", "latin"), ("который", "ru", "cyrillic"),
+                               ("बाजार", "hi", "devanagari"), ("gobierno", "es", "latin")]:
+        zipf = _zipfs(word, script)[list(GROUPS[script][1]).index(lang)]
+        assert round(zipf, 2) == zipf_frequency(word, lang, wordlist="small")
 
 
 def test_languages_without_a_wordlist_are_never_looked_up_in_a_wrong_one() -> None:
