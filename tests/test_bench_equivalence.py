@@ -20,10 +20,12 @@ from bench.corpus import generate_corpus  # noqa: E402
 from bench.naive import run_naive  # noqa: E402
 from newsmon import pipeline, workers  # noqa: E402
 from newsmon.demo import demo_feeds_csv, serve_directory  # noqa: E402
+from newsmon.extract import html_to_text, title_to_text  # noqa: E402
 from newsmon.feeds import read_feeds_csv  # noqa: E402
 from newsmon.fetch import FetchSettings, fetch_feeds  # noqa: E402
 from newsmon.ingest import plan_fetch  # noqa: E402
 from newsmon.paths import SEEDS_DIR  # noqa: E402
+from newsmon.stories import fingerprint  # noqa: E402
 from newsmon.topics import load_topic_rules  # noqa: E402
 
 FEEDS, ITEMS = 12, 45  # 540 entries: above workers.PARALLEL_MIN_ENTRIES, so the pool really runs
@@ -51,6 +53,24 @@ def test_corpus_is_deterministic_and_mixed(tmp_path, corpus):
         assert (tmp_path / "again" / "feeds" / path.name).read_bytes() == path.read_bytes()
     assert again.unique_urls < again.items  # exact duplicates across feeds exist
     assert again.dprk_stories > 0
+
+
+def test_unrelated_stories_are_as_unlike_as_real_ones(corpus):
+    # Story clustering compares an article with those sharing an LSH bucket. In real feeds
+    # (../shared/corpus) about 3 in 100,000 pairs of unrelated articles share one; a corpus whose
+    # bodies repeat a few template sentences had 2 in 100 and made clustering look quadratic.
+    feeds, results, _, _ = corpus
+    parsed = pipeline.parse_results(results, {f.feed_id: f for f in feeds}, 500)
+    by_title = {e.title_html: e for feed in parsed for e in feed.entries}  # copies keep their title
+    prints = [fingerprint(title_to_text(e.title_html), html_to_text(e.summary_html or e.content_html))
+              for e in by_title.values()]
+    members: dict[tuple[int, int], list[int]] = {}
+    for number, print_ in enumerate(prints):
+        for key in enumerate(print_.bands):
+            members.setdefault(key, []).append(number)
+    sharing = {(a, b) for group in members.values() for i, a in enumerate(group) for b in group[i + 1:]}
+    assert len(prints) > 300
+    assert len(sharing) / (len(prints) * (len(prints) - 1) / 2) < 1e-3
 
 
 def test_parallel_build_matches_one_at_a_time(corpus):
@@ -134,8 +154,8 @@ def test_a_run_in_many_chunks_stores_what_a_run_in_one_chunk_stores(tmp_path, co
     for key in one.keys() - {"stories", "story_ids"}:
         assert many[key] == one[key], key
     # Stories are clustered greedily in arrival order, and chunks change that order (as runs do).
-    # This corpus is templated (one headline template serves many different reports), so look-alike
-    # items form loose clusters whose shape depends on that order. What must hold: nearly every pair
+    # This corpus's headlines are templated (one template serves many different reports), so look-alike
+    # items can form loose clusters whose shape depends on that order. What must hold: nearly every pair
     # of same-titled articles that one chunk put together, many chunks put together too, and the
     # number of stories barely moves.
     copies = one["title_pairs"] & one["stories"]
