@@ -32,7 +32,6 @@ from importlib.metadata import version
 from pathlib import Path
 
 import numpy as np
-from wordfreq import available_languages, get_frequency_list
 
 FORMAT = 1  # bump when the layout or the meaning of an entry changes
 _ARRAYS = ("hashes", "indptr", "columns", "buckets")
@@ -80,11 +79,8 @@ class WordTable:
 
 @cache
 def word_table(langs: tuple[str, ...], wordlist: str) -> WordTable:
-    """The table of these wordfreq languages (codes as wordfreq knows them), built on first use."""
-    for lang in langs:
-        if lang not in available_languages(wordlist):
-            # wordfreq would silently answer for its nearest language (e.g. "ne" -> "en").
-            raise ValueError(f"wordfreq has no {wordlist!r} list for {lang!r}")
+    """The table of these wordfreq languages (codes as wordfreq knows them), built on first use.
+    (wordfreq itself, ~16 MB a process, is imported only to build a table.)"""
     key = hashlib.blake2b(f"{FORMAT}|{version('wordfreq')}|{wordlist}|{','.join(langs)}".encode(),
                           digest_size=6).hexdigest()
     directory = cache_dir() / f"words-{wordlist}-{key}"
@@ -104,6 +100,12 @@ def cache_dir() -> Path:
 
 
 def build_arrays(langs: tuple[str, ...], wordlist: str) -> dict[str, np.ndarray]:
+    from wordfreq import available_languages, get_frequency_list
+
+    for lang in langs:
+        if lang not in available_languages(wordlist):
+            # wordfreq would silently answer for its nearest language (e.g. "ne" -> "en").
+            raise ValueError(f"wordfreq has no {wordlist!r} list for {lang!r}")
     hashes: dict[str, int] = {}
     entries: list[tuple[int, int, int]] = []  # (hash, column, bucket)
     for column, lang in enumerate(langs):

@@ -88,3 +88,14 @@ def test_hashes_are_stable_across_processes() -> None:
     seeds = [subprocess.run([sys.executable, "-c", code], env={**os.environ, "PYTHONHASHSEED": seed},
                             capture_output=True, text=True, check=True).stdout for seed in ("1", "2")]
     assert seeds[0] == seeds[1] == f"{word_tables.word_hash('città')}\n"
+
+
+def test_a_cached_table_is_used_without_importing_wordfreq(cache) -> None:
+    # wordfreq costs a process ~16 MB; the build workers only need the built tables.
+    word_table(LANGS, "small")
+    code = ("import sys; from newsmon.word_tables import word_table; "
+            f"table = word_table({LANGS!r}, 'small'); "
+            "print(table.lookup('città')[0][1] > 0, 'wordfreq' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], env={**os.environ, "NEWSMON_CACHE_DIR": str(cache)},
+                         capture_output=True, text=True, check=True).stdout
+    assert out == "True False\n"
