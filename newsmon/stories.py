@@ -154,7 +154,7 @@ def _seeded_u64(label: str) -> int:
     return int.from_bytes(hashlib.blake2b(label.encode(), digest_size=8).digest(), "little")
 
 
-@lru_cache(maxsize=1 << 18)
+@lru_cache(maxsize=1 << 16)  # the frequent words; ~15 MB when full (hashing a rarer one again is cheap)
 def _unit_hash(unit: str) -> int:
     return int.from_bytes(hashlib.blake2b(unit.encode(), digest_size=8).digest(), "little")
 
