@@ -150,6 +150,7 @@ def _store_chunk(con, run_id: str, started: datetime, pending: workers.Pending, 
     with clock("store"), store.run_transaction(con):
         store.write_articles(con, run_id, started, articles, pairs, ingest.story_items(articles, known),
                              config.alert_plan)
+    store.release_cache(con)
     tally.add_stored(articles, known)
     notify.crash_point("after_chunk")  # test-only, like after_commit
 
