@@ -76,7 +76,8 @@ def prepare_store(db_path: Path, feeds: Sequence[Feed], now: datetime) -> dict[s
 
 
 def fetch_batch(requests: Sequence[FetchRequest], settings: FetchSettings) -> list[FetchResult]:
-    return fetch_feeds(requests, settings)
+    """Fetch a batch of feeds; the bodies are held compressed until their chunk is parsed."""
+    return [result.compressed() for result in fetch_feeds(requests, settings)]
 
 
 CHUNK_BYTES = 2 * 1024 * 1024  # of feed documents per chunk: ~2,500 entries of typical news feeds

@@ -82,11 +82,11 @@ def chunk_by_bytes(results: Sequence[FetchResult], max_bytes: int) -> list[list[
     for result in results:
         if not result.is_ok or result.content is None:
             continue
-        if size + len(result.content) > max_bytes and (not chunks or chunks[-1]):
+        if size + result.body_size > max_bytes and (not chunks or chunks[-1]):
             chunks.append([])
             size = 0
         chunks[-1].append(result)
-        size += len(result.content)
+        size += result.body_size
     return chunks
 
 

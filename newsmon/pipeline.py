@@ -47,7 +47,7 @@ def parse_results(results: Sequence[FetchResult], feeds: Mapping[str, Feed], max
         parsed.append(
             parse_feed(
                 result.feed_id,
-                result.content,
+                result.body(),
                 result.fetched_at,
                 base_url=result.final_url or result.url,
                 content_type=result.content_type,

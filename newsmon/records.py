@@ -7,7 +7,8 @@ All datetimes are timezone-aware UTC.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import zlib
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 
@@ -61,7 +62,7 @@ class FetchResult(Record):
     fetched_at: datetime
     final_url: str | None = None  # after redirects; relative links resolve against it
     http_status: int | None = None
-    content: bytes | None = None  # decoded (un-gzipped) body, capped in size
+    content: bytes | None = None  # decoded (un-gzipped) body, capped in size; see body()
     content_type: str | None = None
     etag: str | None = None  # exactly as received
     last_modified: str | None = None  # exactly as received
@@ -71,10 +72,30 @@ class FetchResult(Record):
     bytes: int = 0
     duration_ms: int = 0
     retry_after_s: float | None = None  # from a 429/503 Retry-After header, capped
+    content_zlib: bool = False  # content is held zlib-compressed (compressed())
 
     @property
     def is_ok(self) -> bool:
         return self.error_class is None
+
+    def compressed(self) -> FetchResult:
+        """This result with its body held zlib-compressed. A run holds every fetched document until
+        its chunk is parsed; feed XML shrinks ~4x (100k articles: ~60 MB of bodies)."""
+        if self.content is None or self.content_zlib:
+            return self
+        return replace(self, content=zlib.compress(self.content, 1), content_zlib=True,
+                       bytes=self.bytes or len(self.content))
+
+    @property
+    def body_size(self) -> int:
+        """Length of the decoded body (0 without one)."""
+        if self.content is None:
+            return 0
+        return self.bytes if self.content_zlib else len(self.content)
+
+    def body(self) -> bytes | None:
+        """The decoded body, as fetched."""
+        return zlib.decompress(self.content) if self.content_zlib and self.content is not None else self.content
 
     @property
     def is_not_modified(self) -> bool:

@@ -71,7 +71,7 @@ def parse_async(results: Sequence[FetchResult], feeds: Mapping[str, Feed], max_e
     """pipeline.parse_results, on the pool when there is enough to parse."""
     workers = _workers(workers)
     todo = [r for r in results if r.is_ok and r.content is not None]
-    if workers == 1 or sum(len(r.content) for r in todo) < min_bytes:
+    if workers == 1 or sum(r.body_size for r in todo) < min_bytes:
         return Pending(ready=pipeline.parse_results(todo, feeds, max_entries))
     args = [(chunk, {r.feed_id: feeds[r.feed_id] for r in chunk if r.feed_id in feeds}, max_entries)
             for chunk in _chunks(todo, workers * TASKS_PER_WORKER)]

@@ -36,3 +36,16 @@ def test_an_article_with_everything_survives_a_round_trip() -> None:
     assert (copy.title_key, copy.shingle_count, copy.bands) == (fingerprint.title_key, fingerprint.shingle_count,
                                                                  fingerprint.bands)
     assert np.array_equal(copy.signature, fingerprint.signature) and copy.signature.dtype == np.uint32
+
+
+def test_a_fetched_body_held_compressed_reads_back_as_fetched() -> None:
+    body = b'<?xml version="1.0"?><rss><channel>' + b"<item><title>Lavrov in Wonsan</title></item>" * 200 + b"</channel></rss>"
+    fetched = records.FetchResult("f1", "https://example.com/rss", NOW, http_status=200, content=body, bytes=len(body))
+    held = fetched.compressed()
+    assert held.content_zlib and len(held.content) < len(body) // 4
+    assert held.body() == fetched.body() == body
+    assert held.body_size == fetched.body_size == len(body)
+    assert held.compressed() is held
+    assert pickle.loads(pickle.dumps(held)) == held  # as it travels to a build worker
+    empty = records.FetchResult("f2", "https://example.com/rss", NOW, http_status=304)
+    assert empty.compressed() is empty and empty.body() is None and empty.body_size == 0
