@@ -92,7 +92,7 @@ def run_transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
 # DuckDB keeps every block it has read or written in memory until it nears its limit (80% of RAM):
 # a 100k-article run would end with ~130 MB of cached table blocks. After each chunk the cache is
 # cut back to this (a later chunk reads what it needs again, mostly from the OS page cache).
-CACHE_BUDGET_BYTES = 64 * 2**20
+CACHE_BUDGET_BYTES = 32 * 2**20
 
 
 def release_cache(con: duckdb.DuckDBPyConnection, budget_bytes: int = CACHE_BUDGET_BYTES) -> None:
