@@ -125,10 +125,11 @@ def process_documents(db_path: Path, results: Sequence[FetchResult], feeds_by_id
             changed = pipeline.select_changed(fresh, known)
             pending = workers.build_async(changed, config.seeds_dir, feeds_by_id, started, config.workers)
             if building is not None:
-                _store_chunk(con, run_id, started, *building, tally, clock, config)
+                _store_chunk(con, run_id, started, *building, tally, clock, config, capped=index > 1)
+                store.release_cache(con)  # more chunks follow (after the last one, closing frees it all)
             building = (pending, known, ingest.article_feed_pairs(candidates))
         if building is not None:
-            _store_chunk(con, run_id, started, *building, tally, clock, config)
+            _store_chunk(con, run_id, started, *building, tally, clock, config, capped=len(chunks) > 1)
         summary = ingest.summarise(run_id, started, datetime.now(UTC), results, skipped, tally)
         with clock("finish"), store.run_transaction(con):
             store.finish_run(con, summary, results, tally.entries_by_feed, tally.new_by_feed,
@@ -145,13 +146,12 @@ def _parse(chunk: Sequence[FetchResult], feeds_by_id: Mapping[str, Feed], config
 
 def _store_chunk(con, run_id: str, started: datetime, pending: workers.Pending, known: Mapping[str, str],
                  pairs: Sequence[tuple[str, str]], tally: ingest.RunTally, clock: _Stopwatch,
-                 config: RunConfig) -> None:
+                 config: RunConfig, capped: bool) -> None:
     with clock("build"):
         articles = pending.get()
-    with clock("store"), store.run_transaction(con):
-        store.write_articles(con, run_id, started, articles, pairs, ingest.story_items(articles, known),
-                             config.alert_plan)
-    store.release_cache(con)
+    with clock("store"):
+        store.write_chunk(con, run_id, started, articles, pairs, ingest.story_items(articles, known),
+                          config.alert_plan, capped=capped)
     tally.add_stored(articles, known)
     notify.crash_point("after_chunk")  # test-only, like after_commit
 

@@ -8,7 +8,7 @@ joins against small registered Arrow tables, so a run costs in proportion to its
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import datetime
 
 import duckdb
@@ -226,5 +226,8 @@ def _registered(con: duckdb.DuckDBPyConnection, name: str, table: pa.Table) -> I
     con.register(name, table)
     try:
         yield
-    finally:
-        con.unregister(name)
+    except BaseException:
+        with suppress(duckdb.Error):  # an aborted transaction refuses it; the error that aborted it matters
+            con.unregister(name)
+        raise
+    con.unregister(name)

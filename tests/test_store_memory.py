@@ -1,10 +1,20 @@
-"""store.release_cache: DuckDB's cache of stored blocks is cut back between a run's chunks, and
-nothing stored is lost or changed by it."""
+"""DuckDB's memory during a run: its cache of stored blocks is cut back between chunks
+(store.release_cache), a chunk is written with its memory capped (store.write_chunk), and
+neither loses or changes anything stored."""
+
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
 
 import duckdb
+import pytest
 
-from newsmon import store
+from newsmon import ingest, store, stories
 from newsmon.db import sql
+from newsmon.records import Article
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from bench.large_store import build_large_store  # noqa: E402
 
 
 def _cached_bytes(con) -> int:
@@ -34,4 +44,41 @@ def test_release_cache_leaves_a_small_cache_alone(tmp_path):
     before = _cached_bytes(con)
     store.release_cache(con, budget_bytes=before + 1)
     assert _cached_bytes(con) == before
+    con.close()
+
+
+NOW = datetime(2026, 11, 28, 12, tzinfo=UTC)
+
+
+def _chunk(count: int) -> tuple[list[Article], list[tuple[str, str]]]:
+    articles = []
+    for i in range(count):
+        title = f"Rail link talks between two port cities, round {i}"
+        text = f"Officials met for round {i} of talks on the rail link and the port. " * 3
+        articles.append(Article(
+            article_id=f"new{i:04d}", feed_id="f1", url=f"https://example.com/news/{i}", guid=None, title=title,
+            text=text, author=None, published_at=NOW, first_seen_at=NOW, lang="en", lang_prob=0.99,
+            content_hash=f"h{i}", topics=(), story_fingerprint=stories.fingerprint(title, text)))
+    return articles, [(a.article_id, "f1") for a in articles]
+
+
+@pytest.mark.parametrize("headroom, writes", [(store.CHUNK_HEADROOM_BYTES, 1), (0, 2)])
+def test_a_capped_chunk_is_written_once_or_again_uncapped(db_path, monkeypatch, headroom, writes):
+    # A database of 20,000 articles, reopened: writing loads its indexes. With no headroom the chunk
+    # cannot fit: it is rolled back and written again uncapped (and the error that aborted it, out
+    # of memory, is the one seen, not a refused clean-up).
+    build_large_store(db_path, 20_000)
+    monkeypatch.setattr(store, "CHUNK_HEADROOM_BYTES", headroom)
+    calls = []
+    real = store.write_articles
+    monkeypatch.setattr(store, "write_articles", lambda *a, **k: calls.append(1) or real(*a, **k))
+    con = store.open_store(db_path)
+    default_limit = con.execute("select current_setting('memory_limit')").fetchall()[0][0]
+    articles, pairs = _chunk(300)
+    stories_of = store.write_chunk(con, "run1", NOW, articles, pairs, ingest.story_items(articles, {}), capped=True)
+    assert len(calls) == writes
+    assert len(stories_of) == 300
+    assert con.execute("select count(*), count(story_id) from articles where run_id = 'run1'").fetchall() == [(300, 300)]
+    assert con.execute("select count(*) from story_articles where article_id like 'new%'").fetchall() == [(300,)]
+    assert con.execute("select current_setting('memory_limit')").fetchall()[0][0] == default_limit
     con.close()
