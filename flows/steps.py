@@ -124,6 +124,7 @@ def process_documents(db_path: Path, results: Sequence[FetchResult], feeds_by_id
                 known = store.read_known_articles(con, [c.article_id for c in fresh])
             changed = pipeline.select_changed(fresh, known)
             pending = workers.build_async(changed, config.seeds_dir, feeds_by_id, started, config.workers)
+            # A chunk but the run's first is written with DuckDB's memory capped (store.write_chunk).
             if building is not None:
                 _store_chunk(con, run_id, started, *building, tally, clock, config, capped=index > 1)
                 store.release_cache(con)  # more chunks follow (after the last one, closing frees it all)

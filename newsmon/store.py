@@ -90,28 +90,21 @@ def run_transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
 
 
 # DuckDB keeps every block it has read or written in memory until it nears its limit (80% of RAM):
-# a 100k-article run would end with ~130 MB of cached table blocks. After each chunk the cache is
+# a 100k-article run would end with ~130 MB of cached table blocks. Between chunks the cache is
 # cut back to this (a later chunk reads what it needs again, mostly from the OS page cache).
 CACHE_BUDGET_BYTES = 32 * 2**20
-
-
-def release_cache(con: duckdb.DuckDBPyConnection, budget_bytes: int = CACHE_BUDGET_BYTES) -> None:
-    """Evict DuckDB's cached blocks beyond `budget_bytes` (call between transactions). What cannot
-    be evicted (indexes, uncommitted data) stays; the memory limit is back to its default after."""
-    if con.execute(sql("statements/cache_bytes")).fetchall()[0][0] <= budget_bytes:
-        return
-    try:
-        con.execute(sql("statements/cache_limit_lower"), {"limit": f"{budget_bytes}B"}).fetchall()
-    except duckdb.Error:
-        pass  # it evicted what it could
-    finally:
-        con.execute(sql("statements/cache_limit_reset")).fetchall()
-
-
 # While a chunk is written, DuckDB may hold what it held after the previous chunk (indexes, a cut-back
 # cache) plus this. Its scans of the story index then drop the blocks they have passed instead of
 # keeping all they read (at 100k articles in the 7-day window: ~80 MB more, every chunk).
 CHUNK_HEADROOM_BYTES = 64 * 2**20
+
+
+def release_cache(con: duckdb.DuckDBPyConnection, budget_bytes: int = CACHE_BUDGET_BYTES) -> None:
+    """Evict DuckDB's cached blocks beyond `budget_bytes` (call between transactions). What cannot
+    be evicted (indexes, uncommitted data) stays."""
+    if _held_bytes(con) > budget_bytes:
+        with _memory_limit(con, budget_bytes):
+            pass
 
 
 def write_chunk(con: duckdb.DuckDBPyConnection, *args, capped: bool = False, **kwargs) -> dict[str, str]:
@@ -120,7 +113,7 @@ def write_chunk(con: duckdb.DuckDBPyConnection, *args, capped: bool = False, **k
     that does not fit the cap is rolled back and written again without it."""
     if capped:
         try:
-            with _memory_capped(con, CHUNK_HEADROOM_BYTES), run_transaction(con):
+            with _memory_limit(con, _held_bytes(con) + CHUNK_HEADROOM_BYTES), run_transaction(con):
                 return write_articles(con, *args, **kwargs)
         except duckdb.OutOfMemoryException:
             pass
@@ -128,10 +121,18 @@ def write_chunk(con: duckdb.DuckDBPyConnection, *args, capped: bool = False, **k
         return write_articles(con, *args, **kwargs)
 
 
+def _held_bytes(con: duckdb.DuckDBPyConnection) -> int:
+    return con.execute(sql("statements/cache_bytes")).fetchall()[0][0]
+
+
 @contextmanager
-def _memory_capped(con: duckdb.DuckDBPyConnection, headroom_bytes: int) -> Iterator[None]:
-    used = con.execute(sql("statements/cache_bytes")).fetchall()[0][0]
-    con.execute(sql("statements/cache_limit_lower"), {"limit": f"{used + headroom_bytes}B"}).fetchall()
+def _memory_limit(con: duckdb.DuckDBPyConnection, limit_bytes: int) -> Iterator[None]:
+    """DuckDB's memory limit lowered to `limit_bytes` inside the block (it first evicts cached blocks
+    to fit, as far as it can), and back to the default after."""
+    try:
+        con.execute(sql("statements/cache_limit_lower"), {"limit": f"{limit_bytes}B"}).fetchall()
+    except duckdb.Error:
+        pass  # what could not be evicted stays
     try:
         yield
     finally:
