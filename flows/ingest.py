@@ -59,6 +59,7 @@ def ingest_feeds(feeds_csv: str | None = None, db_path: str | None = None, force
             # every element of these large collections looking for futures.
             summary = process_documents(db, quote(results), quote(feeds_by_id), config, run_id, started,
                                         quote(skipped), quote(states))
+            steps.stop_workers()  # everything is built: their memory goes back before the report
             deliver_alerts(db, config.alert_plan, config.alerts_dir, config.alert_budget_s)
             report_markdown = publish_report(db, config.alerts_dir, ingest.stored_anything(summary))
     except DatabaseLocked as exc:

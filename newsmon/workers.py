@@ -1,8 +1,8 @@
 """Both cores for the CPU-bound stages: parsing, and cleaning + language + tagging + fingerprints.
 
 They are pure Python, so threads would serialise on the GIL; a process pool runs them in
-parallel. The pool is started once per process and reused by every later run (a long-running
-`newsmon serve` pays the start-up once). It uses spawn, not fork: the caller may run threads
+parallel. A large run starts the pool early (its workers warm up while the feeds download) and stops
+it once everything is built (flows/steps.py); a smaller batch starts it when it needs it. It uses spawn, not fork: the caller may run threads
 (Prefect's task runner), and forking a threaded process can deadlock on a lock another thread
 held. Small batches stay in this process, where they are cheaper than the round trip.
 
@@ -67,9 +67,10 @@ def start(workers: int = 0, seeds_dir: Path | str | None = None) -> None:
 
 
 def parse_async(results: Sequence[FetchResult], feeds: Mapping[str, Feed], max_entries: int,
-                workers: int = 0, min_bytes: int = PARALLEL_MIN_BYTES) -> Pending:
-    """pipeline.parse_results, on the pool when there is enough to parse."""
+                workers: int = 0, min_bytes: int | None = None) -> Pending:
+    """pipeline.parse_results, on the pool when there is enough to parse (PARALLEL_MIN_BYTES)."""
     workers = _workers(workers)
+    min_bytes = PARALLEL_MIN_BYTES if min_bytes is None else min_bytes
     todo = [r for r in results if r.is_ok and r.content is not None]
     if workers == 1 or sum(r.body_size for r in todo) < min_bytes:
         return Pending(ready=pipeline.parse_results(todo, feeds, max_entries))
@@ -79,9 +80,10 @@ def parse_async(results: Sequence[FetchResult], feeds: Mapping[str, Feed], max_e
 
 
 def build_async(candidates: Sequence[pipeline.Candidate], seeds_dir, feeds: Mapping[str, Feed],
-                now: datetime, workers: int = 0, min_entries: int = PARALLEL_MIN_ENTRIES) -> Pending:
-    """pipeline.build_articles on all cores; results keep the input order."""
+                now: datetime, workers: int = 0, min_entries: int | None = None) -> Pending:
+    """pipeline.build_articles on all cores (from PARALLEL_MIN_ENTRIES); results keep the input order."""
     workers = _workers(workers)
+    min_entries = PARALLEL_MIN_ENTRIES if min_entries is None else min_entries
     if workers == 1 or len(candidates) < min_entries:
         return Pending(ready=pipeline.build_articles(candidates, pipeline.topic_rules(seeds_dir), feeds, now))
     args = [(chunk, str(seeds_dir), _feeds_of(chunk, feeds), now)
@@ -90,12 +92,12 @@ def build_async(candidates: Sequence[pipeline.Candidate], seeds_dir, feeds: Mapp
 
 
 def parse_results(results: Sequence[FetchResult], feeds: Mapping[str, Feed], max_entries: int,
-                  workers: int = 0, min_bytes: int = PARALLEL_MIN_BYTES) -> list[ParsedFeed]:
+                  workers: int = 0, min_bytes: int | None = None) -> list[ParsedFeed]:
     return parse_async(results, feeds, max_entries, workers, min_bytes).get()
 
 
 def build_articles(candidates: Sequence[pipeline.Candidate], seeds_dir, feeds: Mapping[str, Feed],
-                   now: datetime, workers: int = 0, min_entries: int = PARALLEL_MIN_ENTRIES) -> list[Article]:
+                   now: datetime, workers: int = 0, min_entries: int | None = None) -> list[Article]:
     return build_async(candidates, seeds_dir, feeds, now, workers, min_entries).get()
 
 
@@ -143,6 +145,11 @@ def _get_pool(workers: int, seeds_dir: Path | str | None = None) -> Pool:
 
 
 @atexit.register
-def _close_pool() -> None:
-    if _pool is not None:
-        _pool.terminate()
+def stop() -> None:
+    """Stop the pool (its workers hold ~0.1 GB each); the next batch that needs it starts it again."""
+    global _pool, _pool_size
+    with _lock:
+        if _pool is not None:
+            _pool.terminate()
+            _pool.join()
+        _pool, _pool_size = None, 0

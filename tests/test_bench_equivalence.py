@@ -6,6 +6,7 @@ a time in this process; a run cut into many small chunks stores the same databas
 one chunk; and bench/naive.py stores the same set of unique URLs as newsmon does.
 """
 
+import multiprocessing
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -120,7 +121,8 @@ def test_a_run_in_many_chunks_stores_what_a_run_in_one_chunk_stores(tmp_path, co
     sizes = sorted(len(r.content) for r in results)
     contents = {}
     for label, chunk_bytes, worker_count in (("one", 1 << 30, 1), ("many", 2 * sizes[-1], 2)):
-        # "many": about two feeds a chunk, so copies of one article land in different chunks
+        # "many": about two feeds a chunk, so copies of one article land in different chunks, each
+        # parsed and built by the two workers
         monkeypatch.setattr(steps, "CHUNK_BYTES", chunk_bytes)
         monkeypatch.setattr(workers, "PARALLEL_MIN_BYTES", 0)
         monkeypatch.setattr(workers, "PARALLEL_MIN_ENTRIES", 1)
@@ -131,6 +133,8 @@ def test_a_run_in_many_chunks_stores_what_a_run_in_one_chunk_stores(tmp_path, co
             max_entries=500, workers=worker_count, alert_plan=load_plan(SEEDS_DIR / "alert_rules.csv", {}, "", ""),
             alerts_dir=tmp_path / label, alert_budget_s=5.0)
         summary = steps.run_ingest(csv_path, config)
+        # the run stopped its build workers once everything was built
+        assert not [p for p in multiprocessing.active_children() if "PoolWorker" in p.name]
         con = duckdb.connect(str(db), read_only=True)
         try:
             contents[label] = {
