@@ -50,7 +50,8 @@ def ingest_feeds(feeds_csv: str | None = None, db_path: str | None = None, force
             states = prepare_store(db, quote(feeds), started)
             deliver_alerts(db, config.alert_plan, config.alerts_dir, config.alert_budget_s)  # left by earlier runs
             requests, skipped = ingest.plan_fetch(feeds, states, started, force)
-            steps.start_workers(len(requests), config.workers, config.seeds_dir)  # warms up while we fetch
+            # A pool for many new feeds warms up while we fetch (a re-run mostly gets 304s: no pool)
+            steps.start_workers(steps.never_parsed(requests), config.workers, config.seeds_dir)
             batches = ingest.group_by_host(requests, steps.FETCH_BATCHES)
             fetched = [r for part in fetch_batch.map(batches, settings=config.fetch).result() for r in part]
             results = ingest.drop_unchanged_bodies(fetched, requests)

@@ -85,11 +85,19 @@ EARLY_POOL_MIN_FEEDS = 50  # this many feeds usually bring more than workers.PAR
 
 
 def start_workers(feed_count: int, worker_count: int, seeds_dir: Path) -> None:
-    """Start the worker pool early when a run of `feed_count` feeds is large enough to use it: its
+    """Start the worker pool early when `feed_count` feeds are likely to bring enough to use it: its
     workers load their data (~0.5 s each) while Prefect starts or the feeds download, instead of
-    when the first chunk waits for them. (Starting it again is a no-op.)"""
+    when the first chunk waits for them. (Starting it again is a no-op; a run that turns out to need
+    the pool without this starts it at its first large chunk.)"""
     if feed_count >= EARLY_POOL_MIN_FEEDS:
         workers.start(worker_count, seeds_dir)
+
+
+def never_parsed(requests: Sequence[FetchRequest]) -> int:
+    """Feeds of a run with no body parsed before (a first run, added feeds): they bring all their
+    entries. Feeds parsed before mostly answer 304 or an unchanged body, so a pool started for them
+    ahead of time would often only cost a re-run its start-up."""
+    return sum(1 for request in requests if request.body_hash is None)
 
 
 def stop_workers() -> None:
@@ -211,7 +219,7 @@ def run_ingest(feeds_csv: Path, config: RunConfig, force: bool = False,
                 states = prepare_store(db, feeds, started)
                 deliver_alerts(db, config.alert_plan, config.alerts_dir, config.alert_budget_s)
             requests, skipped = ingest.plan_fetch(feeds, states, started, force)
-            start_workers(len(requests), config.workers, config.seeds_dir)  # warms up while we fetch
+            start_workers(never_parsed(requests), config.workers, config.seeds_dir)  # warms up while we fetch
             with clock("fetch"):
                 batches = ingest.group_by_host(requests, FETCH_BATCHES)
                 with ThreadPoolExecutor(FETCH_BATCHES) as pool:

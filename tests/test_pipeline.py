@@ -155,3 +155,11 @@ def test_a_quiet_run_keeps_a_recent_report(tmp_path):
     assert publish_report(tmp_path / "x.duckdb", tmp_path, changed=False) is None
     assert (tmp_path / "report.html").stat().st_mtime_ns == written
     assert publish_report(tmp_path / "x.duckdb", tmp_path, changed=True) is not None
+
+
+def test_only_feeds_never_parsed_ask_for_the_worker_pool_ahead_of_the_fetch():
+    from flows.steps import never_parsed
+
+    requests = [FetchRequest("new", "https://a.example/feed"),
+                FetchRequest("known", "https://b.example/feed", etag='"v1"', body_hash="ab" * 32)]
+    assert never_parsed(requests) == 1
