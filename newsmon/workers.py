@@ -26,6 +26,10 @@ from newsmon.records import Article, Feed, FetchResult, ParsedFeed
 
 PARALLEL_MIN_ENTRIES = 400  # below this, a pool round trip costs more than it saves
 PARALLEL_MIN_BYTES = 512 * 1024  # of feed documents to parse (a run cuts larger ones into CHUNK_BYTES chunks)
+# With no pool running, a batch must also pay for starting one (~0.8 s of CPU a worker): a run of
+# ~1,000 entries is done sooner in this process. (Large runs start the pool while they fetch.)
+COLD_MIN_ENTRIES = 2_000
+COLD_MIN_BYTES = 1536 * 1024
 TASKS_PER_WORKER = 2  # pieces a batch is cut into per worker: enough to even out their finishing times
 
 # Loading langdetect's profiles and mapping the word tables takes a worker ~0.5 s; a worker does it while
@@ -70,7 +74,7 @@ def parse_async(results: Sequence[FetchResult], feeds: Mapping[str, Feed], max_e
                 workers: int = 0, min_bytes: int | None = None) -> Pending:
     """pipeline.parse_results, on the pool when there is enough to parse (PARALLEL_MIN_BYTES)."""
     workers = _workers(workers)
-    min_bytes = PARALLEL_MIN_BYTES if min_bytes is None else min_bytes
+    min_bytes = _threshold(min_bytes, PARALLEL_MIN_BYTES, COLD_MIN_BYTES)
     todo = [r for r in results if r.is_ok and r.content is not None]
     if workers == 1 or sum(r.body_size for r in todo) < min_bytes:
         return Pending(ready=pipeline.parse_results(todo, feeds, max_entries))
@@ -83,7 +87,7 @@ def build_async(candidates: Sequence[pipeline.Candidate], seeds_dir, feeds: Mapp
                 now: datetime, workers: int = 0, min_entries: int | None = None) -> Pending:
     """pipeline.build_articles on all cores (from PARALLEL_MIN_ENTRIES); results keep the input order."""
     workers = _workers(workers)
-    min_entries = PARALLEL_MIN_ENTRIES if min_entries is None else min_entries
+    min_entries = _threshold(min_entries, PARALLEL_MIN_ENTRIES, COLD_MIN_ENTRIES)
     if workers == 1 or len(candidates) < min_entries:
         return Pending(ready=pipeline.build_articles(candidates, pipeline.topic_rules(seeds_dir), feeds, now))
     args = [(chunk, str(seeds_dir), _feeds_of(chunk, feeds), now)
@@ -126,6 +130,12 @@ def _feeds_of(chunk: Sequence[pipeline.Candidate], feeds: Mapping[str, Feed]) ->
 def _chunks(items: list, count: int) -> list[list]:
     size = max(1, -(-len(items) // count))
     return [items[i:i + size] for i in range(0, len(items), size)]
+
+
+def _threshold(given: int | None, warm: int, cold: int) -> int:
+    if given is not None:
+        return given
+    return warm if _pool is not None else cold
 
 
 def _workers(workers: int) -> int:

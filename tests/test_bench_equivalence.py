@@ -126,6 +126,8 @@ def test_a_run_in_many_chunks_stores_what_a_run_in_one_chunk_stores(tmp_path, co
         monkeypatch.setattr(steps, "CHUNK_BYTES", chunk_bytes)
         monkeypatch.setattr(workers, "PARALLEL_MIN_BYTES", 0)
         monkeypatch.setattr(workers, "PARALLEL_MIN_ENTRIES", 1)
+        monkeypatch.setattr(workers, "COLD_MIN_BYTES", 0)
+        monkeypatch.setattr(workers, "COLD_MIN_ENTRIES", 1)
         db = tmp_path / f"{label}.duckdb"
         config = steps.RunConfig(
             db_path=db, seeds_dir=SEEDS_DIR,

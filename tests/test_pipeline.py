@@ -163,3 +163,13 @@ def test_only_feeds_never_parsed_ask_for_the_worker_pool_ahead_of_the_fetch():
     requests = [FetchRequest("new", "https://a.example/feed"),
                 FetchRequest("known", "https://b.example/feed", etag='"v1"', body_hash="ab" * 32)]
     assert never_parsed(requests) == 1
+
+
+def test_a_batch_too_small_to_pay_for_starting_the_pool_stays_in_this_process(monkeypatch):
+    results = [_result("a", "wire_outlet_a.xml"), _result("b", "wire_outlet_b.xml")]
+    workers.stop()
+    monkeypatch.setattr(workers, "PARALLEL_MIN_ENTRIES", 1)  # a running pool would take even one entry...
+    candidates = pipeline.identify_entries(workers.parse_results(results, {}, 500, workers=2))
+    built = workers.build_articles(candidates, SEEDS_DIR, {}, NOW, workers=2)
+    assert len(built) == len(candidates) < workers.COLD_MIN_ENTRIES
+    assert workers._pool is None  # ...but none was started for so few
