@@ -163,10 +163,12 @@ def _run_flow(feeds_csv: Path, db: Path, force: bool) -> int:
     from newsmon.ingest import format_summary
 
     adopted = temporary_server.adopt(early)
-    # The worker pool loads its data while the flow starts and fetches (or while Prefect starts its
-    # own server). Started before the early server answers, it would only slow that server down.
-    settings = _settings()
-    start_workers(sum(f.active for f in feeds), settings.workers, settings.seeds_dir)
+    # A first run (no database yet) parses every feed: its worker pool loads its data while the flow
+    # starts. Later runs leave it to the flow, which knows which feeds were parsed before (a re-run
+    # that gets 304s has no use for a pool). Started before the server answers, it would slow it.
+    if not db.exists():
+        settings = _settings()
+        start_workers(sum(f.active for f in feeds), settings.workers, settings.seeds_dir)
     summary = run_once(feeds_csv=str(feeds_csv), db_path=str(db), force=force, temporary_server=adopted)
     if summary.status == "locked":
         print(f"newsmon: {summary.message}", file=sys.stderr)
