@@ -279,7 +279,8 @@ def _vocabulary(code: str) -> tuple[list[str], list[str]]:
 
 def _own_sentence(rng: random.Random, code: str) -> str:
     function, content = _vocabulary(code)
-    words = [rng.choice(function if rng.random() < FUNCTION_SHARE else content) for _ in range(rng.randint(7, 14))]
+    words = [rng.choice(function if rng.random() < FUNCTION_SHARE else content)
+             for _ in range(rng.randint(7, 14))]
     if code in _NO_SPACES:
         return "".join(words) + _FULL_STOP[code]
     return " ".join(words).capitalize() + _FULL_STOP.get(code, ".")

@@ -102,8 +102,9 @@ def part_prefect_home(config: dict) -> dict:
 def part_prefect(config: dict) -> dict:
     """As `newsmon run` does it (cli._run_flow): read the registry, start Prefect's temporary server
     (unless a server is configured), import Prefect, start the worker pool if this is the database's
-    first run, then run the flow (which otherwise starts the pool when its feeds bring enough to build). Start-up is the time until the flow's body begins (the run's started_at);
-    the cold flow is the rest."""
+    first run, then run the flow (which otherwise starts the pool when its feeds bring enough to
+    build). Start-up is the time until the flow's body begins (the run's started_at); the cold flow
+    is the rest."""
     started_wall, started = datetime.now(UTC), time.perf_counter()
     from newsmon.feeds import read_feeds_csv
 

@@ -95,7 +95,9 @@ class FetchResult(Record):
 
     def body(self) -> bytes | None:
         """The decoded body, as fetched."""
-        return zlib.decompress(self.content) if self.content_zlib and self.content is not None else self.content
+        if self.content_zlib and self.content is not None:
+            return zlib.decompress(self.content)
+        return self.content
 
     @property
     def is_not_modified(self) -> bool:

@@ -1,10 +1,11 @@
 """Both cores for the CPU-bound stages: parsing, and cleaning + language + tagging + fingerprints.
 
 They are pure Python, so threads would serialise on the GIL; a process pool runs them in
-parallel. A large run starts the pool early (its workers warm up while the feeds download) and stops
-it once everything is built (flows/steps.py); a smaller batch starts it when it needs it. It uses spawn, not fork: the caller may run threads
-(Prefect's task runner), and forking a threaded process can deadlock on a lock another thread
-held. Small batches stay in this process, where they are cheaper than the round trip.
+parallel. A large run starts the pool early (its workers warm up while the feeds download) and
+stops it once everything is built (flows/steps.py); a smaller batch starts it when it needs it. It
+uses spawn, not fork: the caller may run threads (Prefect's task runner), and forking a threaded
+process can deadlock on a lock another thread held. Small batches stay in this process, where
+they are cheaper than the round trip.
 
 Work is submitted asynchronously (`parse_async`, `build_async` return a `Pending`), so the
 caller can store one chunk while the pool parses and builds the next.
