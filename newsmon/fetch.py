@@ -36,6 +36,7 @@ from newsmon.netguard import (
     AddressPolicy, BadEncodingError, BoundedDecoder, DnsError, GuardedBackend, GuardedTransport, HostLimiter,
     HostPausedError, PrivateAddressError, Resolver, TooLargeError,
 )
+from newsmon.feeds import RESERVED_HEADERS
 from newsmon.records import FetchRequest, FetchResult
 
 DEFAULT_USER_AGENT = f"newsmon/{__version__} (+https://github.com/newsmon/newsmon)"
@@ -143,7 +144,7 @@ async def _follow_redirects(
     client: httpx.AsyncClient, limiter: HostLimiter, request: FetchRequest, settings: FetchSettings
 ) -> dict:
     url = parse_feed_url(request.url)
-    headers = conditional_headers(request)
+    headers = {**feed_headers(request), **conditional_headers(request)}
     loop = asyncio.get_running_loop()
     deadline: float | None = None
     for _hop in range(settings.max_redirects + 1):
@@ -185,6 +186,23 @@ def redirect_target(current: httpx.URL, location: str, settings: FetchSettings) 
     if current.scheme == "https" and target.scheme == "http" and not settings.allow_https_downgrade:
         raise FetchError("insecure_redirect", f"https redirected to plain http {str(target)[:200]}")
     return target
+
+
+def feed_headers(request: FetchRequest) -> dict[str, str]:
+    """The feed's own User-Agent and extra headers, sent on every hop. The registry validates them
+    (feeds.py); this is the last guard for requests built elsewhere: a header the fetcher owns
+    (Host, Accept-Encoding, validators, cookies...) or a value that would break the line is dropped."""
+    headers = {}
+    for name, value in request.headers:
+        if name.lower() not in RESERVED_HEADERS and _is_header_safe(name) and _is_header_safe(value):
+            headers[name] = value
+    if request.user_agent and _is_header_safe(request.user_agent):
+        headers["User-Agent"] = request.user_agent
+    return headers
+
+
+def _is_header_safe(text: str) -> bool:
+    return bool(text) and not any(c in text for c in "\r\n\0")
 
 
 def conditional_headers(request: FetchRequest) -> dict[str, str]:

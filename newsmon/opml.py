@@ -16,10 +16,14 @@ from xml.parsers import expat
 
 from newsmon.feeds import (
     COUNTRY_PATTERN,
+    CSV_COLUMNS,
     FALSE_WORDS,
     FEED_ID_PATTERN,
     LANGUAGE_PATTERN,
     SIDE_PATTERN,
+    fallback_problems,
+    feed_to_row,
+    parse_feed_options,
     unique_feed_id,
     url_key,
     url_problem,
@@ -31,6 +35,8 @@ MAX_SLUG_LENGTH = 40
 # Our own attributes in exported OPML, so an export/import round trip keeps what OPML has no word for.
 NEWSMON_NS = "https://newsmon.invalid/opml"
 NEWSMON_PREFIX = "newsmon"
+# Registry columns kept as newsmon:<column> attributes (notes go to OPML's own `description`).
+OPTION_ATTRIBUTES = ("role", "critical", "fallbacks", "user_agent", "headers", "interval_hours", "fulltext")
 XML_DECL_ENCODING = re.compile(rb"""(<\?xml[^>]*?encoding\s*=\s*["'])([A-Za-z0-9._:-]+)""")
 XML_ILLEGAL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
@@ -53,7 +59,11 @@ def feeds_to_opml(feeds: Sequence[Feed], title: str = "newsmon feeds") -> str:
         attrs = {"type": "rss", "text": name, "title": name, "xmlUrl": _xml_safe(feed.url)}
         if feed.language:
             attrs["language"] = feed.language
+        if feed.notes:
+            attrs["description"] = _xml_safe(feed.notes)
+        row = dict(zip(CSV_COLUMNS, feed_to_row(feed), strict=True))
         ours = {"id": feed.feed_id, "country": feed.country, "side": feed.side}
+        ours.update({column: row[column] for column in OPTION_ATTRIBUTES})
         if not feed.active:
             ours["active"] = "false"
         attrs.update({f"{NEWSMON_PREFIX}:{key}": _xml_safe(value) for key, value in ours.items() if value})
@@ -81,6 +91,7 @@ def feeds_from_opml(data: bytes) -> list[Feed]:
     errors: list[str] = []
     used_ids: set[str] = set()
     seen_urls: set[str] = set()
+    lines: dict[str, int] = {}
     for line, attrs in outlines:
         url = _attr(attrs, "xmlurl")
         if not url:
@@ -98,6 +109,15 @@ def feeds_from_opml(data: bytes) -> list[Feed]:
             wanted_id = slug_feed_id(name, url)
         feed_id = unique_feed_id(wanted_id, used_ids)
         used_ids.add(feed_id)
+
+        def cell(column: str, attrs: dict[str, str] = attrs) -> str:
+            if column == "notes":
+                return _attr(attrs, "description")
+            return _attr(attrs, f"{NEWSMON_NS} {column}")
+
+        options, problems = parse_feed_options(cell)
+        errors += [f"line {line}: {problem}" for problem in problems]
+        lines[feed_id] = line
         feeds.append(
             Feed(
                 feed_id=feed_id,
@@ -105,12 +125,15 @@ def feeds_from_opml(data: bytes) -> list[Feed]:
                 url=url,
                 language=_language_hint(_attr(attrs, "language")),
                 country=_match_or_none(COUNTRY_PATTERN, _attr(attrs, f"{NEWSMON_NS} country").upper()),
-                active=_attr(attrs, f"{NEWSMON_NS} active").lower() not in FALSE_WORDS,
+                active=(options["role"] != "fallback"
+                        and _attr(attrs, f"{NEWSMON_NS} active").lower() not in FALSE_WORDS),
                 side=_match_or_none(SIDE_PATTERN, _attr(attrs, f"{NEWSMON_NS} side").lower()),
+                **options,  # type: ignore[arg-type]
             )
         )
+    errors += [f"line {lines[feed_id]}: {problem}" for feed_id, problem in fallback_problems(feeds)]
     if errors:
-        raise OpmlError("OPML lists feed URLs that cannot be fetched:\n" + "\n".join(errors))
+        raise OpmlError("OPML lists feeds that cannot be used:\n" + "\n".join(errors))
     return feeds
 
 

@@ -40,17 +40,29 @@ class Feed(Record):
     # TASS is a Russian outlet but reports on everything, so it is left empty), the feed's
     # context may stand in for that side in topic matching.
     side: str | None = None
+    # Per-feed options (optional CSV columns; grammar and rules in newsmon/feeds.py).
+    role: str = "primary"  # "fallback": not polled on its own, fetched when a feed naming it fails
+    critical: bool = False  # a primary source watched closely: its failure or silence is an alert
+    fallbacks: tuple[str, ...] = ()  # ids of role=fallback feeds fetched when this one fails or is empty
+    user_agent: str | None = None  # a preset name ("browser") or a literal User-Agent; None = ours
+    headers: tuple[tuple[str, str], ...] = ()  # extra request headers, in order (tuples: hashable)
+    interval_hours: float | None = None  # poll at most this often; None = the run's schedule
+    fulltext: bool = False  # fetch the article pages for full text (the items carry teasers only)
+    notes: str | None = None  # what the feed covers, and why it is configured so
 
 
 @dataclass(frozen=True, slots=True)
 class FetchRequest(Record):
-    """What the fetcher needs for one feed: the URL and the validators from the last good fetch."""
+    """What the fetcher needs for one feed: the URL, the validators from the last good fetch, and
+    the feed's own request options (sent on every hop)."""
 
     feed_id: str
     url: str
     etag: str | None = None
     last_modified: str | None = None
     body_hash: str | None = None  # sha256 hex of the last parsed body
+    user_agent: str | None = None  # the literal User-Agent to send instead of FetchSettings.user_agent
+    headers: tuple[tuple[str, str], ...] = ()  # extra request headers (never validators or encodings)
 
 
 @dataclass(frozen=True, slots=True)

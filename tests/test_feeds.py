@@ -87,7 +87,7 @@ def test_csv_optional_columns_bom_whitespace_and_extra_columns(tmp_path):
     )
     feeds = read_feeds_csv(write(tmp_path, text))
     assert feeds == [
-        Feed("tass_ru", "ТАСС", "https://tass.ru/rss/v2.xml", "ru", "RU", False, None),
+        Feed("tass_ru", "ТАСС", "https://tass.ru/rss/v2.xml", "ru", "RU", False, None, notes="state wire"),
         Feed("kcna", "KCNA Watch", "https://kcnawatch.org/feed/", "en", "KP", True, "dprk"),
         Feed("bare", "Bare", "http://example.org/rss", None, None, True, None),
     ]
