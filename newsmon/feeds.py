@@ -150,7 +150,7 @@ def parse_headers(value: str) -> tuple[tuple[tuple[str, str], ...], list[str]]:
     for part in _HEADER_SPLIT.split(value):
         name, colon, text = part.partition(":")
         name, text = name.strip(), text.strip().rstrip(";").strip()
-        if not colon or not HEADER_NAME_PATTERN.match(name):
+        if not colon or not HEADER_NAME_PATTERN.fullmatch(name):
             problems.append(f"headers must read 'Name: value; Name2: value2', not {part.strip()!r}")
             continue
         if name.lower() in RESERVED_HEADERS:

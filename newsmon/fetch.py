@@ -36,7 +36,7 @@ from newsmon.netguard import (
     AddressPolicy, BadEncodingError, BoundedDecoder, DnsError, GuardedBackend, GuardedTransport, HostLimiter,
     HostPausedError, PrivateAddressError, Resolver, TooLargeError,
 )
-from newsmon.feeds import RESERVED_HEADERS
+from newsmon.feeds import HEADER_NAME_PATTERN, RESERVED_HEADERS
 from newsmon.records import FetchRequest, FetchResult
 
 DEFAULT_USER_AGENT = f"newsmon/{__version__} (+https://github.com/newsmon/newsmon)"
@@ -194,7 +194,7 @@ def feed_headers(request: FetchRequest) -> dict[str, str]:
     (Host, Accept-Encoding, validators, cookies...) or a value that would break the line is dropped."""
     headers = {}
     for name, value in request.headers:
-        if name.lower() not in RESERVED_HEADERS and _is_header_safe(name) and _is_header_safe(value):
+        if name.lower() not in RESERVED_HEADERS and HEADER_NAME_PATTERN.fullmatch(name) and _is_header_safe(value):
             headers[name] = value
     if request.user_agent and _is_header_safe(request.user_agent):
         headers["User-Agent"] = request.user_agent

@@ -398,3 +398,33 @@ def test_slow_resolver_is_a_connect_timeout_not_the_total_deadline():
     settings = FetchSettings(connect_timeout_s=0.2, total_timeout_s=3)
     result = fetch_feeds([FetchRequest("f", "http://slow-dns.example.test/feed")], settings, resolver=slow)[0]
     assert result.error_class == "timeout"
+
+
+# --- per-feed User-Agent and headers (registry options) --------------------------------------
+
+
+def test_feed_user_agent_and_headers_are_sent_on_every_hop():
+    agent = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"
+    with HostileServer(hosts=2) as srv:
+        target = quote(srv.url("/redirect/1", host=1))
+        result = get(srv.url(f"/redirect-to?url={target}"), user_agent=agent,
+                     headers=(("Accept-Language", "ru"), ("X-Feed", "a;b")))
+        assert result.is_ok and result.content == FEED
+        assert [r.path for r in srv.requests] == [f"/redirect-to?url={target}", "/redirect/1", "/feed"]
+        for recorded in srv.requests:
+            headers = {k.lower(): v for k, v in recorded.headers.items()}
+            assert headers["user-agent"] == agent
+            assert headers["accept-language"] == "ru" and headers["x-feed"] == "a;b"
+            assert headers["accept-encoding"] == "gzip, deflate"
+
+
+def test_feed_headers_cannot_replace_what_the_fetcher_owns_or_break_the_line(server):
+    get(server.url("/feed?owned"), etag=ETAG, headers=(
+        ("Accept-Encoding", "br"), ("Host", "evil.test"), ("If-None-Match", '"other"'), ("Cookie", "a=1"),
+        ("X-Ok", "yes"), ("X-Bad", "v\r\nX-Evil: 1"), ("Bad Name", "x"),
+    ), user_agent="bad\r\nX-Evil: 2")
+    headers = {k.lower(): v for k, v in requests_to(server, "/feed?owned")[-1].headers.items()}
+    assert headers["accept-encoding"] == "gzip, deflate" and headers["if-none-match"] == ETAG
+    assert headers["host"].startswith("127.0.0.1") and "cookie" not in headers
+    assert headers["x-ok"] == "yes" and "x-bad" not in headers and "x-evil" not in headers
+    assert headers["user-agent"].startswith("newsmon/")
