@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import os
 import re
-import math
 import tempfile
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -239,8 +239,8 @@ def fallback_problems(feeds: Sequence[Feed]) -> list[tuple[str, str]]:
             elif other not in roles:
                 problems.append((feed.feed_id, f"fallbacks names unknown feed_id {other!r}"))
             elif roles[other] != "fallback":
-                problems.append((feed.feed_id, f"fallback {other!r} must have role=fallback "
-                                 "(a primary feed is polled anyway)"))
+                message = f"fallback {other!r} must have role=fallback (a primary feed is polled anyway)"
+                problems.append((feed.feed_id, message))
     return problems
 
 

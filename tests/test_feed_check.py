@@ -36,7 +36,7 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, *args) -> None:
         pass
 
-    def do_GET(self) -> None:  # noqa: N802 - http.server's name
+    def do_GET(self) -> None:
         self.server.seen.append((self.path, dict(self.headers.items())))
         parts = urlsplit(self.path).path.strip("/").split("/")
         if parts[0] == "browser-only" and self.headers.get("User-Agent") != BROWSER:

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-from newsmon.feeds import CSV_COLUMNS, FeedCsvError, merge_feeds, read_feeds_csv, url_key, write_feeds_csv
+from newsmon.feeds import (
+    CSV_COLUMNS, USER_AGENT_PRESETS, FeedCsvError, diff_feeds, fetch_request_for, is_google_news, merge_feeds,
+    read_feeds_csv, update_feeds, url_key, write_feeds_csv,
+)
 from newsmon.opml import OpmlError, feeds_from_opml, feeds_to_opml, slug_feed_id
 from newsmon.records import Feed
 
@@ -67,6 +71,142 @@ def test_seed_google_news_queries_are_encoded(seed_feeds):
     for feed in google:
         assert feed.url.isascii() and " " not in feed.url and '"' not in feed.url
         assert "&hl=" in feed.url and "&gl=" in feed.url and "&ceid=" in feed.url
+
+
+def test_seed_file_has_100_active_feeds_in_11_languages(seed_feeds):
+    active = [feed for feed in seed_feeds if feed.active]
+    assert len(active) >= 100
+    languages = Counter(feed.language for feed in active)
+    assert len(languages) >= 11, languages
+    for lang in ("ru", "ko", "en", "ja", "zh", "hi", "uk", "ar", "de", "fr", "es"):
+        assert languages[lang] >= 3, lang
+
+
+def test_seed_google_news_searches_are_at_most_15_percent_of_active_feeds(seed_feeds):
+    active = [feed for feed in seed_feeds if feed.active]
+    google = [feed for feed in active if is_google_news(feed.url)]
+    assert len(google) <= 0.15 * len(active), f"{len(google)} of {len(active)}"
+    searches = [feed for feed in google if feed.feed_id.startswith("gnews_")]
+    assert all("when%3A2d" in feed.url for feed in searches), "a recency window on every topic search"
+    assert not any(feed.fulltext for feed in seed_feeds if is_google_news(feed.url))
+
+
+def test_seed_every_feed_says_what_it_covers(seed_feeds):
+    assert all(feed.notes and len(feed.notes) >= 15 for feed in seed_feeds)
+    # Feeds kept but switched off say why (dead, unverified, over the Google News budget).
+    for feed in seed_feeds:
+        if not feed.active and feed.role == "primary":
+            assert any(word in feed.notes for word in ("DEAD", "UNVERIFIED", "Off by default")), feed.feed_id
+
+
+def test_seed_dead_feeds_are_off_and_replaced(seed_feeds):
+    by_id = {feed.feed_id: feed for feed in seed_feeds}
+    for dead, replacements in {"kyodo_en": ("gn_kyodo_en", "kyodo_ja_yahoo"),
+                               "kyiv_independent": ("gn_kyiv_independent",)}.items():
+        assert not by_id[dead].active and by_id[dead].notes.startswith("DEAD")
+        assert all(by_id[r].active for r in replacements)
+
+
+def test_seed_primary_sources_and_fetch_options(seed_feeds):
+    by_id = {feed.feed_id: feed for feed in seed_feeds}
+    assert by_id["kcna_watch"].critical and by_id["kcna_watch"].fallbacks
+    assert by_id["kcna_newstream"].critical and by_id["kcna_newstream"].side == "dprk"
+    for feed_id in ("tass_ru", "tass_en"):
+        assert by_id[feed_id].user_agent == "browser"
+        assert fetch_request_for(by_id[feed_id]).user_agent == USER_AGENT_PRESETS["browser"]
+    assert fetch_request_for(by_id["nk_news"]).user_agent is None  # everyone else gets newsmon's own
+    fallbacks = {other for feed in seed_feeds for other in feed.fallbacks}
+    assert fallbacks == {feed.feed_id for feed in seed_feeds if feed.role == "fallback"}
+    assert not any(by_id[feed_id].active for feed_id in fallbacks)
+
+
+# --- per-feed options ------------------------------------------------------------------------------
+
+OPTIONS_HEADER = "feed_id,name,url,active,role,critical,fallbacks,user_agent,headers,interval_hours,fulltext,notes\n"
+
+
+def test_options_are_parsed_into_hashable_values(tmp_path):
+    text = OPTIONS_HEADER + (
+        'kcna,KCNA Watch,https://kcnawatch.org/feed/,,,TRUE,gn_kcna spare,,,,,"DPRK state media, mirrored"\n'
+        "gn_kcna,GN KCNA,https://news.google.com/rss/search?q=site:kcna.kp,false,fallback,,,,,,,KCNA via GN\n"
+        "spare,Spare,https://example.org/spare,,Fallback,,,,,,,\n"
+        'tass,TASS,https://tass.ru/rss/v2.xml,,,,,Browser,"Accept: text/xml;q=0.9; X-Test:  1 ",24,,\n'
+        "mine,Mine,https://example.org/a,yes,,no,,Mozilla/5.0 (compatible; mine/1.0),,0.5,1,\n"
+    )
+    kcna, gn_kcna, spare, tass, mine = read_feeds_csv(write(tmp_path, text))
+    assert kcna.critical and kcna.fallbacks == ("gn_kcna", "spare") and kcna.notes == "DPRK state media, mirrored"
+    assert (gn_kcna.role, gn_kcna.active, spare.role, spare.active) == ("fallback", False, "fallback", False)
+    assert tass.user_agent == "browser" and tass.interval_hours == 24.0
+    assert tass.headers == (("Accept", "text/xml;q=0.9"), ("X-Test", "1"))
+    assert mine.user_agent == "Mozilla/5.0 (compatible; mine/1.0)" and mine.fulltext and mine.interval_hours == 0.5
+    assert len({kcna, gn_kcna, spare, tass, mine}) == 5  # hashable
+    path = tmp_path / "again.csv"
+    write_feeds_csv([kcna, gn_kcna, spare, tass, mine], path)
+    assert read_feeds_csv(path) == [kcna, gn_kcna, spare, tass, mine]
+
+
+@pytest.mark.parametrize(("row", "message"), [
+    ("a,A,https://e.org/a,,primary,maybe,,,,,,", "critical must be true/false"),
+    ("a,A,https://e.org/a,,backup,,,,,,,", "role must be primary or fallback"),
+    ("a,A,https://e.org/a,,,,,chrome,,,,", "user_agent is neither a preset (browser)"),
+    ("a,A,https://e.org/a,,,,,Bot/1.0 \x07,,,,", "user_agent must be printable ASCII"),
+    ("a,A,https://e.org/a,,,,,,Accept-Language ru,,,", "headers must read 'Name: value"),
+    ("a,A,https://e.org/a,,,,,,Accept-Encoding: br,,,", "headers may not set Accept-Encoding"),
+    ("a,A,https://e.org/a,,,,,,Authorization: Bearer x,,,", "headers may not set Authorization"),
+    ("a,A,https://e.org/a,,,,,,X-A: 1; x-a: 2,,,", "header x-a is given twice"),
+    ("a,A,https://e.org/a,,,,,,X-A:,,,", "header X-A needs a value"),
+    ("a,A,https://e.org/a,,,,,,,0,,", "interval_hours must be a number of hours above 0"),
+    ("a,A,https://e.org/a,,,,,,,daily,,", "interval_hours must be a number"),
+    ("a,A,https://e.org/a,,,,,,,nan,,", "interval_hours must be a number"),
+    ("a,A,https://e.org/a,,,,,,,200,,", "at most 168"),
+    ("a,A,https://e.org/a,,,,,,,,sometimes,", "fulltext must be true/false"),
+    ("a,A,https://news.google.com/rss/search?q=x,,,,,,,,true,", "fulltext cannot work on a Google News search"),
+    ("a,A,https://e.org/a,,,,a,,,,,", "a feed cannot be its own fallback"),
+    ("a,A,https://e.org/a,,,,nobody,,,,,", "fallbacks names unknown feed_id 'nobody'"),
+    ("a,A,https://e.org/a,,,,Bad!,,,,,", "fallbacks must be feed ids"),
+    ("a,A,https://e.org/a,,,,b b,,,,,", "fallbacks names a feed twice"),
+    ("a,A,https://e.org/a,,,,b,,,,,", "fallback 'b' must have role=fallback"),
+    ("a,A,https://e.org/a,true,fallback,,,,,,,", "a fallback feed is fetched only when needed"),
+    ("a,A,https://e.org/a,,fallback,true,,,,,,", "a fallback feed cannot be critical"),
+])
+def test_bad_option_values_are_reported_with_file_and_line(tmp_path, row, message):
+    other = "b,B,https://e.org/b,,,,,,,,,\n"
+    path = write(tmp_path, OPTIONS_HEADER + other + row + "\n")
+    with pytest.raises(FeedCsvError) as info:
+        read_feeds_csv(path)
+    assert any(error.startswith(f"{path}:3: ") and message in error for error in info.value.errors), info.value.errors
+
+
+def test_old_seven_column_registry_still_loads(tmp_path):
+    old = "\ufefffeed_id,name,url,language,country,active,side\nkcna,KCNA Watch,https://kcnawatch.org/feed/,en,KP,true,dprk\n"
+    [feed] = read_feeds_csv(write(tmp_path, old))
+    assert feed == Feed("kcna", "KCNA Watch", "https://kcnawatch.org/feed/", "en", "KP", True, "dprk")
+    assert (feed.role, feed.critical, feed.fallbacks, feed.user_agent, feed.headers) == ("primary", False, (), None, ())
+
+
+def test_opml_round_trip_keeps_the_options():
+    feeds = [
+        Feed("kcna", "KCNA", "https://kcnawatch.org/feed/", "en", "KP", True, "dprk", critical=True,
+             fallbacks=("gn_kcna",), notes="DPRK state media"),
+        Feed("gn_kcna", "GN", "https://news.google.com/rss/search?q=site:kcna.kp", "en", None, False, None,
+             role="fallback"),
+        Feed("tass", "TASS", "https://tass.ru/rss/v2.xml", "ru", user_agent="browser",
+             headers=(("Accept-Language", "ru"),), interval_hours=6.0, fulltext=True),
+    ]
+    opml = feeds_to_opml(feeds)
+    assert 'description="DPRK state media"' in opml and 'newsmon:user_agent="browser"' in opml
+    assert feeds_from_opml(opml.encode()) == feeds
+
+
+def test_opml_import_validates_options_naming_lines():
+    data = b"""<opml version="2.0" xmlns:newsmon="https://newsmon.invalid/opml"><body>
+<outline text="a" xmlUrl="https://example.org/a" newsmon:interval_hours="-1"/>
+<outline text="b" xmlUrl="https://example.org/b" newsmon:fallbacks="nobody"/>
+</body></opml>"""
+    with pytest.raises(OpmlError) as info:
+        feeds_from_opml(data)
+    assert "line 2: interval_hours must be" in str(info.value)
+    assert "line 3: fallbacks names unknown feed_id 'nobody'" in str(info.value)
 
 
 # --- CSV -------------------------------------------------------------------------------------------
@@ -321,3 +461,59 @@ def test_merge_treats_path_case_as_significant():
 def test_merge_of_reimported_export_adds_nothing(seed_feeds):
     merged, added = merge_feeds(seed_feeds, feeds_from_opml(feeds_to_opml(seed_feeds).encode()))
     assert (merged, added) == (seed_feeds, 0)
+
+
+# --- registry updates: diff and update against the shipped list ----------------------------------
+
+SHIPPED = [
+    Feed("kcna", "KCNA", "https://kcnawatch.org/feed/", "en", critical=True, fallbacks=("gn_kcna",)),
+    Feed("gn_kcna", "GN KCNA", "https://news.google.com/rss/search?q=site:kcna.kp", "en", active=False,
+         role="fallback"),
+    Feed("kyodo", "Kyodo", "https://english.kyodonews.net/rss/all.xml", "en", active=False, notes="DEAD: 404"),
+    Feed("mundo", "BBC Mundo", "https://www.bbc.com/mundo/index.xml", "es"),
+    Feed("new_one", "New", "https://example.org/new", "ko"),
+]
+
+
+def local_registry() -> list[Feed]:
+    return [
+        Feed("kcna", "KCNA", "https://kcnawatch.org/feed/", "en"),
+        Feed("kyodo", "Kyodo", "https://english.kyodonews.net/rss/all.xml", "en"),
+        Feed("mundo", "BBC Mundo (mine)", "https://feeds.bbci.co.uk/mundo/rss.xml", "es"),
+        Feed("gn_kcna", "My own feed", "https://example.org/mine", "en"),  # id clash with a shipped feed
+    ]
+
+
+def test_diff_lists_new_changed_and_local_only_feeds():
+    changes = {(c.kind, c.feed_id): c for c in diff_feeds(local_registry(), SHIPPED)}
+    assert set(changes) == {("changed", "kcna"), ("changed", "gn_kcna"), ("changed", "kyodo"),
+                            ("changed", "mundo"), ("new", "new_one")}
+    assert {column for column, _, _ in changes["changed", "kyodo"].changes} == {"active", "notes"}
+    assert ("critical", "", "true") in changes["changed", "kcna"].changes
+    assert diff_feeds(SHIPPED, SHIPPED) == []
+    only_mine = diff_feeds([*SHIPPED, Feed("mine", "Mine", "https://example.org/m")], SHIPPED)
+    assert [(c.kind, c.feed_id) for c in only_mine] == [("local_only", "mine")]
+
+
+def test_update_adds_new_feeds_and_takes_only_the_changes_asked_for(tmp_path):
+    local = local_registry()
+    feeds, added, replaced = update_feeds(local, SHIPPED, take=("kyodo", "kcna"))
+    by_id = {feed.feed_id: feed for feed in feeds}
+    assert added == 1 and replaced == 2
+    assert feeds[: len(local)] != local and by_id["mundo"] == local[2]  # not taken: left alone
+    assert not by_id["kyodo"].active and by_id["kyodo"].notes == "DEAD: 404"
+    # The shipped gn_kcna pairs with the local feed of that id, which is not a fallback feed: the
+    # taken kcna row must not point at the user's own feed.
+    assert by_id["kcna"].critical and by_id["kcna"].fallbacks == ()
+    assert by_id["new_one"].url == "https://example.org/new"
+    path = tmp_path / "updated.csv"
+    write_feeds_csv(feeds, path)
+    assert read_feeds_csv(path) == feeds
+
+
+def test_update_of_an_unedited_old_registry_with_everything_taken_is_the_shipped_list(seed_feeds):
+    old = [replace(feed, notes=None) for feed in seed_feeds if feed.role == "primary"]
+    old = [replace(feed, fallbacks=(), critical=False) for feed in old]
+    feeds, added, _ = update_feeds(old, seed_feeds, take=("*",))
+    assert sorted(feeds, key=lambda f: f.feed_id) == sorted(seed_feeds, key=lambda f: f.feed_id)
+    assert added == sum(1 for feed in seed_feeds if feed.role == "fallback")
