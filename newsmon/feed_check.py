@@ -25,7 +25,7 @@ from datetime import datetime, timedelta
 
 from newsmon.extract import html_to_text, title_to_text
 from newsmon.feeds import fetch_request_for
-from newsmon.fetch import FetchSettings, fetch_feeds
+from newsmon.fetch import NETWORK_ERRORS, FetchSettings, fetch_feeds
 from newsmon.netguard import Resolver
 from newsmon.parse import parse_feed
 from newsmon.records import Entry, Feed, FetchResult, ParsedFeed
@@ -188,4 +188,15 @@ def format_check_table(checks: Sequence[FeedCheck], detail_width: int = 70) -> s
         lines.append("  ".join([*cells, row[-1]]).rstrip())
     counts = Counter(check.verdict for check in checks)
     lines.append(f"{len(checks)} feeds: " + ", ".join(f"{counts[v]} {v}" for v in VERDICTS if counts[v]))
+    if is_connection_down(checks):
+        lines.append("nearly every feed failed before any HTTP answer: check this machine's network or DNS "
+                     "before believing these verdicts")
     return "\n".join(lines) + "\n"
+
+
+def is_connection_down(checks: Sequence[FeedCheck], min_feeds: int = 3, share: float = 0.9) -> bool:
+    """True when (nearly) every feed failed at the network level: the fault is ours, not the feeds'."""
+    if len(checks) < min_feeds:
+        return False
+    failed = sum(1 for c in checks if c.error_class in NETWORK_ERRORS and c.http_status is None)
+    return failed >= share * len(checks)

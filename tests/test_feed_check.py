@@ -180,6 +180,15 @@ def test_table_has_a_line_per_feed_and_counts_verdicts(server):
     assert lines[-1] == "3 feeds: 1 ok, 1 empty, 1 dead"
 
 
+def test_table_warns_when_every_feed_fails_at_the_network_level():
+    async def offline(host: str, port: int) -> list[str]:
+        raise DnsError(f"{host}: offline")
+    feeds = [Feed(f"f{i}", "F", f"http://host{i}.example.test/feed", "en") for i in range(4)]
+    checks = check_feeds(feeds, SETTINGS, NEWEST, resolver=offline)
+    assert [c.verdict for c in checks] == ["dead"] * 4
+    assert "check this machine's network or DNS" in format_check_table(checks).splitlines()[-1]
+
+
 @pytest.mark.parametrize(("age", "text"), [(None, "-"), (timedelta(minutes=90), "1.5h"),
                                             (timedelta(days=3, hours=2), "3d")])
 def test_format_age(age, text):
