@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 from collections import Counter
 from dataclasses import replace
 from pathlib import Path
@@ -140,6 +141,7 @@ def test_options_are_parsed_into_hashable_values(tmp_path):
     assert tass.headers == (("Accept", "text/xml;q=0.9"), ("X-Test", "1"))
     assert mine.user_agent == "Mozilla/5.0 (compatible; mine/1.0)" and mine.fulltext and mine.interval_hours == 0.5
     assert len({kcna, gn_kcna, spare, tass, mine}) == 5  # hashable
+    assert pickle.loads(pickle.dumps([kcna, tass])) == [kcna, tass]  # records cross process boundaries
     path = tmp_path / "again.csv"
     write_feeds_csv([kcna, gn_kcna, spare, tass, mine], path)
     assert read_feeds_csv(path) == [kcna, gn_kcna, spare, tass, mine]
