@@ -72,7 +72,8 @@ def check_feeds(
     Results are in input order. `resolver` replaces DNS (tests); `now` dates the staleness check."""
     requests = [fetch_request_for(feed) for feed in feeds]
     results = fetch_feeds(requests, fetch_settings, resolver=resolver)
-    return [check_one(feed, result, now, stale_after, max_entries) for feed, result in zip(feeds, results, strict=True)]
+    return [check_one(feed, result, now, stale_after, max_entries)
+            for feed, result in zip(feeds, results, strict=True)]
 
 
 def check_one(feed: Feed, result: FetchResult, now: datetime, stale_after: timedelta = DEFAULT_STALE_AFTER,
@@ -175,7 +176,9 @@ def format_check_table(checks: Sequence[FeedCheck], detail_width: int = 70) -> s
     header = ("feed_id", "verdict", "status", "items", "newest", "lang", "detail")
     rows = []
     for check in checks:
-        feed_id = check.feed_id if check.active else f"{check.feed_id} ({'fallback' if check.role == 'fallback' else 'off'})"
+        feed_id = check.feed_id
+        if not check.active:
+            feed_id += " (fallback)" if check.role == "fallback" else " (off)"
         detail = " ".join(check.detail.split())
         if len(detail) > detail_width:
             detail = detail[: detail_width - 1] + "…"
@@ -184,7 +187,8 @@ def format_check_table(checks: Sequence[FeedCheck], detail_width: int = 70) -> s
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header) - 1)]
     lines = []
     for row in [header, *rows]:
-        cells = [cell.ljust(width) if i != 3 else cell.rjust(width) for i, (cell, width) in enumerate(zip(row, widths))]
+        cells = [cell.rjust(width) if i == 3 else cell.ljust(width)  # items: a number, right-aligned
+                 for i, (cell, width) in enumerate(zip(row, widths, strict=False))]
         lines.append("  ".join([*cells, row[-1]]).rstrip())
     counts = Counter(check.verdict for check in checks)
     lines.append(f"{len(checks)} feeds: " + ", ".join(f"{counts[v]} {v}" for v in VERDICTS if counts[v]))

@@ -154,7 +154,8 @@ def parse_headers(value: str) -> tuple[tuple[tuple[str, str], ...], list[str]]:
             problems.append(f"headers must read 'Name: value; Name2: value2', not {part.strip()!r}")
             continue
         if name.lower() in RESERVED_HEADERS:
-            problems.append(f"headers may not set {name} (the fetcher or another column owns it, or it is a credential)")
+            problems.append(f"headers may not set {name} "
+                            "(the fetcher or another column owns it, or it is a credential)")
             continue
         if not text or len(text) > MAX_HEADER_VALUE_LENGTH or not all(" " <= ch <= "~" or ord(ch) > 0x9F
                                                                       for ch in text):
@@ -182,7 +183,8 @@ def parse_interval_hours(value: str) -> tuple[float | None, str | None]:
     except ValueError:
         hours = math.nan
     if not (0 < hours <= MAX_INTERVAL_HOURS):  # also refuses nan and inf
-        return None, f"interval_hours must be a number of hours above 0 and at most {MAX_INTERVAL_HOURS:g}: {value!r}"
+        return None, (f"interval_hours must be a number of hours above 0 and at most "
+                      f"{MAX_INTERVAL_HOURS:g}: {value!r}")
     return hours, None
 
 
@@ -301,7 +303,8 @@ def read_feeds_csv(path: Path) -> list[Feed]:
         feeds.append(feed)
     errors += [(seen_ids[feed_id], problem) for feed_id, problem in fallback_problems(feeds)]
     if errors:
-        raise FeedCsvError([f"{label}:{line}: {problem}" for line, problem in sorted(errors, key=lambda e: e[0])])
+        errors.sort(key=lambda error: error[0])  # stable: a line's problems keep their order
+        raise FeedCsvError([f"{label}:{line}: {problem}" for line, problem in errors])
     return feeds
 
 
@@ -482,7 +485,8 @@ def diff_feeds(local: Sequence[Feed], shipped: Sequence[Feed]) -> list[FeedChang
             continue
         differing = tuple(
             (column, mine, shipped_value)
-            for column, mine, shipped_value in zip(CSV_COLUMNS, feed_to_row(ours), feed_to_row(theirs), strict=True)
+            for column, mine, shipped_value in zip(CSV_COLUMNS, feed_to_row(ours), feed_to_row(theirs),
+                                                   strict=True)
             if column != "feed_id" and mine != shipped_value
             and not (column == "url" and url_key(mine) == url_key(shipped_value))
         )

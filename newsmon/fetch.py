@@ -194,7 +194,8 @@ def feed_headers(request: FetchRequest) -> dict[str, str]:
     (Host, Accept-Encoding, validators, cookies...) or a value that would break the line is dropped."""
     headers = {}
     for name, value in request.headers:
-        if name.lower() not in RESERVED_HEADERS and HEADER_NAME_PATTERN.fullmatch(name) and _is_header_safe(value):
+        is_ours = name.lower() in RESERVED_HEADERS
+        if not is_ours and HEADER_NAME_PATTERN.fullmatch(name) and _is_header_safe(value):
             headers[name] = value
     if request.user_agent and _is_header_safe(request.user_agent):
         headers["User-Agent"] = request.user_agent
