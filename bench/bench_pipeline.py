@@ -15,10 +15,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from newsmon import pipeline  # noqa: E402
+from newsmon import articles  # noqa: E402
 from newsmon.paths import SEEDS_DIR  # noqa: E402
 from newsmon.records import FetchResult  # noqa: E402
-from newsmon.topics import load_topic_rules  # noqa: E402
+from newsmon.topics.match import load_topic_rules  # noqa: E402
 
 CORPUS = ROOT.parent / "shared" / "corpus" / "feeds"
 
@@ -40,11 +40,11 @@ def main() -> int:
     best: dict[str, float] = {}
     for _ in range(args.repeat):
         t0 = time.perf_counter()
-        parsed = pipeline.parse_results(results, {}, 500)
+        parsed = articles.parse_results(results, {}, 500)
         t1 = time.perf_counter()
-        candidates = pipeline.identify_entries(parsed)
+        candidates = articles.identify_entries(parsed)
         t2 = time.perf_counter()
-        articles = pipeline.build_articles(candidates, rules, {}, now)
+        articles = articles.build_articles(candidates, rules, {}, now)
         t3 = time.perf_counter()
         for name, seconds in (("parse", t1 - t0), ("identify", t2 - t1), ("clean+language+tag", t3 - t2),
                               ("total", t3 - t0)):

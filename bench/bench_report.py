@@ -36,7 +36,7 @@ from newsmon.db import sql  # noqa: E402
 from newsmon.export import export_parquet  # noqa: E402
 from newsmon.migrate import apply_migrations  # noqa: E402
 from newsmon.paths import QUERIES_DIR  # noqa: E402
-from newsmon.report import build_report, report_markdown  # noqa: E402
+from newsmon.report.page import build_report, report_markdown  # noqa: E402
 
 NOW = datetime(2026, 11, 28, 6, 0, tzinfo=UTC)
 COPIES_PER_STORY = 3
@@ -127,7 +127,7 @@ def report_module_at(revision: str, directory: Path):
         shown = subprocess.run(["git", "show", f"{revision}:newsmon/{name}.py"], cwd=Path(__file__).resolve().parents[1],
                                capture_output=True, text=True, check=False)
         if shown.returncode == 0:
-            (directory / f"old_{name}.py").write_text(shown.stdout.replace("newsmon.report_charts", "old_report_charts"))
+            (directory / f"old_{name}.py").write_text(shown.stdout.replace("newsmon.report.charts", "old_report_charts"))
     sys.path.insert(0, str(directory))
     spec = importlib.util.spec_from_file_location("old_report", directory / "old_report.py")
     module = importlib.util.module_from_spec(spec)

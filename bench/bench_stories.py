@@ -24,8 +24,8 @@ import pyarrow as pa
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from newsmon.migrate import apply_migrations  # noqa: E402
-from newsmon.stories import StoryItem, fingerprint  # noqa: E402
-from newsmon.story_index import assign_stories, write_index  # noqa: E402
+from newsmon.stories.cluster import StoryItem, fingerprint  # noqa: E402
+from newsmon.stories.index import assign_stories, write_index  # noqa: E402
 
 START = datetime(2025, 1, 1, tzinfo=UTC)
 SYLLABLES = [a + b for a in "bcdfghklmnprstvz" for b in ("a", "e", "i", "o", "u", "ar", "en", "ol")]

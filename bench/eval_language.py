@@ -1,4 +1,4 @@
-"""Accuracy and speed of newsmon.language against raw langdetect on the shared language corpus.
+"""Accuracy and speed of newsmon.language.detect against raw langdetect on the shared language corpus.
 
     uv run python bench/eval_language.py [--limit N] [--half odd|even|all] [--no-raw]
 
@@ -23,9 +23,9 @@ from langdetect import DetectorFactory, detect
 from langdetect.lang_detect_exception import LangDetectException
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from newsmon import language  # noqa: E402
+from newsmon.language import detect as language  # noqa: E402
 from newsmon.extract import html_to_text, title_to_text  # noqa: E402
-from newsmon.language import detect_language  # noqa: E402
+from newsmon.language.detect import detect_language  # noqa: E402
 from newsmon.parse import parse_feed  # noqa: E402
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"

@@ -17,8 +17,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from newsmon import stories  # noqa: E402
-from newsmon.stories import Fingerprint, copy_score, estimate_jaccard, fingerprint  # noqa: E402
+from newsmon.stories import cluster as stories  # noqa: E402
+from newsmon.stories.cluster import Fingerprint, copy_score, estimate_jaccard, fingerprint  # noqa: E402
 
 PAIRS = ROOT / "tests" / "data" / "story_pairs.jsonl"
 

@@ -21,7 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from newsmon.topics import TopicRules, load_topic_rules, match_topics  # noqa: E402
+from newsmon.topics.match import TopicRules, load_topic_rules, match_topics  # noqa: E402
 
 TOPIC = "russia_dprk"
 _BASELINE_RUSSIA = re.compile(r"\b(?:russia|moscow|putin|lavrov)", re.IGNORECASE)

@@ -38,28 +38,14 @@ SHARED_FEEDS = ROOT.parent / "shared" / "corpus" / "feeds"
 PARTS = ("core", "prefect", "naive", "scale", "rss")
 PREFECT_PARTS = ("prefect", "rss")
 def run_core(feeds_csv: Path, db: Path, timings: dict[str, float] | None = None):
-    """The ingest flow's steps without Prefect (flows.steps.run_ingest), timing each step into
-    `timings`. Returns the RunSummary."""
-    from flows.steps import run_config, run_ingest
+    """The run loop without Prefect (newsmon.run.loop.run_ingest with plain steps), timing each
+    stage into `timings`. Returns the RunSummary."""
+    from newsmon.feeds import read_feeds_csv
+    from newsmon.run.config import run_config
+    from newsmon.run.loop import run_ingest
     from newsmon.settings import Settings
 
-    return run_ingest(feeds_csv, run_config(Settings.from_env(), db), timings=timings)
-
-
-def _time_story_assignment(timings: dict[str, float]) -> None:
-    """Instrument store.assign_stories (called inside store.write_articles) so its share of `store` is known."""
-    from newsmon import store
-
-    original = store.assign_stories
-
-    def timed(*args, **kwargs):
-        started = time.perf_counter()
-        try:
-            return original(*args, **kwargs)
-        finally:
-            timings["store.stories"] = timings.get("store.stories", 0.0) + time.perf_counter() - started
-
-    store.assign_stories = timed
+    return run_ingest(read_feeds_csv(feeds_csv), run_config(Settings.from_env(), db), timings=timings).summary
 
 
 def touch_feeds(corpus_dir: Path, label: str) -> None:
@@ -78,7 +64,6 @@ def part_core(config: dict) -> dict:
         if prepare:
             prepare(Path(config["corpus_dir"]), label)
         timings: dict[str, float] = {}
-        _time_story_assignment(timings)
         started = time.perf_counter()
         summary = run_core(Path(config["feeds_csv"]), Path(config["db"]), timings)
         out[label] = {"seconds": time.perf_counter() - started, "stages": timings, **_counts(summary)}
@@ -101,25 +86,19 @@ def part_prefect_home(config: dict) -> dict:
 
 def part_prefect(config: dict) -> dict:
     """As `newsmon run` does it (cli._run_flow): read the registry, start Prefect's temporary server
-    (unless a server is configured), import Prefect, start the worker pool if this is the database's
-    first run, then run the flow (which otherwise starts the pool when its feeds bring enough to
-    build). Start-up is the time until the flow's body begins (the run's started_at); the cold flow
-    is the rest."""
+    (unless a server is configured), import Prefect, then run the flow (whose run starts its worker
+    pool ahead of the fetch when its feeds were never parsed before). Start-up is the time until
+    the flow's body begins (the run's started_at); the cold flow is the rest."""
     started_wall, started = datetime.now(UTC), time.perf_counter()
     from newsmon.feeds import read_feeds_csv
 
-    feeds = read_feeds_csv(Path(config["feeds_csv"]))
+    read_feeds_csv(Path(config["feeds_csv"]))
     from flows import temporary_server
 
     early = temporary_server.start_early()  # a no-op when the bench runs a persistent server
     from flows.ingest import run_once
-    from flows.steps import start_workers
-    from newsmon.settings import Settings
 
     adopted = temporary_server.adopt(early)
-    if not Path(config["db"]).exists():  # a first run: the pool warms up while the flow starts
-        settings = Settings.from_env()
-        start_workers(len(feeds), settings.workers, settings.seeds_dir)
     out: dict = {}
     for label, prepare in _runs(config):
         if prepare:

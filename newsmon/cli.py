@@ -153,22 +153,15 @@ def cmd_run(args) -> int:
 def _run_flow(feeds_csv: Path, db: Path, force: bool) -> int:
     from newsmon.feeds import read_feeds_csv
 
-    feeds = read_feeds_csv(feeds_csv)  # a bad CSV fails here with a line number, before Prefect starts
+    read_feeds_csv(feeds_csv)  # a bad CSV fails here with a line number, before Prefect starts
     _quiet_prefect_defaults()
     from flows import temporary_server
 
     early = temporary_server.start_early()  # Prefect's temporary server starts while we import
     from flows.ingest import run_once  # imports Prefect (~2 s)
-    from flows.steps import start_workers
-    from newsmon.ingest import format_summary
+    from newsmon.run.tally import format_summary
 
     adopted = temporary_server.adopt(early)
-    # A first run (no database yet) parses every feed: its worker pool loads its data while the flow
-    # starts. Later runs leave it to the flow, which knows which feeds were parsed before (a re-run
-    # that gets 304s has no use for a pool). Started before the server answers, it would slow it.
-    if not db.exists():
-        settings = _settings()
-        start_workers(sum(f.active for f in feeds), settings.workers, settings.seeds_dir)
     summary = run_once(feeds_csv=str(feeds_csv), db_path=str(db), force=force, temporary_server=adopted)
     if summary.status == "locked":
         print(f"newsmon: {summary.message}", file=sys.stderr)
@@ -235,7 +228,7 @@ def cmd_feeds(args) -> int:
 
 
 def cmd_tag(args) -> int:
-    from newsmon.tagging import tag_lines
+    from newsmon.topics.tagging import tag_lines
 
     settings = _settings()
     feeds_csv = args.feeds or settings.feeds_csv
@@ -246,7 +239,7 @@ def cmd_tag(args) -> int:
 
 
 def cmd_retag(args) -> int:
-    from newsmon.retag import retag_database
+    from newsmon.topics.retag import retag_database
 
     settings = _settings()
     changed, total = retag_database(args.db or settings.db_path, settings.seeds_dir)
@@ -255,7 +248,7 @@ def cmd_retag(args) -> int:
 
 
 def cmd_alerts(args) -> int:
-    from newsmon.alert_store import count_alerts, list_alerts
+    from newsmon.alerts.outbox import count_alerts, list_alerts
     from newsmon.db import connect
 
     con = connect(args.db or _settings().db_path, read_only=True)
@@ -282,7 +275,7 @@ def cmd_report(args) -> int:
     from datetime import UTC, datetime
 
     from newsmon.db import connect
-    from newsmon.report import build_report
+    from newsmon.report.page import build_report
 
     con = connect(args.db or _settings().db_path, read_only=True)
     try:

@@ -1,4 +1,4 @@
-"""DuckDB connections, the one-writer lock, and SQL loaded from sql/ by name.
+"""DuckDB connections, the one-writer lock, transactions, and SQL loaded from sql/ by name.
 
 DuckDB allows one read-write process per file, and even a read-only client blocks a
 writer. So a writer first takes an OS lock on `<db>.lock` (which records its PID), then
@@ -17,6 +17,7 @@ from functools import cache
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
 
 from newsmon.paths import SQL_DIR
 
@@ -29,6 +30,40 @@ class DatabaseLocked(RuntimeError):
 def sql(name: str) -> str:
     """The text of sql/<name>.sql, e.g. sql("statements/upsert_feeds")."""
     return (SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")
+
+
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """One transaction: committed when the block ends, rolled back if it raises (the one way newsmon
+    opens a transaction)."""
+    con.execute("begin transaction")
+    try:
+        yield
+    except BaseException:
+        con.execute("rollback")
+        raise
+    con.execute("commit")
+
+
+@contextmanager
+def registered(con: duckdb.DuckDBPyConnection, **tables: pa.Table) -> Iterator[None]:
+    """Arrow tables registered on the connection under their keyword names for the block: how
+    batches of rows reach SQL (never row by row)."""
+    for name, table in tables.items():
+        con.register(name, table)
+    failed = False
+    try:
+        yield
+    except BaseException:
+        failed = True
+        raise
+    finally:
+        for name in tables:
+            try:
+                con.unregister(name)
+            except duckdb.Error:
+                if not failed:
+                    raise  # else an aborted transaction refuses it, and the error that aborted it matters
 
 
 def connect(path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:

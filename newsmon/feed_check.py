@@ -30,11 +30,7 @@ from newsmon.netguard import Resolver
 from newsmon.parse import parse_feed
 from newsmon.records import Entry, Feed, FetchResult, ParsedFeed
 
-try:
-    from newsmon.language import detect_language
-except ImportError:  # the language stage as a package (newsmon/language/detect.py)
-    from newsmon.language.detect import detect_language
-
+from newsmon.language.detect import detect_language
 VERDICTS = ("ok", "empty", "stale", "blocked", "not_a_feed", "dead", "failing")
 DEFAULT_STALE_AFTER = timedelta(days=3)
 BLOCKED_STATUSES = frozenset({401, 403, 407, 451})

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import duckdb
 
+from newsmon.db import transaction
 from newsmon.paths import MIGRATIONS_DIR
 
 _NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
@@ -61,16 +62,14 @@ def apply_migrations(con: duckdb.DuckDBPyConnection, directory: Path = MIGRATION
             if applied[migration.version] != migration.checksum:
                 raise MigrationError(f"{migration.name} was edited after it was applied (checksum differs)")
             continue
-        con.execute("begin transaction")
         try:
-            con.execute(migration.sql)
-            con.execute(
-                "insert into schema_migrations (version, name, checksum) values (?, ?, ?)",
-                [migration.version, migration.name, migration.checksum],
-            )
-            con.execute("commit")
+            with transaction(con):
+                con.execute(migration.sql)
+                con.execute(
+                    "insert into schema_migrations (version, name, checksum) values (?, ?, ?)",
+                    [migration.version, migration.name, migration.checksum],
+                )
         except Exception as exc:
-            con.execute("rollback")
             raise MigrationError(f"{migration.name} failed and was rolled back: {exc}") from exc
         done.append(migration.name)
     return done

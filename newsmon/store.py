@@ -1,11 +1,12 @@
-"""The only module that writes DuckDB (the story index has its own store-side module).
+"""Writes of a run's own rows: feeds, articles with their feeds and tags, fetch events, feed
+state and the run row (stories and alerts have their own store-side modules: stories/index.py,
+alerts/outbox.py).
 
-A run writes one transaction per chunk (`run_transaction`): a chunk's articles, their feeds, tags
-and stories, and the alert outbox rows of those stories (`write_articles`);
-then one last transaction with the fetch events, feed state (with the conditional-GET
-validators), feed-health alerts and the run row (`finish_run`). A chunk is all there or not at
-all, and an alert row exists exactly when its story does. Validators move only in the last
-transaction, after everything they vouch for: a run killed half-way keeps the chunks it
+The run loop (run/loop.py) writes one transaction per chunk (`write_chunk`: the chunk's articles,
+then their stories and alert outbox rows), then one last transaction with the fetch events, feed
+state (with the conditional-GET validators), feed-health alerts and the run row. A chunk is all
+there or not at all, and an alert row exists exactly when its story does. Validators move only in
+the last transaction, after everything they vouch for: a run killed half-way keeps the chunks it
 committed, and the next run fetches every feed again, skips what is stored, and stores the rest.
 A run's row says `running` until then (`begin_run`); the next run marks a dead one `interrupted`.
 Rows go in as Arrow tables registered on the connection, never row by row.
@@ -14,7 +15,7 @@ Rows go in as Arrow tables registered on the connection, never row by row.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, fields
 from datetime import datetime
@@ -23,12 +24,8 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from newsmon.alert_store import write_feed_health_alerts, write_story_alerts
-from newsmon.alerts import AlertPlan
-from newsmon.db import connect, sql
+from newsmon.db import connect, registered, sql, transaction
 from newsmon.migrate import apply_migrations
-from newsmon.stories import StoryItem
-from newsmon.story_index import assign_stories
 from newsmon.records import Article, Evidence, Feed, FeedState, FetchResult, RunSummary, TopicHit
 
 _TS = pa.timestamp("us", tz="UTC")
@@ -54,7 +51,7 @@ def upsert_feeds(con: duckdb.DuckDBPyConnection, feeds: Sequence[Feed], now: dat
                           ("language", pa.string()), ("country", pa.string()), ("active", pa.bool_()),
                           ("side", pa.string())]),
     )
-    with _registered(con, batch_feeds=table):
+    with registered(con, batch_feeds=table):
         con.execute(sql("statements/upsert_feeds"), {"now": now})
 
 
@@ -66,7 +63,7 @@ def read_feed_states(con: duckdb.DuckDBPyConnection) -> dict[str, FeedState]:
 def read_known_articles(con: duckdb.DuckDBPyConnection, article_ids: Iterable[str]) -> dict[str, str]:
     """article_id -> stored content hash, for the given ids only (cost grows with the batch)."""
     ids = pa.table({"article_id": pa.array(list(article_ids), pa.string())})
-    with _registered(con, batch_ids=ids):
+    with registered(con, batch_ids=ids):
         return dict(con.execute(sql("statements/select_known_articles")).fetchall())
 
 
@@ -75,18 +72,6 @@ def begin_run(con: duckdb.DuckDBPyConnection, run_id: str, started_at: datetime)
     the caller holds the writer lock, and is marked `interrupted`."""
     con.execute(sql("statements/mark_interrupted_runs"))
     con.execute(sql("statements/insert_run_started"), {"run_id": run_id, "started_at": started_at})
-
-
-@contextmanager
-def run_transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
-    """One of a run's transactions: committed when the block ends, rolled back if it raises."""
-    con.execute("begin transaction")
-    try:
-        yield
-    except BaseException:
-        con.execute("rollback")
-        raise
-    con.execute("commit")
 
 
 # DuckDB keeps every block it has read or written in memory until it nears its limit (80% of RAM):
@@ -107,18 +92,20 @@ def release_cache(con: duckdb.DuckDBPyConnection, budget_bytes: int = CACHE_BUDG
             pass
 
 
-def write_chunk(con: duckdb.DuckDBPyConnection, *args, capped: bool = False, **kwargs) -> dict[str, str]:
-    """write_articles in a transaction of its own; `capped`: with DuckDB's memory capped (see
-    CHUNK_HEADROOM_BYTES). Not for a run's first chunk, which loads the indexes it touches. A chunk
-    that does not fit the cap is rolled back and written again without it."""
+def write_chunk(con: duckdb.DuckDBPyConnection, write: Callable[[], None], capped: bool = False,
+                headroom_bytes: int = CHUNK_HEADROOM_BYTES) -> None:
+    """Call `write` (a chunk's writes) in a transaction of its own; `capped`: with DuckDB's memory
+    capped (see CHUNK_HEADROOM_BYTES). Not for a run's first chunk, which loads the indexes it
+    touches. A chunk that does not fit the cap is rolled back and written again without it."""
     if capped:
         try:
-            with _memory_limit(con, _held_bytes(con) + CHUNK_HEADROOM_BYTES), run_transaction(con):
-                return write_articles(con, *args, **kwargs)
+            with _memory_limit(con, _held_bytes(con) + headroom_bytes), transaction(con):
+                write()
+            return
         except duckdb.OutOfMemoryException:
             pass
-    with run_transaction(con):
-        return write_articles(con, *args, **kwargs)
+    with transaction(con):
+        write()
 
 
 def _held_bytes(con: duckdb.DuckDBPyConnection) -> int:
@@ -145,12 +132,8 @@ def write_articles(
     now: datetime,
     articles: Sequence[Article],
     article_feeds: Sequence[tuple[str, str]],
-    story_items: Sequence[StoryItem] = (),
-    alert_plan: AlertPlan | None = None,
-) -> dict[str, str]:
-    """Write one chunk of a run (inside run_transaction): articles, their feeds and tags, their
-    stories, and the alert outbox rows of the stories they made match. Returns article_id ->
-    story_id of the new and edited articles."""
+) -> None:
+    """Write one chunk's articles (new and edited), which feeds carried them, and their tags."""
     tables = {
         "batch_articles": _articles_table(articles),
         "batch_ids": pa.table({"article_id": pa.array([a.article_id for a in articles], pa.string())}),
@@ -161,41 +144,32 @@ def write_articles(
             "first_seen_at": pa.array([now] * len(article_feeds), _TS),
         }),
     }
-    with _registered(con, **tables):
+    with registered(con, **tables):
         con.execute(sql("statements/upsert_articles"), {"run_id": run_id})
         con.execute(sql("statements/insert_article_feeds"))
         con.execute(sql("statements/delete_article_topics"))
         con.execute(sql("statements/insert_article_topics"), {"now": now})
-    stories = assign_stories(con, story_items, now)
-    if alert_plan is not None and articles:
-        write_story_alerts(con, alert_plan, [a.article_id for a in articles], now)
-    return stories
 
 
-def finish_run(
+def write_fetch_results(
     con: duckdb.DuckDBPyConnection,
-    summary: RunSummary,
+    run_id: str,
     results: Sequence[FetchResult],
     entries_by_feed: Mapping[str, int],
     new_by_feed: Mapping[str, int],
     states: Sequence[FeedState],
-    alert_plan: AlertPlan | None = None,
 ) -> None:
-    """The rest of a run, after its articles (inside run_transaction): fetch events, feed state (with
-    the conditional-GET validators), feed-health alerts, the run row."""
+    """A run's fetch events and the feeds' next states (with the conditional-GET validators)."""
     tables = {
         "batch_fetch_events": _fetch_events_table(results, entries_by_feed, new_by_feed),
         "batch_feed_state": pa.Table.from_pylist([asdict(s) for s in states], schema=_FEED_STATE_SCHEMA),
     }
-    with _registered(con, **tables):
-        con.execute(sql("statements/insert_fetch_events"), {"run_id": summary.run_id})
+    with registered(con, **tables):
+        con.execute(sql("statements/insert_fetch_events"), {"run_id": run_id})
         con.execute(sql("statements/upsert_feed_state"))
-    if alert_plan is not None:
-        write_feed_health_alerts(con, alert_plan, summary.started_at)
-    _insert_run(con, summary)
 
 
-def _insert_run(con: duckdb.DuckDBPyConnection, summary: RunSummary) -> None:
+def insert_run(con: duckdb.DuckDBPyConnection, summary: RunSummary) -> None:
     con.execute(sql("statements/insert_run"), {
         "run_id": summary.run_id,
         "started_at": summary.started_at,
@@ -279,25 +253,6 @@ _FEED_STATE_SCHEMA = pa.schema([
 ])
 
 
-class _registered:
-    """Register Arrow tables on a connection for the duration of a with-block."""
-
-    def __init__(self, con: duckdb.DuckDBPyConnection, **tables: pa.Table) -> None:
-        self.con, self.tables = con, tables
-
-    def __enter__(self) -> None:
-        for name, table in self.tables.items():
-            self.con.register(name, table)
-
-    def __exit__(self, exc_type, *exc) -> None:
-        for name in self.tables:
-            try:
-                self.con.unregister(name)
-            except duckdb.Error:
-                if exc_type is None:
-                    raise  # else an aborted transaction refuses it, and the error that aborted it matters
-
-
 def read_articles_for_tagging(con: duckdb.DuckDBPyConnection, after: str, page_size: int) -> list[tuple]:
     """(article_id, title, text, feed side) of the next page of articles after `after`."""
     return con.execute(sql("statements/select_articles_for_tagging"),
@@ -312,7 +267,7 @@ def replace_topics(
         "batch_ids": pa.table({"article_id": pa.array([a for a, _ in tags], pa.string())}),
         "batch_topics": _topics_table(tags),
     }
-    with _registered(con, **tables):
+    with registered(con, **tables):
         con.execute(sql("statements/delete_article_topics"))
         con.execute(sql("statements/insert_article_topics"), {"now": now})
 

@@ -14,25 +14,29 @@ from xml.sax.saxutils import escape
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from flows.steps import RunConfig, run_ingest  # noqa: E402
-from newsmon import alerts  # noqa: E402
+from newsmon.alerts import rules  # noqa: E402
+from newsmon.feeds import read_feeds_csv  # noqa: E402
 from newsmon.fetch import FetchSettings  # noqa: E402
 from newsmon.paths import SEEDS_DIR  # noqa: E402
+from newsmon.run.config import CHUNK_BYTES, RunConfig  # noqa: E402
+from newsmon.run.loop import run_ingest  # noqa: E402
 
 
-def plan_for(urls: str, operator_urls: str = "") -> alerts.AlertPlan:
+def plan_for(urls: str, operator_urls: str = "") -> rules.AlertPlan:
     """The shipped rules, with $NEWSMON_ALERT_URLS standing for `urls`."""
-    return alerts.load_plan(SEEDS_DIR / "alert_rules.csv", {}, urls, operator_urls)
+    return rules.load_plan(SEEDS_DIR / "alert_rules.csv", {}, urls, operator_urls)
 
 
-def run_once(db: Path, feeds_csv: Path, plan: alerts.AlertPlan, alerts_dir: Path, budget_s: float = 10.0):
+def run_once(db: Path, feeds_csv: Path, plan: rules.AlertPlan, alerts_dir: Path, budget_s: float = 10.0,
+             chunk_bytes: int = CHUNK_BYTES):
     """Deliver what is pending, ingest, commit (with the outbox), deliver: the flow's steps, minus Prefect."""
     config = RunConfig(
         db_path=db, seeds_dir=SEEDS_DIR,
         fetch=FetchSettings(allow_private_networks=True, per_host_min_interval_s=0.0),
-        max_entries=500, workers=1, alert_plan=plan, alerts_dir=alerts_dir, alert_budget_s=budget_s,
+        max_entries=500, executor="inline", alert_plan=plan, alerts_dir=alerts_dir, alert_budget_s=budget_s,
+        chunk_bytes=chunk_bytes,
     )
-    return run_ingest(feeds_csv, config, force=True)
+    return run_ingest(read_feeds_csv(feeds_csv), config, force=True).summary
 
 
 def write_feed(path: Path, outlet: str, items: list[tuple[str, str]], hours_ago: float = 1.0) -> Path:
@@ -51,9 +55,7 @@ def write_feed(path: Path, outlet: str, items: list[tuple[str, str]], hours_ago:
 if __name__ == "__main__":
     import os
 
-    import flows.steps
-
     # Crash tests that need a run of several chunks make every feed a chunk of its own.
-    flows.steps.CHUNK_BYTES = int(os.environ.get("NEWSMON_TEST_CHUNK_BYTES", flows.steps.CHUNK_BYTES))
     db, feeds_csv, alerts_dir, urls = sys.argv[1:5]
-    run_once(Path(db), Path(feeds_csv), plan_for(urls), Path(alerts_dir))
+    run_once(Path(db), Path(feeds_csv), plan_for(urls), Path(alerts_dir),
+             chunk_bytes=int(os.environ.get("NEWSMON_TEST_CHUNK_BYTES", CHUNK_BYTES)))

@@ -14,8 +14,10 @@ import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
-from flows.steps import RunConfig, run_ingest
-from newsmon.alerts import load_plan
+from newsmon.feeds import read_feeds_csv
+from newsmon.run.config import RunConfig
+from newsmon.run.loop import run_ingest
+from newsmon.alerts.rules import load_plan
 from newsmon.demo import dated_demo, demo_feeds_csv, serve_directory
 from newsmon.fetch import FetchSettings
 from newsmon.paths import SEEDS_DIR
@@ -28,12 +30,13 @@ def build_demo_db(db_path: Path) -> RunSummary:
         db_path=db_path, seeds_dir=SEEDS_DIR,
         # NEWSMON_ALLOW_PRIVATE_NETWORKS=1 semantics: the demo server is our own, on 127.0.0.1.
         fetch=FetchSettings(allow_private_networks=True, per_host_min_interval_s=0.0),
-        max_entries=500, workers=1, alert_plan=load_plan(SEEDS_DIR / "alert_rules.csv", {}, "", ""),
+        max_entries=500, executor="inline", alert_plan=load_plan(SEEDS_DIR / "alert_rules.csv", {}, "", ""),
         alerts_dir=db_path.parent, alert_budget_s=5.0,
     )
     demo_dir = dated_demo(db_path.parent / "demo", datetime.now(UTC))  # as `newsmon run --demo` serves it
     with serve_directory(demo_dir) as base:
-        return run_ingest(demo_feeds_csv(base, db_path.parent / "demo_feeds.csv", demo_dir=demo_dir), config)
+        feeds = read_feeds_csv(demo_feeds_csv(base, db_path.parent / "demo_feeds.csv", demo_dir=demo_dir))
+        return run_ingest(feeds, config).summary
 
 
 @functools.cache

@@ -84,7 +84,7 @@ def test_new_story_alerts_once_per_rule_and_channel_then_never_again(world, webh
         assert len(story_rows(world["db"])) == 6
         assert len((world["dir"] / "alerts.jsonl").read_text(encoding="utf-8").splitlines()) == 2
         message = smtp.messages[0]
-        assert message["Message-ID"].endswith("@newsmon.alerts>") and "Outlets: Outlet A" in message.get_content()
+        assert message["Message-ID"].endswith("@newsmon.alerts.rules>") and "Outlets: Outlet A" in message.get_content()
 
 
 def test_receiver_down_then_up_delivers_each_pending_alert_once(world, webhook):

@@ -8,12 +8,12 @@ from email.message import EmailMessage
 import feedparser
 import pytest
 
-from newsmon import alerts
-from newsmon.alerts import AlertRule, AlertRulesError, StoryCandidate
-from newsmon.notify import Message, build_email, group_messages
-from newsmon.alert_store import DueAlert
+from newsmon.alerts import rules as alerts
+from newsmon.alerts.rules import AlertRule, AlertRulesError, StoryCandidate
+from newsmon.alerts.deliver import Message, build_email, group_messages
+from newsmon.alerts.outbox import DueAlert
 from newsmon.paths import SEEDS_DIR
-from newsmon.sinks import render_atom
+from newsmon.alerts.sinks import render_atom
 
 NOW = datetime(2026, 11, 28, 5, 30, tzinfo=UTC)
 
@@ -81,7 +81,7 @@ def test_hostile_text_is_cleaned_for_every_channel():
     message = Message("k" * 32, "c", ("a",), (payload,), NOW)
     mail, _ = build_email("mailto://smtp.example?to=desk@example.org", message)
     headers = mail.as_string().split("\n\n", 1)[0]
-    assert "\nBcc:" not in headers and mail["Message-ID"] == f"<{'k' * 32}@newsmon.alerts>"
+    assert "\nBcc:" not in headers and mail["Message-ID"] == f"<{'k' * 32}@newsmon.alerts.rules>"
     with pytest.raises(ValueError):
         EmailMessage(policy=email.policy.default)["Subject"] = "x\r\nBcc: y"
 

@@ -19,17 +19,18 @@ sys.path.insert(0, str(ROOT))
 
 from bench.corpus import generate_corpus  # noqa: E402
 from bench.naive import run_naive  # noqa: E402
-from newsmon import pipeline, workers  # noqa: E402
+from newsmon import articles  # noqa: E402
+from newsmon.run.executor import EVERY_BATCH, LocalPoolExecutor  # noqa: E402
 from newsmon.demo import demo_feeds_csv, serve_directory  # noqa: E402
 from newsmon.extract import html_to_text, title_to_text  # noqa: E402
 from newsmon.feeds import read_feeds_csv  # noqa: E402
 from newsmon.fetch import FetchSettings, fetch_feeds  # noqa: E402
-from newsmon.ingest import plan_fetch  # noqa: E402
+from newsmon.run.plan import plan_fetch  # noqa: E402
 from newsmon.paths import SEEDS_DIR  # noqa: E402
-from newsmon.stories import fingerprint  # noqa: E402
-from newsmon.topics import load_topic_rules  # noqa: E402
+from newsmon.stories.cluster import fingerprint  # noqa: E402
+from newsmon.topics.match import load_topic_rules  # noqa: E402
 
-FEEDS, ITEMS = 12, 45  # 540 entries: above workers.PARALLEL_MIN_ENTRIES, so the pool really runs
+FEEDS, ITEMS = 12, 45  # 540 entries from 12 outlets in several languages
 
 
 @pytest.fixture(scope="module")
@@ -61,7 +62,7 @@ def test_unrelated_stories_are_as_unlike_as_real_ones(corpus):
     # (../shared/corpus) about 3 in 100,000 pairs of unrelated articles share one; a corpus whose
     # bodies repeat a few template sentences had 2 in 100 and made clustering look quadratic.
     feeds, results, _, _ = corpus
-    parsed = pipeline.parse_results(results, {f.feed_id: f for f in feeds}, 500)
+    parsed = articles.parse_results(results, {f.feed_id: f for f in feeds}, 500)
     by_title = {e.title_html: e for feed in parsed for e in feed.entries}  # copies keep their title
     prints = [fingerprint(title_to_text(e.title_html), html_to_text(e.summary_html or e.content_html))
               for e in by_title.values()]
@@ -79,13 +80,13 @@ def test_parallel_build_matches_one_at_a_time(corpus):
     assert all(r.is_ok for r in results)
     feeds_by_id = {f.feed_id: f for f in feeds}
     now = datetime(2026, 11, 27, 12, tzinfo=UTC)
-    candidates = pipeline.identify_entries(pipeline.parse_results(results, feeds_by_id, 500))
-    assert len(candidates) >= workers.PARALLEL_MIN_ENTRIES
+    candidates = articles.identify_entries(articles.parse_results(results, feeds_by_id, 500))
     assert len({c.entry.url for c in candidates}) == info.unique_urls
 
-    fast = workers.build_articles(candidates, SEEDS_DIR, feeds_by_id, now, workers=2)
+    with LocalPoolExecutor(2, SEEDS_DIR, EVERY_BATCH) as pool:
+        fast = pool.build(candidates, SEEDS_DIR, feeds_by_id, now).get()
     rules = load_topic_rules(SEEDS_DIR)
-    slow = [pipeline.build_articles([c], rules, feeds_by_id, now)[0] for c in candidates]
+    slow = [articles.build_articles([c], rules, feeds_by_id, now)[0] for c in candidates]
 
     assert [a.article_id for a in fast] == [a.article_id for a in slow]
     assert fast == slow  # titles, texts, languages, probabilities and every topic hit
@@ -97,7 +98,7 @@ def test_parallel_build_matches_one_at_a_time(corpus):
 def test_naive_pipeline_stores_the_same_unique_urls(tmp_path, corpus):
     feeds, results, info, _ = corpus
     feeds_by_id = {f.feed_id: f for f in feeds}
-    ours = {c.entry.url for c in pipeline.identify_entries(pipeline.parse_results(results, feeds_by_id, 500))}
+    ours = {c.entry.url for c in articles.identify_entries(articles.parse_results(results, feeds_by_id, 500))}
     with serve_directory(info.directory) as base:
         served = [(f.feed_id, f.url.replace(f.url.split("/feeds/")[0], base)) for f in feeds]
         stats = run_naive(served, tmp_path / "naive.duckdb")
@@ -113,28 +114,26 @@ def test_naive_pipeline_stores_the_same_unique_urls(tmp_path, corpus):
     assert flagged > 0
 
 
-def test_a_run_in_many_chunks_stores_what_a_run_in_one_chunk_stores(tmp_path, corpus, monkeypatch):
-    import flows.steps as steps
-    from newsmon.alerts import load_plan
+def test_a_run_in_many_chunks_stores_what_a_run_in_one_chunk_stores(tmp_path, corpus):
+    from newsmon.alerts.rules import load_plan
+    from newsmon.run.config import RunConfig
+    from newsmon.run.executor import EVERY_BATCH
+    from newsmon.run.loop import run_ingest
 
     _, results, _, csv_path = corpus
     sizes = sorted(len(r.content) for r in results)
     contents = {}
-    for label, chunk_bytes, worker_count in (("one", 1 << 30, 1), ("many", 2 * sizes[-1], 2)):
+    for label, chunk_bytes, executor_kind in (("one", 1 << 30, "inline"), ("many", 2 * sizes[-1], "local")):
         # "many": about two feeds a chunk, so copies of one article land in different chunks, each
         # parsed and built by the two workers
-        monkeypatch.setattr(steps, "CHUNK_BYTES", chunk_bytes)
-        monkeypatch.setattr(workers, "PARALLEL_MIN_BYTES", 0)
-        monkeypatch.setattr(workers, "PARALLEL_MIN_ENTRIES", 1)
-        monkeypatch.setattr(workers, "COLD_MIN_BYTES", 0)
-        monkeypatch.setattr(workers, "COLD_MIN_ENTRIES", 1)
         db = tmp_path / f"{label}.duckdb"
-        config = steps.RunConfig(
+        config = RunConfig(
             db_path=db, seeds_dir=SEEDS_DIR,
             fetch=FetchSettings(per_host_min_interval_s=0, per_host_concurrency=8, allow_private_networks=True),
-            max_entries=500, workers=worker_count, alert_plan=load_plan(SEEDS_DIR / "alert_rules.csv", {}, "", ""),
-            alerts_dir=tmp_path / label, alert_budget_s=5.0)
-        summary = steps.run_ingest(csv_path, config)
+            max_entries=500, executor=executor_kind, workers=2, pool=EVERY_BATCH, chunk_bytes=chunk_bytes,
+            alert_plan=load_plan(SEEDS_DIR / "alert_rules.csv", {}, "", ""), alerts_dir=tmp_path / label,
+            alert_budget_s=5.0)
+        summary = run_ingest(read_feeds_csv(csv_path), config).summary
         # the run stopped its build workers once everything was built
         assert not [p for p in multiprocessing.active_children() if "PoolWorker" in p.name]
         con = duckdb.connect(str(db), read_only=True)

@@ -6,7 +6,9 @@ import duckdb
 import pytest
 
 from conftest import SHARED
-from flows.steps import run_config, run_ingest
+from newsmon.feeds import read_feeds_csv
+from newsmon.run.config import run_config
+from newsmon.run.loop import run_ingest
 from newsmon.demo import serve_directory
 from newsmon.settings import Settings
 
@@ -23,7 +25,7 @@ def test_whole_corpus_run_gives_every_feed_a_typed_outcome(tmp_path):
                  f"{base}/{p.relative_to(CORPUS).as_posix()}") for n, p in enumerate(files)]
         csv = tmp_path / "feeds.csv"
         csv.write_text("feed_id,name,url\n" + "".join(f"{i},{n},{u}\n" for i, n, u in rows), encoding="utf-8")
-        summary = run_ingest(csv, run_config(Settings.from_env(), db))
+        summary = run_ingest(read_feeds_csv(csv), run_config(Settings.from_env(), db)).summary
     assert summary.status == "completed" and summary.feeds_total == len(files)
     con = duckdb.connect(str(db), read_only=True)
     try:

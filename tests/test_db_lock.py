@@ -56,21 +56,23 @@ def test_open_client_blocks_the_writer_with_a_clear_message(db_path, read_only):
 def test_a_run_that_finds_the_database_locked_writes_nothing(tmp_path, fixture_server):
     """Two runs at once: the second stops at once with the holder's PID and has no side effects."""
     from conftest import write_feeds_csv
-    from flows.steps import run_config, run_ingest
+    from newsmon.feeds import read_feeds_csv
+    from newsmon.run.config import run_config
+    from newsmon.run.loop import run_ingest
     from newsmon.settings import Settings
 
     db = tmp_path / "locked.duckdb"
-    feeds = write_feeds_csv(tmp_path / "feeds.csv", [("a", "A", f"{fixture_server}/feeds/wire_outlet_a.xml")])
+    feeds = read_feeds_csv(write_feeds_csv(tmp_path / "feeds.csv", [("a", "A", f"{fixture_server}/feeds/wire_outlet_a.xml")]))
     proc = _hold(f"""
         from pathlib import Path
         from newsmon.db import writer_lock
         lock = writer_lock(Path({str(db)!r})); lock.__enter__()
     """)
     try:
-        summary = run_ingest(feeds, run_config(Settings.from_env(), db))
+        summary = run_ingest(feeds, run_config(Settings.from_env(), db)).summary
     finally:
         proc.stdin.close()
         proc.wait(timeout=10)
     assert summary.status == "locked" and f"PID {proc.pid}" in summary.message
     assert not db.exists() and not (tmp_path / "alerts.jsonl").exists()
-    assert run_ingest(feeds, run_config(Settings.from_env(), db)).articles_new == 3  # the next run catches up
+    assert run_ingest(feeds, run_config(Settings.from_env(), db)).summary.articles_new == 3  # the next run catches up

@@ -8,9 +8,9 @@ import pytest
 
 from wordfreq import zipf_frequency
 
-from newsmon.language import _WORD_RE, _near_tie_prior, _zipfs, detect_language
-from newsmon.language_data import GROUPS
-from newsmon.word_tables import word_table
+from newsmon.language.detect import _WORD_RE, _near_tie_prior, _zipfs, detect_language
+from newsmon.language.data import GROUPS
+from newsmon.language.word_tables import word_table
 from newsmon.records import LanguageGuess
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"

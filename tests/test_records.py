@@ -7,7 +7,8 @@ from datetime import UTC, datetime
 
 import numpy as np
 
-from newsmon import pipeline, records, stories
+from newsmon import articles, records
+from newsmon.stories import cluster as stories
 from newsmon.records import Article, Evidence, LanguageGuess, Record, TopicHit
 
 NOW = datetime(2026, 11, 27, 6, 0, tzinfo=UTC)
@@ -15,7 +16,7 @@ NOW = datetime(2026, 11, 27, 6, 0, tzinfo=UTC)
 
 def test_every_record_type_is_a_record() -> None:
     # A record type without the base would silently fall back to the slow generic pickling.
-    classes = [obj for module in (records, stories, pipeline) for obj in vars(module).values()
+    classes = [obj for module in (records, stories, articles) for obj in vars(module).values()
                if isinstance(obj, type) and hasattr(obj, "__dataclass_fields__") and obj.__module__ == module.__name__]
     assert len(classes) >= 12 and all(issubclass(cls, Record) for cls in classes)
 

@@ -9,7 +9,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from newsmon import ingest, store, stories
+from newsmon import store
+from newsmon.stories import cluster as stories
+from newsmon.stories.index import assign_stories, story_items
 from newsmon.db import sql
 from newsmon.records import Article
 
@@ -63,19 +65,22 @@ def _chunk(count: int) -> tuple[list[Article], list[tuple[str, str]]]:
 
 
 @pytest.mark.parametrize("headroom, writes", [(store.CHUNK_HEADROOM_BYTES, 1), (0, 2)])
-def test_a_capped_chunk_is_written_once_or_again_uncapped(db_path, monkeypatch, headroom, writes):
+def test_a_capped_chunk_is_written_once_or_again_uncapped(db_path, headroom, writes):
     # A database of 20,000 articles, reopened: writing loads its indexes. With no headroom the chunk
     # cannot fit: it is rolled back and written again uncapped (and the error that aborted it, out
     # of memory, is the one seen, not a refused clean-up).
     build_large_store(db_path, 20_000)
-    monkeypatch.setattr(store, "CHUNK_HEADROOM_BYTES", headroom)
-    calls = []
-    real = store.write_articles
-    monkeypatch.setattr(store, "write_articles", lambda *a, **k: calls.append(1) or real(*a, **k))
     con = store.open_store(db_path)
     default_limit = con.execute("select current_setting('memory_limit')").fetchall()[0][0]
     articles, pairs = _chunk(300)
-    stories_of = store.write_chunk(con, "run1", NOW, articles, pairs, ingest.story_items(articles, {}), capped=True)
+    calls, stories_of = [], {}
+
+    def write():
+        calls.append(1)
+        store.write_articles(con, "run1", NOW, articles, pairs)
+        stories_of.update(assign_stories(con, story_items(articles, {}), NOW))
+
+    store.write_chunk(con, write, capped=True, headroom_bytes=headroom)
     assert len(calls) == writes
     assert len(stories_of) == 300
     assert con.execute("select count(*), count(story_id) from articles where run_id = 'run1'").fetchall() == [(300, 300)]

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from newsmon.migrate import apply_migrations
-from newsmon.stories import (
+from newsmon.stories.cluster import (
     CHAR_SHINGLE,
     WORD_SHINGLE,
     StoryItem,
@@ -20,7 +20,7 @@ from newsmon.stories import (
     shingle_units,
     title_key,
 )
-from newsmon.story_index import assign_stories, write_index
+from newsmon.stories.index import assign_stories, write_index
 
 PAIRS = Path(__file__).parent / "data" / "story_pairs.jsonl"
 T0 = datetime(2025, 7, 12, 6, tzinfo=UTC)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from newsmon.topics import MATCH_KINDS, ROLE_KINDS, SeedError, load_topic_rules, normalize_text
+from newsmon.topics.match import MATCH_KINDS, ROLE_KINDS, SeedError, load_topic_rules, normalize_text
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 
@@ -154,7 +154,7 @@ def test_loader_errors_name_the_file_and_line(tmp_path, row, message):
 
 
 def test_a_topic_can_be_added_purely_in_csv(tmp_path):
-    from newsmon.topics import match_topics
+    from newsmon.topics.match import match_topics
 
     write_seeds(tmp_path, "x1,t,side:a,en,word,alpha,1\nx2,t,side:b,en,prefix,beta,1\n")
     rules = load_topic_rules(tmp_path)
@@ -171,7 +171,7 @@ def test_entities_are_language_independent_ids_shared_across_scripts(terms):
 
 
 def test_evidence_carries_the_entity_id(tmp_path):
-    from newsmon.topics import match_topics
+    from newsmon.topics.match import match_topics
 
     rules = load_topic_rules(SEEDS)
     hit = match_topics("Лавров прибыл в Пхеньян", "", rules)[0]

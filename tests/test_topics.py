@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from newsmon.records import TopicHit
-from newsmon.topics import TopicRules, load_topic_rules, match_topics, normalize_text
+from newsmon.topics.match import TopicRules, load_topic_rules, match_topics, normalize_text
 
 ROOT = Path(__file__).resolve().parents[1]
 DEV_SET = ROOT / "tests" / "data" / "topics_dev.jsonl"

@@ -1,4 +1,4 @@
-"""The shared word tables (newsmon.word_tables): same answers as wordfreq's dicts, built once,
+"""The shared word tables (newsmon.language.word_tables): same answers as wordfreq's dicts, built once,
 memory-mapped, and still usable when the cache is damaged or cannot be written."""
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ import numpy as np
 import pytest
 from wordfreq import get_frequency_dict
 
-from newsmon import word_tables
-from newsmon.word_tables import word_table
+from newsmon.language import word_tables
+from newsmon.language.word_tables import word_table
 
 LANGS = ("ca", "it")  # two small lists of one script: quick to build, and they share many words
 
@@ -84,7 +84,7 @@ def test_a_cache_path_that_is_a_file_keeps_the_table_in_memory(tmp_path, monkeyp
 
 def test_hashes_are_stable_across_processes() -> None:
     # The tables are shared through files, so a word's hash must not depend on the process.
-    code = "from newsmon.word_tables import word_hash; print(word_hash('città'))"
+    code = "from newsmon.language.word_tables import word_hash; print(word_hash('città'))"
     seeds = [subprocess.run([sys.executable, "-c", code], env={**os.environ, "PYTHONHASHSEED": seed},
                             capture_output=True, text=True, check=True).stdout for seed in ("1", "2")]
     assert seeds[0] == seeds[1] == f"{word_tables.word_hash('città')}\n"
@@ -93,7 +93,7 @@ def test_hashes_are_stable_across_processes() -> None:
 def test_a_cached_table_is_used_without_importing_wordfreq(cache) -> None:
     # wordfreq costs a process ~16 MB; the build workers only need the built tables.
     word_table(LANGS, "small")
-    code = ("import sys; from newsmon.word_tables import word_table; "
+    code = ("import sys; from newsmon.language.word_tables import word_table; "
             f"table = word_table({LANGS!r}, 'small'); "
             "print(table.lookup('città')[0][1] > 0, 'wordfreq' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], env={**os.environ, "NEWSMON_CACHE_DIR": str(cache)},

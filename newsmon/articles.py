@@ -16,11 +16,11 @@ from datetime import datetime
 from pathlib import Path
 
 from newsmon.extract import html_to_text, title_to_text
-from newsmon.language import detect_language
+from newsmon.language.detect import detect_language
 from newsmon.parse import parse_feed
 from newsmon.records import Article, Entry, Feed, FetchResult, ParsedFeed, Record
-from newsmon.stories import fingerprint
-from newsmon.topics import TopicRules, load_topic_rules, match_topics
+from newsmon.stories.cluster import fingerprint
+from newsmon.topics.match import TopicRules, load_topic_rules, match_topics
 from newsmon.urls import article_id as make_article_id
 
 # Language detection reads a bounded prefix: its cost grows with length, its accuracy does not.

@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from newsmon.report import ReportData
+    from newsmon.report.page import ReportData
 
 TOP_OUTLETS = 10
 CHART_LANGUAGES = 8  # the rest are stacked as "other"

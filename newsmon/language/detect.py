@@ -21,7 +21,7 @@ from pathlib import Path
 from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
 from langdetect.lang_detect_exception import LangDetectException
 
-from newsmon.language_data import (
+from newsmon.language.data import (
     SINGLE_SCRIPTS,
     HANGUL,
     KANA,
@@ -36,7 +36,7 @@ from newsmon.language_data import (
     JAPANESE_HAN,
 )
 from newsmon.records import LanguageGuess
-from newsmon.word_tables import WordTable, word_table
+from newsmon.language.word_tables import WordTable, word_table
 
 UNDETERMINED = LanguageGuess("und", 0.0)
 
@@ -313,7 +313,7 @@ def _listed_langs(script: str) -> tuple[str, ...]:
 
 @cache
 def _word_table(script: str) -> WordTable:
-    """wordfreq's lists of the script's languages as one shared table (see newsmon.word_tables:
+    """wordfreq's lists of the script's languages as one shared table (see newsmon.language.word_tables:
     a lookup there is ~100x cheaper than zipf_frequency, which tokenises its argument each call)."""
     return word_table(tuple(WORDLIST_CODES.get(lang, lang) for lang in _listed_langs(script)), WORDLIST)
 

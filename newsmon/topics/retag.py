@@ -10,8 +10,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from newsmon import store
-from newsmon.db import writer_lock
-from newsmon.topics import load_topic_rules, match_topics
+from newsmon.db import transaction, writer_lock
+from newsmon.topics.match import load_topic_rules, match_topics
 
 PAGE_SIZE = 5_000
 
@@ -25,8 +25,7 @@ def retag_database(db_path: Path, seeds_dir: Path) -> tuple[int, int]:
         try:
             before = store.count_matches(con)
             total, after = 0, ""
-            con.execute("begin transaction")
-            try:
+            with transaction(con):
                 while page := store.read_articles_for_tagging(con, after, PAGE_SIZE):
                     tagged = [
                         (article_id, match_topics(title, text, rules, feed_side=side))
@@ -35,10 +34,6 @@ def retag_database(db_path: Path, seeds_dir: Path) -> tuple[int, int]:
                     store.replace_topics(con, tagged, now)
                     total += len(page)
                     after = page[-1][0]
-                con.execute("commit")
-            except BaseException:
-                con.execute("rollback")
-                raise
             return store.count_matches(con) - before, total
         finally:
             con.close()

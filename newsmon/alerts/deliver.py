@@ -13,9 +13,7 @@ carries the same key.
 from __future__ import annotations
 
 import hashlib
-import os
 import random
-import signal
 import smtplib
 import time
 import uuid
@@ -31,8 +29,9 @@ from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
 import duckdb
 import httpx
 
-from newsmon import alert_store, alerts, sinks
-from newsmon.alerts import JSONL_SINK, AlertPlan, Destination
+from newsmon import testing
+from newsmon.alerts import outbox, rules, sinks
+from newsmon.alerts.rules import JSONL_SINK, AlertPlan, Destination
 from newsmon.fetch import parse_retry_after
 
 LEASE = timedelta(minutes=5)
@@ -40,7 +39,6 @@ SEND_TIMEOUT_S = 10.0
 TRIES_PER_RUN = 4  # per message, within one run's budget
 RETRY_AFTER_CAP_S = 6 * 3600.0
 USER_AGENT = "newsmon-alerts"
-CRASH_ENV = "NEWSMON_TEST_CRASH_AT"  # after_chunk | after_commit | after_send: test-only SIGKILL points
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,13 +67,6 @@ class DeliveryReport:
     messages: int = 0
 
 
-def crash_point(name: str) -> None:
-    """Test-only: SIGKILL this process at a named point when NEWSMON_TEST_CRASH_AT says so
-    (tests/test_alert_delivery.py uses it to prove nothing is lost or doubled)."""
-    if os.environ.get(CRASH_ENV) == name:
-        os.kill(os.getpid(), signal.SIGKILL)
-
-
 def deliver_alerts(
     con: duckdb.DuckDBPyConnection,
     plan: AlertPlan,
@@ -93,18 +84,18 @@ def deliver_alerts(
     report = DeliveryReport()
     deadline = time.monotonic() + budget_s
     sender = _Sender(plan.destinations(), data_dir, timeout_s)
-    alert_store.release_leases(con, owner, clock())
+    outbox.release_leases(con, owner, clock())
     _deliver_due(con, sender, owner, deadline, rng, clock, report)
-    if alert_store.raise_dead_letter_alert(con, plan, clock()):
+    if outbox.raise_dead_letter_alert(con, plan, clock()):
         _deliver_due(con, sender, owner, deadline, rng, clock, report)
-    sinks.write_atom(data_dir / sinks.ATOM_NAME, alert_store.read_feed_stories(con, sinks.ATOM_ENTRIES), clock())
+    sinks.write_atom(data_dir / sinks.ATOM_NAME, outbox.read_feed_stories(con, sinks.ATOM_ENTRIES), clock())
     return report
 
 
 def _deliver_due(con, sender: _Sender, owner: str, deadline: float, rng: random.Random,
                  clock: Callable[[], datetime], report: DeliveryReport) -> None:
     queues: dict[str, list[Message]] = {}
-    for message in group_messages(alert_store.read_due(con, clock())):
+    for message in group_messages(outbox.read_due(con, clock())):
         queues.setdefault(message.channel, []).append(message)
     blocked: dict[str, float] = {}
     tries: dict[str, int] = {}
@@ -117,38 +108,38 @@ def _deliver_due(con, sender: _Sender, owner: str, deadline: float, rng: random.
         for channel in ready:
             message = queues[channel][0]
             now = clock()
-            alert_store.lease(con, message.alert_ids, message.batch_id, owner, now + LEASE)
+            outbox.lease(con, message.alert_ids, message.batch_id, owner, now + LEASE)
             result = sender.send(message)
             if result.outcome == "sent" and message.channel != JSONL_SINK:
-                crash_point("after_send")  # a receiver has it, our outbox does not know yet
+                testing.crash_point("after_send")  # a receiver has it, our outbox does not know yet
             report.messages += 1
             tries[message.batch_id] = tries.get(message.batch_id, 0) + 1
             now = clock()
-            if result.outcome == "retry" and now - message.created_at > alerts.MAX_PENDING_AGE:
-                result = SendResult("dead", error=f"undelivered for {alerts.MAX_PENDING_AGE}: {result.error}")
+            if result.outcome == "retry" and now - message.created_at > rules.MAX_PENDING_AGE:
+                result = SendResult("dead", error=f"undelivered for {rules.MAX_PENDING_AGE}: {result.error}")
             if result.outcome in ("sent", "dead"):
                 status = "sent" if result.outcome == "sent" else "dead_letter"
-                alert_store.mark(con, message.alert_ids, owner, status, now, error=result.error)
+                outbox.mark(con, message.alert_ids, owner, status, now, error=result.error)
                 setattr(report, result.outcome, getattr(report, result.outcome) + len(message.alert_ids))
                 queues[channel].pop(0)
                 if not queues[channel]:
                     del queues[channel]
                 continue
             delay = result.retry_after_s if result.retry_after_s is not None \
-                else alerts.backoff_delay(tries[message.batch_id], rng)
+                else rules.backoff_delay(tries[message.batch_id], rng)
             later = now + timedelta(seconds=result.retry_after_s or 0)
-            alert_store.mark(con, message.alert_ids, owner, "pending", now, next_attempt_at=later, error=result.error)
+            outbox.mark(con, message.alert_ids, owner, "pending", now, next_attempt_at=later, error=result.error)
             if tries[message.batch_id] >= TRIES_PER_RUN or time.monotonic() + delay > deadline:
                 report.retried += sum(len(m.alert_ids) for m in queues.pop(channel))  # the next run goes on
             else:
                 blocked[channel] = time.monotonic() + delay  # order within a channel is kept
 
 
-def group_messages(due: list[alert_store.DueAlert]) -> list[Message]:
+def group_messages(due: list[outbox.DueAlert]) -> list[Message]:
     """Immediate alerts are their own message. Digest rows due together form one message whose
     key is fixed when first leased (batch_id), so a resend after a crash has the same key."""
-    groups: dict[str, list[alert_store.DueAlert]] = {}
-    loose: dict[tuple[str, str], list[alert_store.DueAlert]] = {}
+    groups: dict[str, list[outbox.DueAlert]] = {}
+    loose: dict[tuple[str, str], list[outbox.DueAlert]] = {}
     for row in due:
         if row.batch_id:
             groups.setdefault(row.batch_id, []).append(row)
@@ -196,12 +187,12 @@ def send_json(url: str, message: Message, timeout_s: float) -> SendResult:
     auth = (unquote(parts.username), unquote(parts.password or "")) if parts.username else None
     netloc = parts.hostname + (f":{parts.port}" if parts.port else "")
     target = urlunsplit(("https" if parts.scheme.lower() == "jsons" else "http", netloc, parts.path or "/", "", ""))
-    body = alerts.render_json(message.payloads, message.batch_id)
+    body = rules.render_json(message.payloads, message.batch_id)
     try:
         response = httpx.post(target, json=body, headers=headers, auth=auth, timeout=timeout_s)
     except httpx.HTTPError as exc:
         return SendResult("retry", error=f"{type(exc).__name__}: {exc}"[:500])
-    outcome = alerts.classify_status(response.status_code)
+    outcome = rules.classify_status(response.status_code)
     retry_after = None
     if response.status_code in (429, 503):
         retry_after = parse_retry_after(response.headers.get("retry-after"), datetime.now(UTC), RETRY_AFTER_CAP_S)
@@ -217,12 +208,12 @@ def build_email(url: str, message: Message) -> tuple[EmailMessage, dict]:
     if not to and parts.username:
         to = [f"{unquote(parts.username)}@{parts.hostname}"]
     email = EmailMessage(policy=default_policy)  # refuses CR/LF in header values
-    email["Subject"] = alerts.render_subject(message.payloads)
+    email["Subject"] = rules.render_subject(message.payloads)
     email["From"] = query.get("from") or f"newsmon@{parts.hostname}"
     email["To"] = ", ".join(to)
-    email["Message-ID"] = f"<{message.batch_id}@newsmon.alerts>"  # the same on every resend
+    email["Message-ID"] = f"<{message.batch_id}@newsmon.alerts.rules>"  # the same on every resend
     email["Date"] = format_datetime(datetime.now(UTC))
-    email.set_content(alerts.render_text(message.payloads))
+    email.set_content(rules.render_text(message.payloads))
     secure = parts.scheme.lower() == "mailtos"
     mode = query.get("mode", "ssl" if parts.port == 465 else "starttls") if secure else "plain"
     server = {"host": host, "port": parts.port or {"ssl": 465, "starttls": 587}.get(mode, 25), "mode": mode,
@@ -262,8 +253,8 @@ def send_apprise(url: str, message: Message) -> SendResult:
     url = urlunsplit(parts._replace(query=urlencode(query + [("retry", "0")])))
     notifier = apprise.Apprise()
     if not notifier.add(url):
-        return SendResult("dead", error=f"not a usable Apprise URL: {alerts.redact_url(url)}")
+        return SendResult("dead", error=f"not a usable Apprise URL: {rules.redact_url(url)}")
     # TEXT: Apprise escapes Slack's & < > itself; mentions were neutralised when rendering
-    ok = notifier.notify(title=alerts.render_subject(message.payloads), body=alerts.render_text(message.payloads),
+    ok = notifier.notify(title=rules.render_subject(message.payloads), body=rules.render_text(message.payloads),
                          body_format=apprise.NotifyFormat.TEXT)
     return SendResult("sent") if ok else SendResult("retry", error="Apprise reported failure (no status available)")

@@ -16,9 +16,9 @@ from datetime import datetime, timedelta
 import duckdb
 import pyarrow as pa
 
-from newsmon.alerts import AlertPlan, OutboxAlert, StoryCandidate, operator_alerts, operator_payload, \
+from newsmon.alerts.rules import AlertPlan, OutboxAlert, StoryCandidate, operator_alerts, operator_payload, \
     select_story_alerts
-from newsmon.db import sql
+from newsmon.db import sql, transaction
 
 _TS = pa.timestamp("us", tz="UTC")
 
@@ -141,15 +141,9 @@ def raise_dead_letter_alert(con: duckdb.DuckDBPyConnection, plan: AlertPlan, now
     """One operator alert when the dead-letter set becomes non-empty, one when it is emptied."""
     dead = con.execute(sql("statements/alert_dead_count")).fetchall()[0][0]
     detail = f"{dead} story alerts in dead letter: see `newsmon alerts --dead`"
-    con.execute("begin transaction")
-    try:
+    with transaction(con):
         rows = set_conditions(con, plan, {"dead_letter:outbox": (dead > 0, detail)}, now)
-        inserted = insert_outbox(con, rows, now)
-        con.execute("commit")
-    except BaseException:
-        con.execute("rollback")
-        raise
-    return inserted
+        return insert_outbox(con, rows, now)
 
 
 # --- delivery bookkeeping ------------------------------------------------------------------------

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from newsmon.textnorm import WORD, normalize_text
+from newsmon.topics.textnorm import WORD, normalize_text
 
 _IS_WORD = re.compile(WORD)
 # Letters that attach to the next word as proclitics: Arabic (wa-, fa-, bi-, li-, ka-, al-) and

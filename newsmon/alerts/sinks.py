@@ -17,7 +17,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
 from newsmon import __version__
-from newsmon.alerts import clean_text, render_text
+from newsmon.alerts.rules import clean_text, render_text
 
 ATOM_NAME = "alerts.atom"
 JSONL_NAME = "alerts.jsonl"

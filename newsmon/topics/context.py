@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import itertools
 
-from newsmon.topic_scan import Found
+from newsmon.topics.scan import Found
 
 _SIDE_EVIDENCE = ("side", "weak", "proxy", "both_sides")
 # A pair written as one compound: "Putin-Kim", "Moscow–Pyongyang", "北·러", or "普京访朝" with no gap.

@@ -1,4 +1,4 @@
-"""The data behind newsmon.language: which scripts belong to which languages, letters and function
+"""The data behind newsmon.language.detect: which scripts belong to which languages, letters and function
 words that tell related languages apart, and which languages stand in for which. General
 orthographic knowledge, written by hand; none of it comes from an evaluation corpus."""
 

@@ -20,7 +20,7 @@ from urllib.parse import quote, urlsplit
 import duckdb
 
 from newsmon.db import sql
-from newsmon.report_charts import daily_chart, outlet_chart, subtopic_heatmap
+from newsmon.report.charts import daily_chart, outlet_chart, subtopic_heatmap
 
 LATEST_STORIES = 50
 _LANG_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")

@@ -15,9 +15,9 @@ from dataclasses import asdict
 from pathlib import Path
 
 from newsmon.extract import clean_text, html_to_text
-from newsmon.language import detect_language
+from newsmon.language.detect import detect_language
 from newsmon.records import TopicHit
-from newsmon.topics import TopicRules, load_topic_rules, match_topics
+from newsmon.topics.match import TopicRules, load_topic_rules, match_topics
 
 LANGUAGE_PREFIX_CHARS = 400
 

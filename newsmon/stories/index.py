@@ -7,8 +7,7 @@ joins against small registered Arrow tables, so a run costs in proportion to its
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager, suppress
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 import duckdb
@@ -16,8 +15,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from newsmon.db import sql
-from newsmon.stories import (
+from newsmon.db import registered, sql
+from newsmon.stories.cluster import (
     EVENT_LINKING,
     EVENT_MIN_SHARED,
     EVENT_WINDOW,
@@ -31,11 +30,33 @@ from newsmon.stories import (
     order_key,
     pair_scores,
 )
+from newsmon.records import Article
 
 # An entity carried by more than this share of the window's stories says nothing about one event.
 GENERIC_SHARE = 0.35  # capitals and heads of state in a topic-focused feed set are above it; a visiting minister is not
 GENERIC_MIN_STORIES = 3
 BUCKET_MEMBERS = 16  # members of an LSH bucket or a title key that a new article is compared with
+
+
+def story_items(articles: Sequence[Article], known: Mapping[str, str]) -> list[StoryItem]:
+    """What story clustering needs of this run's new and edited articles. Entities for
+    cross-language event linking are the entity ids of the topic evidence (assign_stories
+    normalises them)."""
+    return [
+        StoryItem(
+            article_id=a.article_id,
+            feed_id=a.feed_id,
+            title=a.title,
+            text=a.text,
+            lang=a.lang,
+            published_at=a.published_at,
+            first_seen_at=a.first_seen_at,
+            entities=tuple(sorted({e.entity for t in a.topics for e in t.evidence if e.entity})),
+            is_update=a.article_id in known,
+            fingerprint=a.story_fingerprint,
+        )
+        for a in articles
+    ]
 
 
 def assign_stories(
@@ -58,7 +79,7 @@ def assign_stories(
     ordered = sorted({item.article_id: item for item in items}.values(), key=order_key)
     prints = {item.article_id: item.fingerprint or fingerprint(item.title, item.text) for item in ordered}
     batch_items, batch_bands = _items_table(ordered, prints), _bands_table(ordered, prints)
-    with _registered(con, "story_batch_items", batch_items):
+    with registered(con, story_batch_items=batch_items):
         existing = dict(con.execute(sql("statements/story_existing")).fetchall())
     to_index = [i for i in ordered if i.article_id not in existing or i.is_update]
     new = np.array([i.article_id not in existing for i in ordered])
@@ -90,7 +111,7 @@ def _best_matches(
     """For each new item (by position) that has a copy among its candidates, the best one: the
     story_id of a stored article, or the position of an earlier item of the batch."""
     stored = _stored_candidates(con, batch_items, batch_bands, new, now)
-    with _registered(con, "story_batch_items", batch_items), _registered(con, "story_batch_bands", batch_bands):
+    with registered(con, story_batch_items=batch_items), registered(con, story_batch_bands=batch_bands):
         pairs = con.execute(sql("statements/story_batch_pairs"), {"bucket_members": BUCKET_MEMBERS}).fetchnumpy()
     # Candidates 0..m-1 are the stored ones (oldest first), m + p is the batch item at position p.
     m = stored.num_rows
@@ -131,7 +152,7 @@ def _stored_candidates(
     lookup_items = batch_items.filter(pa.array(new))
     lookup_bands = batch_bands.filter(pa.array(new[batch_bands["position"].to_numpy()]))
     params = {"since": now - TEXT_WINDOW, "title_since": now - TITLE_WINDOW}
-    with _registered(con, "story_batch_items", lookup_items), _registered(con, "story_batch_bands", lookup_bands):
+    with registered(con, story_batch_items=lookup_items), registered(con, story_batch_bands=lookup_bands):
         return con.sql(sql("statements/story_candidates"), params=params).to_arrow_table()
 
 
@@ -145,14 +166,14 @@ def write_index(
     story to match, and templated posts would fill some buckets with thousands of look-alikes."""
     if items:
         assigned = assigned_table(items, prints, result)
-        with _registered(con, "story_batch_assigned", assigned), \
-                _registered(con, "story_batch_bands", _bands_table(items, prints)):
+        with registered(con, story_batch_assigned=assigned), \
+                registered(con, story_batch_bands=_bands_table(items, prints)):
             con.execute(sql("statements/story_insert_articles"))
             con.execute(sql("statements/story_insert_title_keys"),
                         {"title_since": now - TITLE_WINDOW, "bucket_members": BUCKET_MEMBERS})
             con.execute(sql("statements/story_insert_bands"), {"since": now - TEXT_WINDOW, "bucket_members": BUCKET_MEMBERS})
     stored = pa.table({"article_id": list(result), "story_id": list(result.values())})
-    with _registered(con, "story_batch_result", stored):
+    with registered(con, story_batch_result=stored):
         con.execute(sql("statements/story_update_articles"))
 
 
@@ -167,7 +188,7 @@ def _link_events(
     story_id, entity, lang, seen_at = (list(col) for col in zip(*sorted(rows)))
     entities = pa.table({"story_id": story_id, "entity": entity, "lang": lang,
                          "seen_at": pa.array(seen_at, pa.timestamp("us", tz="UTC"))})
-    with _registered(con, "story_batch_entities", entities):
+    with registered(con, story_batch_entities=entities):
         con.execute(sql("statements/story_insert_entities"))
         params = {"since": now - EVENT_WINDOW, "min_shared": EVENT_MIN_SHARED,
                   "generic_share": GENERIC_SHARE, "generic_min_stories": GENERIC_MIN_STORIES}
@@ -177,7 +198,7 @@ def _link_events(
         event_of.setdefault(new_story, event_id)
     if event_of:
         events = pa.table({"story_id": list(event_of), "event_id": list(event_of.values())})
-        with _registered(con, "story_batch_events", events):
+        with registered(con, story_batch_events=events):
             con.execute(sql("statements/story_insert_events"), {"linked_at": now})
 
 
@@ -219,15 +240,3 @@ def assigned_table(items: Sequence[StoryItem], prints: dict[str, Fingerprint], r
         "shingle_count": pa.array([prints[i.article_id].shingle_count for i in items], pa.int32()),
         "signature": pa.FixedSizeListArray.from_arrays(pa.array(signatures, pa.uint32()), 128),
     })
-
-
-@contextmanager
-def _registered(con: duckdb.DuckDBPyConnection, name: str, table: pa.Table) -> Iterator[None]:
-    con.register(name, table)
-    try:
-        yield
-    except BaseException:
-        with suppress(duckdb.Error):  # an aborted transaction refuses it; the error that aborted it matters
-            con.unregister(name)
-        raise
-    con.unregister(name)

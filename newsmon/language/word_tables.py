@@ -1,4 +1,4 @@
-"""wordfreq's word lists as compact tables that processes share (used by newsmon.language).
+"""wordfreq's word lists as compact tables that processes share (used by newsmon.language.detect).
 
 Loaded as Python dicts, the lists of the languages the language step compares hold about a million
 words and take ~150 MB in every process that loads them (each build worker, and the main process
