@@ -1,7 +1,7 @@
 """Core pipeline throughput on the real feeds of ../shared/corpus/feeds (no network, no Prefect).
 
 Parses every file, then identifies, cleans, detects language and tags every entry, timing each
-stage; prints articles/s overall and per stage. Usage: uv run python bench/bench_pipeline.py [--repeat N]
+stage; prints articles/s overall and per stage. Usage: uv run python -m bench.bench_pipeline [--repeat N]
 """
 
 from __future__ import annotations
@@ -12,13 +12,12 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from newsmon import articles
+from newsmon.paths import SEEDS_DIR
+from newsmon.records import FetchResult
+from newsmon.topics.match import load_topic_rules
 
-from newsmon import articles  # noqa: E402
-from newsmon.paths import SEEDS_DIR  # noqa: E402
-from newsmon.records import FetchResult  # noqa: E402
-from newsmon.topics.match import load_topic_rules  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 CORPUS = ROOT.parent / "shared" / "corpus" / "feeds"
 
@@ -44,7 +43,7 @@ def main() -> int:
         t1 = time.perf_counter()
         candidates = articles.identify_entries(parsed)
         t2 = time.perf_counter()
-        articles = articles.build_articles(candidates, rules, {}, now)
+        articles.build_articles(candidates, rules, {}, now)
         t3 = time.perf_counter()
         for name, seconds in (("parse", t1 - t0), ("identify", t2 - t1), ("clean+language+tag", t3 - t2),
                               ("total", t3 - t0)):

@@ -10,19 +10,15 @@ export. Target: build_report < 10 s.
 --large N instead builds the ingest benchmark's store (bench.large_store.build_large_store: N articles over
 the past year, one in ten matching) and times the report step of a run on it, build_report (30
 days) + report_markdown, against the same step on an empty database (issue 7: the report's cost
-should follow the window, not the stored history). --compare REV also times newsmon/report.py as
-it was at git revision REV (e.g. HEAD~3) on the same databases.
-Run: uv run python bench/bench_report.py [--articles 100000] [--keep PATH]
-     uv run python bench/bench_report.py --large 1000000 [--keep PATH] [--compare REV]
+should follow the window, not the stored history).
+Run: uv run python -m bench.bench_report [--articles 100000] [--keep PATH]
+     uv run python -m bench.bench_report --large 1000000 [--keep PATH]
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from datetime import UTC, datetime
@@ -30,13 +26,11 @@ from pathlib import Path
 
 import duckdb
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from newsmon.db import sql  # noqa: E402
-from newsmon.export import export_parquet  # noqa: E402
-from newsmon.migrate import apply_migrations  # noqa: E402
-from newsmon.paths import QUERIES_DIR  # noqa: E402
-from newsmon.report.page import build_report, report_markdown  # noqa: E402
+from newsmon.db import sql
+from newsmon.export import export_parquet
+from newsmon.migrate import apply_migrations
+from newsmon.paths import QUERIES_DIR
+from newsmon.report.page import build_report, report_markdown
 
 NOW = datetime(2026, 11, 28, 6, 0, tzinfo=UTC)
 COPIES_PER_STORY = 3
@@ -121,21 +115,6 @@ def median_seconds(function, runs: int = 3) -> tuple[float, object]:
     return statistics.median(times), result
 
 
-def report_module_at(revision: str, directory: Path):
-    """newsmon/report.py (and report_charts.py, when it existed) as of a git revision, importable."""
-    for name in ("report", "report_charts"):
-        shown = subprocess.run(["git", "show", f"{revision}:newsmon/{name}.py"], cwd=Path(__file__).resolve().parents[1],
-                               capture_output=True, text=True, check=False)
-        if shown.returncode == 0:
-            (directory / f"old_{name}.py").write_text(shown.stdout.replace("newsmon.report.charts", "old_report_charts"))
-    sys.path.insert(0, str(directory))
-    spec = importlib.util.spec_from_file_location("old_report", directory / "old_report.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["old_report"] = module  # dataclasses look their module up while the class is built
-    spec.loader.exec_module(module)
-    return module
-
-
 def time_report_step(db: Path, module, now: datetime, runs: int = 5) -> tuple[float, float, str]:
     """Median seconds of build_report(30 days) and report_markdown() on a read-only connection."""
     con = duckdb.connect(str(db), read_only=True)
@@ -147,9 +126,9 @@ def time_report_step(db: Path, module, now: datetime, runs: int = 5) -> tuple[fl
         con.close()
 
 
-def main_large(stored: int, keep: Path | None, compare: str | None) -> None:
+def main_large(stored: int, keep: Path | None) -> None:
     from bench.large_store import build_large_store
-    from newsmon import report
+    from newsmon.report import page as report
     from newsmon.store import open_store
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -161,19 +140,10 @@ def main_large(stored: int, keep: Path | None, compare: str | None) -> None:
         empty = Path(tmp) / "empty.duckdb"
         open_store(empty).close()
         now = datetime.now(UTC)
-        versions = [("now", report)] + ([(compare, report_module_at(compare, Path(tmp)))] if compare else [])
-        reference = None
-        for label, module in versions:
-            outputs = []
-            for name, db in (("empty", empty), (f"{stored:,}", large)):
-                page_s, markdown_s, output = time_report_step(db, module, now)
-                outputs.append(output)
-                print(f"[{label}] {name:>10} articles: build_report {page_s * 1000:6.0f} ms + report_markdown "
-                      f"{markdown_s * 1000:5.0f} ms = {(page_s + markdown_s) * 1000:6.0f} ms (medians of 5)")
-            if reference is None:
-                reference = outputs
-            else:
-                print(f"same HTML and Markdown as {compare}: {'yes' if outputs == reference else 'NO'}")
+        for name, db in (("empty", empty), (f"{stored:,}", large)):
+            page_s, markdown_s, _ = time_report_step(db, report, now)
+            print(f"{name:>10} articles: build_report {page_s * 1000:6.0f} ms + report_markdown "
+                  f"{markdown_s * 1000:5.0f} ms = {(page_s + markdown_s) * 1000:6.0f} ms (medians of 5)")
 
 
 def main() -> None:
@@ -181,10 +151,9 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=100_000)
     parser.add_argument("--keep", type=Path, help="build the database here and keep it")
     parser.add_argument("--large", type=int, help="time the report step on bench.run's store of this many articles")
-    parser.add_argument("--compare", help="with --large: also time newsmon/report.py at this git revision")
     args = parser.parse_args()
     if args.large:
-        main_large(args.large, args.keep, args.compare)
+        main_large(args.large, args.keep)
         return
     with tempfile.TemporaryDirectory() as tmp:
         db = args.keep or Path(tmp) / "bench.duckdb"
@@ -201,7 +170,7 @@ def main() -> None:
             for path in sorted(QUERIES_DIR.glob("*.sql")):
                 text = sql(f"queries/{path.stem}")
                 params = {"since": "2026-10-29"} if "$since" in text else None
-                seconds, rows = median_seconds(lambda: con.execute(text, params).fetchall())
+                seconds, rows = median_seconds(lambda text=text, params=params: con.execute(text, params).fetchall())
                 print(f"  query {path.stem:36} {seconds * 1000:8.0f} ms  {len(rows):>7,} rows")
             seconds, page = median_seconds(lambda: build_report(con, NOW, 30))
             print(f"build_report(days=30): {seconds:.2f} s (median of 3), {len(page) / 1024:.0f} KiB of HTML"

@@ -3,7 +3,7 @@
 Times `assign_stories` for 1,000 new articles against an empty database and against one holding
 200,000 synthetic articles (deterministic, spread over a year as a feed monitor would collect them,
 10% of them copies) indexed through the same write path. Each timing is the median of 3 runs, each
-rolled back. Run: uv run python bench/bench_stories.py [--stored 200000] [--new 1000]
+rolled back. Run: uv run python -m bench.bench_stories [--stored 200000] [--new 1000]
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import random
 import statistics
-import sys
 import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -21,11 +20,9 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from newsmon.migrate import apply_migrations  # noqa: E402
-from newsmon.stories.cluster import StoryItem, fingerprint  # noqa: E402
-from newsmon.stories.index import assign_stories, write_index  # noqa: E402
+from newsmon.migrate import apply_migrations
+from newsmon.stories.cluster import StoryItem, fingerprint
+from newsmon.stories.index import assign_stories, write_index
 
 START = datetime(2025, 1, 1, tzinfo=UTC)
 SYLLABLES = [a + b for a in "bcdfghklmnprstvz" for b in ("a", "e", "i", "o", "u", "ar", "en", "ol")]

@@ -1,6 +1,6 @@
 """Accuracy and speed of newsmon.language.detect against raw langdetect on the shared language corpus.
 
-    uv run python bench/eval_language.py [--limit N] [--half odd|even|all] [--no-raw]
+    uv run python -m bench.eval_language [--limit N] [--half odd|even|all] [--no-raw]
 
 Reads ../shared/corpus/langid (sentences, word pairs: Leipzig samples via Lingua's test data)
 and the real feed titles in ../shared/corpus/feeds/<lang>/ (read with the pipeline's parser). "und" counts as wrong.
@@ -12,7 +12,6 @@ even-numbered half so that one half can be used for tuning and the other for rep
 from __future__ import annotations
 
 import argparse
-import sys
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -22,11 +21,10 @@ from typing import Any
 from langdetect import DetectorFactory, detect
 from langdetect.lang_detect_exception import LangDetectException
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from newsmon.language import detect as language  # noqa: E402
-from newsmon.extract import html_to_text, title_to_text  # noqa: E402
-from newsmon.language.detect import detect_language  # noqa: E402
-from newsmon.parse import parse_feed  # noqa: E402
+from newsmon.extract import html_to_text, title_to_text
+from newsmon.language import detect as language
+from newsmon.language.detect import detect_language
+from newsmon.parse import parse_feed
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 TARGETS = ("en", "ru", "uk", "ko", "ja", "zh", "hi", "ar", "de", "fr", "es")
@@ -140,7 +138,7 @@ def print_table(title: str, samples: dict[str, list[Any]], with_raw: bool, guess
     for label, langs in (("targets", [x for x in TARGETS if x in samples]), ("all", list(samples))):
         total = sum(len(samples[x]) for x in langs)
 
-        def overall(acc: dict[str, float]) -> float:
+        def overall(acc: dict[str, float], langs=langs, total=total) -> float:
             return sum(acc[x] * len(samples[x]) for x in langs) / max(1, total)
 
         raw = f"{overall(raw_acc):8.1f}" if with_raw else f"{'-':>8}"

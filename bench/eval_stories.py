@@ -2,23 +2,21 @@
 
 Prints precision/recall/F1 of the copy decision over a threshold sweep (Jaccard, then containment),
 the estimated-Jaccard ranges of true and false pairs, and the precision of cross-language event
-linking over shared specific entities. Run: uv run python bench/eval_stories.py
+linking over shared specific entities. Run: uv run python -m bench.eval_stories
 """
 
 from __future__ import annotations
 
 import json
-import sys
 from collections import Counter
 from datetime import datetime
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from newsmon.stories import cluster as stories
+from newsmon.stories.cluster import Fingerprint, copy_score, estimate_jaccard, fingerprint
 
-from newsmon.stories import cluster as stories  # noqa: E402
-from newsmon.stories.cluster import Fingerprint, copy_score, estimate_jaccard, fingerprint  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 PAIRS = ROOT / "tests" / "data" / "story_pairs.jsonl"
 
@@ -48,7 +46,7 @@ def prf(predicted: list[bool], actual: list[bool]) -> tuple[float, float, float]
     return precision, recall, f1
 
 
-@lru_cache(maxsize=None)
+@cache
 def _fingerprint(title: str, text: str) -> Fingerprint:
     return fingerprint(title, text)
 

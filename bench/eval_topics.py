@@ -1,6 +1,6 @@
 """Score the topic tagger on the labelled dev set, next to a Google-Alerts-style English baseline.
 
-    uv run python bench/eval_topics.py [--dev tests/data/topics_dev.jsonl] [--errors] [--speed]
+    uv run python -m bench.eval_topics [--dev tests/data/topics_dev.jsonl] [--errors] [--speed]
 
 Prints precision / recall / F1 overall and per language for russia_dprk, the same for the
 baseline query (russia OR moscow OR putin OR lavrov) AND (north korea OR dprk OR pyongyang OR
@@ -12,16 +12,14 @@ from __future__ import annotations
 import argparse
 import json
 import re
-import sys
 import time
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from newsmon.topics.match import TopicRules, load_topic_rules, match_topics
 
-from newsmon.topics.match import TopicRules, load_topic_rules, match_topics  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 TOPIC = "russia_dprk"
 _BASELINE_RUSSIA = re.compile(r"\b(?:russia|moscow|putin|lavrov)", re.IGNORECASE)

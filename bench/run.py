@@ -1,6 +1,6 @@
 """End-to-end throughput: newsmon's ingest against a naive pipeline, on one generated corpus.
 
-    uv run python bench/run.py [--feeds 1000 --items 50] [--naive-limit N] [--parts ...] [--shared]
+    uv run python -m bench.run [--feeds 1000 --items 50] [--naive-limit N] [--parts ...] [--shared]
 
 The corpus (bench/corpus.py) is served from a loopback HTTP server in this process; every
 measured pipeline runs in its own child process (so start-up and peak memory are its own),
@@ -121,7 +121,6 @@ def _runs(config: dict) -> list[tuple[str, Callable | None]]:
 
 
 def part_naive(config: dict) -> dict:
-    sys.path.insert(0, str(ROOT))
     from bench.naive import run_naive
     from newsmon.feeds import read_feeds_csv
 
@@ -140,7 +139,7 @@ def part_scale(config: dict) -> dict:
     out["build_seconds"] = time.perf_counter() - started
     out["large_db_mb"] = Path(config["large_db"]).stat().st_size / 1e6
     out["empty"], out["large"] = [], []
-    _time_story_assignment(timings := {})
+    timings: dict[str, float] = {}
     # Interleaved, so load from other processes on the machine hits both sides alike.
     for csv_path in config["new_csvs"]:
         for label, db in (("empty", Path(config["empty_db"])), ("large", Path(config["large_db"]))):
@@ -163,7 +162,6 @@ def _counts(summary) -> dict:
 
 
 def _child_main(part: str, config_json: str) -> None:
-    sys.path.insert(0, str(ROOT))
     config = json.loads(config_json)
     result = {"part_result": globals()[f"part_{part}"](config)}
     result["self_maxrss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -179,7 +177,7 @@ def run_part(part: str, config: dict, env: dict[str, str], timeout_s: float = 18
     from bench.proc_memory import TreeRssSampler
 
     started = time.perf_counter()
-    process = subprocess.Popen([sys.executable, __file__, "--child", part, json.dumps(config)], env=env,
+    process = subprocess.Popen([sys.executable, "-m", "bench.run", "--child", part, json.dumps(config)], env=env,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
     with TreeRssSampler(process.pid) as sampler:
         stdout, stderr = process.communicate(timeout=timeout_s)
@@ -245,7 +243,6 @@ def main() -> int:
     parts = [p for p in args.parts.split(",") if p]
     if unknown := set(parts) - set(PARTS):
         parser.error(f"unknown parts: {', '.join(sorted(unknown))}")
-    sys.path.insert(0, str(ROOT))
     from newsmon.demo import serve_directory
 
     results: dict = {"prefect_server": args.prefect_server}

@@ -245,8 +245,13 @@ def _schedule_kwargs(raw: dict) -> dict:
 def next_scheduled_run(deployment_id, wait_s: float = NEXT_RUN_WAIT_S) -> datetime | None:
     """The earliest Scheduled run the server has created for the deployment, waiting briefly for it."""
     from prefect import get_client
-    from prefect.client.schemas.filters import DeploymentFilter, DeploymentFilterId, FlowRunFilter
-    from prefect.client.schemas.filters import FlowRunFilterState, FlowRunFilterStateType
+    from prefect.client.schemas.filters import (
+        DeploymentFilter,
+        DeploymentFilterId,
+        FlowRunFilter,
+        FlowRunFilterState,
+        FlowRunFilterStateType,
+    )
     from prefect.client.schemas.objects import StateType
     from prefect.client.schemas.sorting import FlowRunSort
 

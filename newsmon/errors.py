@@ -8,8 +8,8 @@ import duckdb
 def user_message(exc: BaseException) -> str | None:
     from newsmon.db import DatabaseLocked
     from newsmon.feeds import FeedCsvError
-    from newsmon.opml import OpmlError
     from newsmon.migrate import MigrationError
+    from newsmon.opml import OpmlError
     from newsmon.query import QueryError
     from newsmon.settings import SettingsError
 

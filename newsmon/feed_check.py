@@ -26,11 +26,11 @@ from datetime import datetime, timedelta
 from newsmon.extract import html_to_text, title_to_text
 from newsmon.feeds import fetch_request_for
 from newsmon.fetch import NETWORK_ERRORS, FetchSettings, fetch_feeds
+from newsmon.language.detect import detect_language
 from newsmon.netguard import Resolver
 from newsmon.parse import parse_feed
 from newsmon.records import Entry, Feed, FetchResult, ParsedFeed
 
-from newsmon.language.detect import detect_language
 VERDICTS = ("ok", "empty", "stale", "blocked", "not_a_feed", "dead", "failing")
 DEFAULT_STALE_AFTER = timedelta(days=3)
 BLOCKED_STATUSES = frozenset({401, 403, 407, 451})

@@ -8,7 +8,6 @@ disabled, and a run where the network itself was down does not count against fee
 
 from __future__ import annotations
 
-
 from newsmon.fetch import next_due
 from newsmon.records import FeedState, FetchResult
 

@@ -32,11 +32,20 @@ from time import monotonic
 import httpx
 
 from newsmon import __version__
-from newsmon.netguard import (
-    AddressPolicy, BadEncodingError, BoundedDecoder, DnsError, GuardedBackend, GuardedTransport, HostLimiter,
-    HostPausedError, PrivateAddressError, Resolver, TooLargeError,
-)
 from newsmon.feeds import HEADER_NAME_PATTERN, RESERVED_HEADERS
+from newsmon.netguard import (
+    AddressPolicy,
+    BadEncodingError,
+    BoundedDecoder,
+    DnsError,
+    GuardedBackend,
+    GuardedTransport,
+    HostLimiter,
+    HostPausedError,
+    PrivateAddressError,
+    Resolver,
+    TooLargeError,
+)
 from newsmon.records import FetchRequest, FetchResult
 
 DEFAULT_USER_AGENT = f"newsmon/{__version__} (+https://github.com/newsmon/newsmon)"

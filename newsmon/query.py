@@ -12,6 +12,7 @@ from pathlib import Path
 
 from newsmon.db import connect
 
+
 class QueryError(ValueError):
     """A query the user gave cannot run as given (a missing parameter)."""
 

@@ -12,14 +12,12 @@ from email.utils import format_datetime
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from newsmon.alerts import rules  # noqa: E402
-from newsmon.feeds import read_feeds_csv  # noqa: E402
-from newsmon.fetch import FetchSettings  # noqa: E402
-from newsmon.paths import SEEDS_DIR  # noqa: E402
-from newsmon.run.config import CHUNK_BYTES, RunConfig  # noqa: E402
-from newsmon.run.loop import run_ingest  # noqa: E402
+from newsmon.alerts import rules
+from newsmon.feeds import read_feeds_csv
+from newsmon.fetch import FetchSettings
+from newsmon.paths import SEEDS_DIR
+from newsmon.run.config import CHUNK_BYTES, RunConfig
+from newsmon.run.loop import run_ingest
 
 
 def plan_for(urls: str, operator_urls: str = "") -> rules.AlertPlan:

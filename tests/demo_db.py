@@ -14,14 +14,14 @@ import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
-from newsmon.feeds import read_feeds_csv
-from newsmon.run.config import RunConfig
-from newsmon.run.loop import run_ingest
 from newsmon.alerts.rules import load_plan
 from newsmon.demo import dated_demo, demo_feeds_csv, serve_directory
+from newsmon.feeds import read_feeds_csv
 from newsmon.fetch import FetchSettings
 from newsmon.paths import SEEDS_DIR
 from newsmon.records import RunSummary
+from newsmon.run.config import RunConfig
+from newsmon.run.loop import run_ingest
 
 
 def build_demo_db(db_path: Path) -> RunSummary:

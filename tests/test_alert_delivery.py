@@ -8,18 +8,18 @@ as flows/ingest.py); one test runs the real flow on the demo feeds.
 import json
 import os
 import subprocess
-import time
 import sys
+import time
 from pathlib import Path
 
 import duckdb
 import feedparser
 import pytest
-
 from alert_pipeline import plan_for, run_once, write_feed
 from conftest import write_feeds_csv
-from newsmon.demo import serve_directory
 from receivers import SmtpReceiver, WebhookReceiver, start_webhook
+
+from newsmon.demo import serve_directory
 
 STORIES = [
     ("Russia and North Korea sign new railway agreement in Pyongyang",

@@ -9,11 +9,11 @@ import feedparser
 import pytest
 
 from newsmon.alerts import rules as alerts
-from newsmon.alerts.rules import AlertRule, AlertRulesError, StoryCandidate
 from newsmon.alerts.deliver import Message, build_email, group_messages
 from newsmon.alerts.outbox import DueAlert
-from newsmon.paths import SEEDS_DIR
+from newsmon.alerts.rules import AlertRule, AlertRulesError, StoryCandidate
 from newsmon.alerts.sinks import render_atom
+from newsmon.paths import SEEDS_DIR
 
 NOW = datetime(2026, 11, 28, 5, 30, tzinfo=UTC)
 

@@ -7,28 +7,26 @@ one chunk; and bench/naive.py stores the same set of unique URLs as newsmon does
 """
 
 import multiprocessing
-import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from bench.corpus import generate_corpus
+from bench.naive import run_naive
+from newsmon import articles
+from newsmon.demo import demo_feeds_csv, serve_directory
+from newsmon.extract import html_to_text, title_to_text
+from newsmon.feeds import read_feeds_csv
+from newsmon.fetch import FetchSettings, fetch_feeds
+from newsmon.paths import SEEDS_DIR
+from newsmon.run.executor import EVERY_BATCH, LocalPoolExecutor
+from newsmon.run.plan import plan_fetch
+from newsmon.stories.cluster import fingerprint
+from newsmon.topics.match import load_topic_rules
 
-from bench.corpus import generate_corpus  # noqa: E402
-from bench.naive import run_naive  # noqa: E402
-from newsmon import articles  # noqa: E402
-from newsmon.run.executor import EVERY_BATCH, LocalPoolExecutor  # noqa: E402
-from newsmon.demo import demo_feeds_csv, serve_directory  # noqa: E402
-from newsmon.extract import html_to_text, title_to_text  # noqa: E402
-from newsmon.feeds import read_feeds_csv  # noqa: E402
-from newsmon.fetch import FetchSettings, fetch_feeds  # noqa: E402
-from newsmon.run.plan import plan_fetch  # noqa: E402
-from newsmon.paths import SEEDS_DIR  # noqa: E402
-from newsmon.stories.cluster import fingerprint  # noqa: E402
-from newsmon.topics.match import load_topic_rules  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 FEEDS, ITEMS = 12, 45  # 540 entries from 12 outlets in several languages
 

@@ -6,8 +6,8 @@ import sys
 
 import duckdb
 import pytest
-
 from conftest import ROOT, write_feeds_csv
+
 from newsmon.cli import EXAMPLES, build_parser, main
 
 

@@ -4,12 +4,12 @@ no crash, and a typed outcome for every feed (articles stored, or an error class
 
 import duckdb
 import pytest
-
 from conftest import SHARED
+
+from newsmon.demo import serve_directory
 from newsmon.feeds import read_feeds_csv
 from newsmon.run.config import run_config
 from newsmon.run.loop import run_ingest
-from newsmon.demo import serve_directory
 from newsmon.settings import Settings
 
 CORPUS = SHARED / "corpus" / "feeds"

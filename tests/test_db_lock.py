@@ -56,6 +56,7 @@ def test_open_client_blocks_the_writer_with_a_clear_message(db_path, read_only):
 def test_a_run_that_finds_the_database_locked_writes_nothing(tmp_path, fixture_server):
     """Two runs at once: the second stops at once with the holder's PID and has no side effects."""
     from conftest import write_feeds_csv
+
     from newsmon.feeds import read_feeds_csv
     from newsmon.run.config import run_config
     from newsmon.run.loop import run_ingest

@@ -13,7 +13,7 @@ import csv
 import difflib
 import re
 import unicodedata
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -251,7 +251,7 @@ def test_legacy_encoded_feeds_really_are_legacy_and_decode_correctly(name, codec
 def entry_date(entry) -> datetime | None:
     # RSS 1.0 carries dc:date, which feedparser reports as "updated".
     stamp = entry.get("published_parsed") or entry.get("updated_parsed")
-    return datetime(*stamp[:6], tzinfo=timezone.utc) if stamp else None
+    return datetime(*stamp[:6], tzinfo=UTC) if stamp else None
 
 
 def test_dates_are_in_november_2026_except_the_deliberate_oddities():

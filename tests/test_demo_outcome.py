@@ -6,7 +6,6 @@ import json
 
 import duckdb
 import pytest
-
 from demo_db import shared_demo_db
 
 # Near-misses written into seeds/demo (see each file's header comment): none may match.

@@ -10,8 +10,17 @@ from pathlib import Path
 import pytest
 
 from newsmon.feeds import (
-    CSV_COLUMNS, USER_AGENT_PRESETS, FeedCsvError, diff_feeds, fetch_request_for, is_google_news, merge_feeds,
-    read_feeds_csv, update_feeds, url_key, write_feeds_csv,
+    CSV_COLUMNS,
+    USER_AGENT_PRESETS,
+    FeedCsvError,
+    diff_feeds,
+    fetch_request_for,
+    is_google_news,
+    merge_feeds,
+    read_feeds_csv,
+    update_feeds,
+    url_key,
+    write_feeds_csv,
 )
 from newsmon.opml import OpmlError, feeds_from_opml, feeds_to_opml, slug_feed_id
 from newsmon.records import Feed
@@ -340,7 +349,7 @@ def test_opml_feed_ids_are_stable_across_imports():
 @pytest.mark.parametrize(
     ("name", "url", "expected"),
     [
-        ("Süddeutsche Zeitung: Politik", "https://rss.sueddeutsche.de/rss/Politik", 
+        ("Süddeutsche Zeitung: Politik", "https://rss.sueddeutsche.de/rss/Politik",
          "suddeutsche_zeitung_politik"),
         ("Российская газета", "https://rg.ru/xml/index.xml", "rg_ru"),
         ("新华网", "http://www.xinhuanet.com/politics/news_politics.xml", "xinhuanet_com"),

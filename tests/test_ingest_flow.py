@@ -5,7 +5,6 @@ One session-scoped Prefect test harness (a temporary server, ~15 s) serves all f
 
 import duckdb
 import pytest
-
 from conftest import write_feeds_csv
 
 pytestmark = [pytest.mark.prefect, pytest.mark.usefixtures("prefect_harness")]

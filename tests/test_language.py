@@ -5,11 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from wordfreq import zipf_frequency
 
-from newsmon.language.detect import _WORD_RE, _near_tie_prior, _zipfs, detect_language
 from newsmon.language.data import GROUPS
+from newsmon.language.detect import _WORD_RE, _near_tie_prior, _zipfs, detect_language
 from newsmon.language.word_tables import word_table
 from newsmon.records import LanguageGuess
 

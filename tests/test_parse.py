@@ -3,8 +3,8 @@
 from datetime import UTC, datetime
 
 import pytest
-
 from conftest import FIXTURES
+
 from newsmon.parse import make_safe_xml, parse_feed, transcode_legacy
 
 NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)

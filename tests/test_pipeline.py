@@ -4,11 +4,12 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from conftest import FIXTURES
+
 from newsmon import articles
-from newsmon.run import plan, tally
-from newsmon.run.executor import EVERY_BATCH, LocalPoolExecutor, PoolPolicy
 from newsmon.paths import SEEDS_DIR
 from newsmon.records import Feed, FeedState, FetchRequest, FetchResult
+from newsmon.run import plan, tally
+from newsmon.run.executor import EVERY_BATCH, LocalPoolExecutor, PoolPolicy
 from newsmon.stories.cluster import fingerprint
 from newsmon.topics.match import load_topic_rules
 

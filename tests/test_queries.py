@@ -8,8 +8,8 @@ from datetime import UTC, datetime, timedelta
 
 import duckdb
 import pytest
-
 from demo_db import shared_demo_db
+
 from newsmon.paths import QUERIES_DIR
 from newsmon.query import list_queries, run_query
 

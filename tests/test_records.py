@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 import numpy as np
 
 from newsmon import articles, records
-from newsmon.stories import cluster as stories
 from newsmon.records import Article, Evidence, LanguageGuess, Record, TopicHit
+from newsmon.stories import cluster as stories
 
 NOW = datetime(2026, 11, 27, 6, 0, tzinfo=UTC)
 

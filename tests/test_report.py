@@ -13,7 +13,12 @@ from demo_db import shared_demo_db
 from newsmon.db import sql
 from newsmon.export import export_parquet
 from newsmon.report.page import (
-    LATEST_STORIES, build_report, build_report_and_markdown, read_report_data, render_markdown, report_markdown,
+    LATEST_STORIES,
+    build_report,
+    build_report_and_markdown,
+    read_report_data,
+    render_markdown,
+    report_markdown,
 )
 from newsmon.store import open_store
 

@@ -24,8 +24,8 @@ from pathlib import Path
 
 import duckdb
 import pytest
-
 from conftest import ROOT, write_feeds_csv
+
 from newsmon.schedule import read_deployment
 
 pytestmark = pytest.mark.prefect

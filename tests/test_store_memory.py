@@ -2,21 +2,17 @@
 (store.release_cache), a chunk is written with its memory capped (store.write_chunk), and
 neither loses or changes anything stored."""
 
-import sys
 from datetime import UTC, datetime
-from pathlib import Path
 
 import duckdb
 import pytest
 
+from bench.large_store import build_large_store
 from newsmon import store
-from newsmon.stories import cluster as stories
-from newsmon.stories.index import assign_stories, story_items
 from newsmon.db import sql
 from newsmon.records import Article
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from bench.large_store import build_large_store  # noqa: E402
+from newsmon.stories import cluster as stories
+from newsmon.stories.index import assign_stories, story_items
 
 
 def _cached_bytes(con) -> int:

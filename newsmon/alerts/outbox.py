@@ -16,8 +16,14 @@ from datetime import datetime, timedelta
 import duckdb
 import pyarrow as pa
 
-from newsmon.alerts.rules import AlertPlan, OutboxAlert, StoryCandidate, operator_alerts, operator_payload, \
-    select_story_alerts
+from newsmon.alerts.rules import (
+    AlertPlan,
+    OutboxAlert,
+    StoryCandidate,
+    operator_alerts,
+    operator_payload,
+    select_story_alerts,
+)
 from newsmon.db import sql, transaction
 
 _TS = pa.timestamp("us", tz="UTC")

@@ -54,7 +54,7 @@ LETTERS: dict[str, str] = {
     "ț": "ro", "đ": "vi", "ơ": "vi", "ư": "vi",
     # Cyrillic alphabets differ in a few letters each
     "ы": "ru be kk", "э": "ru be kk", "ё": "ru be kk", "ъ": "ru bg kk", "і": "uk be kk", "ї": "uk",
-    "є": "uk", "ґ": "uk", "ў": "be", "ѓ": "mk", "ќ": "mk", "ѕ": "mk", 
+    "є": "uk", "ґ": "uk", "ў": "be", "ѓ": "mk", "ќ": "mk", "ѕ": "mk",
     "ј": "mk", "љ": "mk", "њ": "mk", "џ": "mk", "й": "ru uk bg be kk", "щ": "ru uk bg", "и": "ru uk bg mk kk",
     "ә": "kk", "ғ": "kk", "қ": "kk", "ң": "kk", "ө": "kk", "ұ": "kk", "ү": "kk", "һ": "kk",
     # Arabic script: Persian/Urdu letters, Urdu-only letters, Arabic-only spellings

@@ -22,21 +22,21 @@ from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
 from langdetect.lang_detect_exception import LangDetectException
 
 from newsmon.language.data import (
-    SINGLE_SCRIPTS,
-    HANGUL,
-    KANA,
-    HAN,
-    GROUPS,
-    LETTERS,
-    SIGNATURE_LETTERS,
     FUNCTION_WORDS,
-    WORDLIST_PROXIES,
+    GROUPS,
+    HAN,
+    HANGUL,
+    JAPANESE_HAN,
+    KANA,
     LANGDETECT_CODES,
     LANGDETECT_PROXIES,
-    JAPANESE_HAN,
+    LETTERS,
+    SIGNATURE_LETTERS,
+    SINGLE_SCRIPTS,
+    WORDLIST_PROXIES,
 )
-from newsmon.records import LanguageGuess
 from newsmon.language.word_tables import WordTable, word_table
+from newsmon.records import LanguageGuess
 
 UNDETERMINED = LanguageGuess("und", 0.0)
 

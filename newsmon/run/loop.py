@@ -49,7 +49,6 @@ from newsmon.run.executor import Executor, Pending, make_executor
 from newsmon.run.tally import RunTally, stored_anything, summarise
 from newsmon.stories.index import assign_stories, story_items
 
-
 # --- the I/O steps ------------------------------------------------------------------------------------
 # Each opens the database itself when it needs it (a connection cannot be shared between Prefect
 # tasks); the caller holds the writer lock.

@@ -16,6 +16,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from newsmon.db import registered, sql
+from newsmon.records import Article
 from newsmon.stories.cluster import (
     EVENT_LINKING,
     EVENT_MIN_SHARED,
@@ -30,7 +31,6 @@ from newsmon.stories.cluster import (
     order_key,
     pair_scores,
 )
-from newsmon.records import Article
 
 # An entity carried by more than this share of the window's stories says nothing about one event.
 GENERIC_SHARE = 0.35  # capitals and heads of state in a topic-focused feed set are above it; a visiting minister is not

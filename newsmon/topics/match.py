@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from newsmon.records import Evidence, TopicHit
-from newsmon.topics.textnorm import normalize_text
 from newsmon.topics.context import separate_units
 from newsmon.topics.scan import Found, Scanner, TermRule, compile_terms, scan, scripts_in, unit_starts
+from newsmon.topics.textnorm import normalize_text
 
 __all__ = ["MATCH_KINDS", "ROLE_KINDS", "SeedError", "TermRule", "TopicRules", "TopicSpec",
            "load_topic_rules", "match_topics", "normalize_text"]

@@ -12,6 +12,7 @@ import sys
 import unicodedata
 from collections.abc import Iterable
 
+
 def _build_fold_table() -> dict[int, str | None]:
     table: dict[int, str | None] = {}
     # Latin and Greek letters lose their diacritics, so feeds that drop accents (Coree, Pjongjang)
