@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 
 from prefect import flow, get_run_logger, task
@@ -25,7 +26,7 @@ from newsmon.report.publish import publish_report
 from newsmon.run import loop
 from newsmon.run.config import FETCH_BATCHES, run_config
 from newsmon.run.tally import format_summary_markdown
-from newsmon.settings import Settings
+from newsmon.settings import Settings, executor_setting
 
 prepare_store = task(loop.prepare_store, cache_policy=NO_CACHE)
 fetch_batch = task(loop.fetch_batch, cache_policy=NO_CACHE)  # never raises: a failure is a FetchResult
@@ -53,9 +54,13 @@ PREFECT_STEPS = loop.Steps(prepare=prepare, fetch=fetch_batches, process=process
 
 
 @flow(name="ingest-feeds", task_runner=ThreadPoolTaskRunner(max_workers=FETCH_BATCHES))
-def ingest_feeds(feeds_csv: str | None = None, db_path: str | None = None, force: bool = False) -> RunSummary:
-    """Fetch every due feed of the registry once, store what is new, and announce new stories."""
+def ingest_feeds(feeds_csv: str | None = None, db_path: str | None = None, force: bool = False,
+                 executor: str | None = None) -> RunSummary:
+    """Fetch every due feed of the registry once, store what is new, and announce new stories.
+    `executor`: where the CPU-bound stages run (local, inline, dask://HOST:PORT; default $NEWSMON_EXECUTOR)."""
     settings = Settings.from_env()
+    if executor:
+        settings = replace(settings, executor=executor_setting(executor))
     config = run_config(settings, Path(db_path) if db_path else settings.db_path)
     feeds = read_feeds_csv(Path(feeds_csv) if feeds_csv else settings.feeds_csv)
     result = loop.run_ingest(feeds, config, PREFECT_STEPS, force)
@@ -71,11 +76,11 @@ def ingest_feeds(feeds_csv: str | None = None, db_path: str | None = None, force
 
 
 def run_once(feeds_csv: str | None = None, db_path: str | None = None, force: bool = False,
-             temporary_server: bool = False) -> RunSummary:
+             temporary_server: bool = False, executor: str | None = None) -> RunSummary:
     """One run of the flow in this process, as `newsmon run` starts it. `temporary_server`: the
     Prefect API is a server started for this process alone (flows/temporary_server.py)."""
     with one_off_settings(temporary_server):
-        return ingest_feeds(feeds_csv=feeds_csv, db_path=db_path, force=force)
+        return ingest_feeds(feeds_csv=feeds_csv, db_path=db_path, force=force, executor=executor)
 
 
 @contextmanager

@@ -75,6 +75,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--db", type=Path, help="DuckDB file (default: data/newsmon.duckdb or $NEWSMON_DB)")
     run.add_argument("--demo", action="store_true", help="serve the bundled demo feeds from 127.0.0.1 and use them")
     run.add_argument("--force", action="store_true", help="fetch every active feed, even those backing off")
+    run.add_argument("--executor", help="where parsing and building run: local (default, a process pool), "
+                                        "inline (this process) or dask://HOST:PORT (default: $NEWSMON_EXECUTOR)")
 
     query = command("query", "Run SQL (read-only) against the database.", cmd_query)
     query.add_argument("sql", nargs="?", help="a SQL statement")
@@ -146,14 +148,18 @@ def cmd_run(args) -> int:
             demo_dir = dated_demo(Path(tmp) / "demo", datetime.now(UTC))  # its news is always recent
             with serve_directory(demo_dir) as base:
                 csv_path = demo_feeds_csv(base, Path(tmp) / "demo_feeds.csv", demo_dir=demo_dir)
-                return _run_flow(csv_path, db, args.force)
-    return _run_flow(args.feeds or settings.feeds_csv, db, args.force)
+                return _run_flow(csv_path, db, args.force, args.executor)
+    return _run_flow(args.feeds or settings.feeds_csv, db, args.force, args.executor)
 
 
-def _run_flow(feeds_csv: Path, db: Path, force: bool) -> int:
+def _run_flow(feeds_csv: Path, db: Path, force: bool, executor: str | None = None) -> int:
     from newsmon.feeds import read_feeds_csv
 
     read_feeds_csv(feeds_csv)  # a bad CSV fails here with a line number, before Prefect starts
+    if executor:
+        from newsmon.settings import executor_setting
+
+        executor_setting(executor)  # and a bad --executor
     _quiet_prefect_defaults()
     from flows import temporary_server
 
@@ -162,7 +168,8 @@ def _run_flow(feeds_csv: Path, db: Path, force: bool) -> int:
     from newsmon.run.tally import format_summary
 
     adopted = temporary_server.adopt(early)
-    summary = run_once(feeds_csv=str(feeds_csv), db_path=str(db), force=force, temporary_server=adopted)
+    summary = run_once(feeds_csv=str(feeds_csv), db_path=str(db), force=force, temporary_server=adopted,
+                       executor=executor)
     if summary.status == "locked":
         print(f"newsmon: {summary.message}", file=sys.stderr)
         return EXIT_LOCKED

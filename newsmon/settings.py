@@ -35,6 +35,7 @@ class Settings:
     allow_private_networks: bool = False  # the demo and tests set this for their loopback servers
     max_entries_per_feed: int = 500
     workers: int = 0  # processes for CPU-bound stages; 0 = one per core
+    executor: str = "local"  # where they run: local (process pool), inline (this process), dask://HOST:PORT
     alert_rules_csv: Path = SEEDS_DIR / "alert_rules.csv"
     alert_urls: str = ""  # space-separated Apprise URLs: the default rule's channels (a secret)
     operator_urls: str = ""  # where dead-letter and feed-health alerts go; empty: the alert channels
@@ -60,6 +61,7 @@ class Settings:
             allow_private_networks=_flag(env, "NEWSMON_ALLOW_PRIVATE_NETWORKS", defaults.allow_private_networks),
             max_entries_per_feed=_number(env, "NEWSMON_MAX_ENTRIES", defaults.max_entries_per_feed, int, 1, 100_000),
             workers=_number(env, "NEWSMON_WORKERS", defaults.workers, int, 0, 64),
+            executor=executor_setting(env.get("NEWSMON_EXECUTOR") or defaults.executor, "NEWSMON_EXECUTOR"),
             alert_rules_csv=Path(env.get("NEWSMON_ALERT_RULES") or defaults.alert_rules_csv),
             alert_urls=_urls(env, "NEWSMON_ALERT_URLS"),
             operator_urls=_urls(env, "NEWSMON_OPERATOR_URLS"),
@@ -68,6 +70,18 @@ class Settings:
             feed_failing_runs=_number(env, "NEWSMON_FEED_FAILING_RUNS", defaults.feed_failing_runs, int, 1, 1000),
             feed_silent_days=_number(env, "NEWSMON_FEED_SILENT_DAYS", defaults.feed_silent_days, int, 1, 365),
         )
+
+
+def executor_setting(value: str, name: str = "--executor") -> str:
+    """`local`, `inline` or `dask://HOST:PORT` (a running Dask scheduler), checked at start-up."""
+    value = value.strip()
+    if value in ("local", "inline"):
+        return value
+    if value.startswith(("dask://", "tcp://")):
+        host, _, port = value.split("://", 1)[1].rpartition(":")
+        if host and port.isdigit():
+            return value
+    raise SettingsError(f"{name}: expected local, inline or dask://HOST:PORT")
 
 
 def _number(env: Mapping[str, str], name: str, default, kind, low, high):

@@ -24,7 +24,7 @@ class RunConfig:
     alerts_dir: Path
     alert_budget_s: float = 60.0
     max_entries: int = 500
-    executor: str = "local"  # local (a process pool on this machine) or inline (this process)
+    executor: str = "local"  # local (a process pool on this machine), inline (this process), dask://HOST:PORT
     workers: int = 0  # for the local executor; 0 = one per core
     pool: PoolPolicy = field(default_factory=PoolPolicy)
     chunk_bytes: int = CHUNK_BYTES
@@ -49,5 +49,6 @@ def run_config(settings: Settings, db_path: Path) -> RunConfig:
         alerts_dir=settings.alerts_dir or db_path.parent,
         alert_budget_s=settings.alert_budget_s,
         max_entries=settings.max_entries_per_feed,
+        executor=settings.executor,
         workers=settings.workers,
     )
