@@ -30,7 +30,7 @@ from newsmon.db import sql
 from newsmon.export import export_parquet
 from newsmon.migrate import apply_migrations
 from newsmon.paths import QUERIES_DIR
-from newsmon.report.page import build_report, report_markdown
+from newsmon.report.publish import build_report, report_markdown
 
 NOW = datetime(2026, 11, 28, 6, 0, tzinfo=UTC)
 COPIES_PER_STORY = 3
@@ -128,7 +128,7 @@ def time_report_step(db: Path, module, now: datetime, runs: int = 5) -> tuple[fl
 
 def main_large(stored: int, keep: Path | None) -> None:
     from bench.large_store import build_large_store
-    from newsmon.report import page as report
+    from newsmon.report import publish as report
     from newsmon.store import open_store
 
     with tempfile.TemporaryDirectory() as tmp:

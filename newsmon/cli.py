@@ -161,9 +161,10 @@ def _run_flow(feeds_csv: Path, db: Path, force: bool, executor: str | None = Non
 
         executor_setting(executor)  # and a bad --executor
     _quiet_prefect_defaults()
-    from flows import temporary_server
+    from newsmon.prefect_server import start_early
 
-    early = temporary_server.start_early()  # Prefect's temporary server starts while we import
+    early = start_early()  # Prefect's temporary server starts while we import
+    from flows import temporary_server
     from flows.ingest import run_once  # imports Prefect (~2 s)
     from newsmon.run.tally import format_summary
 
@@ -282,7 +283,7 @@ def cmd_report(args) -> int:
     from datetime import UTC, datetime
 
     from newsmon.db import connect
-    from newsmon.report.page import build_report
+    from newsmon.report.publish import build_report
 
     con = connect(args.db or _settings().db_path, read_only=True)
     try:

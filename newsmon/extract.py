@@ -8,14 +8,14 @@ NFC, control and zero-width characters removed, whitespace collapsed, length cap
 
 from __future__ import annotations
 
-import re
 import threading
-import unicodedata
 import warnings
 from html import unescape
 
 from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning, XMLParsedAsHTMLWarning
 from bs4.builder._lxml import LXMLTreeBuilder
+
+from newsmon.untrusted import clean_text
 
 warnings.filterwarnings("ignore", category=MarkupResemblesLocatorWarning)
 warnings.filterwarnings("ignore", category=XMLParsedAsHTMLWarning)
@@ -24,13 +24,6 @@ _DROP_TAGS = frozenset({"script", "style", "noscript", "template", "iframe", "ob
                         "head", "form", "button", "select", "textarea"})
 _BLOCK_TAGS = frozenset({"p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table",
                "blockquote", "section", "article", "header", "footer", "figure", "figcaption", "pre"})
-# C0/C1 controls except tab/newline, zero-width and bidi controls (spoofing in titles), BOM, lone surrogates.
-_INVISIBLE = re.compile(
-    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\ufffe\uffff"
-    "\ud800-\udfff]"
-)
-_SPACES = re.compile(r"[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
-_NEWLINES = re.compile(r"\s*\n\s*")
 _MAX_HTML_CHARS = 400_000  # deeply nested or enormous markup is cut before parsing
 
 
@@ -68,15 +61,6 @@ def _builder() -> _ReusingLXMLBuilder:
     if builder is None:
         builder = _local.builder = _ReusingLXMLBuilder()
     return builder
-
-
-def clean_text(text: str, max_chars: int = 20_000) -> str:
-    """Normalise plain text: NFC, invisible characters removed, whitespace collapsed."""
-    text = unicodedata.normalize("NFC", text)
-    text = _INVISIBLE.sub("", text)
-    text = _SPACES.sub(" ", text)
-    text = _NEWLINES.sub("\n", text).strip()
-    return text[:max_chars].strip()
 
 
 def html_to_text(html: str, max_chars: int = 20_000) -> str:

@@ -24,8 +24,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from newsmon.extract import html_to_text, title_to_text
+from newsmon.feed_health import NETWORK_ERRORS
 from newsmon.feeds import fetch_request_for
-from newsmon.fetch import NETWORK_ERRORS, FetchSettings, fetch_feeds
+from newsmon.fetch import FetchSettings, fetch_feeds
 from newsmon.language.detect import detect_language
 from newsmon.netguard import Resolver
 from newsmon.parse import parse_feed

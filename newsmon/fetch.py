@@ -26,7 +26,7 @@ import ssl
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from time import monotonic
 
 import httpx
@@ -385,43 +385,3 @@ def parse_retry_after(value: str | None, now: datetime, cap_s: float) -> float |
     if when.tzinfo is None:  # RFC 9110 dates are GMT
         when = when.replace(tzinfo=UTC)
     return min(max(0.0, (when - now).total_seconds()), cap_s)
-
-
-BACKOFF_CAP_S = 24 * 3600.0
-NETWORK_ERRORS = frozenset({"dns", "refused", "timeout", "timeout_total", "network", "tls"})
-# Errors that will not go away by themselves soon: back off faster.
-HARD_ERRORS = frozenset({"dns", "bad_url", "not_a_feed", "blocked", "private_network", "too_large",
-                         "too_many_redirects", "insecure_redirect", "tls"})
-
-
-def next_due(
-    now: datetime, consecutive_failures: int, error_class: str | None, retry_after_s: float | None,
-    base_interval_s: float, feed_id: str, http_status: int | None = None,
-) -> datetime:
-    """When to poll a feed next: base interval on success; capped exponential backoff on
-    failure (hard errors grow faster); never earlier than Retry-After; never later than
-    24 h (a feed is never given up). Jitter is a fixed fraction per feed_id, so it spreads
-    feeds apart but is stable across runs and in tests."""
-    jitter = 1.0 - 0.1 * (int(hashlib.sha256(feed_id.encode()).hexdigest()[:8], 16) / 0xFFFFFFFF)
-    cap = max(BACKOFF_CAP_S, base_interval_s)
-    if error_class is None:
-        delay = base_interval_s
-    else:
-        failures = min(max(consecutive_failures, 1), 30)
-        is_hard = error_class in HARD_ERRORS or (
-            error_class == "http_4xx" and http_status not in (408, 425, 429)
-        )
-        delay = base_interval_s * 2 ** (failures + 1 if is_hard else failures - 1)
-    delay = min(delay, cap) * jitter
-    if retry_after_s is not None:
-        delay = max(delay, min(retry_after_s, cap))
-    return now + timedelta(seconds=max(0.0, delay))
-
-
-def is_network_outage(results: Sequence[FetchResult], min_feeds: int = 3, share: float = 0.9) -> bool:
-    """True when (nearly) every feed failed at the network level with no HTTP answer: our own
-    connection is down, so per-feed failure counters should not grow (Miniflux #2150)."""
-    if len(results) < min_feeds:
-        return False
-    failed = sum(1 for r in results if r.error_class in NETWORK_ERRORS and r.http_status is None)
-    return failed >= share * len(results)

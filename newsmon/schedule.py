@@ -8,6 +8,7 @@ Plain data only: no prefect import, so this stays cheap and testable.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -106,3 +107,20 @@ def describe(spec: DeploymentSpec) -> str:
         paused = "" if s.get("active", True) else ", inactive"
         parts.append(f"{kind} {s[kind]}{zone}{paused}")
     return "; ".join(parts) or "no schedule (runs only when triggered)"
+
+
+def schedule_kwargs(raw: dict) -> dict:
+    """A prefect.yaml schedule as keyword arguments of prefect.schedules.Schedule."""
+    kwargs = dict(raw)
+    if isinstance(kwargs.get("interval"), (int, float)):
+        kwargs["interval"] = timedelta(seconds=kwargs["interval"])
+    return kwargs
+
+
+def format_next_run(when: datetime | None, spec: DeploymentSpec) -> str:
+    """The next run in the schedule's own time zone, and in UTC."""
+    if when is None:
+        return "not scheduled yet (see the UI)"
+    zones = [s["timezone"] for s in spec.schedules if s.get("timezone")]
+    local = when.astimezone(ZoneInfo(zones[0])) if zones else when
+    return f"{local:%Y-%m-%d %H:%M %Z} ({when.astimezone(UTC):%H:%M} UTC)"

@@ -11,10 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from newsmon import __version__
+from newsmon.fetch import DEFAULT_USER_AGENT
 from newsmon.paths import DEFAULT_DB, SEEDS_DIR
-
-DEFAULT_USER_AGENT = f"newsmon/{__version__} (+https://github.com/newsmon/newsmon)"
 
 
 class SettingsError(ValueError):

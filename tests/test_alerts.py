@@ -14,6 +14,7 @@ from newsmon.alerts.outbox import DueAlert
 from newsmon.alerts.rules import AlertRule, AlertRulesError, StoryCandidate
 from newsmon.alerts.sinks import render_atom
 from newsmon.paths import SEEDS_DIR
+from newsmon.untrusted import safe_link
 
 NOW = datetime(2026, 11, 28, 5, 30, tzinfo=UTC)
 
@@ -95,13 +96,13 @@ def test_hostile_text_is_cleaned_for_every_channel():
     ("  javascript:alert(1)", None),
 ])
 def test_safe_link(url, expected):
-    assert alerts.safe_link(url) == expected
+    assert safe_link(url) == expected
 
 
 def test_retry_policy():
     rng = random.Random(1)
     delays = [alerts.backoff_delay(n, rng) for n in range(1, 12)]
-    assert all(0 <= d <= alerts.BACKOFF_CAP_S for d in delays)
+    assert all(0 <= d <= alerts.ALERT_RETRY_CAP_S for d in delays)
     assert [alerts.classify_status(s) for s in (200, 204, 410, 401, 404, 429, 503, 500, None)] == \
         ["sent", "sent", "dead", "dead", "dead", "retry", "retry", "retry", "retry"]
 

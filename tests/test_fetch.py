@@ -16,13 +16,12 @@ from urllib.parse import quote
 
 import pytest
 
+from newsmon.feed_health import is_network_outage, next_due
 from newsmon.fetch import (
     FetchSettings,
     classify_feed_bytes,
     fetch_feed,
     fetch_feeds,
-    is_network_outage,
-    next_due,
     parse_retry_after,
 )
 from newsmon.netguard import DnsError, is_public_address

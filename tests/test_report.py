@@ -12,14 +12,9 @@ from demo_db import shared_demo_db
 
 from newsmon.db import sql
 from newsmon.export import export_parquet
-from newsmon.report.page import (
-    LATEST_STORIES,
-    build_report,
-    build_report_and_markdown,
-    read_report_data,
-    render_markdown,
-    report_markdown,
-)
+from newsmon.report.data import LATEST_STORIES, read_report_data
+from newsmon.report.markdown import render_markdown
+from newsmon.report.publish import build_report, build_report_and_markdown, report_markdown
 from newsmon.store import open_store
 
 HOSTILE_TITLE = '<script>alert("t")</script><img src=x onerror=alert(1)> Russia and North Korea'

@@ -16,7 +16,7 @@ import duckdb
 import pytest
 from demo_db import shared_demo_db
 
-from newsmon.report.page import build_report
+from newsmon.report.publish import build_report
 
 INSTALL = "apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium"
 

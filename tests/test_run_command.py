@@ -1,5 +1,5 @@
 """`newsmon run` as a user runs it: its own process, no Prefect API configured, so it runs on a
-temporary Prefect server that it starts before importing Prefect (flows/temporary_server.py).
+temporary Prefect server that it starts before importing Prefect (newsmon/prefect_server.py, flows/temporary_server.py).
 
 Prefect logs "Starting temporary server" only when it starts one itself: at INFO level, that line
 tells whether the early server was used or Prefect fell back to its own.

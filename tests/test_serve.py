@@ -51,7 +51,7 @@ class Server:
 def prefect_server(tmp_path_factory) -> Iterator[Server]:
     """One `prefect server start` on a free loopback port with its own home, started and stopped
     by the same functions `newsmon serve` uses."""
-    from flows.serve import start_or_reuse_server, stop_server
+    from newsmon.prefect_server import start_or_reuse_server, stop_server
 
     home = tmp_path_factory.mktemp("prefect-server-home")
     port = _free_port()
@@ -199,7 +199,7 @@ def test_serve_refuses_a_bad_feed_registry_before_starting_anything(tmp_path, ca
 
 
 def test_server_that_cannot_start_gives_one_clear_line(fixture_server, tmp_path):
-    from flows.serve import ServerError, start_or_reuse_server
+    from newsmon.prefect_server import ServerError, start_or_reuse_server
 
     busy_port = int(fixture_server.rsplit(":", 1)[1])  # taken by an HTTP server that is not Prefect
     with pytest.raises(ServerError, match=r"exited with code \d+: .*already in use") as error:
@@ -218,7 +218,7 @@ def run_deployment(client, deployment_id, **parameters):
 
 def test_serve_runs_daily_on_the_yaml_schedule_alerts_once_and_stops_cleanly(
         prefect_server, fixture_server, operator_webhook, tmp_path):
-    from flows.serve import AUTOMATION_NAME
+    from flows.automations import AUTOMATION_NAME
 
     spec = read_deployment("daily")
     webhook_url, posts = operator_webhook

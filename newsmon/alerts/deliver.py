@@ -32,13 +32,12 @@ import httpx
 from newsmon import testing
 from newsmon.alerts import outbox, rules, sinks
 from newsmon.alerts.rules import JSONL_SINK, AlertPlan, Destination
-from newsmon.fetch import parse_retry_after
+from newsmon.fetch import DEFAULT_USER_AGENT, parse_retry_after
 
 LEASE = timedelta(minutes=5)
 SEND_TIMEOUT_S = 10.0
 TRIES_PER_RUN = 4  # per message, within one run's budget
 RETRY_AFTER_CAP_S = 6 * 3600.0
-USER_AGENT = "newsmon-alerts"
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,7 +181,7 @@ class _Sender:
 def send_json(url: str, message: Message, timeout_s: float) -> SendResult:
     """POST the alert JSON; Apprise's json URL form: json://[user:pass@]host[:port]/path?+Header=value."""
     parts = urlsplit(url)
-    headers = {"User-Agent": USER_AGENT, "Idempotency-Key": message.batch_id, "webhook-id": message.batch_id}
+    headers = {"User-Agent": DEFAULT_USER_AGENT, "Idempotency-Key": message.batch_id, "webhook-id": message.batch_id}
     headers |= {k[1:]: v for k, v in parse_qsl(parts.query) if k.startswith("+")}
     auth = (unquote(parts.username), unquote(parts.password or "")) if parts.username else None
     netloc = parts.hostname + (f":{parts.port}" if parts.port else "")

@@ -12,15 +12,15 @@ import csv
 import hashlib
 import random
 import re
-import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from newsmon.settings import SettingsError
+from newsmon.untrusted import clean_text, safe_link
 
 RULE_COLUMNS = ("rule_id", "topic", "min_score", "languages", "subtopics", "channels", "mode", "digest_hour",
                 "timezone")
@@ -35,8 +35,8 @@ MAX_STORY_AGE = timedelta(days=3)
 
 # Delivery policy. Transient failures back off within a run (full jitter) and are retried by
 # every later run; a row that has failed for this long is dead-lettered.
-BACKOFF_BASE_S = 1.0
-BACKOFF_CAP_S = 30.0
+ALERT_RETRY_BASE_S = 1.0
+ALERT_RETRY_CAP_S = 30.0
 MAX_PENDING_AGE = timedelta(days=3)
 PERMANENT_STATUSES = frozenset({400, 401, 403, 404, 405, 410, 413, 422})
 
@@ -264,16 +264,16 @@ def story_payload(rule: AlertRule, c: StoryCandidate) -> dict:
     """What every channel renders; stored with the outbox row so retries send the same content."""
     return {
         "kind": "story", "rule_id": rule.rule_id, "topic": c.topic, "story_id": c.story_id,
-        "title": clean_text(c.title)[:MAX_TITLE_CHARS], "lang": c.lang, "link": safe_link(c.url),
-        "outlets": [clean_text(o) for o in c.outlets], "first_seen": c.first_seen.isoformat(),
+        "title": clean_text(c.title, one_line=True)[:MAX_TITLE_CHARS], "lang": c.lang, "link": safe_link(c.url),
+        "outlets": [clean_text(o, one_line=True) for o in c.outlets], "first_seen": c.first_seen.isoformat(),
         "score": round(c.score, 3), "subtopics": list(c.subtopics),
-        "evidence": [clean_text(t) for t in c.evidence_terms[:MAX_EVIDENCE_TERMS]],
+        "evidence": [clean_text(t, one_line=True) for t in c.evidence_terms[:MAX_EVIDENCE_TERMS]],
     }
 
 
 def operator_payload(condition: str, subject: str, state: str, detail: str) -> dict:
-    return {"kind": "operator", "condition": condition, "subject": clean_text(subject), "state": state,
-            "title": clean_text(f"newsmon: {condition} {subject} {state}"), "detail": clean_text(detail)}
+    return {"kind": "operator", "condition": condition, "subject": clean_text(subject, one_line=True), "state": state,
+            "title": clean_text(f"newsmon: {condition} {subject} {state}", one_line=True), "detail": clean_text(detail, one_line=True)}
 
 
 def operator_alerts(plan: AlertPlan, condition_id: str, episode: str, payload: dict, now: datetime) -> list[OutboxAlert]:
@@ -294,48 +294,12 @@ def classify_status(status: int | None) -> str:
     return "retry"
 
 
-def backoff_delay(attempt: int, rng: random.Random, base: float = BACKOFF_BASE_S, cap: float = BACKOFF_CAP_S) -> float:
+def backoff_delay(attempt: int, rng: random.Random, base: float = ALERT_RETRY_BASE_S, cap: float = ALERT_RETRY_CAP_S) -> float:
     """Capped exponential backoff with full jitter (AWS Builders' Library)."""
     return rng.uniform(0, min(cap, base * 2 ** max(0, attempt - 1)))
 
 
 # --- untrusted text ------------------------------------------------------------------------------
-
-# Bidi controls (Trojan Source), zero-width characters and other invisible format characters.
-_INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2069\u206a-\u206f\ufeff\u00ad\u061c\u180e]")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-
-
-def clean_text(text: str | None) -> str:
-    """One line of visible text: NFC, no bidi/zero-width/control characters, spaces collapsed."""
-    text = unicodedata.normalize("NFC", text or "")
-    text = _INVISIBLE.sub("", text)
-    text = _CONTROL.sub(" ", text)
-    return " ".join(text.split())
-
-
-def safe_link(url: str | None) -> str | None:
-    """An http(s) URL with an ASCII (punycode) host, or None: no javascript:, file:, data:."""
-    if not url:
-        return None
-    url = clean_text(url)
-    try:
-        parts = urlsplit(url)
-        host = parts.hostname
-        port = parts.port
-    except ValueError:
-        return None
-    if parts.scheme.lower() not in ("http", "https") or not host or parts.username or parts.password:
-        return None
-    try:
-        ascii_host = host.encode("idna").decode("ascii") if not host.isascii() else host
-    except UnicodeError:
-        return None
-    netloc = ascii_host + (f":{port}" if port else "")
-    if ":" in ascii_host:  # IPv6 literal
-        netloc = f"[{ascii_host}]" + (f":{port}" if port else "")
-    return urlunsplit((parts.scheme.lower(), netloc, parts.path, parts.query, "")).replace(" ", "%20")
-
 
 _MENTION = re.compile(r"@(everyone|here|channel)\b", re.IGNORECASE)
 
@@ -357,10 +321,10 @@ def slack_escape(text: str) -> str:
 def render_subject(payloads: Sequence[dict]) -> str:
     first = payloads[0]
     if len(payloads) > 1:
-        return clean_text(f"newsmon digest: {len(payloads)} new {first.get('topic', '')} stories")
+        return clean_text(f"newsmon digest: {len(payloads)} new {first.get('topic', '')} stories", one_line=True)
     if first["kind"] == "operator":
         return first["title"]
-    return clean_text(f"[{first['topic']}] {first['title']}")
+    return clean_text(f"[{first['topic']}] {first['title']}", one_line=True)
 
 
 def render_text(payloads: Sequence[dict]) -> str:

@@ -17,7 +17,8 @@ from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
 from newsmon import __version__
-from newsmon.alerts.rules import clean_text, render_text
+from newsmon.alerts.rules import render_text
+from newsmon.untrusted import clean_text
 
 ATOM_NAME = "alerts.atom"
 JSONL_NAME = "alerts.jsonl"
@@ -36,7 +37,7 @@ def render_atom(stories: Sequence[tuple[str, datetime, dict]], now: datetime) ->
     entries = []
     for story_id, alerted_at, p in stories:
         link = f'\n    <link rel="alternate" href={quoteattr(p["link"])}/>' if p.get("link") else ""
-        categories = "".join(f"\n    <category term={quoteattr(clean_text(s))}/>" for s in p.get("subtopics", []))
+        categories = "".join(f"\n    <category term={quoteattr(clean_text(s, one_line=True))}/>" for s in p.get("subtopics", []))
         authors = "".join(f"\n    <author><name>{escape(o)}</name></author>" for o in p.get("outlets", [])[:5]) \
             or "\n    <author><name>newsmon</name></author>"
         entries.append(

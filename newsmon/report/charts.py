@@ -5,13 +5,11 @@ Pure: ReportData -> an inline <svg> string (plus a legend list), every label esc
 
 from __future__ import annotations
 
-import html
 from collections import defaultdict
 from datetime import date, timedelta
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from newsmon.report.page import ReportData
+from newsmon.report.data import ReportData
+from newsmon.untrusted import esc
 
 TOP_OUTLETS = 10
 CHART_LANGUAGES = 8  # the rest are stacked as "other"
@@ -19,13 +17,9 @@ PALETTE = ("#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b
 OTHER_COLOUR = "#bab0ac"
 
 
-def _esc(value: object) -> str:
-    return html.escape("" if value is None else str(value), quote=True)
-
-
 def _legend(items: list[tuple[str, str]]) -> str:
     return '<ul class="legend">' + "".join(
-        f'<li><span class="swatch" style="background:{colour}"></span><bdi>{_esc(label)}</bdi></li>'
+        f'<li><span class="swatch" style="background:{colour}"></span><bdi>{esc(label)}</bdi></li>'
         for label, colour in items
     ) + "</ul>"
 
@@ -41,7 +35,7 @@ def _nice_max(value: int) -> int:
 
 def _svg_open(width: int, height: int, title: str) -> str:
     return (f'<svg class="chart" role="img" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
-            f'xmlns="http://www.w3.org/2000/svg"><title>{_esc(title)}</title>')
+            f'xmlns="http://www.w3.org/2000/svg"><title>{esc(title)}</title>')
 
 
 def daily_chart(data: ReportData) -> str:
@@ -76,7 +70,7 @@ def daily_chart(data: ReportData) -> str:
             y -= h
             parts.append(f'<rect class="bar" x="{x:.1f}" y="{y:.1f}" width="{slot * 0.7:.1f}" '
                          f'height="{h:.1f}" fill="{colours.get(lang, OTHER_COLOUR)}">'
-                         f'<title>{day.isoformat()} · {_esc(lang)}: {count} stories</title></rect>')
+                         f'<title>{day.isoformat()} · {esc(lang)}: {count} stories</title></rect>')
         if (len(days) - 1 - i) % label_every == 0:  # counted from the newest day, which is always labelled
             parts.append(f'<text x="{left + (i + 0.5) * slot:.1f}" y="{height - 8}" text-anchor="middle">'
                          f'{day.strftime("%m-%d")}</text>')
@@ -106,7 +100,7 @@ def subtopic_heatmap(data: ReportData) -> str:
                      f'week of {week.strftime("%m-%d")}</text>')
     for i, subtopic in enumerate(subtopics):
         y = top + i * cell_h
-        label = _esc(subtopic.replace("_", " "))
+        label = esc(subtopic.replace("_", " "))
         parts.append(f'<text x="{left - 8}" y="{y + 17}" text-anchor="end">{label}</text>')
         for j, week in enumerate(weeks):
             count = counts.get((week, subtopic), 0)
@@ -137,10 +131,10 @@ def outlet_chart(data: ReportData) -> str:
     for i, (outlet, count) in enumerate(top):
         y, w = 3 + i * bar_h, (width - left - 60) * count / peak
         name = outlet if len(outlet) <= 34 else outlet[:33] + "…"
-        parts.append(f'<text x="{left - 8}" y="{y + 15}" text-anchor="end">{_esc(name)}</text>'
+        parts.append(f'<text x="{left - 8}" y="{y + 15}" text-anchor="end">{esc(name)}</text>'
                      f'<rect class="bar" x="{left}" y="{y + 3}" width="{w:.1f}" height="{bar_h - 6}" '
                      f'fill="#59a14f">'
-                     f'<title>{_esc(outlet)}: {count} stories</title></rect>'
+                     f'<title>{esc(outlet)}: {count} stories</title></rect>'
                      f'<text x="{left + w + 6:.1f}" y="{y + 15}">{count}</text>')
     parts.append("</svg>")
     return "".join(parts)

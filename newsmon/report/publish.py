@@ -1,13 +1,18 @@
-"""A run's report: report.html beside the database, and the Markdown summary of new stories."""
+"""The report's entry points: build it (data, then rendering), and publish a run's report.html
+beside the database with the Markdown summary of new stories."""
 
 from __future__ import annotations
 
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import duckdb
+
 from newsmon.db import connect
-from newsmon.report.page import build_report_and_markdown
+from newsmon.report.data import read_report_data, report_data, report_working_set, rows, utc, working_set
+from newsmon.report.html import render_report
+from newsmon.report.markdown import render_markdown
 
 REPORT_MAX_AGE_S = 6 * 3600  # a quiet run still refreshes an older report (its charts move on)
 
@@ -29,3 +34,35 @@ def publish_report(db_path: Path, out_dir: Path, changed: bool = True, days: int
     temporary.write_text(html, encoding="utf-8")
     temporary.replace(target)
     return markdown
+
+
+def build_report(con: duckdb.DuckDBPyConnection, now: datetime, days: int = 30) -> str:
+    """The HTML report of the `days` days ending at `now`, as one string."""
+    return render_report(read_report_data(con, now, days))
+
+
+def report_markdown(con: duckdb.DuckDBPyConnection, now: datetime, days: int = 1) -> str:
+    """A short Markdown summary of the `days` x 24 hours before `now` (top stories first), for a
+    Prefect artifact after each run; it runs only the two queries it shows."""
+    now = utc(now)
+    since = now - timedelta(days=days)
+    with working_set(con, seen_since=since, published_since=since):
+        return _markdown(con, now, days)
+
+
+def build_report_and_markdown(con: duckdb.DuckDBPyConnection, now: datetime, days: int = 30,
+                              markdown_days: int = 1) -> tuple[str, str]:
+    """build_report and report_markdown of one run, from one working set: the report's window holds
+    the summary's, and a working set gives the same rows as the full tables for any window inside it."""
+    now = utc(now)
+    if markdown_days > days - 1:
+        return build_report(con, now, days), report_markdown(con, now, markdown_days)
+    with report_working_set(con, now, days):
+        return render_report(report_data(con, now, days)), _markdown(con, now, markdown_days)
+
+
+def _markdown(con: duckdb.DuckDBPyConnection, now: datetime, days: int) -> str:
+    since = now - timedelta(days=days)
+    stories = rows(con, "new_stories_since", {"since": since.isoformat()})
+    events = rows(con, "cross_language_events", {"since": since.isoformat()})
+    return render_markdown(now, days, stories, events)

@@ -9,9 +9,8 @@ from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 from newsmon.articles import Candidate
-from newsmon.feed_health import next_feed_state
+from newsmon.feed_health import is_network_outage, next_feed_state
 from newsmon.feeds import fetch_request_for
-from newsmon.fetch import is_network_outage
 from newsmon.records import Feed, FeedState, FetchRequest, FetchResult
 
 

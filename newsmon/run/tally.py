@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from newsmon.fetch import is_network_outage
+from newsmon.feed_health import is_network_outage
 from newsmon.records import Article, FetchResult, ParsedFeed, RunSummary
 
 

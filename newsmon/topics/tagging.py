@@ -14,10 +14,11 @@ from collections.abc import Iterable, Iterator
 from dataclasses import asdict
 from pathlib import Path
 
-from newsmon.extract import clean_text, html_to_text
+from newsmon.extract import html_to_text
 from newsmon.language.detect import detect_language
 from newsmon.records import TopicHit
 from newsmon.topics.match import TopicRules, load_topic_rules, match_topics
+from newsmon.untrusted import clean_text
 
 LANGUAGE_PREFIX_CHARS = 400
 

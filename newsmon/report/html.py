@@ -1,0 +1,162 @@
+"""The report as one self-contained HTML file (inline CSS and SVG, no scripts). Every string that
+came from a feed is untrusted: it is escaped where it is written, and only safe http(s) URLs become
+links (newsmon/untrusted.py)."""
+
+from __future__ import annotations
+
+import re
+
+from newsmon.report.charts import daily_chart, outlet_chart, subtopic_heatmap
+from newsmon.report.data import LATEST_STORIES, ReportData, minute
+from newsmon.untrusted import esc, safe_link
+
+LANG_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
+
+
+def plural(n: int, noun: str, nouns: str = "") -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {nouns or noun + 's'}"
+
+
+def render_report(data: ReportData) -> str:
+    e = esc
+    stamp = data.now.strftime("%Y-%m-%d %H:%M UTC")
+    window = f"{data.first_day.isoformat()} – {data.now.date().isoformat()}"
+    body = [
+        f"<header><h1>Russia–DPRK news monitor</h1><p class=meta>{e(window)} · {data.days} days · "
+        f"generated {e(stamp)}</p></header>",
+        _summary_tiles(data),
+    ]
+    if not data.stories and not data.by_language:
+        body.append(f'<p class="empty">Nothing yet: no matching stories in the last {data.days} days.</p>')
+    else:
+        body += [
+            _section("Matching stories per day, by language", "daily", daily_chart(data)),
+            _section("Subtopics per week", "subtopics", subtopic_heatmap(data)),
+            _section("Top outlets", "outlets", outlet_chart(data)),
+            _section("Latest matching stories", "stories",
+                     _stories_table(data.stories, data.totals["stories"])),
+        ]
+        if data.events:
+            body.append(_section("Events covered in several languages", "events", _events_list(data.events)))
+    body.append(_section("Feed health", "feeds", _feed_health(data.feeds)))
+    return (
+        "<!DOCTYPE html>\n<html lang=en>\n<head>\n<meta charset=utf-8>\n"
+        '<meta name=viewport content="width=device-width, initial-scale=1">\n'
+        "<meta http-equiv=Content-Security-Policy content=\"default-src 'none'; style-src 'unsafe-inline'; "
+        "img-src data:\">\n<meta name=referrer content=no-referrer>\n"
+        f"<title>newsmon report {e(data.now.date().isoformat())}</title>\n<style>{_CSS}</style>\n</head>\n"
+        "<body>\n" + "\n".join(body) + "\n</body>\n</html>\n"
+    )
+
+
+_CSS = """
+body{font:14px/1.45 system-ui,-apple-system,"Segoe UI","Noto Sans",sans-serif;margin:0 auto;max-width:1180px;
+padding:16px 24px;color:#1d2330;background:#fff}
+h1{font-size:22px;margin:0}
+h2{font-size:17px;margin:28px 0 8px;border-bottom:1px solid #e3e6ec;padding-bottom:4px}
+.meta{color:#5d6678;margin:2px 0 12px}.empty{color:#5d6678;font-style:italic}
+.tiles{display:flex;flex-wrap:wrap;gap:10px}
+.tile{border:1px solid #e3e6ec;border-radius:6px;padding:8px 14px;min-width:110px}
+.tile b{display:block;font-size:22px}.tile span{color:#5d6678;font-size:12px}
+svg{max-width:100%;height:auto;font:11px system-ui,sans-serif}svg text{fill:#3b4352}
+.legend{display:flex;flex-wrap:wrap;gap:4px 14px;margin:4px 0 0;padding:0;list-style:none;font-size:12px}
+.swatch{display:inline-block;width:10px;height:10px;margin-right:4px;border-radius:2px;vertical-align:-1px}
+table{border-collapse:collapse;width:100%}th,td{text-align:start;vertical-align:top;padding:6px 8px;
+border-bottom:1px solid #eef0f4}th{font-size:12px;color:#5d6678;font-weight:600}
+td.when{white-space:nowrap;color:#5d6678;font-size:12px}td.title{font-size:15px;max-width:520px}
+a{color:#1f5fbf;text-decoration:none}a:hover{text-decoration:underline}
+.code{font:12px ui-monospace,monospace;background:#f1f3f7;border-radius:3px;padding:1px 5px}
+.terms bdi,.subs bdi{display:inline-block;background:#f1f3f7;border-radius:3px;padding:0 5px;margin:1px 2px;
+font-size:12px}
+.outlets{font-size:12px;color:#3b4352}ul.events{padding-left:18px}ul.events li{margin-bottom:6px}
+.bad{color:#b3261e}
+"""
+
+
+def _lang_attr(lang: object) -> str:
+    return f' lang="{esc(lang)}"' if isinstance(lang, str) and LANG_TAG.match(lang) else ""
+
+
+def _title_html(title: object, lang: object, url: object) -> str:
+    text, attrs = esc(title) or "(untitled)", f'{_lang_attr(lang)} dir="auto"'
+    href = safe_link(url)
+    if href is None:
+        return f"<span{attrs}>{text}</span>"
+    return f'<a href="{esc(href)}" rel="noopener noreferrer" target=_blank{attrs}>{text}</a>'
+
+
+def _section(title: str, anchor: str, content: str) -> str:
+    return f'<section id="{anchor}"><h2>{esc(title)}</h2>\n{content}\n</section>'
+
+
+def _summary_tiles(data: ReportData) -> str:
+    failing = sum(1 for f in data.feeds if f["active"] and f["consecutive_failures"])
+    tiles = [
+        (data.totals["stories"], "new matching stories"),
+        (data.totals["articles"], "articles carrying them"),
+        (data.totals["languages"], "languages"),
+        (data.totals["outlets"], "outlets"),
+        (len(data.events), "cross-language events"),
+        (f"{failing} / {len(data.feeds)}", "feeds failing"),
+    ]
+    return '<div class="tiles">' + "".join(
+        f'<div class="tile"><b>{esc(value)}</b><span>{esc(label)}</span></div>' for value, label in tiles
+    ) + "</div>"
+
+
+def _stories_table(stories: list[dict], total: int) -> str:
+    if not stories:
+        return '<p class="empty">No new matching stories in this window.</p>'
+    rows = []
+    for s in stories[:LATEST_STORIES]:
+        terms = "".join(f"<bdi>{esc(t)}</bdi>" for t in s["evidence_terms"])
+        subs = "".join(f"<bdi>{esc(t.replace('_', ' '))}</bdi>" for t in s["subtopics"])
+        outlets = ", ".join(f"<bdi>{esc(o)}</bdi>" for o in s["outlets"])
+        rows.append(
+            f'<tr><td class="when">{minute(s["first_seen"])}</td>'
+            f'<td class="title">{_title_html(s["title"], s["lang"], s["url"])}'
+            f'<div class="subs">{subs}</div></td>'
+            f'<td><span class="code">{esc(s["lang"])}</span></td>'
+            f'<td class="outlets">{outlets}<br>{plural(s["article_count"], "copy", "copies")}, '
+            f'{esc(", ".join(s["languages"]))}</td>'
+            f'<td class="terms"{_lang_attr(s["lang"])} dir="auto">{terms}</td></tr>'
+        )
+    more = ""
+    if total > LATEST_STORIES:
+        more = (f'<p class="meta">Showing the latest {LATEST_STORIES} of {total}; '
+                "<code>newsmon query --file new_stories_since</code> lists all.</p>")
+    return ("<table><thead><tr><th>first seen (UTC)</th><th>title</th><th>lang</th><th>outlets</th>"
+            "<th>evidence</th></tr></thead><tbody>" + "\n".join(rows) + "</tbody></table>" + more)
+
+
+def _events_list(events: list[dict]) -> str:
+    items = []
+    for event in events[:20]:
+        titles = []
+        for entry in event["titles"]:
+            lang, _, title = entry.partition(": ")
+            titles.append(f'<li><span class="code">{esc(lang)}</span> <span{_lang_attr(lang)} dir="auto">'
+                          f"{esc(title)}</span></li>")
+        outlets = ", ".join(f"<bdi>{esc(o)}</bdi>" for o in event["outlets"])
+        items.append(f"<li>{event['language_count']} languages, {event['articles']} articles ({outlets})"
+                     f"<ul>{''.join(titles)}</ul></li>")
+    return '<ul class="events">' + "".join(items) + "</ul>"
+
+
+def _feed_health(feeds: list[dict]) -> str:
+    if not feeds:
+        return '<p class="empty">No feeds registered yet.</p>'
+    troubled = [f for f in feeds if f["active"] and (f["consecutive_failures"] or f["errors_7d"])]
+    if not troubled:
+        return f'<p>All {len(feeds)} feeds fetched without errors in the last 7 days.</p>'
+    rows = "".join(
+        f'<tr><td><bdi>{esc(f["name"])}</bdi> <span class="code">{esc(f["feed_id"])}</span></td>'
+        f'<td class="bad">{esc(f["consecutive_failures"])}</td>'
+        f'<td>{esc(f["errors_7d"])} / {esc(f["fetches_7d"])}</td>'
+        f'<td>{esc(f["last_error_class"] or "")}</td>'
+        f'<td>{minute(f["last_success_at"]) if f["last_success_at"] else "never"}</td></tr>'
+        for f in troubled[:30]
+    )
+    return (f"<p>{len(troubled)} of {len(feeds)} feeds had errors.</p><table><thead><tr><th>feed</th>"
+            "<th>failures in a row</th><th>errors / fetches (7 days)</th><th>last error</th>"
+            f"<th>last success (UTC)</th></tr></thead><tbody>{rows}</tbody></table>")
