@@ -7,6 +7,8 @@ it (a context manager: its workers stop when the run's build work is done, or wh
 - `LocalPoolExecutor`: a process pool on this machine (the default). It uses spawn, not fork:
   the caller may run threads (Prefect's task runner), and forking a threaded process can deadlock
   on a lock another thread held.
+- `DaskExecutor` (run/dask_executor.py): the workers of a running Dask cluster
+  (`--executor dask://HOST:PORT`), for runs that outgrow one machine; every batch goes there.
 
 Whether a batch goes to the workers or stays in this process is the executor's `PoolPolicy`: a
 batch too small to pay for the round trip stays here, and so does one too small to pay for
@@ -115,12 +117,17 @@ class Executor:
         """articles.build_articles; results keep the input order."""
         if not self._sends(len(candidates), 0):
             return Pending(ready=articles.build_articles(candidates, articles.topic_rules(seeds_dir), feeds, now))
-        args = [(part, str(seeds_dir), _feeds_of(part, feeds), now)
+        function, seeds = self._builder(seeds_dir)
+        args = [(part, seeds, _feeds_of(part, feeds), now)
                 for part in _split(list(candidates), self.workers * TASKS_PER_WORKER)]
-        return self._submit(build_part, args)
+        return self._submit(function, args)
 
     def _sends(self, entries: int, size_bytes: int) -> bool:
         return self.workers > 1 and self.policy.sends(entries, size_bytes, self.started)
+
+    def _builder(self, seeds_dir: Path) -> tuple[Callable, object]:
+        """The function that builds a part on a worker, and how it finds the seeds there."""
+        return build_part, str(seeds_dir)
 
     def _submit(self, function: Callable, args: list[tuple]) -> Pending:
         raise NotImplementedError
@@ -161,12 +168,19 @@ class LocalPoolExecutor(Executor):
 
 
 def make_executor(kind: str, workers: int, seeds_dir: Path, policy: PoolPolicy = PoolPolicy()) -> Executor:
-    """The executor named by `kind` (settings: NEWSMON_EXECUTOR, `newsmon run --executor`)."""
+    """The executor named by `kind` (settings: NEWSMON_EXECUTOR, `newsmon run --executor`):
+    inline, local, or the address of a Dask scheduler (dask://HOST:PORT or tcp://HOST:PORT), whose
+    workers take every batch (its cluster decides how many there are: `workers` and `policy` are
+    for the local pool)."""
     if kind == "inline":
         return InlineExecutor()
     if kind == "local":
         return LocalPoolExecutor(workers, seeds_dir, policy)
-    raise ValueError(f"unknown executor {kind!r}: expected local or inline")
+    if kind.startswith(("dask://", "tcp://")):
+        from newsmon.run.dask_executor import DaskExecutor  # imports distributed (~1 s): only when asked
+
+        return DaskExecutor(kind, seeds_dir)
+    raise ValueError(f"unknown executor {kind!r}: expected local, inline or dask://HOST:PORT")
 
 
 def build_part(part, seeds_dir: str, feeds, now: datetime) -> list:
