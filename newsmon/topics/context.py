@@ -1,25 +1,59 @@
-"""When naming both sides of a topic is no relation between them.
+"""When naming both sides of a topic is, or is not, a relation between them.
 
 "Trump will call Putin and may meet Kim" and "Japan's white paper names China, North Korea and
 Russia as threats" name both sides of russia_dprk, but each only as the object of a third party's
-separate action or as an item in a list. Seed terms with role third:<who> (other states, their
-leaders, white papers) and relation:<kind> (cooperation, ties, troops, arms, trade ...) let the
-matcher tell such sentences apart in any language: a sentence that names a third party and has no
-relation word, no both_sides term and no joined pair ("Putin-Kim", "北·러") counts its side evidence
-at the third party's weight (0.5 in the seeds), which keeps a lone such sentence under the bar.
+separate action or as an item in a list. "Putin and Kim met in Beijing" names a third country too,
+but only as the place of a meeting *between* the sides. Seed terms with role third:<who> (other
+states, their leaders and capitals, white papers) and relation:<kind> (contact: meet, talks, call,
+letter, visit...; ties, troops, arms, trade...) and the function words of seeds/topic_grammar.csv
+(connectors such as "and"/"with"/과/と/与, locative words such as "in"/в/에서/で) let the matcher
+read a sentence's structure in any language:
+
+- the *actors* of a sentence are its side and third-party names in order (a name written as a place,
+  "in Beijing", "베이징에서", is not an actor); consecutive names of one party are one actor;
+- each relation word takes two actors as its participants: the pair joined by a connector right
+  before it ("Putin and Kim met", "푸틴과 김정은은 만났다", "普京与金正恩通电话") or right after
+  it ("talks between Putin and Kim", "Переговоры Путина и Ким Чен Ына"), else the nearest actor on
+  each side ("Kim met Xi", "Kim sends greetings to Putin"), else the two nearest before it in a
+  verb-final sentence ("Ким Чен Ын направил Путину телеграмму");
+- an actor that was already the counterpart of a third party ("Trump spricht mit Putin und will
+  Kim einen Brief schreiben") is not a participant of a later relation word.
+
+A sentence that names a third party counts its side evidence at the third party's weight (0.5 in the
+seeds) unless some relation word in it has the two sides as its participants, or it holds a
+both_sides term (북러, 露朝) or a joined pair ("Putin-Kim", "北·러") and no relation word in it is
+between a third party and one side ("김정은·시진핑 만나 … 북러 밀착으로 소원해졌던 북중관계").
 """
 
 from __future__ import annotations
 
 import itertools
+import re
+from dataclasses import dataclass
 
+from newsmon.topics.grammar import EMPTY_GRAMMAR, Grammar, word_cost
 from newsmon.topics.scan import Found
 
 _SIDE_EVIDENCE = ("side", "weak", "proxy", "both_sides")
+_ACTOR_KINDS = ("side", "weak", "proxy", "third")
 # A pair written as one compound: "Putin-Kim", "Moscow–Pyongyang", "北·러", or "普京访朝" with no gap.
 # "and"/"과"/"と" are left out on purpose: "Russia and North Korea" also heads threat lists.
 _PAIR_JOINERS = frozenset("-·/")
 _MAX_GAP = 3
+NEAR_WORDS = 5  # how far (in words) a relation word may sit from a participant it takes
+
+
+@dataclass(slots=True)
+class _Actor:
+    party: str  # side name, or "third:<who>"
+    start: int
+    end: int
+    side: bool
+    label: bool = False  # named in a leading "Washington: ..." attribution
+
+
+_PLACE_JOINERS = re.compile(r"[\s,·、，]*")
+_LABEL_CHARS = 30  # a headline label ("Госдеп: ", "USA: ", "White House: ") ends this early
 
 
 def _joiner(text: str, a: Found, b: Found) -> str | None:
@@ -33,11 +67,13 @@ def _joiner(text: str, a: Found, b: Found) -> str | None:
     return None
 
 
-def _joined_pair(members: list[Found], text: str) -> bool:
+def _joined_pair(members: list[Found], text: str, grammar: Grammar) -> bool:
     """Two sides written as one compound, and not as two items of a list with a third party in it
-    ("中·러·北", "China/Russia/North Korea")."""
+    ("中·러·北", "China/Russia/North Korea") nor as a third party's counterparts ("시진핑, 푸틴·김정은과
+    잇따라 회담": Xi held talks with Putin and Kim in turn)."""
     named = sorted((f for f in members if f.rule.role_kind in ("side", "weak", "third")),
                    key=lambda f: f.start)
+    third = any(f.rule.role_kind == "third" for f in named)
     for i, (a, b) in enumerate(itertools.pairwise(named)):
         if "third" in (a.rule.role_kind, b.rule.role_kind) or a.rule.role_name == b.rule.role_name:
             continue
@@ -48,12 +84,127 @@ def _joined_pair(members: list[Found], text: str) -> bool:
         after = named[i + 2] if i + 2 < len(named) else None
         listed = ((before is not None and before.rule.role_kind == "third" and _joiner(text, before, a) == joiner)
                   or (after is not None and after.rule.role_kind == "third" and _joiner(text, b, after) == joiner))
-        if not listed:
+        if not listed and not (third and grammar.followed_by_particle(text, b.start + len(b.matched))):
             return True
     return False
 
 
-def separate_units(found: list[Found], texts: dict[str, str]) -> dict[tuple[str, int], float]:
+def _actors(members: list[Found], relations: list[Found], text: str, grammar: Grammar) -> list[_Actor]:
+    """Side and third-party names in order, places left out, one actor per run of one party."""
+    cuts = sorted(f.start for f in relations)
+    actors: list[_Actor] = []
+    place_end: tuple[str, int] | None = None
+    for f in sorted(members, key=lambda f: f.start):
+        kind = f.rule.role_kind
+        if kind not in _ACTOR_KINDS:
+            continue
+        end = f.start + len(f.matched)
+        party = f.rule.role_name if kind != "third" else f.rule.role
+        last = actors[-1] if actors else None
+        if kind == "third" and (grammar.is_place(text, f.start, end) or (
+                place_end and place_end[0] == party and _PLACE_JOINERS.fullmatch(text[place_end[1]:f.start]))):
+            # "in Beijing", "中国・北京で" (the country named with its city), "in Beijing, China"
+            if last and last.party == party and _PLACE_JOINERS.fullmatch(text[last.end:f.start]):
+                actors.pop()
+            place_end = (party, end)
+            continue
+        if last and f.start < last.end:  # overlapping matches: one name
+            last.end = max(last.end, end)
+            continue
+        if (last and last.party == party and not any(last.end <= c < f.start for c in cuts)
+                and word_cost(text[last.end:f.start]) <= NEAR_WORDS):
+            last.end = max(last.end, end)  # "North Korean leader Kim Jong Un": one actor
+            continue
+        actors.append(_Actor(party, f.start, end, kind != "third"))
+    if actors and not actors[0].side:
+        colon = text.find(": ", actors[0].end, actors[0].end + _LABEL_CHARS)
+        if colon >= 0 and (len(actors) == 1 or actors[1].start > colon) and word_cost(
+                text[actors[0].end:colon]) <= 2:
+            actors[0].label = True
+    return actors
+
+
+def _participants(word: Found, actors: list[_Actor], text: str, grammar: Grammar,
+                  taken: set[int]) -> tuple[int, int] | None:
+    """Indexes of the two actors a relation word relates, or None when it cannot tell."""
+    start, end = word.start, word.start + len(word.matched)
+    usable = [i for i in range(len(actors)) if i not in taken]
+    left = [i for i in usable if actors[i].end <= start]
+    right = [i for i in usable if actors[i].start >= end]
+
+    def near(gap: str) -> bool:
+        return word_cost(gap) <= NEAR_WORDS
+
+    def clear(a: int, b: int) -> bool:  # nothing between two actors but a connector
+        return grammar.is_connector_gap(text[actors[a].end:actors[b].start], word.rule.lang)
+
+    between = grammar.between.get(text[start:end])
+    if between == "before":  # "between Moscow and Pyongyang"
+        if len(right) >= 2 and near(text[end:actors[right[0]].start]) and clear(right[0], right[1]):
+            return right[0], right[1]
+        return None
+    if between == "after":  # "俄朝之间", "러시아와 북한 사이"
+        if len(left) >= 2 and near(text[actors[left[-1]].end:start]) and clear(left[-2], left[-1]):
+            return left[-2], left[-1]
+        return None
+
+    if left and near(text[actors[left[-1]].end:start]) and grammar.starts_with_connector(
+            text[actors[left[-1]].end:start], word.rule.lang):
+        # The nearest name is someone's counterpart ("시진핑, 푸틴·김정은과 … 회담", "Xi, with Putin
+        # and Kim, held talks"): the other participant is the subject before it and its partners.
+        j = len(left) - 1
+        while j > 0 and clear(left[j - 1], left[j]):
+            j -= 1
+        return (left[j - 1], left[-1]) if j > 0 else None
+    if len(left) >= 2 and near(text[actors[left[-1]].end:start]) and clear(left[-2], left[-1]):
+        return left[-2], left[-1]  # "Putin and Kim met", "푸틴과 김정은은 … 만났다"
+    verb_final = word.rule.lang in grammar.verb_final
+    if not verb_final and left and right and near(text[end:actors[right[0]].start]):
+        gap = text[actors[left[-1]].end:start]
+        # "Trump will call Putin and may meet Kim": after a connector the subject is an earlier one.
+        if near(gap) and not grammar.starts_with_connector(gap, word.rule.lang):
+            if actors[left[-1]].party != actors[right[0]].party:
+                return left[-1], right[0]  # "Kim met Xi", "Kim sends greetings to Putin"
+    if not verb_final and len(right) >= 2 and near(text[end:actors[right[0]].start]):
+        # "talks between Putin and Kim", "Переговоры Путина и Ким Чен Ына"; with no party just before
+        # the word also "поставки зброї з КНДР до Росії" (deliveries from one to the other).
+        subject = bool(left) and near(text[actors[left[-1]].end:start])
+        if ((word_cost(text[end:actors[right[0]].start]) <= 1 and clear(right[0], right[1]))
+                or (not subject and near(text[actors[right[0]].end:actors[right[1]].start]))):
+            return right[0], right[1]
+    if len(left) >= 2 and near(text[actors[left[-1]].end:start]):
+        # Subject, object, then the word: "Ким Чен Ын направил Путину телеграмму", "김정은, 푸틴에
+        # 친서". In a language that puts the verb first, a third party before the two is the subject
+        # ("Japan protests against Russia as North Korea tests weapons"), unless it only labels the
+        # headline ("Госдеп: КНДР направила в Россию ... военнослужащих").
+        subject_first = verb_final or all(actors[i].side or actors[i].label for i in left[:-1])
+        if subject_first and near(text[actors[left[-2]].end:actors[left[-1]].start]):
+            return left[-2], left[-1]
+    return None
+
+
+def _relates_sides(members: list[Found], text: str, grammar: Grammar) -> bool | None:
+    """True when some relation word of one sentence has the two sides as its participants, False
+    when none does but one has a third party and a side, None when no relation word tells."""
+    relations = sorted((f for f in members if f.rule.role_kind == "relation"), key=lambda f: f.start)
+    if not relations:
+        return None
+    actors = _actors(members, relations, text, grammar)
+    taken: set[int] = set()
+    for word in relations:
+        pair = _participants(word, actors, text, grammar, taken)
+        if pair is None:
+            continue
+        a, b = (actors[i] for i in pair)
+        if a.side and b.side and a.party != b.party:
+            return True
+        if a.side != b.side:  # a third party's counterpart is not free for a later relation word
+            taken.add(pair[0] if a.side else pair[1])
+    return False if taken else None
+
+
+def separate_units(found: list[Found], texts: dict[str, str],
+                   grammar: Grammar = EMPTY_GRAMMAR) -> dict[tuple[str, int], float]:
     """Sentences (where, unit) whose side evidence a third party discounts, with the weight to apply.
 
     A sentence with one side only ("EU sanctions North Korean generals") keeps its full weight when
@@ -65,10 +216,18 @@ def separate_units(found: list[Found], texts: dict[str, str]) -> dict[tuple[str,
     related = set()
     for unit, members in units.items():
         kinds = {f.rule.role_kind for f in members}
-        if kinds & set(_SIDE_EVIDENCE) and (
-            "relation" in kinds or "both_sides" in kinds or _joined_pair(members, texts.get(unit[0], ""))
-        ):
+        if not kinds & set(_SIDE_EVIDENCE):
+            continue
+        text = texts.get(unit[0], "")
+        if "third" not in kinds:
+            if kinds & {"relation", "both_sides"}:
+                related.add(unit)
+            continue
+        verdict = _relates_sides(members, text, grammar)
+        if verdict or (verdict is None and ("both_sides" in kinds or _joined_pair(members, text, grammar))):
             related.add(unit)
+        # else a relation of a third party with one side ("Kim met Xi ... amid 북러 밀착"): the
+        # sides named beside it, even as one compound, are background.
     out = {}
     for unit, members in units.items():
         if unit in related or not any(f.rule.role_kind == "third" for f in members):

@@ -18,7 +18,8 @@ from pathlib import Path
 
 from newsmon.records import Evidence, TopicHit
 from newsmon.topics.context import separate_units
-from newsmon.topics.scan import Found, Scanner, TermRule, compile_terms, scan, scripts_in, unit_starts
+from newsmon.topics.grammar import EMPTY_GRAMMAR, Grammar, load_grammar
+from newsmon.topics.scan import Found, Scanner, TermRule, compile_terms, scan, script_of, scripts_in, unit_starts
 from newsmon.topics.textnorm import normalize_text
 
 __all__ = ["MATCH_KINDS", "ROLE_KINDS", "SeedError", "TermRule", "TopicRules", "TopicSpec",
@@ -52,6 +53,7 @@ class TopicRules:
     side_scanner: Scanner  # SIDE_ROLE_KINDS terms (the longest match masks shorter ones)
     cue_scanner: Scanner  # subtopic and offtopic cues, scanned apart so "북한군" is a side and a cue
     context_scanner: Scanner  # third parties and relation words (CONTEXT_ROLE_KINDS)
+    grammar: Grammar = EMPTY_GRAMMAR  # connectors, place words, separators, name endings
 
 
 class SeedError(ValueError):
@@ -106,8 +108,12 @@ def load_topic_rules(seeds_dir: Path) -> TopicRules:
     side_terms = [r for r in terms if r.role_kind in SIDE_ROLE_KINDS]
     cue_terms = [r for r in terms if r.role_kind not in SIDE_ROLE_KINDS + CONTEXT_ROLE_KINDS]
     context_terms = [r for r in terms if r.role_kind in CONTEXT_ROLE_KINDS]
-    return TopicRules(topics, sides, tuple(terms), compile_terms(side_terms), compile_terms(cue_terms),
-                      compile_terms(context_terms))
+    try:
+        grammar = load_grammar(seeds_dir)
+    except ValueError as exc:
+        raise SeedError(str(exc)) from None
+    return TopicRules(topics, sides, tuple(terms), compile_terms(side_terms, grammar.suffixes),
+                      compile_terms(cue_terms), compile_terms(context_terms, grammar.suffixes), grammar)
 
 
 def _term_problem(rule: TermRule, topics: dict[str, TopicSpec]) -> str | None:
@@ -129,8 +135,10 @@ def _term_problem(rule: TermRule, topics: dict[str, TopicSpec]) -> str | None:
 
 # --- scoring -------------------------------------------------------------------------------------
 
-def _closeness(a: Found, b: Found) -> float:
+def _closeness(a: Found, b: Found, sections: dict[tuple[str, int], int]) -> float:
     """How strongly two pieces of evidence read as one statement."""
+    if "feed" not in (a.where, b.where) and sections.get((a.where, a.unit), 0) != sections.get((b.where, b.unit), 0):
+        return 0.0  # "Separately, ...": the text itself says these are two items
     if "feed" in (a.where, b.where):
         other = b if a.where == "feed" else a
         return 0.85 if other.where == "title" or other.unit == 0 else 0.7
@@ -146,7 +154,7 @@ def _closeness(a: Found, b: Found) -> float:
 
 
 def _side_score(by_side: dict[str, list[Found]], sides: tuple[str, ...], pairs: list[Found],
-                discount: dict[tuple[str, int], float]) -> float:
+                discount: dict[tuple[str, int], float], sections: dict[tuple[str, int], int]) -> float:
     def weight(f: Found) -> float:
         return f.rule.weight * discount.get((f.where, f.unit), 1.0)
 
@@ -155,15 +163,16 @@ def _side_score(by_side: dict[str, list[Found]], sides: tuple[str, ...], pairs: 
     weakest = 1.0
     for i, side_a in enumerate(sides):
         for side_b in sides[i + 1:]:
-            best = max((f.rule.weight for f in pairs), default=0.0)
+            best = max((weight(f) for f in pairs), default=0.0)
             for a in by_side[side_a]:
                 for b in by_side[side_b]:
-                    best = max(best, _closeness(a, b) * math.sqrt(weight(a) * weight(b)))
+                    best = max(best, _closeness(a, b, sections) * math.sqrt(weight(a) * weight(b)))
             weakest = min(weakest, best)
     return weakest
 
 
-def _topic_hit(topic: str, found: list[Found], rules: TopicRules, texts: dict[str, str]) -> TopicHit | None:
+def _topic_hit(topic: str, found: list[Found], rules: TopicRules, texts: dict[str, str],
+               sections: dict[tuple[str, int], int]) -> TopicHit | None:
     sides = rules.sides[topic]
     excluded_units = {(f.where, f.unit) for f in found if f.rule.role_kind == "exclude"}
     by_side: dict[str, list[Found]] = {side: [] for side in sides}
@@ -182,7 +191,8 @@ def _topic_hit(topic: str, found: list[Found], rules: TopicRules, texts: dict[st
             cues.add(f.rule.role_name)
     if not any(f.where != "feed" and f.rule.role_kind in _SIDE_EVIDENCE for f in kept):
         return None
-    score = _side_score(by_side, sides, pairs, separate_units(kept, texts)) * (0.8 + (0.2 if cues else 0.0))
+    discount = separate_units(kept, texts, rules.grammar)
+    score = _side_score(by_side, sides, pairs, discount, sections) * (0.8 + (0.2 if cues else 0.0))
     side_units = {(f.where, f.unit) for f in kept if f.rule.role_kind in _SIDE_EVIDENCE}
     for f in kept:
         if f.rule.role_kind == "offtopic" and (f.where == "title" or (f.where, f.unit) in side_units):
@@ -203,11 +213,64 @@ def _evidence(found: list[Found]) -> tuple[Evidence, ...]:
     return tuple(out)
 
 
+# Cue words (subtopic, offtopic and relation words) count only in text of their own language: the
+# French stem "accord" is no cue in English "according". Names (sides, third parties) count in any.
+GATED_ROLE_KINDS = ("subtopic", "offtopic", "relation")
+# Scripts shared by several languages (Han: Chinese and Japanese); a cue in a script of its own
+# (Hangul, Thai) needs no check.
+_SHARED_SCRIPTS = ("latin", "cyrillic", "semitic", "indic", "cjk")
+# Languages a detector confuses on a short text, and whose news vocabulary overlaps: a cue of one
+# counts in the others.
+CLOSE_LANGUAGES = (
+    frozenset({"ru", "uk", "be", "bg", "mk", "kk", "sr"}), frozenset({"es", "pt", "gl", "ca"}),
+    frozenset({"hi", "mr", "ne"}), frozenset({"id", "ms"}), frozenset({"cs", "sk"}),
+    frozenset({"sr", "hr", "bs"}), frozenset({"da", "no", "nb", "nn", "sv"}), frozenset({"ar", "fa", "ur"}),
+    frozenset({"zh", "ja"}),
+)
+
+
+def _fits_language(rule: TermRule, lang: str) -> bool:
+    if lang in ("", "und") or rule.lang in ("", "mul", lang):
+        return True
+    return any(lang in group and rule.lang in group for group in CLOSE_LANGUAGES)
+
+
+def _gated(found: list[Found], title: str, text: str, lang: str | None) -> list[Found]:
+    """Drop cue words of another language than the item's (detected here only when some cue needs it)."""
+    doubtful = [f for f in found if f.rule.role_kind in GATED_ROLE_KINDS and f.rule.lang not in ("", "mul")
+                and script_of(f.matched) in _SHARED_SCRIPTS]
+    if not doubtful:
+        return found
+    if lang is None:
+        from newsmon.language.detect import detect_language
+
+        lang = detect_language(title, text[:400]).lang
+    # A word that is a cue in the item's own language and in a close one (訪問 in ja and zh) is read
+    # as the item's language's: the languages may put its participants on different sides.
+    own = {(f.where, f.start, f.rule.role_kind) for f in doubtful if f.rule.lang == lang}
+    drop = {id(f) for f in doubtful if not _fits_language(f.rule, lang)
+            or (f.rule.lang != lang and (f.where, f.start, f.rule.role_kind) in own)}
+    return [f for f in found if id(f) not in drop] if drop else found
+
+
+def _sections(where: str, norm: str, starts: list[int], grammar: Grammar) -> dict[tuple[str, int], int]:
+    """Sentences after a separator ("Separately, ...") belong to a later item of the text."""
+    out, section = {}, 0
+    for unit, start in enumerate(starts):
+        if unit and grammar.opens_new_item(norm[start:start + 60]):
+            section += 1
+        if section:
+            out[(where, unit)] = section
+    return out
+
+
 def match_topics(
-    title: str, text: str, rules: TopicRules, feed_side: str | None = None
+    title: str, text: str, rules: TopicRules, feed_side: str | None = None, lang: str | None = None
 ) -> tuple[TopicHit, ...]:
     """One TopicHit per topic with evidence for a side, in topic order; `feed_side` may stand in for
-    a side (a KCNA feed for the DPRK), but only when the item itself names something for the topic."""
+    a side (a KCNA feed for the DPRK), but only when the item itself names something for the topic.
+    `lang` is the item's language if known (cue words of other languages are ignored); without it,
+    it is detected when a cue word needs it."""
     fields = []
     for where, raw in (("title", title), ("text", text)):
         norm = normalize_text(raw or "")
@@ -218,16 +281,20 @@ def match_topics(
              for f in scan(rules.side_scanner, norm, where, starts, scripts)]
     if not any(f.rule.role_kind in _SIDE_EVIDENCE for f in found):
         return ()  # most items: no need to look for subtopic cues at all
+    sections: dict[tuple[str, int], int] = {}
     for where, norm, starts, scripts in fields:
         found += scan(rules.cue_scanner, norm, where, starts, scripts)
         found += scan(rules.context_scanner, norm, where, starts, scripts)
+        if len(starts) > 1 and rules.grammar.separator is not None:
+            sections.update(_sections(where, norm, starts, rules.grammar))
+    found = _gated(found, title or "", text or "", lang)
     hits = []
     for topic in rules.topics:
         mine = [f for f in found if f.rule.topic == topic]
         if feed_side and feed_side in rules.sides[topic]:
             stand_in = TermRule(f"feed:{feed_side}", topic, f"side:{feed_side}", "", "feed", feed_side, 1.0)
             mine.append(Found(stand_in, "", "feed", 0, 0))
-        hit = _topic_hit(topic, mine, rules, texts)
+        hit = _topic_hit(topic, mine, rules, texts, sections)
         if hit:
             hits.append(hit)
     return tuple(hits)

@@ -16,9 +16,9 @@ from typing import NamedTuple
 from newsmon.topics.textnorm import WORD, normalize_text
 
 _IS_WORD = re.compile(WORD)
-# Letters that attach to the next word as proclitics: Arabic (wa-, fa-, bi-, li-, ka-, al-) and
+# Letters that attach to the next word as proclitics: Arabic (wa-, fa-, bi-, li-, ka-, sa-, al-) and
 # Hebrew (ha-, ve-, be-, le-, mi-, she-, ke-). "والروسية" must still match the term "روسي".
-_PROCLITICS = re.compile(r"(?:[وفبلك]{0,2}(?:ال|ل)?|[הובלמשכ]{0,3})")
+_PROCLITICS = re.compile(r"(?:[وفبلك]{0,2}س?(?:ال|ل)?|[הובלמשכ]{0,3})")
 # Each term lives in the prefix tree of the script of its first letter, and a tree is scanned only
 # when its script occurs in the text: an English headline never walks the Hangul or Han branches.
 SCRIPTS = {
@@ -101,8 +101,12 @@ def _trie_regex(node: dict) -> str:
     """
     branches = [atom + _trie_regex(child) for atom, child in sorted(node.items()) if atom != ""]
     ends = node.get("", set())
+    endings = sorted(e for e in ends if e.startswith("(?:"))  # a name's case endings, optional
     if "prefix" in ends:
         branches.append(r"\w*")
+    elif endings:  # terms of several languages end here: any of their endings
+        merged = {alt for e in endings for alt in e[3:-2].split("|")}
+        branches.append("(?:" + "|".join(sorted(merged, key=lambda a: (-len(a), a))) + ")?")
     elif ends:
         branches.append("")
     return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
@@ -112,7 +116,7 @@ def _key(normalised: str) -> str:
     return normalised.replace(" ", "").replace("-", "").replace("·", "")[:2]
 
 
-def _script_of(text: str) -> str | None:
+def script_of(text: str) -> str | None:
     for name, pattern in _SCRIPT_PATTERNS.items():
         if pattern.match(text):
             return name
@@ -122,10 +126,27 @@ def _script_of(text: str) -> str | None:
 def _regex_script(source: str) -> str | None:
     """The script of the first literal letter in a regex term, so it can be skipped like the trees."""
     unescaped = re.sub(r"\\.|\[[^\]]*\]|\(\?<?[=!]", "", source)
-    return next((s for s in map(_script_of, unescaped) if s), None)
+    return next((s for s in map(script_of, unescaped) if s), None)
 
 
-def compile_terms(rules: list[TermRule]) -> Scanner:
+# Whole-word names (sides, third parties) may carry the case endings of their script's languages.
+INFLECTED_ROLE_KINDS = ("side", "weak", "proxy", "third")
+_MIN_INFLECTED_LENGTH = 3
+SHARED_NAME_LANGS = ("en", "mul")  # "xi", "eu": two letters plus an ending are too often another word
+
+
+def _endings(rule: TermRule, normalised: str, script: str | None,
+             suffixes: dict[str, tuple[str, ...]]) -> str:
+    """The optional-ending group for a whole-word name, or "" when its script declines none."""
+    if (rule.match != "word" or rule.role_kind not in INFLECTED_ROLE_KINDS
+            or len(normalised.replace(" ", "")) < _MIN_INFLECTED_LENGTH or not normalised[-1].isalpha()):
+        return ""
+    # A language's own names take its endings; names shared by many languages (en, mul) take all.
+    own = suffixes.get(f"*{script}", ()) if rule.lang in SHARED_NAME_LANGS else suffixes.get(rule.lang, ())
+    return "(?:" + "|".join(re.escape(s) for s in own) + ")?" if own else ""
+
+
+def compile_terms(rules: list[TermRule], suffixes: dict[str, tuple[str, ...]] | None = None) -> Scanner:
     # Terms that must start a word are tried only at word starts (a cheap \b test); CJK/Hangul/
     # Thai substrings and Arabic/Hebrew terms (proclitics attach to the front) are tried anywhere.
     trees: dict[tuple[str | None, bool], dict] = {}
@@ -136,14 +157,15 @@ def compile_terms(rules: list[TermRule]) -> Scanner:
             regexes.setdefault(_regex_script(rule.term), []).append((re.compile(rule.term), rule))
             continue
         normalised = normalize_text(rule.term)
-        script = _script_of(normalised)
+        script = script_of(normalised)
         at_word_start = rule.match != "substring" and script != "semitic"
         node = trees.setdefault((script, at_word_start), {})
         atoms = _atoms(rule)
         for atom in atoms:
             node = node.setdefault(atom, {})
-        node.setdefault("", set()).add(rule.match)
-        own = "".join(atoms) + (r"\w*" if rule.match == "prefix" else "")
+        endings = _endings(rule, normalised, script, suffixes or {})
+        node.setdefault("", set()).add(endings or rule.match)
+        own = "".join(atoms) + (r"\w*" if rule.match == "prefix" else endings)
         by_key.setdefault(_key(normalised), []).append((own, rule))
     patterns: dict[str | None, list[re.Pattern[str]]] = {}
     for (script, at_word_start), root in sorted(trees.items(), key=lambda kv: (str(kv[0][0]), kv[0][1])):
@@ -237,8 +259,20 @@ def scan(scanner: Scanner, text: str, where: str, starts: list[int], scripts: li
     return found
 
 
+_LABEL_END = re.compile(r":\s+")
+
+
 def unit_starts(text: str) -> list[int]:
-    return [0] + [m.end() for m in _SENTENCE_END.finditer(text)]
+    """Where each sentence starts. A label in one script before a colon ("North Korea News: " ahead
+    of a Hindi headline) is a sentence of its own: the two parts are two statements."""
+    starts = [0] + [m.end() for m in _SENTENCE_END.finditer(text)]
+    if ":" in text and not text.isascii():
+        for m in _LABEL_END.finditer(text):
+            before = next((c for c in reversed(text[max(0, m.start() - 20):m.start()]) if c.isalpha()), "")
+            after = text[m.end()] if m.end() < len(text) else ""
+            if before and after.isalpha() and script_of(before) != script_of(after):
+                bisect.insort(starts, m.end())
+    return starts
 
 
 def scripts_in(text: str) -> list[str | None]:

@@ -1,0 +1,175 @@
+"""Function words and endings for the relation rules, read from seeds/topic_grammar.csv and
+seeds/topic_inflections.csv and compiled once.
+
+topic_grammar.csv (`lang,kind,form`) lists, per language:
+- `connector`: words joining two participants ("and", "with", и, с, 과, と, 与, ile, و ...);
+- `place_before` / `place_after`: words or endings that make a name the *place* of an event
+  ("in Beijing", "в Пекине", "베이징에서", "北京で", "Pekin'de", "Pekingissä") rather than a party;
+- `separator`: phrases that open an unrelated item inside a text ("Separately, ...");
+- `between_before` / `between_after`: "between" words, whose two participants follow them ("between
+  Moscow and Pyongyang", "بين موسكو وبيونغ يانغ") or precede them ("俄朝之间", "북러 사이");
+- `order`: `verb_final` for languages whose verb (and relation noun) follows both its parties
+  (Korean, Japanese, Turkish, Hindi, Persian).
+
+topic_inflections.csv (`lang,suffix,case`) lists the case endings a name takes in a language with
+case or ezafe ("Putin" -> "Putina", "Putinovi", "Putinem"). A whole-word name term of that language
+may carry them, and so may the names written alike in many languages (`en` and `mul` terms: "Putin",
+"Kim Jong Un"), which take the endings of every language of their script: matching never needs to
+know the item's language.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from newsmon.topics.scan import script_of
+from newsmon.topics.textnorm import WORD, normalize_text
+
+GRAMMAR_KINDS = ("connector", "place_before", "place_after", "separator", "order", "between_before",
+                 "between_after")
+# Scripts written without spaces between words: their function words attach to names.
+_UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u0e00-\u0eff\uac00-\ud7af]")
+_TOKEN = re.compile(WORD + "+")
+# A colon is no joiner: "Trump: Putin ..." is a speaker and what he says.
+_PUNCTUATION_ONLY = re.compile(r"[\s,、，·/&()\[\]«»\"'“”‘’-]*")
+_EDGE_PUNCTUATION = ",.;:!?()[]«»\"“”„"
+# One-letter connectors written on the front of the next word (Arabic و, Hebrew ו).
+_PROCLITIC_CONNECTORS = ("و", "ו")
+
+
+@dataclass(frozen=True, slots=True)
+class Grammar:
+    # lang -> connector words. A gap is read with the connectors of the relation word's language:
+    # Czech "se" (with) is Vietnamese "sẽ" (will) once accents are folded.
+    connectors: dict[str, frozenset[str]]
+    place_before: re.Pattern[str] | None  # matches at the end of the text before a name
+    place_after: re.Pattern[str] | None  # matches at the start of the text from the name's end
+    place_ending: re.Pattern[str] | None  # a locative ending left on the matched word itself
+    separator: re.Pattern[str] | None  # matches at the start of a sentence
+    suffixes: dict[str, tuple[str, ...]]  # lang, or "*<script>" for all of a script -> endings
+    verb_final: frozenset[str] = frozenset()  # languages whose verb follows both parties
+    between: dict[str, str] = field(default_factory=dict)  # "between" word -> "before" | "after"
+
+    def _is_connector(self, word: str, lang: str) -> bool:
+        own = self.connectors.get(lang, frozenset())
+        return word in own or (bool(_UNSPACED.search(word)) and any(c in word for c in own))
+
+    def is_connector_gap(self, gap: str, lang: str) -> bool:
+        """True when the text between two names joins them as one party list or pair: nothing but
+        punctuation, or a connector and at most one other word ("и лидер", "and his")."""
+        if _PUNCTUATION_ONLY.fullmatch(gap):
+            return bool(gap.strip())
+        if word_cost(gap) > 2:
+            return False
+        return any(self._is_connector(w.strip(_EDGE_PUNCTUATION), lang) for w in gap.split())
+
+    def starts_with_connector(self, gap: str, lang: str) -> bool:
+        """True when the text from a name to a word opens with a connector ("Putin and may meet"):
+        the word then belongs to a new clause whose subject came earlier."""
+        words = [w.strip(_EDGE_PUNCTUATION) for w in gap.split()]
+        first = next((w for w in words if w), "")
+        return self._is_connector(first, lang) or (len(first) > 2 and first.startswith(_PROCLITIC_CONNECTORS))
+
+    def followed_by_particle(self, text: str, end: int) -> bool:
+        """True when a connector particle is glued to the name ending at `end` ("푸틴·김정은과",
+        "プーチン氏と"): the name is someone's counterpart ("with Putin and Kim")."""
+        return any(text.startswith(c, end) for forms in self.connectors.values() for c in forms
+                   if _UNSPACED.match(c))
+
+    def is_place(self, text: str, start: int, end: int) -> bool:
+        """True when the name at text[start:end] is written as the place of an event."""
+        if self.place_before is not None and self.place_before.search(text, max(0, start - 16), start):
+            return True
+        if self.place_after is not None and self.place_after.match(text, end):
+            return True
+        return self.place_ending is not None and self.place_ending.search(text, start + 3, end) is not None
+
+    def opens_new_item(self, sentence: str) -> bool:
+        return self.separator is not None and self.separator.match(sentence) is not None
+
+
+def word_cost(text: str) -> float:
+    """Length in words; text written without spaces counts one word per two characters."""
+    cost = 0.0
+    for token in _TOKEN.findall(text):
+        unspaced = len(_UNSPACED.findall(token))
+        cost += unspaced / 2 if unspaced else 1
+    return cost
+
+
+EMPTY_GRAMMAR = Grammar({}, None, None, None, None, {})
+
+
+def _alternation(forms: list[str]) -> str:
+    return "|".join(re.escape(f) for f in sorted(set(forms), key=lambda f: (-len(f), f)))
+
+
+def load_grammar(seeds_dir: Path) -> Grammar:
+    rows: dict[str, list[str]] = {kind: [] for kind in GRAMMAR_KINDS}
+    orders: dict[str, list[str]] = {"verb_final": []}
+    connectors: dict[str, list[str]] = {}
+    path = seeds_dir / "topic_grammar.csv"
+    if path.exists():
+        with path.open(encoding="utf-8", newline="") as handle:
+            for line, row in enumerate(csv.DictReader(handle), 2):
+                kind, form = (row.get("kind") or "").strip(), normalize_text(row.get("form") or "")
+                if kind not in rows or not form or (kind == "order" and form not in orders):
+                    raise ValueError(f"{path}:{line}: unknown kind {kind!r} or empty/unknown form")
+                if kind == "order":
+                    orders[form].append((row.get("lang") or "").strip())
+                    continue
+                if kind == "connector":
+                    connectors.setdefault((row.get("lang") or "").strip(), []).append(form)
+                    continue
+                rows[kind].append(form)
+
+    def before(forms: list[str]) -> re.Pattern[str] | None:
+        if not forms:
+            return None
+        words = [f for f in forms if not _UNSPACED.search(f)]
+        glued = [f for f in forms if _UNSPACED.search(f)]
+        parts = []
+        if words:
+            parts.append(rf"(?:^|(?<!{WORD}))(?:{_alternation(words)})\s+")
+        if glued:
+            parts.append(rf"(?:{_alternation(glued)})\s*")
+        return re.compile("(?:" + "|".join(parts) + r")\Z")
+
+    def after(forms: list[str]) -> re.Pattern[str] | None:
+        if not forms:
+            return None
+        words = [f for f in forms if not _UNSPACED.search(f) and not f.startswith(("-", "'"))]
+        endings = [f.lstrip("-") for f in forms if f.startswith(("-", "'")) or _UNSPACED.search(f)]
+        parts = []
+        if words:
+            parts.append(rf"\s+(?:{_alternation(words)})(?!{WORD})")
+        if endings:
+            # An ending glued to the name ("에서", "'de"); one left on the matched word itself
+            # ("pekingissä": a stem match runs to the word's end) is checked by `ending`.
+            parts.append(rf"(?:{_alternation(endings)})(?!{WORD})")
+        return re.compile("|".join(parts))
+
+    def ending(forms: list[str]) -> re.Pattern[str] | None:
+        endings = [f.lstrip("-") for f in forms if f.startswith("-") and not _UNSPACED.search(f)]
+        return re.compile(rf"(?:{_alternation(endings)})\Z") if endings else None
+
+    suffixes: dict[str, list[str]] = {}
+    path = seeds_dir / "topic_inflections.csv"
+    if path.exists():
+        with path.open(encoding="utf-8", newline="") as handle:
+            for line, row in enumerate(csv.DictReader(handle), 2):
+                suffix = normalize_text(row.get("suffix") or "")
+                script = script_of(suffix)
+                if not suffix or script is None:
+                    raise ValueError(f"{path}:{line}: empty suffix or one with no letter of a known script")
+                suffixes.setdefault((row.get("lang") or "").strip(), []).append(suffix)
+                suffixes.setdefault("*" + script, []).append(suffix)
+    separator = (re.compile(rf"(?:{_alternation(rows['separator'])})(?!{WORD})") if rows["separator"] else None)
+    return Grammar({lang: frozenset(forms) for lang, forms in connectors.items()}, before(rows["place_before"]),
+                   after(rows["place_after"]), ending(rows["place_after"]), separator,
+                   {s: tuple(sorted(set(v), key=lambda f: (-len(f), f))) for s, v in suffixes.items()},
+                   frozenset(orders["verb_final"]),
+                   {**dict.fromkeys(rows["between_before"], "before"), **dict.fromkeys(rows["between_after"], "after")})
