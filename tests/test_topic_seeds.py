@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from newsmon.topics.grammar import GRAMMAR_KINDS, load_grammar
 from newsmon.topics.match import (
     GATED_ROLE_KINDS,
     MATCH_KINDS,
@@ -31,6 +32,93 @@ ISO_639_1 = set(
     "ts tt tw ty ug uk ur uz ve vi vo wa wo xh yi yo za zh zu".split()
 ) | {"mul"}
 ROLE_PATTERN = re.compile(r"^(?:both_sides|(?P<kind>[a-z_]+):(?P<name>[a-z][a-z0-9_]*))$")
+# The forms a headline uses for each side, per language with side: terms ("|" between forms): case
+# forms of names in languages with cases (Putinowi, Ким Чен Ыном, Kim Jong-unille), ezafe in Persian
+# (کره‌ی شمالی), suffixes after an apostrophe in Turkish, proclitics in Arabic and Hebrew, particles in
+# Korean and Japanese. A language added to topic_terms.csv needs a row here.
+SIDE_FORMS = {
+    "en": ("Russia|Russia's|Russian|Moscow|Putin|Putin's|Kremlin|Lavrov",
+           "North Korea|North Korea's|North Korean|Pyongyang|Pyongyang's|Kim Jong Un|Kim Jong-un's|DPRK"),
+    "ru": ("Россия|России|Россию|Россией|Москва|Москвы|Москве|Путин|Путина|Путину|Путиным|Лаврова|Лаврову|Кремль|Кремля",
+           "КНДР|Северная Корея|Северной Кореи|Северную Корею|Пхеньян|Пхеньяна|Пхеньяну|"
+           "Пхеньяне|Ким Чен Ын|Ким Чен Ына|Ким Чен Ыну|Ким Чен Ыном|северокорейский|северокорейские"),
+    "uk": ("Росія|Росії|Росію|Москва|Москви|Путін|Путіна|Путіну|Путіним",
+           "КНДР|Північна Корея|Північної Кореї|Північну Корею|Пхеньян|Пхеньяна|"
+           "Пхеньяні|Кім Чен Ин|Кім Чен Ина|Кім Чен Ину|Кім Чен Ином|північнокорейський"),
+    "be": ("Расія|Расіі|Масква|Пуцін", "Паўночная Карэя|Паўночнай Карэі|Пхеньян"),
+    "bg": ("Русия|Москва|Путин|Путина", "Северна Корея|Пхенян|Ким Чен Ун|Ким Чен Ин|севернокорейски"),
+    "sr": ("Русија|Русије|Русији|Кремљ|Путин|Путина",
+           "Северна Кореја|Северне Кореје|Пјонгјанг|Ким Џонг Ун|севернокорејски"),
+    "mk": ("Русија|Путин", "Северна Кореја"),
+    "kk": ("Ресей|Путин", "Солтүстік Корея"),
+    "mn": ("Орос|Оросын|Путин", "Хойд Солонгос"),
+    "pl": ("Rosja|Rosji|Rosję|Rosją|rosyjski|Moskwa|Moskwy|Moskwie|Putin|Putina|Putinowi|Putinem|Ławrow",
+           "Korea Północna|Korei Północnej|Koreę Północną|Koreą Północną|KRLD|Phenian|"
+           "Pjongjang|Pjongjangu|Kim Dzong Un|Kim Dzong Una|Kim Dzong Unem|Kim Dzong Unowi|północnokoreański"),
+    "cs": ("Rusko|Ruska|Rusku|Ruskem|ruský|Moskva|Moskvy|Putin|Putina|Putinovi|Putinem",
+           "Severní Korea|Severní Koreje|Severní Koreu|KLDR|Pchjongjang|"
+           "Pchjongjangu|Kim Čong-un|Kim Čong-una|Kim Čong-unem|Kim Čong-unovi|severokorejský"),
+    "sk": ("Rusko|Ruska|Rusku|ruský|Putin|Putina|Putinovi|Putinom",
+           "Severná Kórea|Severnej Kórey|KĽDR|Kim Čong-un|Kim Čong-una|Kim Čong-unom|severokórejský"),
+    "hr": ("Rusija|Rusije|Rusiji|Putin|Putina|Putinu|Putinom",
+           "Sjeverna Koreja|Sjeverne Koreje|Sjevernoj Koreji|sjevernokorejski|Kim Jong Un|Kim Jong Una"),
+    "sl": ("Rusija|Putin", "Severna Koreja"),
+    "de": ("Russland|Russlands|russische|Moskau|Putin|Putins|Kreml|Lawrow",
+           "Nordkorea|Nordkoreas|nordkoreanische|Pjöngjang|Kim Jong Un|Kim Jong Uns|DVRK"),
+    "nl": ("Rusland|Russische|Moskou|Poetin", "Noord-Korea|Noord-Koreaanse|Pyongyang|Kim Jong-un"),
+    "sv": ("Ryssland|Rysslands|ryska|Moskva|Putin|Putins", "Nordkorea|Nordkoreas|nordkoreanska|Pyongyang|Kim Jong-un"),
+    "fr": ("Russie|russe|Moscou|Poutine|Kremlin|Lavrov",
+           "Corée du Nord|nord-coréen|nord-coréenne|Pyongyang|Kim Jong-un|RPDC"),
+    "es": ("Rusia|ruso|rusa|Moscú|Putin|Kremlin", "Corea del Norte|norcoreano|norcoreana|Pyongyang|Kim Jong-un|RPDC"),
+    "pt": ("Rússia|russo|russa|Moscou|Moscovo|Putin|Kremlin",
+           "Coreia do Norte|norte-coreano|norte-coreana|Pyongyang|Pionguiangue|Kim Jong-un|RPDC"),
+    "it": ("Russia|russo|russa|Mosca|Putin|Cremlino", "Corea del Nord|nordcoreano|nordcoreana|Pyongyang|Kim Jong-un"),
+    "ro": ("Rusia|Rusiei|rus|Moscova|Putin|Putinului",
+           "Coreea de Nord|Coreei de Nord|nord-coreean|Phenian|Kim Jong-un"),
+    "tr": ("Rusya|Rusya'ya|Rusya'nın|Rusya'dan|Moskova|Moskova'ya|Putin|Putin'e|Putin'in|Putin'le",
+           "Kuzey Kore|Kuzey Kore'ye|Kuzey Kore'nin|Kuzey Kore'den|Pyongyang|Pyongyang'a|Kim Jong-un|Kim'den|Kim Jong Un ile"),
+    "fi": ("Venäjä|Venäjän|Venäjälle|Venäjältä|Moskova|Moskovassa|Putin|Putinin|Putinille|Putinia",
+           "Pohjois-Korea|Pohjois-Korean|Pohjois-Koreaan|Pohjois-Korealle|Pjongjang|Kim Jong-un|Kim Jong-unin|Kim Jong-unille"),
+    "hu": ("Oroszország|Oroszországgal|Oroszországba|orosz|Moszkva|Moszkvában|Putyin|Putyinnal|Putyinnak|Putyint",
+           "Észak-Korea|Észak-Koreával|Észak-Koreába|észak-koreai|Phenjan|Phenjanban|Kim Dzsong Un|Kim Dzsongunnal|Kim Dzsongunnak"),
+    "et": ("Venemaa|Venemaale|Vene|Moskva|Putin|Putini", "Põhja-Korea|Põhja-Koreaga|Kim Jong-un|Kim Jong-uni"),
+    "lv": ("Krievija|Krievijas|Krievijai|Maskava|Maskavā|Putins|Putina|Putinam",
+           "Ziemeļkoreja|Ziemeļkorejas|Ziemeļkorejai|Kims Čenuns"),
+    "lt": ("Rusija|Rusijos|Rusijai|Maskva|Maskvoje|Putinas|Putino|Putinui",
+           "Šiaurės Korėja|Šiaurės Korėjos|Šiaurės Korėjai|Pchenjanas|Kim Jong Unas"),
+    "sq": ("Rusia|Rusisë|Moska|Putin|Putini|Putinit", "Koreja e Veriut|Koresë së Veriut|Kim Jong Un"),
+    "el": ("Ρωσία|Ρωσίας|ρωσικός|Μόσχα|Μόσχας|Πούτιν",
+           "Βόρεια Κορέα|Βόρειας Κορέας|βορειοκορεάτης|Πιονγκγιάνγκ|Κιμ Γιονγκ Ουν"),
+    "id": ("Rusia|Moskow|Putin|Kremlin", "Korea Utara|Korut|Pyongyang|Kim Jong Un"),
+    "ms": ("Rusia|Putin", "Korea Utara"),
+    "vi": ("Nga|Liên bang Nga|Mát-xcơ-va|Putin|Điện Kremlin", "Triều Tiên|Bắc Triều Tiên|Bình Nhưỡng|Kim Jong-un"),
+    "tl": ("Russia|Putin", "Hilagang Korea"),
+    "sw": ("Urusi|Putin", "Korea Kaskazini"),
+    "az": ("Rusiya|Rusiyanın|Putin", "Şimali Koreya|Şimali Koreyanın"),
+    "uz": ("Rossiya|Rossiyaning|Putin", "Shimoliy Koreya|Shimoliy Koreyaning"),
+    "ar": ("روسيا|الروسي|الروسية|موسكو|بوتين|الكرملين|لافروف|وروسيا|لروسيا",
+           "كوريا الشمالية|الكوري الشمالي|بيونغ يانغ|بيونغيانغ|كيم جونغ أون|وكوريا الشمالية"),
+    "fa": ("روسیه|روسیه‌ی|روسی|مسکو|مسکوی|پوتین|کرملین|لاوروف",
+           "کره شمالی|کره‌شمالی|کره‌ی شمالی|کرهٔ شمالی|کره ی شمالی|پیونگ یانگ|پیونگ‌یانگ|کیم جونگ اون"),
+    "ur": ("روس|ماسکو|پوتن|پیوٹن|کریملن", "شمالی کوریا|پیانگ یانگ|کم جونگ ان"),
+    "he": ("רוסיה|ברוסיה|הרוסי|מוסקבה|פוטין|קרמלין", "צפון קוריאה|בצפון קוריאה|פיונגיאנג|קים ג'ונג און"),
+    "hi": ("रूस|रूसी|मास्को|मॉस्को|पुतिन|क्रेमलिन", "उत्तर कोरिया|उत्तर कोरियाई|प्योंगयांग|किम जोंग उन"),
+    "ne": ("रुस|पुटिन", "उत्तर कोरिया"),
+    "bn": ("রাশিয়া|রুশ|পুতিন|মস্কো", "উত্তর কোরিয়া|পিয়ংইয়ং|কিম জং উন"),
+    "pa": ("ਰੂਸ|ਪੁਤਿਨ", "ਉੱਤਰੀ ਕੋਰੀਆ"),
+    "gu": ("રશિયા|પુતિન", "ઉત્તર કોરિયા"),
+    "ta": ("ரஷ்யா|புடின்", "வட கொரியா"),
+    "te": ("రష్యా|పుతిన్", "ఉత్తర కొరియా"),
+    "kn": ("ರಷ್ಯಾ|ಪುಟಿನ್", "ಉತ್ತರ ಕೊರಿಯಾ"),
+    "ml": ("റഷ്യ|പുടിൻ", "ഉത്തര കൊറിയ"),
+    "th": ("รัสเซีย|ปูติน|มอสโก", "เกาหลีเหนือ|เปียงยาง|คิม จองอึน"),
+    "ka": ("რუსეთი|რუსეთის|პუტინი", "ჩრდილოეთ კორეა|ჩრდილოეთ კორეის"),
+    "hy": ("Ռուսաստան|Ռուսաստանի|Պուտին", "Հյուսիսային Կորեա|Հյուսիսային Կորեայի"),
+    "ko": ("러시아|러시아와|러시아에|러시아의|모스크바|푸틴|푸틴과|크렘린|라브로프", "북한|북한과|북한이|북한의|평양|김정은|김정은과"),
+    "ja": ("ロシア|ロシアと|ロシア側|モスクワ|プーチン|プーチン氏|ラブロフ", "北朝鮮|北朝鮮と|平壌|金正恩|金正恩氏|朝鮮労働党"),
+    "zh": ("俄罗斯|俄羅斯|俄方|莫斯科|普京|普丁|蒲亭|克里姆林宫", "朝鲜|北韩|北韓|平壤|金正恩|朝方"),
+}
+
 # Languages the product promises: each must be able to name both sides on its own.
 CORE_LANGUAGES = ("en", "ru", "uk", "ko", "ja", "zh", "hi", "ar", "fa", "de", "fr", "es", "it", "pt", "tr")
 
@@ -185,3 +273,53 @@ def test_evidence_carries_the_entity_id(tmp_path):
     rules = load_topic_rules(SEEDS)
     hit = match_topics("Лавров прибыл в Пхеньян", "", rules)[0]
     assert {e.entity for e in hit.evidence} >= {"lavrov", "pyongyang"}
+
+
+def test_every_language_with_side_terms_lists_its_common_forms(terms):
+    languages = {row["lang"] for row in terms if row["role"].startswith("side:")}
+    assert sorted(languages - SIDE_FORMS.keys()) == []
+
+
+@pytest.fixture(scope="module")
+def rules():
+    return load_topic_rules(SEEDS)
+
+
+@pytest.mark.parametrize("lang", sorted(SIDE_FORMS))
+def test_common_inflected_forms_name_their_side(rules, lang):
+    from newsmon.topics.scan import scan, scripts_in, unit_starts
+
+    missed = []
+    for side, forms in zip(("russia", "dprk"), SIDE_FORMS[lang], strict=True):
+        for form in forms.split("|"):
+            norm = normalize_text(form)
+            found = scan(rules.side_scanner, norm, "title", unit_starts(norm), scripts_in(norm))
+            if not any(f.rule.role_name == side and f.rule.role_kind in ("side", "weak", "proxy") for f in found):
+                missed.append(form)
+    assert missed == [], f"{lang}: no side evidence for {missed}"
+
+
+def test_grammar_and_inflection_seeds_load_and_are_tidy():
+    rows = read("topic_grammar.csv")
+    assert {row["kind"] for row in rows} <= set(GRAMMAR_KINDS)
+    assert len({(row["lang"], row["kind"], row["form"]) for row in rows}) == len(rows)
+    for row in rows:
+        assert row["lang"] in ISO_639_1 and row["form"].strip(), row
+    endings = read("topic_inflections.csv")
+    assert len({(row["lang"], row["suffix"]) for row in endings}) == len(endings)
+    for row in endings:
+        assert row["lang"] in ISO_639_1 and row["suffix"].strip() and row["case"].strip(), row
+    grammar = load_grammar(SEEDS)
+    assert {"pl", "cs", "fi", "hu", "ru", "uk", "fa"} <= grammar.suffixes.keys()
+    # every language with relation:contact words can tell "A and B met" from "A met B"
+    contact_langs = {row["lang"] for row in read("topic_terms.csv") if row["role"] == "relation:contact"}
+    assert sorted(contact_langs - grammar.connectors.keys()) == []
+
+
+def test_a_broken_grammar_row_names_the_file_and_line(tmp_path):
+    write_seeds(tmp_path, "x1,t,side:a,en,word,alpha,1\n")
+    (tmp_path / "topic_grammar.csv").write_text("lang,kind,form\nen,connector,and\nen,conjunction,or\n",
+                                                encoding="utf-8")
+    with pytest.raises(SeedError) as info:
+        load_topic_rules(tmp_path)
+    assert "topic_grammar.csv:3" in str(info.value)

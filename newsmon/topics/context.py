@@ -165,12 +165,13 @@ def _participants(word: Found, actors: list[_Actor], text: str, grammar: Grammar
         if near(gap) and not grammar.starts_with_connector(gap, word.rule.lang):
             if actors[left[-1]].party != actors[right[0]].party:
                 return left[-1], right[0]  # "Kim met Xi", "Kim sends greetings to Putin"
-    if not verb_final and len(right) >= 2 and near(text[end:actors[right[0]].start]):
-        # "talks between Putin and Kim", "Переговоры Путина и Ким Чен Ына"; with no party just before
-        # the word also "поставки зброї з КНДР до Росії" (deliveries from one to the other).
+    if len(right) >= 2 and near(text[end:actors[right[0]].start]):
+        # "talks between Putin and Kim", "Переговоры Путина и Ким Чен Ына", "دیدار پوتین و کیم"; with
+        # no party just before the word also "поставки зброї з КНДР до Росії" (from one to the other).
         subject = bool(left) and near(text[actors[left[-1]].end:start])
         if ((word_cost(text[end:actors[right[0]].start]) <= 1 and clear(right[0], right[1]))
-                or (not subject and near(text[actors[right[0]].end:actors[right[1]].start]))):
+                or (not subject and not verb_final
+                    and near(text[actors[right[0]].end:actors[right[1]].start]))):
             return right[0], right[1]
     if len(left) >= 2 and near(text[actors[left[-1]].end:start]):
         # Subject, object, then the word: "Ким Чен Ын направил Путину телеграмму", "김정은, 푸틴에
@@ -191,7 +192,9 @@ def _relates_sides(members: list[Found], text: str, grammar: Grammar) -> bool | 
         return None
     actors = _actors(members, relations, text, grammar)
     taken: set[int] = set()
-    for word in relations:
+    # "between" words name their participants outright: read them first ("Japan condemns cooperation
+    # between Moscow and Pyongyang": Moscow is not Japan's counterpart).
+    for word in sorted(relations, key=lambda f: text[f.start:f.start + len(f.matched)] not in grammar.between):
         pair = _participants(word, actors, text, grammar, taken)
         if pair is None:
             continue

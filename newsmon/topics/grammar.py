@@ -142,14 +142,17 @@ def load_grammar(seeds_dir: Path) -> Grammar:
         if not forms:
             return None
         words = [f for f in forms if not _UNSPACED.search(f) and not f.startswith(("-", "'"))]
-        endings = [f.lstrip("-") for f in forms if f.startswith(("-", "'")) or _UNSPACED.search(f)]
+        endings = [f.lstrip("-") for f in forms if f.startswith(("-", "'")) and not _UNSPACED.search(f)]
+        particles = [f for f in forms if _UNSPACED.search(f)]
         parts = []
         if words:
             parts.append(rf"\s+(?:{_alternation(words)})(?!{WORD})")
         if endings:
-            # An ending glued to the name ("에서", "'de"); one left on the matched word itself
+            # An ending glued to the name ("'de"); one left on the matched word itself
             # ("pekingissä": a stem match runs to the word's end) is checked by `ending`.
             parts.append(rf"(?:{_alternation(endings)})(?!{WORD})")
+        if particles:  # "北京で", "베이징에서": the next word follows with no space
+            parts.append(rf"(?:{_alternation(particles)})")
         return re.compile("|".join(parts))
 
     def ending(forms: list[str]) -> re.Pattern[str] | None:
