@@ -51,14 +51,14 @@ class TermRule:
     term: str  # as written in the seed
     weight: float
     entity: str = ""  # language-independent id of the person/place/organisation named, if any
+    # The role's two halves, split once: the matcher asks for them hundreds of times per item.
+    role_kind: str = field(init=False, compare=False, repr=False)
+    role_name: str = field(init=False, compare=False, repr=False)
 
-    @property
-    def role_kind(self) -> str:
-        return self.role.split(":", 1)[0]
-
-    @property
-    def role_name(self) -> str:
-        return self.role.split(":", 1)[1] if ":" in self.role else ""
+    def __post_init__(self) -> None:
+        kind, _, name = self.role.partition(":")
+        object.__setattr__(self, "role_kind", kind)
+        object.__setattr__(self, "role_name", name)
 
 
 @dataclass(frozen=True, slots=True)
