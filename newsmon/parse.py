@@ -5,7 +5,8 @@ opens local files). Before it does, the document is made safe to parse: internal
 subsets (entity bombs, external entities) are removed, and over-long author fields are
 cut because feedparser's author/e-mail regex backtracks catastrophically on crafted
 input. Dates become UTC; a missing date stays None; a date in the future is clamped
-to the fetch time so it cannot keep an article "new" forever.
+to the fetch time so it cannot keep an article "new" forever. A link is kept as published
+(made absolute) next to its canonical form, which serves identity only.
 """
 
 from __future__ import annotations
@@ -135,7 +136,7 @@ def _to_entry(feed_id: str, item, base: str | None, fetched_at: datetime, langua
             content_html = value
     return Entry(
         feed_id=feed_id,
-        url=canonical_url(link) if link else None,
+        url=canonical_url(link) if link else None,  # for identity; `link` is what is stored and sent
         guid=(_str(item.get("id")) or None),
         title_html=_str(item.get("title"))[:4000],
         summary_html=_str(item.get("summary"))[:200_000],
@@ -143,6 +144,7 @@ def _to_entry(feed_id: str, item, base: str | None, fetched_at: datetime, langua
         author=(_str(item.get("author"))[:200] or None),
         published_at=_entry_date(item, fetched_at),
         feed_language=_language_code(item.get("language")) or language,
+        link=link,
     )
 
 

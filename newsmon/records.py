@@ -121,7 +121,7 @@ class Entry(Record):
     """One feed item as parsed, before cleaning. HTML fields are raw (untrusted)."""
 
     feed_id: str
-    url: str | None  # canonical http(s) URL or None
+    url: str | None  # canonical http(s) URL (urls.canonical_url: for identity only) or None
     guid: str | None
     title_html: str
     summary_html: str
@@ -129,6 +129,7 @@ class Entry(Record):
     author: str | None
     published_at: datetime | None  # UTC; never in the future (clamped to fetch time)
     feed_language: str | None  # the feed's declared language (channel <language> or registry)
+    link: str | None = None  # the http(s) link as the outlet published it (made absolute): what is stored and sent
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,9 +177,9 @@ class TopicHit(Record):
 class Article(Record):
     """A cleaned, language-tagged article ready to store."""
 
-    article_id: str  # stable hash of the canonical URL (or GUID, or title+text)
+    article_id: str  # stable hash of the canonical URL (or GUID, or title+text); a stored one is kept
     feed_id: str
-    url: str | None
+    url: str | None  # as the outlet published it
     guid: str | None
     title: str
     text: str
@@ -192,6 +193,8 @@ class Article(Record):
     # The story-clustering fingerprint (stories.Fingerprint), computed with the other CPU-bound
     # work in the build workers rather than serially inside the store transaction.
     story_fingerprint: object = field(default=None, compare=False, repr=False)
+    canonical_url: str | None = None  # the identity form of url (urls.canonical_url)
+    identity_key: str | None = None  # feed + link shape + normalised title and content (articles.identity_key)
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,8 +18,9 @@ import json
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, fields
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
 import pyarrow as pa
@@ -27,6 +28,9 @@ import pyarrow as pa
 from newsmon.db import connect, registered, sql, transaction
 from newsmon.migrate import apply_migrations
 from newsmon.records import Article, Evidence, Feed, FeedState, FetchResult, RunSummary, TopicHit
+
+if TYPE_CHECKING:
+    from newsmon.articles import Candidate, KnownArticles
 
 _TS = pa.timestamp("us", tz="UTC")
 # dataclasses.asdict deep-copies every value; the evidence of 100k articles made it a second of the store step.
@@ -60,11 +64,43 @@ def read_feed_states(con: duckdb.DuckDBPyConnection) -> dict[str, FeedState]:
     return {row[0]: FeedState(*row) for row in rows}
 
 
-def read_known_articles(con: duckdb.DuckDBPyConnection, article_ids: Iterable[str]) -> dict[str, str]:
-    """article_id -> stored content hash, for the given ids only (cost grows with the batch)."""
-    ids = pa.table({"article_id": pa.array(list(article_ids), pa.string())})
+# How far back an item whose GUID or cache-buster changes on every fetch is recognised: feeds keep an
+# item for days, a slow outlet's feed for weeks.
+IDENTITY_WINDOW = timedelta(days=30)
+
+
+def read_known_articles(con: duckdb.DuckDBPyConnection, candidates: Iterable[Candidate | str],
+                        now: datetime | None = None) -> KnownArticles:
+    """article_id -> stored content hash, for the given candidates only (two queries, whatever the
+    table's size: cost grows with the batch). Given Candidates rather than ids, the ones not stored
+    under their article_id are looked up by identity key (articles.match_stored) among the articles
+    first seen in IDENTITY_WINDOW; those recognised appear under the stored article_id, and
+    `aliases` maps their own article_id to it (articles.adopt_stored_ids)."""
+    # Imported here: newsmon.articles brings the language and topic stages, which readers of store do not need.
+    from newsmon.articles import KnownArticles, StoredMatch, match_stored
+
+    items = list(candidates)
+    ids = pa.table({"article_id": pa.array([c if isinstance(c, str) else c.article_id for c in items], pa.string())})
     with registered(con, batch_ids=ids):
-        return dict(con.execute(sql("statements/select_known_articles")).fetchall())
+        known = KnownArticles(con.execute(sql("statements/select_known_articles")).fetchall())
+    unknown = [c for c in items if not isinstance(c, str) and c.article_id not in known and c.identity_key]
+    if not unknown:
+        return known
+    keys = pa.table({
+        "candidate_id": pa.array([c.article_id for c in unknown], pa.string()),
+        "feed_id": pa.array([c.entry.feed_id for c in unknown], pa.string()),
+        "identity_key": pa.array([c.identity_key for c in unknown], pa.string()),
+        "raw_hash": pa.array([c.raw_hash for c in unknown], pa.string()),
+    })
+    since = (now or datetime.now(UTC)) - IDENTITY_WINDOW
+    with registered(con, batch_keys=keys):
+        rows = con.execute(sql("statements/select_articles_by_identity"), {"since": since}).fetchall()
+    batch = [c for c in items if not isinstance(c, str)]
+    aliases = match_stored(batch, [StoredMatch(*row) for row in rows])
+    hashes = {row[1]: row[2] for row in rows}
+    known.aliases = aliases
+    known.update({stored: hashes[stored] for stored in aliases.values()})
+    return known
 
 
 def begin_run(con: duckdb.DuckDBPyConnection, run_id: str, started_at: datetime) -> None:
@@ -205,6 +241,8 @@ def _articles_table(articles: Sequence[Article]) -> pa.Table:
         "lang": (pa.string(), [a.lang for a in articles]),
         "lang_prob": (pa.float64(), [a.lang_prob for a in articles]),
         "content_hash": (pa.string(), [a.content_hash for a in articles]),
+        "canonical_url": (pa.string(), [a.canonical_url for a in articles]),
+        "identity_key": (pa.string(), [a.identity_key for a in articles]),
     }
     return pa.table({name: pa.array(values, kind) for name, (kind, values) in columns.items()})
 

@@ -2,7 +2,13 @@
 
 Two links that a reader would call "the same page" get the same canonical URL:
 scheme and host case, `www.`/`m.`/`amp.` prefixes, default ports, fragments, trailing
-slashes, and tracking parameters are normalised away; remaining parameters are sorted.
+slashes, tracking parameters and cache-busters (`?ts=1764...`, `?_=...`, `?v=3`) are
+normalised away; remaining parameters are sorted. The canonical form is for identity only:
+the link stored and sent is the one the outlet published (an http-only outlet stays http).
+
+`url_shape` goes one step further for the fallback identity of unstable items (articles.py):
+it also drops any parameter whose value looks generated per request (a long number, a
+random-looking token), which is only ever trusted together with the same feed, title and content.
 """
 
 from __future__ import annotations
@@ -18,6 +24,19 @@ _TRACKING_PARAMS = {
     "at_campaign", "at_custom1", "at_custom2", "s_cid", "sr_share", "spm", "share", "smid", "partner",
 }
 _TRACKING_PREFIXES = ("utm_", "pk_", "mtm_", "hsa_", "_hs", "vero_", "oly_", "__twitter", "ga_")
+# Cache-busters: parameters that exist only to defeat caches, whatever their value.
+_CACHE_BUSTERS = {
+    "_", "ts", "_ts", "_t", "cb", "_cb", "cachebuster", "cache_buster", "cachebust", "cache_bust", "bust",
+    "nocache", "no_cache", "nc", "rand", "random", "rnd", "timestamp", "_dc",
+}
+# Short names that are cache-busters when their value is a number or a hex token (`?v=3`, `?t=1764...`,
+# `?ver=4f2a`); with a word as value (`?v=dQw4w9WgXcQ` on a video site) they are kept.
+_NUMBERED_BUSTERS = {"t", "v", "ver", "version", "time", "r", "rev", "tm", "stamp", "_v", "refresh"}
+_NUMBER_OR_HEX = re.compile(r"^(?:\d+(?:\.\d+)?|[0-9a-f]{6,64})$", re.IGNORECASE)
+# A value generated per request: a long number (epoch seconds or milliseconds, a counter), or a token
+# of 8+ letters and digits mixed (random ids, UUIDs, hashes).
+_LONG_NUMBER = re.compile(r"^\d{9,}(?:\.\d+)?$")
+_TOKEN = re.compile(r"^(?=.*\d)(?=.*[a-z])[a-z0-9_-]{8,}$", re.IGNORECASE)
 _HOST_PREFIXES = ("www.", "m.", "amp.", "mobile.")
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 _SAFE_SCHEMES = ("http", "https")
@@ -64,12 +83,32 @@ def canonical_url(url: str) -> str:
     path = re.sub(r"/{2,}", "/", parts.path or "/")
     if len(path) > 1:
         path = path.rstrip("/")
-    query = [
-        (key, value)
-        for key, value in parse_qsl(parts.query, keep_blank_values=True)
-        if key.lower() not in _TRACKING_PARAMS and not key.lower().startswith(_TRACKING_PREFIXES)
-    ]
+    query = [(key, value) for key, value in parse_qsl(parts.query, keep_blank_values=True) if not _is_noise(key, value)]
     return urlunsplit((scheme, netloc, path, urlencode(sorted(query)), ""))
+
+
+def _is_noise(key: str, value: str) -> bool:
+    """A tracking parameter or a cache-buster: not part of which page it is."""
+    key = key.lower()
+    if key in _TRACKING_PARAMS or key.startswith(_TRACKING_PREFIXES) or key in _CACHE_BUSTERS:
+        return True
+    return key in _NUMBERED_BUSTERS and bool(_NUMBER_OR_HEX.match(value))
+
+
+def is_volatile_value(value: str) -> bool:
+    """True for a query value that looks generated per request: a long number or a random token."""
+    value = value.strip()
+    return bool(_LONG_NUMBER.match(value) or _TOKEN.match(value))
+
+
+def url_shape(canonical: str | None) -> str | None:
+    """A canonical URL without the parameters whose values look generated per request (None stays
+    None). Two links of one feed with the same shape, title and content are one article fetched twice."""
+    if not canonical:
+        return None
+    parts = urlsplit(canonical)
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not is_volatile_value(v)]
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query), ""))
 
 
 def stable_hash(*parts: str) -> str:

@@ -19,7 +19,18 @@ def test_rss_entries_are_typed_with_utc_dates_and_canonical_links():
     assert first.published_at == datetime(2026, 11, 27, 6, 15, tzinfo=UTC)
     assert first.guid == "outlet-a-88121"
     assert local.url == "https://outlet-a.example/local/cycle-lanes" and local.published_at is None
+    # `url` is the identity form; `link` is what the outlet published (made absolute), stored and sent
+    assert first.link is not None and first.link != first.url and first.link.startswith("http")
+    assert local.link.startswith("https://outlet-a.example/local/cycle-lanes")
     assert future.published_at == NOW  # clamped: never a future article
+
+
+def test_links_are_kept_as_published_beside_their_canonical_form():
+    rss = (b'<rss version="2.0"><channel><title>t</title><item><title>a</title>'
+           b'<link>http://www.plain.example/news/1?ts=1764000000123&amp;utm_source=rss</link></item></channel></rss>')
+    (entry,) = parse_feed("p", rss, NOW).entries
+    assert entry.link == "http://www.plain.example/news/1?ts=1764000000123&utm_source=rss"  # http stays http
+    assert entry.url == "https://plain.example/news/1"
 
 
 def test_atom_zoneless_date_is_taken_as_utc():
