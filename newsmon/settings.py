@@ -96,11 +96,14 @@ def _number(env: Mapping[str, str], name: str, default, kind, low, high):
 
 
 def _urls(env: Mapping[str, str], name: str) -> str:
-    """Space-separated Apprise URLs; the message never echoes a value (they hold tokens)."""
+    """Space-separated Apprise URLs, each checked as Apprise parses it (scheme known, host present,
+    port numeric, no password in clear to another host); the message names the variable and the
+    URL's position, never its text (URLs hold tokens)."""
     raw = (env.get(name) or "").strip()
-    for i, url in enumerate(raw.split(), 1):
-        if "://" not in url:
-            raise SettingsError(f"{name}: item {i} is not a URL (expected scheme://...)")
+    if raw:
+        from newsmon.alerts.channels import check_urls  # imports Apprise: only when URLs are set
+
+        check_urls(raw, name)
     return raw
 
 

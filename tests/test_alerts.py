@@ -9,9 +9,11 @@ import feedparser
 import pytest
 
 from newsmon.alerts import rules as alerts
-from newsmon.alerts.deliver import Message, build_email, group_messages
+from newsmon.alerts.channels import instantiate
+from newsmon.alerts.deliver import group_messages
 from newsmon.alerts.outbox import DueAlert
 from newsmon.alerts.rules import AlertRule, AlertRulesError, StoryCandidate
+from newsmon.alerts.senders import build_email
 from newsmon.alerts.sinks import render_atom
 from newsmon.paths import SEEDS_DIR
 from newsmon.untrusted import safe_link
@@ -79,8 +81,8 @@ def test_hostile_text_is_cleaned_for_every_channel():
     assert "@everyone" not in text and "<!channel>" not in text and "<@U123>" not in text
     slack = alerts.slack_escape(payload["title"])
     assert "<" not in slack and ">" not in slack and "&amp;" in slack
-    message = Message("k" * 32, "c", ("a",), (payload,), NOW)
-    mail, _ = build_email("mailto://smtp.example?to=desk@example.org", message)
+    mail, _ = build_email(instantiate("mailto://smtp.example?to=desk@example.org&from=n@smtp.example"),
+                          (payload,), "k" * 32)
     headers = mail.as_string().split("\n\n", 1)[0]
     assert "\nBcc:" not in headers and mail["Message-ID"] == f"<{'k' * 32}@newsmon.alerts.rules>"
     with pytest.raises(ValueError):

@@ -27,6 +27,7 @@ from newsmon.alerts.rules import (
 from newsmon.db import sql, transaction
 
 _TS = pa.timestamp("us", tz="UTC")
+SINK_FAILING = "sink_failing"
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,10 +126,12 @@ def feed_health_alerts(
 
 
 def set_conditions(
-    con: duckdb.DuckDBPyConnection, plan: AlertPlan, conditions: dict[str, tuple[bool, str]], now: datetime
+    con: duckdb.DuckDBPyConnection, plan: AlertPlan, conditions: dict[str, tuple[bool, str]], now: datetime,
+    labels: dict[str, str] | None = None,
 ) -> list[OutboxAlert]:
     """Record each condition's state; return operator alerts for those that changed. A condition
-    never seen before alerts only when it starts active (no 'recovered' for healthy feeds)."""
+    never seen before alerts only when it starts active (no 'recovered' for healthy feeds).
+    `labels` names the subject of a condition in its message (default: the id after the colon)."""
     known = dict(con.execute(sql("statements/alert_conditions_select")).fetchall())
     out = []
     for condition_id, (active, detail) in sorted(conditions.items()):
@@ -137,10 +140,22 @@ def set_conditions(
         con.execute(sql("statements/alert_conditions_upsert"),
                     {"condition_id": condition_id, "is_active": active, "now": now, "detail": detail})
         kind, _, subject = condition_id.partition(":")
-        payload = operator_payload(kind, subject, "raised" if active else "recovered", detail)
+        payload = operator_payload(kind, (labels or {}).get(condition_id, subject),
+                                   "raised" if active else "recovered", detail)
         out += operator_alerts(plan, condition_id, f"{'raised' if active else 'recovered'}@{now.isoformat()}",
-                               payload, now)
+                               payload, now, failed=subject if kind == SINK_FAILING else None)
     return out
+
+
+def raise_sink_alerts(con: duckdb.DuckDBPyConnection, plan: AlertPlan, states: dict[str, tuple[bool, str]],
+                      labels: dict[str, str], now: datetime) -> int:
+    """One operator alert when a channel or file sink (by key) starts failing, one when it works
+    again; `states` maps key -> (failing, detail). Never sent through the failing channel alone."""
+    conditions = {f"{SINK_FAILING}:{key}": state for key, state in states.items()}
+    with transaction(con):
+        rows = set_conditions(con, plan, conditions, now,
+                              {f"{SINK_FAILING}:{key}": label for key, label in labels.items()})
+        return insert_outbox(con, rows, now)
 
 
 def raise_dead_letter_alert(con: duckdb.DuckDBPyConnection, plan: AlertPlan, now: datetime) -> int:

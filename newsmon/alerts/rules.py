@@ -16,9 +16,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
-from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from newsmon.alerts import channels
 from newsmon.settings import SettingsError
 from newsmon.untrusted import clean_text, safe_link
 
@@ -117,7 +117,7 @@ class OutboxAlert:
 def read_alert_rules(path: Path) -> list[AlertRule]:
     """Rules from CSV; every problem is reported at once as `file:line: message`."""
     rules, errors, seen = [], [], set()
-    with open(path, newline="", encoding="utf-8") as source:
+    with open(path, newline="", encoding="utf-8-sig") as source:  # Excel saves a BOM
         reader = csv.DictReader(source)
         missing = [c for c in RULE_COLUMNS[:7] if c not in (reader.fieldnames or [])]
         if missing:
@@ -182,8 +182,8 @@ def load_plan(rules_csv: Path, environ: Mapping[str, str], alert_urls: str, oper
 def build_plan(rules: Sequence[AlertRule], environ: Mapping[str, str], operator_spec: str = "") -> AlertPlan:
     """Resolve channel specs against the environment (where the secrets live). The JSON-lines
     sink is added to every rule. Operator alerts go to `operator_spec` or else to every channel."""
-    resolved = tuple((rule, (*_expand(rule.channels, environ), _sink())) for rule in rules)
-    operator = _expand(operator_spec.split(), environ)
+    resolved = tuple((rule, (*_expand(rule.channels, environ, f"rule {rule.rule_id}"), _sink())) for rule in rules)
+    operator = _expand(operator_spec.split(), environ, "NEWSMON_OPERATOR_URLS")
     if not operator:
         operator = tuple({d.key: d for _, ds in resolved for d in ds}.values())
     else:
@@ -195,12 +195,18 @@ def _sink() -> Destination:
     return Destination(JSONL_SINK, JSONL_SINK, "alerts.jsonl")
 
 
-def _expand(specs: Sequence[str], environ: Mapping[str, str]) -> tuple[Destination, ...]:
+def _expand(specs: Sequence[str], environ: Mapping[str, str], where: str) -> tuple[Destination, ...]:
+    """Destinations of channel specs; an unusable URL is an error naming its variable (or rule) and
+    position, never its text."""
     out: dict[str, Destination] = {}
-    for spec in specs:
+    for n, spec in enumerate(specs, 1):
         env = ENV_CHANNEL.match(spec)
         source, urls = (f"${env.group(1)}", environ.get(env.group(1), "").split()) if env else ("url", [spec])
-        for url in urls:
+        for position, url in enumerate(urls, 1):
+            reason = channels.problem(url)
+            if reason:
+                name = f"{env.group(1)}: URL {position}" if env else f"{where}: channel {n}"
+                raise AlertRulesError(f"{name} {reason}")
             key = f"{source}#{hashlib.sha256(url.encode()).hexdigest()[:12]}"
             out[key] = Destination(key, url, redact_url(url))
     return tuple(out.values())
@@ -208,9 +214,7 @@ def _expand(specs: Sequence[str], environ: Mapping[str, str]) -> tuple[Destinati
 
 def redact_url(url: str) -> str:
     """scheme://host/… : enough to recognise a destination, never its token or password."""
-    parts = urlsplit(url)
-    host = (parts.hostname or "").lower()
-    return f"{parts.scheme}://{host}{':' + str(parts.port) if parts.port else ''}/…"
+    return channels.label(url)
 
 
 # --- selection -----------------------------------------------------------------------------------
@@ -276,10 +280,16 @@ def operator_payload(condition: str, subject: str, state: str, detail: str) -> d
             "title": clean_text(f"newsmon: {condition} {subject} {state}", one_line=True), "detail": clean_text(detail, one_line=True)}
 
 
-def operator_alerts(plan: AlertPlan, condition_id: str, episode: str, payload: dict, now: datetime) -> list[OutboxAlert]:
+def operator_alerts(plan: AlertPlan, condition_id: str, episode: str, payload: dict, now: datetime,
+                    failed: str | None = None) -> list[OutboxAlert]:
+    """To every operator destination; an alert about a failing channel (`failed`, its key) is not
+    sent through that channel alone: it goes to the others and always to the JSON-lines sink."""
     subject = f"{condition_id}@{episode}"
+    destinations = [d for d in plan.operator if d.key != failed]
+    if failed and failed != JSONL_SINK and all(d.key != JSONL_SINK for d in destinations):
+        destinations.append(_sink())
     return [OutboxAlert(alert_id(OPERATOR_RULE, subject, d.key), "operator", OPERATOR_RULE, subject, d.key,
-                        d.label, payload, now) for d in plan.operator]
+                        d.label, payload, now) for d in destinations]
 
 
 # --- retry policy --------------------------------------------------------------------------------
@@ -347,8 +357,19 @@ def render_text(payloads: Sequence[dict]) -> str:
     return neutralise_mentions("\n\n".join(blocks))
 
 
-def render_json(payloads: Sequence[dict], key: str) -> dict:
-    """The JSON webhook body: Apprise-like title/message, a Slack-compatible `text`, the stories."""
+def render_json(payloads: Sequence[dict], key: str, extras: Mapping[str, str] | None = None) -> dict:
+    """The JSON webhook body: Apprise's own (version, title, message, attachments, type, with the
+    URL's `:key=value` extras applied as Apprise applies them), plus newsmon's fields: the
+    idempotency key, a Slack-compatible `text` and the alerts themselves."""
     body = render_text(payloads)
-    return {"idempotency_key": key, "title": render_subject(payloads), "message": body,
-            "text": slack_escape(body), "alerts": list(payloads)}
+    operator = any(p.get("kind") == "operator" for p in payloads)
+    out: dict = {"version": "1.0", "title": render_subject(payloads), "message": body, "attachments": [],
+                 "type": "warning" if operator else "info"}
+    for name, value in (extras or {}).items():
+        if name in out:
+            moved = out.pop(name)
+            if value:
+                out[value] = moved
+        else:
+            out[name] = value
+    return {**out, "idempotency_key": key, "text": slack_escape(body), "alerts": list(payloads)}

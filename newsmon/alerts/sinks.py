@@ -21,6 +21,7 @@ from newsmon.alerts.rules import render_text
 from newsmon.untrusted import clean_text
 
 ATOM_NAME = "alerts.atom"
+ATOM_SINK = "sink:atom"  # its key in operator conditions (the Atom feed is not an outbox channel)
 JSONL_NAME = "alerts.jsonl"
 ATOM_ENTRIES = 100
 FEED_ID = "tag:newsmon.invalid,2026:alerts"
