@@ -4,7 +4,8 @@ Every failure becomes a FetchResult with an `error_class` (never an exception):
   bad_url, private_network, dns, refused, timeout (connect/read), timeout_total (whole-fetch
   deadline), tls, network, truncated, bad_encoding, too_large, too_many_redirects,
   insecure_redirect, http_4xx, http_5xx, rate_limited, blocked, not_a_feed, internal.
-A 304 is a success (`error_class` None, no content).
+A 304 is a success (`error_class` None, no content). Per-host politeness (netguard.HostLimiter)
+counts a host name and the addresses it resolves to, so two names of one server share it.
 
 Why it is built this way (see RELIABILITY.md 1-3, A6-A8, A24-A27, section 5):
 - httpx timeouts are per read, so a slow-drip server is stopped by an asyncio deadline
@@ -45,6 +46,7 @@ from newsmon.netguard import (
     PrivateAddressError,
     Resolver,
     TooLargeError,
+    resolve_host,
 )
 from newsmon.records import FetchRequest, FetchResult
 
@@ -123,7 +125,8 @@ async def _fetch_all(
         follow_redirects=False, trust_env=False,
     ) as client:
         limiter = HostLimiter(settings.concurrency, settings.per_host_concurrency,
-                              settings.per_host_min_interval_s)
+                              settings.per_host_min_interval_s, resolver=resolver or resolve_host,
+                              resolve_timeout_s=settings.connect_timeout_s)
         return list(await asyncio.gather(*(_fetch_one(client, limiter, r, settings) for r in requests)))
 
 
@@ -158,7 +161,7 @@ async def _follow_redirects(
     deadline: float | None = None
     for _hop in range(settings.max_redirects + 1):
         host = url.host
-        async with limiter.slot(host):
+        async with limiter.slot(host, url.port or (443 if url.scheme == "https" else 80)):
             # The deadline starts when the first request may go out, not while queued behind
             # other feeds of the same host.
             deadline = deadline or loop.time() + settings.total_timeout_s

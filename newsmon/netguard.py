@@ -1,5 +1,5 @@
 """Network safety and politeness for fetch.py: which addresses may be connected to, bounded
-decoding of bodies, and per-host limits.
+decoding of bodies, and per-host limits (per host name and per address it resolves to).
 
 The address check runs inside the httpcore network backend, on the very IP the socket is
 opened to, for every new connection (so every redirect hop). A check before the request
@@ -14,7 +14,7 @@ import math
 import socket
 import zlib
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
-from contextlib import asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager
 from time import monotonic
 
 import httpcore
@@ -253,14 +253,25 @@ class HostPausedError(Exception):
 
 class HostLimiter:
     """Global and per-host concurrency, a minimum interval between request starts to one host,
-    and hosts paused for the rest of the run after they asked us to back off."""
+    and hosts paused for the rest of the run after they asked us to back off.
 
-    def __init__(self, concurrency: int, per_host_concurrency: int, per_host_min_interval_s: float) -> None:
+    "One host" is a host name and also every address it resolves to: a server reached as
+    127.0.0.1 and as localhost, or two names of one CDN address, shares one allowance. The
+    addresses come from the same resolver the connection uses, looked up once per host per run
+    (a lookup that fails or takes longer than `resolve_timeout_s` leaves the host name alone to
+    count; the connection then reports the DNS error). Politeness only: the address check itself
+    stays in GuardedBackend, on the address actually connected to."""
+
+    def __init__(self, concurrency: int, per_host_concurrency: int, per_host_min_interval_s: float,
+                 resolver: Resolver | None = None, resolve_timeout_s: float = 10.0) -> None:
         self._global = asyncio.Semaphore(concurrency)
         self._per_host = per_host_concurrency
         self._interval = per_host_min_interval_s
-        self._host_slots: dict[str, asyncio.Semaphore] = {}
-        self._host_locks: dict[str, asyncio.Lock] = {}
+        self._resolve = resolver
+        self._resolve_timeout_s = resolve_timeout_s
+        self._addresses: dict[str, asyncio.Future[list[str]]] = {}
+        self._slots: dict[str, asyncio.Semaphore] = {}  # per host name and per "ip:<address>"
+        self._locks: dict[str, asyncio.Lock] = {}
         self._last_start: dict[str, float] = {}
         self._paused: dict[str, tuple[float, float | None]] = {}  # host -> (paused at, retry-after)
 
@@ -273,22 +284,58 @@ class HostLimiter:
             remaining = None if retry_after is None else max(0.0, retry_after - (monotonic() - paused_at))
             raise HostPausedError(host, remaining)
 
+    async def keys(self, host: str, port: int = 443) -> list[str]:
+        """What a request to `host` counts against: the host name, then its addresses in a fixed order
+        (every request takes its semaphores in this order, so two requests never wait on each other)."""
+        return [host] + sorted(f"ip:{address}" for address in await self._resolved(host, port))
+
+    async def _resolved(self, host: str, port: int) -> list[str]:
+        literal = parse_address(host)
+        if literal is not None:
+            return [_plain_address(literal)]
+        if self._resolve is None:
+            return []
+        if host not in self._addresses:
+            self._addresses[host] = asyncio.ensure_future(self._lookup(host, port))
+        return await asyncio.shield(self._addresses[host])
+
+    async def _lookup(self, host: str, port: int) -> list[str]:
+        try:
+            found = await asyncio.wait_for(self._resolve(host, port), self._resolve_timeout_s)
+        except Exception:  # noqa: BLE001 - the connection reports it; politeness falls back to the name
+            return []
+        return sorted({_plain_address(a) for a in map(parse_address, found) if a is not None})
+
     @asynccontextmanager
-    async def slot(self, host: str) -> AsyncIterator[None]:
+    async def slot(self, host: str, port: int = 443) -> AsyncIterator[None]:
         self._raise_if_paused(host)
-        async with self._host_slots.setdefault(host, asyncio.Semaphore(self._per_host)):
+        keys = await self.keys(host, port)
+        async with AsyncExitStack() as held:
+            for key in keys:
+                await held.enter_async_context(self._slots.setdefault(key, asyncio.Semaphore(self._per_host)))
             self._raise_if_paused(host)  # another request may have been throttled while we queued
             loop = asyncio.get_running_loop()
-            # Holding the host lock while waiting for a global slot only delays this host's
-            # own later starts, which must wait anyway; the global slot is not held while
-            # sleeping out the interval.
-            async with self._host_locks.setdefault(host, asyncio.Lock()):
-                wait = self._last_start.get(host, -math.inf) + self._interval - loop.time()
+            # Holding the host's locks while waiting for a global slot only delays this host's own
+            # later starts, which must wait anyway; the global slot is not held while sleeping out
+            # the interval.
+            async with AsyncExitStack() as locked:
+                for key in keys:
+                    await locked.enter_async_context(self._locks.setdefault(key, asyncio.Lock()))
+                wait = max(self._last_start.get(key, -math.inf) for key in keys) + self._interval - loop.time()
                 if wait > 0:
                     await asyncio.sleep(wait)
                 await self._global.acquire()
-                self._last_start[host] = loop.time()
+                started = loop.time()
+                for key in keys:
+                    self._last_start[key] = started
             try:
                 yield
             finally:
                 self._global.release()
+
+
+def _plain_address(ip: IPAddress) -> str:
+    """An address as a key: an IPv4-mapped IPv6 address is its IPv4 address."""
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        return str(ip.ipv4_mapped)
+    return str(ip)

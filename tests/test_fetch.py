@@ -319,6 +319,93 @@ def test_per_host_concurrency_never_exceeds_the_limit():
         assert set(srv.max_in_flight) == {"127.0.0.1", "127.0.0.2"}
 
 
+class CountingServer:
+    """A loopback server (one address) that answers the feed after `delay_s` and records the peak number
+    of requests in flight at the server and when each request arrived, whatever host name was used."""
+
+    def __init__(self, address: str = "127.0.0.1", delay_s: float = 0.15) -> None:
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        state = self
+        self.lock, self.in_flight, self.peak, self.arrivals = threading.Lock(), 0, 0, []
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_GET(self):  # noqa: N802
+                with state.lock:
+                    state.in_flight += 1
+                    state.peak = max(state.peak, state.in_flight)
+                    state.arrivals.append(monotonic())
+                try:
+                    import time
+                    time.sleep(delay_s)
+                    self.send_response(200)
+                    self.send_header("Content-Type", "application/rss+xml")
+                    self.send_header("Content-Length", str(len(FEED)))
+                    self.end_headers()
+                    self.wfile.write(FEED)
+                finally:
+                    with state.lock:
+                        state.in_flight -= 1
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer((address, 0), Handler)
+        self.port = self.server.server_address[1]
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def test_two_names_of_one_address_share_the_per_host_limit():
+    """127.0.0.1 and localhost, and two made-up names resolving to 127.0.0.1: one server, one allowance."""
+    srv = CountingServer()
+    try:
+        settings = FetchSettings(allow_private_networks=True, per_host_concurrency=2, per_host_min_interval_s=0.0)
+        names = ["127.0.0.1", "localhost", "a.example.test", "b.example.test"]
+        resolver = fixed_resolver({"localhost": ["::1", "127.0.0.1"], "a.example.test": ["127.0.0.1"],
+                                   "b.example.test": ["::ffff:127.0.0.1"]})
+        requests = [FetchRequest(f"f{i}", f"http://{names[i % 4]}:{srv.port}/feed?i={i}") for i in range(16)]
+        results = fetch_feeds(requests, settings, resolver=resolver)
+        assert all(r.is_ok for r in results), [r.error_message for r in results if not r.is_ok]
+        assert srv.peak == 2  # four names, one server: never more than the per-host limit at once
+    finally:
+        srv.close()
+
+
+def test_two_names_of_one_address_share_the_interval_between_starts():
+    srv = CountingServer(delay_s=0.0)
+    try:
+        settings = FetchSettings(allow_private_networks=True, per_host_concurrency=4, per_host_min_interval_s=0.2)
+        resolver = fixed_resolver({"a.example.test": ["127.0.0.1"], "b.example.test": ["127.0.0.1"]})
+        requests = [FetchRequest(f"f{i}", f"http://{'ab'[i % 2]}.example.test:{srv.port}/feed?i={i}") for i in range(4)]
+        assert all(r.is_ok for r in fetch_feeds(requests, settings, resolver=resolver))
+        gaps = [b - a for a, b in zip(srv.arrivals, srv.arrivals[1:])]
+        assert min(gaps) >= 0.15, gaps  # not two names each starting at once
+    finally:
+        srv.close()
+
+
+def test_distinct_addresses_keep_their_own_allowance():
+    first, second = CountingServer("127.0.0.1"), CountingServer("127.0.0.2")
+    try:
+        settings = FetchSettings(allow_private_networks=True, per_host_concurrency=2, per_host_min_interval_s=0.0)
+        requests = [FetchRequest(f"f{i}", f"http://127.0.0.{1 + i % 2}:{(first, second)[i % 2].port}/feed?i={i}")
+                    for i in range(8)]
+        started = monotonic()
+        assert all(r.is_ok for r in fetch_feeds(requests, settings))
+        assert first.peak == second.peak == 2
+        assert monotonic() - started < 4 * 0.15 * 2  # two hosts in parallel, not one after the other
+    finally:
+        first.close()
+        second.close()
+
+
 def test_results_keep_input_order_and_one_failure_does_not_stop_others(server):
     urls = [server.url("/status/500"), "file:///x", server.url("/feed"), server.url("/html")]
     results = fetch_feeds([FetchRequest(str(i), u) for i, u in enumerate(urls)], LOOPBACK)
