@@ -5,6 +5,7 @@ Most tests drive the pipeline without Prefect (tests/alert_pipeline.py calls the
 as flows/ingest.py); one test runs the real flow on the demo feeds.
 """
 
+import dataclasses
 import json
 import os
 import subprocess
@@ -15,7 +16,8 @@ from pathlib import Path
 import duckdb
 import feedparser
 import pytest
-from alert_pipeline import plan_for, run_once, write_feed
+from alert_pipeline import plan_for as shipped_plan
+from alert_pipeline import run_once, write_feed
 from conftest import write_feeds_csv
 from receivers import SmtpReceiver, WebhookReceiver, start_webhook
 
@@ -28,6 +30,12 @@ STORIES = [
      "Russian Foreign Minister Sergei Lavrov held talks with Choe Son Hui on military cooperation."),
 ]
 OFF_TOPIC = [("Local council approves new cycle lanes", "The council voted 7-2 in favour of the plan.")]
+
+
+def plan_for(urls: str, operator_urls: str = ""):
+    """The shipped rules, one alert per story from the first run on (the first-run summary is
+    tested in test_alert_digests.py)."""
+    return dataclasses.replace(shipped_plan(urls, operator_urls), summarise_first_run=False)
 
 
 @pytest.fixture
@@ -49,6 +57,12 @@ def webhook():
     server = start_webhook(receiver)
     yield receiver
     server.shutdown()
+
+
+def not_a_new_database(world) -> None:
+    """One run with no feeds: the crash tests' subprocess runs are then not a database's first
+    (whose alerts are one summary per destination)."""
+    run_once(world["db"], write_feeds_csv(world["db"].with_suffix(".none.csv"), []), plan_for(""), world["dir"])
 
 
 def outbox(db: Path) -> list[tuple]:
@@ -84,7 +98,7 @@ def test_new_story_alerts_once_per_rule_and_channel_then_never_again(world, webh
         assert len(story_rows(world["db"])) == 6
         assert len((world["dir"] / "alerts.jsonl").read_text(encoding="utf-8").splitlines()) == 2
         message = smtp.messages[0]
-        assert message["Message-ID"].endswith("@newsmon.alerts.rules>") and "Outlets: Outlet A" in message.get_content()
+        assert message["Message-ID"].endswith("@newsmon.alerts.rules>") and "Outlets (1): Outlet A" in message.get_content()
 
 
 def test_receiver_down_then_up_delivers_each_pending_alert_once(world, webhook):
@@ -137,6 +151,7 @@ def test_410_dead_letters_at_once_and_raises_one_operator_alert(world, webhook):
 
 @pytest.mark.parametrize("point", ["after_commit", "after_send"])
 def test_sigkill_between_commit_delivery_and_marking_loses_and_doubles_nothing(world, webhook, point):
+    not_a_new_database(world)
     script = Path(__file__).resolve().parent / "alert_pipeline.py"
     env = {**os.environ, "NEWSMON_TEST_CRASH_AT": point}
     args = [sys.executable, str(script), str(world["db"]), str(world["csv"]), str(world["dir"]), webhook.url]
@@ -157,6 +172,7 @@ def test_sigkill_after_the_first_chunk_keeps_it_and_the_next_run_stores_and_aler
     # A run of two chunks (one feed each) is killed right after committing the first: that chunk's
     # articles and the alerts of their stories are kept, nothing else is (feed state and validators
     # move only at the end), and the next run stores the second feed and alerts each story once.
+    not_a_new_database(world)
     write_feed(world["www"] / "outlet_b.xml", "outlet-b",
                [("Russia ships fuel to North Korea by rail via Khasan", "Russian fuel reached Rajin port.")])
     script = Path(__file__).resolve().parent / "alert_pipeline.py"
@@ -168,7 +184,7 @@ def test_sigkill_after_the_first_chunk_keeps_it_and_the_next_run_stores_and_aler
     try:
         assert con.execute("select distinct feed_id from articles").fetchall() == [("outlet_a",)]
         assert con.execute("select count(*) from articles").fetchall()[0][0] == len(STORIES + OFF_TOPIC)
-        assert con.execute("select status from runs").fetchall() == [("running",)]
+        assert sorted(con.execute("select status from runs").fetchall()) == [("completed",), ("running",)]
         assert con.execute("select count(*) from feed_state where last_success_at is not null").fetchall() == [(0,)]
     finally:
         con.close()
@@ -179,7 +195,7 @@ def test_sigkill_after_the_first_chunk_keeps_it_and_the_next_run_stores_and_aler
     con = duckdb.connect(str(world["db"]), read_only=True)
     try:
         assert con.execute("select count(*), count(distinct article_id) from articles").fetchall() == [(4, 4)]
-        assert sorted(con.execute("select status from runs").fetchall()) == [("completed",), ("interrupted",)]
+        assert sorted(con.execute("select status from runs").fetchall()) == [("completed",)] * 2 + [("interrupted",)]
     finally:
         con.close()
     assert len(webhook.delivered) == len(webhook.hits) == 3  # both kept alerts and the new one, once each
@@ -206,6 +222,8 @@ def test_demo_flow_writes_atom_and_jsonl_and_alerts_once(tmp_path, webhook, monk
     feed = feedparser.parse((tmp_path / "alerts.atom").read_bytes())
     assert not feed.bozo and feed.version == "atom10" and feed.entries
     lines = (tmp_path / "alerts.jsonl").read_text(encoding="utf-8").splitlines()
-    assert len(lines) == len(feed.entries) == len(webhook.delivered) == len(webhook.hits)
+    assert len(lines) == len(feed.entries)
+    (body,) = webhook.delivered.values()  # a new database's first run: one summary, not a flood
+    assert len(webhook.hits) == 1 and len(body["alerts"]) == len(lines) and body["alerts"][0]["summary"] == "first_run"
     assert main(["run", "--demo", "--db", str(db)]) == 0
-    assert len(webhook.hits) == len(lines)
+    assert len(webhook.hits) == 1

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 import duckdb
 import pyarrow as pa
 
 from newsmon.alerts.rules import (
+    JSONL_SINK,
     AlertPlan,
     OutboxAlert,
     StoryCandidate,
@@ -50,8 +51,24 @@ def write_story_alerts(
     now: datetime,
 ) -> int:
     """Outbox rows for the stories that these stored articles made match. Call in the transaction
-    that stores the articles, after their stories are assigned. Returns rows inserted."""
-    return insert_outbox(con, select_story_alerts(plan, read_candidates(con, article_ids), now), now)
+    that stores the articles, after their stories are assigned. Returns rows inserted.
+
+    A run's rows share created_at (`now`, the run's start), so this can be called once per chunk:
+    on a database's first run, or when a destination's rows of this run pass `plan.flood_limit`,
+    that destination's rows of the run become one summary message (the JSON-lines sink excepted)."""
+    inserted = insert_outbox(con, select_story_alerts(plan, read_candidates(con, article_ids), now), now)
+    if inserted:
+        summarise_floods(con, plan, now)
+    return inserted
+
+
+def summarise_floods(con: duckdb.DuckDBPyConnection, plan: AlertPlan, now: datetime) -> None:
+    for channel, alerts, first_run in con.execute(sql("statements/alert_run_counts"), {"now": now}).fetchall():
+        first_run = first_run and plan.summarise_first_run
+        if channel == JSONL_SINK or alerts < 2 or not (first_run or alerts > plan.flood_limit):
+            continue
+        con.execute(sql("statements/alert_summarise"),
+                    {"now": now, "channel": channel, "reason": "first_run" if first_run else "flood"})
 
 
 def write_feed_health_alerts(con: duckdb.DuckDBPyConnection, plan: AlertPlan, now: datetime) -> int:
@@ -66,28 +83,35 @@ def read_candidates(con: duckdb.DuckDBPyConnection, article_ids: Sequence[str]) 
         rows = con.execute(sql("statements/alert_candidates")).fetchall()
     finally:
         con.unregister("alert_batch_ids")
-    return [
-        StoryCandidate(story_id=r[0], article_id=r[1], topic=r[2], score=r[3], lang=r[4], subtopics=tuple(r[5]),
-                       title=r[6], url=r[7], first_seen=r[8], published_at=r[9],
-                       evidence_terms=_evidence_terms(r[10]), outlets=tuple(r[11]))
-        for r in rows
-    ]
+    out = []
+    for r in rows:
+        sides, cues = _evidence_terms(r[10])
+        out.append(StoryCandidate(
+            story_id=r[0], article_id=r[1], topic=r[2], score=r[3], lang=r[4], subtopics=tuple(r[5]), title=r[6],
+            url=r[7], first_seen=r[8], published_at=r[9], evidence_terms=sides + cues, outlets=tuple(r[11]),
+            feed_published_at=r[12], snippet=r[13] or "", languages=tuple(r[14]), side_terms=sides, cue_terms=cues))
+    return out
 
 
-def _evidence_terms(evidence_json: str) -> tuple[str, ...]:
-    """Distinct matched words, title evidence first: what made the story match."""
+def _evidence_terms(evidence_json: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Distinct matched words, title evidence first, grouped by role prefix: the sides (side:*,
+    proxy:*) and the subtopic cues (subtopic:*). Other roles (filler cue words) are left out."""
     items = json.loads(evidence_json or "[]")
     items.sort(key=lambda e: e.get("where") != "title")
-    seen: dict[str, None] = {}
+    sides: dict[str, None] = {}
+    cues: dict[str, None] = {}
     for e in items:
-        if e.get("role", "").startswith(("side:", "subtopic:", "proxy:")):
-            seen.setdefault(e.get("matched") or e.get("term", ""), None)
-    return tuple(t for t in seen if t)
+        role = e.get("role") or ""
+        group = sides if role.startswith(("side:", "proxy:")) else cues if role.startswith("subtopic:") else None
+        if group is not None:
+            group.setdefault(e.get("matched") or e.get("term") or "", None)
+    return tuple(t for t in sides if t), tuple(t for t in cues if t)
 
 
 def insert_outbox(con: duckdb.DuckDBPyConnection, rows: Sequence[OutboxAlert], now: datetime) -> int:
     if not rows:
         return 0
+    rows = _shift_sent_periods(con, rows)
     table = pa.table({
         "alert_id": pa.array([r.alert_id for r in rows], pa.string()),
         "kind": pa.array([r.kind for r in rows], pa.string()),
@@ -98,7 +122,7 @@ def insert_outbox(con: duckdb.DuckDBPyConnection, rows: Sequence[OutboxAlert], n
         "payload": pa.array([json.dumps(r.payload, ensure_ascii=False) for r in rows], pa.string()),
         "not_before": pa.array([r.not_before for r in rows], _TS),
         # an immediate alert is its own message; digest rows get a batch when they are leased
-        "batch_id": pa.array([r.alert_id if r.not_before <= now else None for r in rows], pa.string()),
+        "batch_id": pa.array([r.batch_id for r in rows], pa.string()),
     })
     before = con.execute("select count(*) from alert_outbox").fetchall()[0][0]
     con.register("alert_batch_rows", table)
@@ -107,6 +131,21 @@ def insert_outbox(con: duckdb.DuckDBPyConnection, rows: Sequence[OutboxAlert], n
     finally:
         con.unregister("alert_batch_rows")
     return con.execute("select count(*) from alert_outbox").fetchall()[0][0] - before
+
+
+def _shift_sent_periods(con: duckdb.DuckDBPyConnection, rows: Sequence[OutboxAlert]) -> list[OutboxAlert]:
+    """A digest row whose period's message already went out (a second run within the grace hour)
+    waits for the next period: one digest message per period and destination."""
+    if not any(r.next_period for r in rows):
+        return list(rows)
+    sent = {(rule, channel): at for rule, channel, at in con.execute(sql("statements/alert_digest_sent")).fetchall()}
+    out = []
+    for r in rows:
+        last = sent.get((r.rule_id, r.channel))
+        if r.next_period and last is not None and last >= r.not_before:
+            r = replace(r, not_before=r.next_period)
+        out.append(r)
+    return out
 
 
 # --- operator conditions -------------------------------------------------------------------------

@@ -30,6 +30,7 @@ JSONL_SINK = "sink:jsonl"  # the always-on JSON-lines log is an outbox channel l
 OPERATOR_RULE = "operator"
 MAX_EVIDENCE_TERMS = 8
 MAX_TITLE_CHARS = 300
+MAX_SNIPPET_CHARS = 280
 # First runs over a fresh database see weeks of feed history; only news alerts.
 MAX_STORY_AGE = timedelta(days=3)
 
@@ -75,6 +76,9 @@ class AlertPlan:
     operator: tuple[Destination, ...]
     failing_runs: int = 3  # consecutive failed fetches before a feed raises an operator alert
     silent_days: int = 7  # days without a new article before a feed raises one
+    flood_limit: int = 10  # more new alerts than this for one destination in one run: one summary
+    summarise_first_run: bool = True  # a new database's first run: one summary per destination
+    topic_labels: Mapping[str, str] = field(default_factory=dict, hash=False)
 
     def destinations(self) -> dict[str, Destination]:
         every = [d for _, ds in self.rules for d in ds] + list(self.operator)
@@ -95,8 +99,13 @@ class StoryCandidate:
     url: str | None
     outlets: tuple[str, ...]
     first_seen: datetime
-    published_at: datetime
-    evidence_terms: tuple[str, ...] = ()
+    published_at: datetime  # the feed's publication time, or first_seen when it gave none
+    evidence_terms: tuple[str, ...] = ()  # side terms (and proxies) first, then subtopic cues
+    feed_published_at: datetime | None = None  # as the feed gave it
+    snippet: str = ""
+    languages: tuple[str, ...] = ()  # of every article of the story
+    side_terms: tuple[str, ...] = ()
+    cue_terms: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +118,8 @@ class OutboxAlert:
     label: str
     payload: dict = field(hash=False)
     not_before: datetime
+    batch_id: str | None = None  # an immediate alert is its own message; digest rows get one when sent
+    next_period: datetime | None = None  # a digest row's next slot, should its period be sent already
 
 
 # --- rules ---------------------------------------------------------------------------------------
@@ -172,11 +183,20 @@ def _parse_rule(row: Mapping[str, str | None]) -> AlertRule:
 
 
 def load_plan(rules_csv: Path, environ: Mapping[str, str], alert_urls: str, operator_urls: str,
-              failing_runs: int = 3, silent_days: int = 7) -> AlertPlan:
-    """The run's plan from the rules file; `alert_urls` is what $NEWSMON_ALERT_URLS stands for."""
+              failing_runs: int = 3, silent_days: int = 7, flood_limit: int = 10) -> AlertPlan:
+    """The run's plan from the rules file; `alert_urls` is what $NEWSMON_ALERT_URLS stands for.
+    Topic labels come from topics.csv next to the rules file, when there is one."""
     environ = {**environ, "NEWSMON_ALERT_URLS": alert_urls}
     plan = build_plan(read_alert_rules(rules_csv), environ, operator_urls)
-    return AlertPlan(plan.rules, plan.operator, failing_runs, silent_days)
+    return AlertPlan(plan.rules, plan.operator, failing_runs=failing_runs, silent_days=silent_days,
+                     flood_limit=flood_limit, topic_labels=read_topic_labels(rules_csv.parent / "topics.csv"))
+
+
+def read_topic_labels(path: Path) -> dict[str, str]:
+    if not path.exists():
+        return {}
+    with open(path, newline="", encoding="utf-8-sig") as source:
+        return {row["topic"]: row["label"] for row in csv.DictReader(source) if row.get("topic") and row.get("label")}
 
 
 def build_plan(rules: Sequence[AlertRule], environ: Mapping[str, str], operator_spec: str = "") -> AlertPlan:
@@ -245,33 +265,51 @@ def select_story_alerts(plan: AlertPlan, candidates: Sequence[StoryCandidate], n
             if candidate.story_id not in chosen and rule_matches(rule, candidate) \
                     and now - candidate.published_at <= MAX_STORY_AGE:
                 chosen[candidate.story_id] = candidate
-        not_before = next_digest_at(rule, now) if rule.mode == "digest" else now
+        digest = rule.mode == "digest"
+        slot = digest_slot(rule, now) if digest else now
+        following = digest_slot(rule, slot + timedelta(hours=2)) if digest else None
         for story_id, candidate in chosen.items():
-            payload = story_payload(rule, candidate)
+            payload = story_payload(rule, candidate, plan.topic_labels.get(rule.topic))
             for dest in destinations:
-                out.append(OutboxAlert(alert_id(rule.rule_id, story_id, dest.key), "story", rule.rule_id,
-                                       story_id, dest.key, dest.label, payload, not_before))
+                key = alert_id(rule.rule_id, story_id, dest.key)
+                out.append(OutboxAlert(key, "story", rule.rule_id, story_id, dest.key, dest.label, payload, slot,
+                                       None if digest else key, following))
     return out
 
 
-def next_digest_at(rule: AlertRule, now: datetime) -> datetime:
-    """The next digest_hour:00 in the rule's timezone, strictly after `now` minus an hour's
-    grace (a run at 06:10 still makes the 06:00 digest)."""
+def digest_slot(rule: AlertRule, now: datetime) -> datetime:
+    """The digest period an alert written at `now` belongs to: the next digest_hour:00 in the
+    rule's timezone, or the one that has just passed, within an hour's grace (a run at 06:10
+    still makes the 06:00 digest, unless that digest was sent already: outbox.insert_outbox)."""
     local = now.astimezone(ZoneInfo(rule.timezone))
     slot = local.replace(hour=rule.digest_hour or 0, minute=0, second=0, microsecond=0)
     if slot + timedelta(hours=1) <= local:
-        slot += timedelta(days=1)
-    return max(slot, local).astimezone(now.tzinfo)
+        slot = (local + timedelta(days=1)).replace(hour=rule.digest_hour or 0, minute=0, second=0, microsecond=0)
+    return slot.astimezone(now.tzinfo)
 
 
-def story_payload(rule: AlertRule, c: StoryCandidate) -> dict:
+def next_digest_at(rule: AlertRule, now: datetime) -> datetime:
+    """When an alert written at `now` is due: its digest slot, or now when that slot has come."""
+    return max(digest_slot(rule, now), now)
+
+
+def story_payload(rule: AlertRule, c: StoryCandidate, topic_label: str | None = None) -> dict:
     """What every channel renders; stored with the outbox row so retries send the same content."""
+    snippet = clean_text(c.snippet, one_line=True)
+    if len(snippet) > MAX_SNIPPET_CHARS:
+        snippet = snippet[:MAX_SNIPPET_CHARS].rsplit(" ", 1)[0] + " …"
     return {
         "kind": "story", "rule_id": rule.rule_id, "topic": c.topic, "story_id": c.story_id,
+        "topic_label": clean_text(topic_label or c.topic, one_line=True),
         "title": clean_text(c.title, one_line=True)[:MAX_TITLE_CHARS], "lang": c.lang, "link": safe_link(c.url),
-        "outlets": [clean_text(o, one_line=True) for o in c.outlets], "first_seen": c.first_seen.isoformat(),
+        "outlets": [clean_text(o, one_line=True) for o in c.outlets],
+        "languages": [clean_text(x, one_line=True) for x in c.languages],
+        "published": c.feed_published_at.isoformat() if c.feed_published_at else None,
+        "first_seen": c.first_seen.isoformat(), "snippet": snippet,
         "score": round(c.score, 3), "subtopics": list(c.subtopics),
         "evidence": [clean_text(t, one_line=True) for t in c.evidence_terms[:MAX_EVIDENCE_TERMS]],
+        "sides": [clean_text(t, one_line=True) for t in c.side_terms[:MAX_EVIDENCE_TERMS]],
+        "cues": [clean_text(t, one_line=True) for t in c.cue_terms[:MAX_EVIDENCE_TERMS]],
     }
 
 
@@ -288,8 +326,8 @@ def operator_alerts(plan: AlertPlan, condition_id: str, episode: str, payload: d
     destinations = [d for d in plan.operator if d.key != failed]
     if failed and failed != JSONL_SINK and all(d.key != JSONL_SINK for d in destinations):
         destinations.append(_sink())
-    return [OutboxAlert(alert_id(OPERATOR_RULE, subject, d.key), "operator", OPERATOR_RULE, subject, d.key,
-                        d.label, payload, now) for d in destinations]
+    keys = [(alert_id(OPERATOR_RULE, subject, d.key), d) for d in destinations]
+    return [OutboxAlert(key, "operator", OPERATOR_RULE, subject, d.key, d.label, payload, now, key) for key, d in keys]
 
 
 # --- retry policy --------------------------------------------------------------------------------
@@ -309,67 +347,14 @@ def backoff_delay(attempt: int, rng: random.Random, base: float = ALERT_RETRY_BA
     return rng.uniform(0, min(cap, base * 2 ** max(0, attempt - 1)))
 
 
-# --- untrusted text ------------------------------------------------------------------------------
+# --- rendering (render.py; re-exported: callers use rules.render_*) -------------------------------
 
-_MENTION = re.compile(r"@(everyone|here|channel)\b", re.IGNORECASE)
+from newsmon.alerts.render import (  # noqa: E402
+    neutralise_mentions,
+    render_json,
+    render_subject,
+    render_text,
+    slack_escape,
+)
 
-
-def neutralise_mentions(text: str) -> str:
-    """@everyone/@here/@channel from a feed must not page a whole chat."""
-    text = _MENTION.sub(lambda m: "\uff20" + m.group(1), text)  # a full-width @ reads the same, pings no one
-    return re.sub(r"<([@#!])", "<\u200b\\1", text)  # Discord's <@id>, <#id>, <@&role>
-
-
-def slack_escape(text: str) -> str:
-    """Slack's three control characters; with < and > escaped, <!channel> and <@U…> are inert."""
-    return neutralise_mentions(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-# --- rendering -----------------------------------------------------------------------------------
-
-
-def render_subject(payloads: Sequence[dict]) -> str:
-    first = payloads[0]
-    if len(payloads) > 1:
-        return clean_text(f"newsmon digest: {len(payloads)} new {first.get('topic', '')} stories", one_line=True)
-    if first["kind"] == "operator":
-        return first["title"]
-    return clean_text(f"[{first['topic']}] {first['title']}", one_line=True)
-
-
-def render_text(payloads: Sequence[dict]) -> str:
-    """Plain text, one block per story; every field was cleaned when the payload was built."""
-    blocks = []
-    for p in payloads:
-        if p["kind"] == "operator":
-            blocks.append(f"{p['title']}\n{p['detail']}")
-            continue
-        lines = [f"{p['title']} [{p['lang']}]",
-                 f"Outlets: {', '.join(p['outlets']) or '-'}",
-                 f"First seen: {p['first_seen'][:16].replace('T', ' ')} UTC"]
-        if p.get("link"):
-            lines.append(f"Link: {p['link']}")
-        if p["subtopics"]:
-            lines.append(f"Subtopics: {', '.join(p['subtopics'])}")
-        if p["evidence"]:
-            lines.append(f"Evidence: {', '.join(p['evidence'])}")
-        blocks.append("\n".join(lines))
-    return neutralise_mentions("\n\n".join(blocks))
-
-
-def render_json(payloads: Sequence[dict], key: str, extras: Mapping[str, str] | None = None) -> dict:
-    """The JSON webhook body: Apprise's own (version, title, message, attachments, type, with the
-    URL's `:key=value` extras applied as Apprise applies them), plus newsmon's fields: the
-    idempotency key, a Slack-compatible `text` and the alerts themselves."""
-    body = render_text(payloads)
-    operator = any(p.get("kind") == "operator" for p in payloads)
-    out: dict = {"version": "1.0", "title": render_subject(payloads), "message": body, "attachments": [],
-                 "type": "warning" if operator else "info"}
-    for name, value in (extras or {}).items():
-        if name in out:
-            moved = out.pop(name)
-            if value:
-                out[value] = moved
-        else:
-            out[name] = value
-    return {**out, "idempotency_key": key, "text": slack_escape(body), "alerts": list(payloads)}
+__all__ = ["neutralise_mentions", "render_json", "render_subject", "render_text", "slack_escape"]

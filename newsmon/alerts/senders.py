@@ -132,6 +132,7 @@ def send_email(plugin: Any, payloads: tuple[dict, ...], key: str, deadline: Dead
     context = _tls_context(plugin.verify_certificate)
     smtp = _SMTP(deadline, context if mode == "ssl" else None)
     try:
+        smtp._host = plugin.smtp_host  # smtplib sets it only when the constructor connects; STARTTLS checks it
         smtp.connect(plugin.smtp_host, plugin.port)
         if mode == "starttls":
             smtp.starttls(context=context)

@@ -17,7 +17,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
 from newsmon import __version__
-from newsmon.alerts.rules import render_text
+from newsmon.alerts.render import render_html
 from newsmon.untrusted import clean_text
 
 ATOM_NAME = "alerts.atom"
@@ -32,8 +32,9 @@ def story_entry_id(story_id: str) -> str:
     return f"tag:newsmon.invalid,2026:story/{story_id}"
 
 
-def render_atom(stories: Sequence[tuple[str, datetime, dict]], now: datetime) -> str:
-    """Atom 1.0 of (story_id, alerted_at, payload), newest first."""
+def render_atom(stories: Sequence[tuple[str, datetime, dict]], now: datetime, self_href: str = ATOM_NAME) -> str:
+    """Atom 1.0 of (story_id, alerted_at, payload), newest first. `self_href` is the feed's own
+    address (rel=self); by default its file name, which a reader resolves against where it got it."""
     updated = max((alerted for _, alerted, _ in stories), default=now)
     entries = []
     for story_id, alerted_at, p in stories:
@@ -46,8 +47,9 @@ def render_atom(stories: Sequence[tuple[str, datetime, dict]], now: datetime) ->
             f"    <id>{story_entry_id(story_id)}</id>\n"
             f"    <title>{escape(p['title'])}</title>{link}\n"
             f"    <updated>{_iso(alerted_at)}</updated>\n"
-            f"    <published>{escape(p.get('first_seen', _iso(alerted_at)))}</published>{authors}{categories}\n"
-            f"    <summary type=\"text\">{escape(render_text([p]))}</summary>\n"
+            f"    <published>{escape(p.get('published') or p.get('first_seen') or _iso(alerted_at))}</published>"
+            f"{authors}{categories}\n"
+            f"    <summary type=\"html\">{escape(render_html(p))}</summary>\n"
             f"  </entry>\n"
         )
     return (
@@ -55,6 +57,7 @@ def render_atom(stories: Sequence[tuple[str, datetime, dict]], now: datetime) ->
         '<feed xmlns="http://www.w3.org/2005/Atom">\n'
         f"  <id>{FEED_ID}</id>\n"
         "  <title>newsmon: new matching stories</title>\n"
+        f"  <link rel=\"self\" type=\"application/atom+xml\" href={quoteattr(self_href)}/>\n"
         f"  <updated>{_iso(updated)}</updated>\n"
         f'  <generator version="{__version__}">newsmon</generator>\n'
         + "".join(entries)
