@@ -3,7 +3,7 @@
 Every failure becomes a FetchResult with an `error_class` (never an exception):
   bad_url, private_network, dns, refused, timeout (connect/read), timeout_total (whole-fetch
   deadline), tls, network, truncated, bad_encoding, too_large, too_many_redirects,
-  insecure_redirect, http_4xx, http_5xx, rate_limited, blocked, not_a_feed, internal.
+  insecure_redirect, http_4xx, http_5xx, rate_limited, blocked, not_a_feed, internal, deferred (pages).
 A 304 is a success (`error_class` None, no content). Per-host politeness (netguard.HostLimiter)
 counts a host name and the addresses it resolves to, so two names of one server share it.
 
@@ -52,6 +52,7 @@ from newsmon.records import FetchRequest, FetchResult
 
 DEFAULT_USER_AGENT = f"newsmon/{__version__} (+https://github.com/newsmon/newsmon)"
 ACCEPT = "application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"
+PAGE_ACCEPT = "text/html, application/xhtml+xml;q=0.9, text/plain;q=0.5, */*;q=0.1"
 # Only encodings whose decoded size we cap ourselves.
 ACCEPT_ENCODING = "gzip, deflate"
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
@@ -90,15 +91,17 @@ def fetch_feeds(
     requests: Sequence[FetchRequest], settings: FetchSettings, *, resolver: Resolver | None = None
 ) -> list[FetchResult]:
     """Fetch all feeds concurrently; results in input order. `resolver` replaces DNS (tests)."""
-    if not requests:
-        return []
+    return _run(_fetch_all(list(requests), settings, resolver)) if requests else []
+
+
+def _run(work):
     try:
         asyncio.get_running_loop()
     except RuntimeError:
-        return asyncio.run(_fetch_all(list(requests), settings, resolver))
+        return asyncio.run(work)
     # Called from async code (e.g. inside an event loop): run our own loop in a thread.
     with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(asyncio.run, _fetch_all(list(requests), settings, resolver)).result()
+        return pool.submit(asyncio.run, work).result()
 
 
 def fetch_feed(
@@ -107,8 +110,14 @@ def fetch_feed(
     return fetch_feeds([request], settings, resolver=resolver)[0]
 
 
+def fetch_pages(requests: Sequence[FetchRequest], settings: FetchSettings, *, resolver: Resolver | None = None,
+                budget_s: float = float("inf")) -> list[FetchResult]:
+    """Web pages (articles, robots.txt), guarded as feeds are; one whose turn comes after `budget_s` s is `deferred`."""
+    return _run(_fetch_all(list(requests), settings, resolver, monotonic() + budget_s)) if requests else []
+
+
 async def _fetch_all(
-    requests: list[FetchRequest], settings: FetchSettings, resolver: Resolver | None
+    requests: list[FetchRequest], settings: FetchSettings, resolver: Resolver | None, page_until: float | None = None
 ) -> list[FetchResult]:
     policy = AddressPolicy(settings.allow_private_networks, settings.allow_networks)
     limits = httpx.Limits(max_connections=settings.concurrency, max_keepalive_connections=settings.concurrency)
@@ -119,7 +128,8 @@ async def _fetch_all(
     )
     # No cookies: nothing set by one feed's server may travel to another request.
     no_cookies = http.cookiejar.CookieJar(http.cookiejar.DefaultCookiePolicy(allowed_domains=[]))
-    headers = {"User-Agent": settings.user_agent, "Accept": ACCEPT, "Accept-Encoding": ACCEPT_ENCODING}
+    headers = {"User-Agent": settings.user_agent, "Accept": ACCEPT if page_until is None else PAGE_ACCEPT,
+               "Accept-Encoding": ACCEPT_ENCODING}
     async with httpx.AsyncClient(
         transport=transport, timeout=timeout, headers=headers, cookies=no_cookies,
         follow_redirects=False, trust_env=False,
@@ -127,16 +137,15 @@ async def _fetch_all(
         limiter = HostLimiter(settings.concurrency, settings.per_host_concurrency,
                               settings.per_host_min_interval_s, resolver=resolver or resolve_host,
                               resolve_timeout_s=settings.connect_timeout_s)
-        return list(await asyncio.gather(*(_fetch_one(client, limiter, r, settings) for r in requests)))
+        return list(await asyncio.gather(*(_fetch_one(client, limiter, r, settings, page_until) for r in requests)))
 
 
-async def _fetch_one(
-    client: httpx.AsyncClient, limiter: HostLimiter, request: FetchRequest, settings: FetchSettings
-) -> FetchResult:
+async def _fetch_one(client: httpx.AsyncClient, limiter: HostLimiter, request: FetchRequest, settings: FetchSettings,
+                     page_until: float | None = None) -> FetchResult:
     fetched_at = datetime.now(UTC)
     started = monotonic()
     try:
-        fields = await _follow_redirects(client, limiter, request, settings)
+        fields = await _follow_redirects(client, limiter, request, settings, page_until)
     except HostPausedError as exc:
         fields = {"error_class": "rate_limited", "error_message": str(exc), "retry_after_s": exc.retry_after_s}
     except FetchError as exc:
@@ -152,9 +161,8 @@ async def _fetch_one(
     )
 
 
-async def _follow_redirects(
-    client: httpx.AsyncClient, limiter: HostLimiter, request: FetchRequest, settings: FetchSettings
-) -> dict:
+async def _follow_redirects(client: httpx.AsyncClient, limiter: HostLimiter, request: FetchRequest, settings: FetchSettings,
+                            page_until: float | None = None) -> dict:
     url = parse_feed_url(request.url)
     headers = {**feed_headers(request), **conditional_headers(request)}
     loop = asyncio.get_running_loop()
@@ -162,6 +170,8 @@ async def _follow_redirects(
     for _hop in range(settings.max_redirects + 1):
         host = url.host
         async with limiter.slot(host, url.port or (443 if url.scheme == "https" else 80)):
+            if deadline is None and page_until is not None and monotonic() > page_until:
+                raise FetchError("deferred", "the run's time budget for pages was spent before its turn")
             # The deadline starts when the first request may go out, not while queued behind
             # other feeds of the same host.
             deadline = deadline or loop.time() + settings.total_timeout_s
@@ -170,7 +180,7 @@ async def _follow_redirects(
                 try:
                     location = response.headers.get("location")
                     if response.status_code not in REDIRECT_STATUSES or not location:
-                        return await _read_response(response, request, settings, limiter, host)
+                        return await _read_response(response, request, settings, limiter, host, page_until is not None)
                     url = redirect_target(url, location, settings)
                     await _peek_body(response)  # read to the end (if short), so the connection can be reused
                 finally:
@@ -227,9 +237,8 @@ def conditional_headers(request: FetchRequest) -> dict[str, str]:
     return headers
 
 
-async def _read_response(
-    response: httpx.Response, request: FetchRequest, settings: FetchSettings, limiter: HostLimiter, host: str
-) -> dict:
+async def _read_response(response: httpx.Response, request: FetchRequest, settings: FetchSettings,
+                         limiter: HostLimiter, host: str, page: bool = False) -> dict:
     status = response.status_code
     h = response.headers
     common = {"http_status": status, "final_url": str(response.url), "content_type": h.get("content-type")}
@@ -256,7 +265,7 @@ async def _read_response(
     if not 200 <= status < 300:
         raise FetchError("http_3xx", f"unexpected HTTP {status}", **common)
     body = await read_body(response, settings.max_bytes)
-    verdict = classify_feed_bytes(body, h.get("content-type"))
+    verdict = None if page else classify_feed_bytes(body, h.get("content-type"))
     if verdict is not None:
         raise FetchError(verdict, f"{verdict.replace('_', ' ')}: {h.get('content-type')}", bytes=len(body),
                          **common)

@@ -160,8 +160,10 @@ class Evidence(Record):
     matched: str  # the text that matched
     role: str  # e.g. side:russia, side:dprk, subtopic:military
     lang: str  # language of the term row
-    where: str  # title, text, or feed (the feed's declared side)
+    where: str  # title, text, feed (the feed's declared side), or body (the article page's text)
     entity: str = ""  # language-independent id of a named person/place/organisation (e.g. lavrov), if any
+    offset: int = -1  # body evidence: character offset in article_texts.text (-1 elsewhere)
+    snippet: str = ""  # body evidence: the text around it
 
 
 @dataclass(frozen=True, slots=True)
