@@ -37,7 +37,7 @@ TITLE_TEXT_SUPPORT = 0.12  # an equal title key still needs this much text overl
 SHORT_TEXT_SHINGLES = 12  # ... unless one side has almost no text (title-only feed items)
 TINY_JACCARD_MIN = 0.9  # without a shared title key, near-identity is required of such tiny items
 EVENT_MIN_SHARED = 3  # specific entities two stories in different languages must share
-EVENT_LINKING = True  # precision 1.0 at 3 shared specific entities on the eval set (rule: off below 0.9)
+EVENT_LINKING = False  # replaced by newsmon/events (issue #19): story_events is no longer written
 
 
 @dataclass(frozen=True, slots=True)

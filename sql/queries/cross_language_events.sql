@@ -1,4 +1,5 @@
--- Events covered in two or more languages since $since: linked stories (story_events) with a Russia–DPRK match.
+-- Events covered in two or more languages since $since: stories of one event (story_event_ids, issue #19)
+-- with a Russia–DPRK match.
 -- Parameters: $since, a UTC date or timestamp (2026-11-01, 2026-11-01T06:00:00Z) compared with the
 -- event's first publication (published_at, else first_seen_at).
 -- An event is the stories sharing an event_id (a story never linked is its own event, so one
@@ -20,9 +21,8 @@ matches as (
 ),
 
 links as (
-    select story_id, min(event_id) as event_id
-    from story_events
-    group by story_id
+    select story_id, event_id
+    from story_event_ids
 ),
 
 all_copies as (

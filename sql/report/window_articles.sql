@@ -1,7 +1,7 @@
 -- The report's working set, created as temp table `articles` so that the unchanged named queries
 -- read it in place of the full table: every copy of every story with a matching copy published
 -- since $published_since or first stored since $seen_since, plus the stories linked to those in
--- story_events. A story, daily count or event of the report window only ever involves these, and
+-- one event (story_event_ids). A story, daily count or event of the report window only ever involves these, and
 -- the set is closed (all copies of each story), so the queries give the same rows as on the full
 -- table. The time filters read two timestamp columns; only the few rows passing them are joined.
 -- Every column but text (the large one, which no report query reads) is copied.
@@ -21,9 +21,8 @@ recent as (
 ),
 
 links as (
-    select story_id, min(event_id) as event_id
-    from story_events
-    group by story_id
+    select story_id, event_id
+    from story_event_ids
 ),
 
 -- A story never linked is its own event (as in cross_language_events).
