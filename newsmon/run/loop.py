@@ -143,10 +143,14 @@ def store_chunk(con: duckdb.DuckDBPyConnection, chunk: BuildingChunk, run: RunId
     with clock("build"):
         built = chunk.articles.get()
 
+    from newsmon.events.link import link_events
+
     def write() -> None:
         store.write_articles(con, run.run_id, run.started, built, chunk.article_feeds)
         with clock("store.stories"):  # a part of "store"
-            assign_stories(con, story_items(built, chunk.known), run.started)
+            stories = assign_stories(con, story_items(built, chunk.known), run.started)
+        with clock("store.events"):  # a part of "store"
+            link_events(con, built, stories, run.started, config.seeds_dir, chunk.known)
         if built:
             outbox.write_story_alerts(con, config.alert_plan, [a.article_id for a in built], run.started)
 
