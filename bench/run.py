@@ -16,6 +16,10 @@ ephemeral server included) is sampled from /proc. Parts:
            runs at ~114 articles/s on 5,000 entries and ~75/s on 12,500 here; a smaller subset flatters it
   scale    ~1,000 new entries into a database holding --stored articles vs an empty one
   rss      peak RSS of one run over --rss-articles articles through the Prefect flow
+  dask     the core part's cold run with `--executor dask://...`: parsing and building on a
+           distributed.LocalCluster of 2 worker processes (1 thread each, on 127.0.0.1) that this
+           process starts before the part, as a running cluster would be (its workers are outside
+           the measured process tree); compare its seconds with the core part's cold run
 """
 
 from __future__ import annotations
@@ -29,13 +33,14 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED_FEEDS = ROOT.parent / "shared" / "corpus" / "feeds"
-PARTS = ("core", "prefect", "naive", "scale", "rss")
+PARTS = ("core", "prefect", "naive", "scale", "rss", "dask")
 PREFECT_PARTS = ("prefect", "rss")
 def run_core(feeds_csv: Path, db: Path, timings: dict[str, float] | None = None):
     """The run loop without Prefect (newsmon.run.loop.run_ingest with plain steps), timing each
@@ -68,6 +73,11 @@ def part_core(config: dict) -> dict:
         summary = run_core(Path(config["feeds_csv"]), Path(config["db"]), timings)
         out[label] = {"seconds": time.perf_counter() - started, "stages": timings, **_counts(summary)}
     return out
+
+
+def part_dask(config: dict) -> dict:
+    os.environ["NEWSMON_EXECUTOR"] = config["executor"]
+    return part_core({**config, "rerun": False})
 
 
 def part_prefect_home(config: dict) -> dict:
@@ -267,7 +277,11 @@ def main() -> int:
             for part in parts:
                 config = _part_config(part, args, tmp, www, base, csv_path)
                 print(f"... running {part}", flush=True)
-                results[part] = run_part(part, config, env)
+                if part == "dask":
+                    with _dask_cluster() as address:
+                        results[part] = run_part(part, {**config, "executor": address}, env)
+                else:
+                    results[part] = run_part(part, config, env)
             if args.shared and SHARED_FEEDS.is_dir():
                 shared_csv = shared_feeds_csv(f"{base}/shared", tmp / "shared.csv")
                 os.symlink(SHARED_FEEDS, www / "shared")
@@ -284,9 +298,32 @@ def main() -> int:
     from bench.run_report import format_report
 
     print(format_report(results, args))
+    if "dask" in results:
+        print(_dask_line(results))
     if args.json:
         args.json.write_text(json.dumps(results, indent=2), encoding="utf-8")
     return 0
+
+
+@contextmanager
+def _dask_cluster(workers: int = 2) -> Iterator[str]:
+    """A LocalCluster on 127.0.0.1 (one thread per worker process); yields its dask:// address."""
+    from distributed import LocalCluster
+
+    with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1",
+                      dashboard_address="127.0.0.1:0") as cluster:
+        yield "dask://" + cluster.scheduler_address.split("://", 1)[1]
+
+
+def _dask_line(results: dict) -> str:
+    dask = results["dask"]["part_result"]["cold"]
+    line = f"dask (2-worker LocalCluster): {dask['new']:,} articles in {dask['seconds']:.1f} s " \
+           f"({dask['new'] / dask['seconds']:,.0f}/s)"
+    if "core" in results:
+        core = results["core"]["part_result"]["cold"]
+        line += f"; local pool {core['seconds']:.1f} s ({core['new'] / core['seconds']:,.0f}/s): " \
+                f"dask/local throughput {core['seconds'] / dask['seconds']:.0%}"
+    return line
 
 
 class _Server:

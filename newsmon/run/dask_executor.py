@@ -8,11 +8,13 @@ submitted them (story ids depend on it). Fetching stays in the run's process: it
 already concurrent, and polite per host (per-host limits, conditional GET state and the
 private-address guard all live there).
 
-What workers need besides the batch travels once, not with every part: the seed files the topic
-rules are compiled from go to each worker in a `WorkerPlugin` (registered under a name that is the
-files' digest, so a cluster that already has them is not sent them again, and a worker that joins
-or restarts later gets them too); its setup compiles the rules and loads the language tables, as
-the local pool's warm-up does. A build part names the seeds by that digest.
+What workers need besides the batch travels once, not with every part: the seed tables the topic
+rules are compiled from (every CSV file of the seeds directory) go to each worker in a
+`WorkerPlugin`, registered under a name that is the files' digest, so a cluster that already has
+them is not sent them again, and a worker that joins or restarts later gets them too. Its setup
+compiles the rules and loads the language tables, as the local pool's warm-up does. A build part
+names the seeds by that digest. Workers run the same newsmon environment (the code is imported
+there, not shipped).
 
 Failures: a worker that dies mid-part has its parts run again elsewhere by the scheduler (the
 parts are pure functions of their arguments, so the output is the same). A scheduler that cannot
@@ -38,7 +40,6 @@ from distributed.scheduler import KilledWorker
 from newsmon import articles
 from newsmon.run.executor import EVERY_BATCH, Executor, Pending, warm_up
 
-SEED_FILES = ("topics.csv", "topic_terms.csv")  # what articles.topic_rules reads
 CONNECT_TIMEOUT_S = 10.0
 
 # On a worker: seeds digest -> the directory the plugin wrote that seed set into.
@@ -144,9 +145,11 @@ class DaskExecutor(Executor):
             if self._warm_error is not None:
                 error, self._warm_error = self._warm_error, None
                 raise error
-        files = {name: (seeds_dir / name).read_bytes() for name in SEED_FILES}
-        state = (str(seeds_dir), *((seeds_dir / name).stat().st_mtime_ns for name in SEED_FILES))
+        # Every seed table (topics, terms, and whatever the rules read next), not the sub-folders.
+        paths = sorted(seeds_dir.glob("*.csv"))
+        state = (str(seeds_dir), *((path.name, path.stat().st_mtime_ns) for path in paths))
         if state not in self._seeds:
+            files = {path.name: path.read_bytes() for path in paths}
             digest = hashlib.blake2b(b"".join(name.encode() + b"\0" + data for name, data in sorted(files.items())),
                                      digest_size=10).hexdigest()
             try:
