@@ -115,3 +115,24 @@ def test_evidence_roles_say_sides_cues_and_context(rules):
     assert {"side", "subtopic", "relation", "third"} <= kinds
     sides = {e.role for e in found.evidence if e.role.startswith(("side:", "weak:", "proxy:", "both_sides"))}
     assert sides == {"side:russia", "side:dprk"}
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        # The name written on a relation noun; the other party is the clause's subject.
+        ("Kim snubs Trump as North Korea deepens Russia ties", True),
+        ("Trump snubs Kim as Japan deepens Russia ties", False),
+        # A pair of subjects with the relation word's own counterpart right after it.
+        ("Xi Jinping and Kim Jong Un send New Year greetings to Putin", True),
+        ("Putin and Kim Jong Un pay a visit to Xi Jinping", False),
+        # A joined pair ending a clause after a third party: that party's objects, not a relation.
+        ("시진핑, 좌우에 설 김정은·푸틴…장면 자체로도 주목", False),
+        ("Japonya, Rusya-Kuzey Kore ortak tatbikatını protesto etti", True),
+        # Third parties from the officials list (data): Belarus, Vietnam, China in Hungarian.
+        ("Lukashenko meets Kim Jong Un in Beijing before the parade with Putin", False),
+        ("Putyin és Hszi Csin-ping tárgyalt Pekingben, Kim Dzsongun is ott volt", False),
+    ],
+)
+def test_counterparts_subjects_and_officials(title, expected, rules):
+    assert is_match(title, rules) is expected

@@ -77,6 +77,9 @@ def _joined_pair(members: list[Found], text: str, grammar: Grammar) -> bool:
     for i, (a, b) in enumerate(itertools.pairwise(named)):
         if "third" in (a.rule.role_kind, b.rule.role_kind) or a.rule.role_name == b.rule.role_name:
             continue
+        if _ends_clause(text, b.start + len(b.matched)) and any(
+                _is_subject(f, a.start, text, grammar) for f in named[:i]):
+            continue  # "시진핑, 좌우에 설 김정은·푸틴…": a third party's objects, modifying no noun
         joiner = _joiner(text, a, b)
         if joiner is None or joiner in ",、":
             continue
@@ -87,6 +90,23 @@ def _joined_pair(members: list[Found], text: str, grammar: Grammar) -> bool:
         if not listed and not (third and grammar.followed_by_particle(text, b.start + len(b.matched))):
             return True
     return False
+
+
+_CLAUSE_END = re.compile(r"\s*(?:[,;:.!?…|]|$)")
+
+
+def _ends_clause(text: str, end: int) -> bool:
+    return _CLAUSE_END.match(text, end) is not None
+
+
+def _is_subject(f: Found, before: int, text: str, grammar: Grammar) -> bool:
+    """True when f is a third party named as an actor (not a place, not a "Label: " heading)
+    ahead of position `before`."""
+    end = f.start + len(f.matched)
+    if f.rule.role_kind != "third" or grammar.is_place(text, f.start, end):
+        return False
+    colon = text.find(": ", end, min(before, end + _LABEL_CHARS))
+    return colon < 0
 
 
 def _actors(members: list[Found], relations: list[Found], text: str, grammar: Grammar) -> list[_Actor]:
@@ -156,9 +176,24 @@ def _participants(word: Found, actors: list[_Actor], text: str, grammar: Grammar
         while j > 0 and clear(left[j - 1], left[j]):
             j -= 1
         return (left[j - 1], left[-1]) if j > 0 else None
-    if len(left) >= 2 and near(text[actors[left[-1]].end:start]) and clear(left[-2], left[-1]):
-        return left[-2], left[-1]  # "Putin and Kim met", "푸틴과 김정은은 … 만났다"
     verb_final = word.rule.lang in grammar.verb_final
+    if len(left) >= 2 and near(text[actors[left[-1]].end:start]) and clear(left[-2], left[-1]):
+        pair = left[-2], left[-1]  # "Putin and Kim met", "푸틴과 김정은은 … 만났다"
+        if not verb_final and right and _counterpart_gap(text[end:actors[right[0]].start]):
+            # ... unless the word has its own counterpart right after it: "Kim and Xi sent greetings
+            # to Putin", "Putin und Kim zu Besuch bei Xi": each subject relates to that counterpart.
+            other = right[0]
+            if actors[other].party not in (actors[pair[0]].party, actors[pair[1]].party):
+                mate = next((i for i in pair if actors[i].side and actors[other].side), pair[1])
+                return mate, other
+        return pair
+    if (len(left) >= 2 and word_cost(text[actors[left[-1]].end:start]) == 0 and not (
+            right and near(text[end:actors[right[0]].start]))
+            and actors[left[-2]].party != actors[left[-1]].party
+            and near(text[actors[left[-2]].end:actors[left[-1]].start])):
+        # A name written on the noun ("deepens Russia ties", "러시아 관계 강화"): the other party is
+        # the clause's subject before it ("North Korea tests missiles and deepens Russia ties").
+        return left[-2], left[-1]
     if not verb_final and left and right and near(text[end:actors[right[0]].start]):
         gap = text[actors[left[-1]].end:start]
         # "Trump will call Putin and may meet Kim": after a connector the subject is an earlier one.
@@ -182,6 +217,15 @@ def _participants(word: Found, actors: list[_Actor], text: str, grammar: Grammar
         if subject_first and near(text[actors[left[-2]].end:actors[left[-1]].start]):
             return left[-2], left[-1]
     return None
+
+
+_CLAUSE_MARKS = frozenset(",;:.!?|")
+
+
+def _counterpart_gap(gap: str) -> bool:
+    """A short gap with no clause punctuation ("to", "bei", "with"): the name after it is the
+    relation word's counterpart."""
+    return word_cost(gap) <= 2 and not any(c in _CLAUSE_MARKS for c in gap)
 
 
 def _relates_sides(members: list[Found], text: str, grammar: Grammar) -> bool | None:
