@@ -12,6 +12,7 @@ score reaches LINK_MIN_SCORE, else it starts an event whose id is its story_id. 
 
 from __future__ import annotations
 
+import bisect
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -34,6 +35,11 @@ from newsmon.events.signals import (
     story_signals,
 )
 from newsmon.records import Article
+
+# A story is compared with at most this many of the window's stories per id (those nearest in
+# time), and with at most this many stories of an event: a run stays linear in its new stories
+# however many stories of the window share an id (as the story index caps its buckets).
+NEAREST_MEMBERS = 64
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,30 +128,59 @@ def decide(batch: Sequence[EventStory], stored: Sequence[EventStory],
     """Each batch story (in event-time order) with its event and the score that linked it (None: a
     new event). Candidates are found through a shared id, so a story is compared only with the
     window's stories that have something in common with it."""
-    by_entity: dict[str, list[EventStory]] = defaultdict(list)
-    by_event: dict[str, list[EventStory]] = defaultdict(list)
-    for s in stored:
-        by_event[s.event_id].append(s)
+    by_entity: dict[str, TimeOrdered] = defaultdict(TimeOrdered)
+    by_event: dict[str, TimeOrdered] = defaultdict(TimeOrdered)
+
+    def index(s: EventStory) -> None:
+        by_event[s.event_id].add(s)
         for e in s.signals.entities:
-            by_entity[e].append(s)
+            by_entity[e].add(s)
+
+    for s in stored:
+        index(s)
     out: list[tuple[EventStory, float | None]] = []
     for story in batch:
         best: dict[str, float] = {}  # event_id -> best pair score reaching LINK_MIN_SCORE
+        seen: set[str] = set()
         for e in story.signals.entities:
-            for other in by_entity.get(e, ()):
+            for other in by_entity[e].nearest(story.time) if e in by_entity else ():
+                if other.story_id in seen:
+                    continue
+                seen.add(other.story_id)
                 score = pair_score(story.signals, other.signals, _hours(story, other), terms)
                 if score >= max(LINK_MIN_SCORE, best.get(other.event_id, LINK_MIN_SCORE)):
                     best[other.event_id] = score
         # the best score wins, among equals the oldest event; the event as a whole must agree
-        chosen = next((event_id for event_id, _ in sorted(best.items(), key=lambda kv: (-kv[1], by_event[kv[0]][0].time))
-                       if _mean_score(story, by_event[event_id], terms) >= EVENT_MEAN_MIN), None)
+        ranked = sorted(best.items(), key=lambda kv: (-kv[1], by_event[kv[0]].first_time(), kv[0]))
+        chosen = next((event_id for event_id, _ in ranked
+                       if _mean_score(story, by_event[event_id].nearest(story.time), terms) >= EVENT_MEAN_MIN), None)
         linked = EventStory(story.story_id, story.article_id, story.lang, story.time, story.signals,
                             chosen or story.story_id)
         out.append((linked, best[chosen] if chosen else None))
-        by_event[linked.event_id].append(linked)
-        for e in story.signals.entities:
-            by_entity[e].append(linked)
+        index(linked)
     return out
+
+
+class TimeOrdered:
+    """Stories kept in event-time order, giving the NEAREST_MEMBERS nearest to a moment."""
+
+    def __init__(self) -> None:
+        self.keys: list[tuple[datetime, str]] = []
+        self.stories: list[EventStory] = []
+
+    def add(self, story: EventStory) -> None:
+        at = bisect.bisect(self.keys, (story.time, story.story_id))
+        self.keys.insert(at, (story.time, story.story_id))
+        self.stories.insert(at, story)
+
+    def first_time(self) -> datetime:
+        return self.keys[0][0]
+
+    def nearest(self, moment: datetime) -> list[EventStory]:
+        at = bisect.bisect(self.keys, (moment, ""))
+        half = NEAREST_MEMBERS // 2
+        lo = max(0, min(at - half, len(self.stories) - NEAREST_MEMBERS))
+        return self.stories[lo:lo + NEAREST_MEMBERS]
 
 
 def _hours(a: EventStory, b: EventStory) -> float:
