@@ -41,6 +41,14 @@ class Settings:
     alert_budget_s: float = 60.0  # time one run may spend retrying alert delivery
     feed_failing_runs: int = 3
     feed_silent_days: int = 7
+    # Article pages (newsmon/fulltext): per run at most this many pages and seconds, per host at most
+    # this many pages, this many at once, this gap between request starts.
+    fulltext: bool = True
+    fulltext_pages: int = 100
+    fulltext_seconds: float = 60.0
+    fulltext_per_host_pages: int = 20
+    fulltext_per_host_concurrency: int = 2
+    fulltext_per_host_interval_s: float = 1.0
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -67,6 +75,15 @@ class Settings:
             alert_budget_s=_number(env, "NEWSMON_ALERT_BUDGET", defaults.alert_budget_s, float, 0, 3600),
             feed_failing_runs=_number(env, "NEWSMON_FEED_FAILING_RUNS", defaults.feed_failing_runs, int, 1, 1000),
             feed_silent_days=_number(env, "NEWSMON_FEED_SILENT_DAYS", defaults.feed_silent_days, int, 1, 365),
+            fulltext=_flag(env, "NEWSMON_FULLTEXT", defaults.fulltext),
+            fulltext_pages=_number(env, "NEWSMON_FULLTEXT_PAGES", defaults.fulltext_pages, int, 0, 100_000),
+            fulltext_seconds=_number(env, "NEWSMON_FULLTEXT_SECONDS", defaults.fulltext_seconds, float, 0, 3600),
+            fulltext_per_host_pages=_number(env, "NEWSMON_FULLTEXT_PER_HOST_PAGES", defaults.fulltext_per_host_pages,
+                                            int, 1, 100_000),
+            fulltext_per_host_concurrency=_number(env, "NEWSMON_FULLTEXT_PER_HOST_CONCURRENCY",
+                                                  defaults.fulltext_per_host_concurrency, int, 1, 32),
+            fulltext_per_host_interval_s=_number(env, "NEWSMON_FULLTEXT_PER_HOST_INTERVAL",
+                                                 defaults.fulltext_per_host_interval_s, float, 0, 60),
         )
 
 

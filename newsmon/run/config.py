@@ -8,6 +8,7 @@ from pathlib import Path
 
 from newsmon.alerts.rules import AlertPlan, load_plan
 from newsmon.fetch import FetchSettings
+from newsmon.fulltext.config import FulltextBudget
 from newsmon.run.executor import PoolPolicy
 from newsmon.settings import Settings
 
@@ -29,6 +30,7 @@ class RunConfig:
     pool: PoolPolicy = field(default_factory=PoolPolicy)
     chunk_bytes: int = CHUNK_BYTES
     fetch_batches: int = FETCH_BATCHES
+    fulltext: FulltextBudget = field(default_factory=FulltextBudget)  # article pages (newsmon/fulltext)
 
 
 def run_config(settings: Settings, db_path: Path) -> RunConfig:
@@ -51,4 +53,10 @@ def run_config(settings: Settings, db_path: Path) -> RunConfig:
         max_entries=settings.max_entries_per_feed,
         executor=settings.executor,
         workers=settings.workers,
+        fulltext=FulltextBudget(
+            enabled=settings.fulltext, pages=settings.fulltext_pages, seconds=settings.fulltext_seconds,
+            per_host_pages=settings.fulltext_per_host_pages,
+            per_host_concurrency=settings.fulltext_per_host_concurrency,
+            per_host_interval_s=settings.fulltext_per_host_interval_s,
+        ),
     )

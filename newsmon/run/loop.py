@@ -41,6 +41,7 @@ from newsmon import articles, store, testing
 from newsmon.alerts import deliver, outbox
 from newsmon.db import DatabaseLocked, transaction, writer_lock
 from newsmon.fetch import FetchSettings, fetch_feeds
+from newsmon.fulltext.stage import FulltextReport, fetch_fulltext
 from newsmon.records import Feed, FeedState, FetchRequest, FetchResult, RunSummary
 from newsmon.report.publish import publish_report
 from newsmon.run import plan
@@ -170,6 +171,7 @@ class Steps:
     prepare: Callable[..., dict[str, FeedState]] = prepare_store
     fetch: Callable[..., list[FetchResult]] = fetch_batches
     process: Callable[..., RunSummary] = process_documents
+    fulltext: Callable[..., FulltextReport] = fetch_fulltext  # article pages (newsmon/fulltext)
     deliver: Callable[..., deliver.DeliveryReport] = deliver_alerts
     report: Callable[..., str | None] = publish_report
 
@@ -210,6 +212,8 @@ def run_ingest(feeds: Sequence[Feed], config: RunConfig, steps: Steps = PLAIN_ST
                 results = plan.drop_unchanged_bodies(fetched, requests)
             del fetched
             summary = steps.process(results, feeds_by_id, config, executor, run, states, skipped, clock.timings)
+            with clock("fulltext"):
+                steps.fulltext(config, feeds_by_id, run.started)
             with clock("deliver"):
                 steps.deliver(db, config)
             with clock("report"):
