@@ -249,6 +249,9 @@ def main() -> int:
                         help="prefect/rss parts: Prefect's temporary server, as `newsmon run` uses it (default), or a "
                              "server that is already running, as `newsmon serve` and a worker use it")
     parser.add_argument("--json", type=Path, help="also write all results here")
+    parser.add_argument("--article-pages", action=argparse.BooleanOptionalAction, default=True,
+                        help="serve the corpus's article pages from loopback for the fulltext stage (bench/article_pages.py);"
+                             " --no-article-pages turns the stage off")
     args = parser.parse_args()
     parts = [p for p in args.parts.split(",") if p]
     if unknown := set(parts) - set(PARTS):
@@ -269,6 +272,9 @@ def main() -> int:
                   f"{info.unique_urls} unique URLs, {info.dprk_stories} Russia-DPRK stories "
                   f"(generated in {time.perf_counter() - t0:.1f} s)", flush=True)
             results["corpus"] = {"feeds": info.feeds, "entries": info.items, "unique_urls": info.unique_urls}
+            from bench.article_pages import serve_article_pages
+
+            serve_article_pages(www / "main", env, enabled=args.article_pages)
             if set(parts) & set(PREFECT_PARTS):
                 results["prefect_home"] = run_part("prefect_home", {}, env)
                 if args.prefect_server == "persistent":
