@@ -354,10 +354,13 @@ def _atom(title: str, link: str, code: str, items: list[Item]) -> str:
     return "\n".join(parts)
 
 
-def generate_corpus(out_dir: Path, feeds: int, items: int, seed: int = 0, first_feed: int = 1) -> CorpusInfo:
+def generate_corpus(out_dir: Path, feeds: int, items: int, seed: int = 0, first_feed: int = 1,
+                    dprk_share: float = DPRK_SHARE) -> CorpusInfo:
     """Write `feeds` feed files of `items` items each, plus feeds.csv (URLs start with {base}).
 
-    `first_feed` numbers the feeds, so two corpora with different numbers and seeds share nothing."""
+    `first_feed` numbers the feeds, so two corpora with different numbers and seeds share nothing.
+    `dprk_share`: the share of fresh stories about Russia–DPRK relations (the topic matches that
+    event linking works on; 0.15 by default, bench/run.py --dprk-share)."""
     rng = random.Random(seed)
     feed_dir = Path(out_dir) / "feeds"
     feed_dir.mkdir(parents=True, exist_ok=True)
@@ -378,7 +381,7 @@ def generate_corpus(out_dir: Path, feeds: int, items: int, seed: int = 0, first_
             elif pool and roll < EXACT_DUPLICATE_SHARE + SYNDICATED_SHARE:
                 item = _syndicated(rng, rng.choice(pool[-500:]), code, host, serial, feed_no)
             else:
-                is_dprk = rng.random() < DPRK_SHARE
+                is_dprk = rng.random() < dprk_share
                 dprk += is_dprk
                 item = _story(rng, code, host, serial, is_dprk)
                 if rng.random() < WIRE_SHARE:

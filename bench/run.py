@@ -217,11 +217,13 @@ def child_env(prefect_home: Path) -> dict[str, str]:
     return env
 
 
-def make_corpus(www: Path, name: str, base: str, feeds: int, items: int, seed: int, first_feed: int = 1):
-    from bench.corpus import generate_corpus
+def make_corpus(www: Path, name: str, base: str, feeds: int, items: int, seed: int, first_feed: int = 1,
+                dprk_share: float | None = None):
+    from bench.corpus import DPRK_SHARE, generate_corpus
     from newsmon.demo import demo_feeds_csv
 
-    info = generate_corpus(www / name, feeds, items, seed=seed, first_feed=first_feed)
+    info = generate_corpus(www / name, feeds, items, seed=seed, first_feed=first_feed,
+                           dprk_share=DPRK_SHARE if dprk_share is None else dprk_share)
     csv_path = demo_feeds_csv(f"{base}/{name}", www.parent / f"{name}.csv", demo_dir=www / name)
     return info, csv_path
 
@@ -240,6 +242,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--feeds", type=int, default=40)
     parser.add_argument("--items", type=int, default=50)
+    parser.add_argument("--dprk-share", type=float, default=None,
+                        help="share of Russia–DPRK stories in the generated corpora (default bench/corpus.py's 0.15)")
     parser.add_argument("--naive-limit", type=int, default=12_500, help="entries the naive pipeline processes")
     parser.add_argument("--parts", default="core,prefect,naive", help=f"comma list of {', '.join(PARTS)}")
     parser.add_argument("--stored", type=int, default=1_000_000, help="articles in the large DB (scale)")
@@ -267,7 +271,8 @@ def main() -> int:
         env = child_env(tmp / "prefect-home")
         with serve_directory(www) as base:
             t0 = time.perf_counter()
-            info, csv_path = make_corpus(www, "main", base, args.feeds, args.items, seed=0)
+            info, csv_path = make_corpus(www, "main", base, args.feeds, args.items, seed=0,
+                                         dprk_share=args.dprk_share)
             print(f"corpus: {info.feeds} feeds x {args.items} items = {info.items} entries, "
                   f"{info.unique_urls} unique URLs, {info.dprk_stories} Russia-DPRK stories "
                   f"(generated in {time.perf_counter() - t0:.1f} s)", flush=True)
@@ -360,7 +365,8 @@ def _part_config(part: str, args, tmp: Path, www: Path, base: str, csv_path: Pat
     if part == "naive":
         return {**common, "limit": args.naive_limit}
     if part == "scale":
-        new_csvs = [str(make_corpus(www, f"new{k}", base, 20, 50, seed=100 + k, first_feed=90_000 + 100 * k)[1])
+        new_csvs = [str(make_corpus(www, f"new{k}", base, 20, 50, seed=100 + k, first_feed=90_000 + 100 * k,
+                                           dprk_share=args.dprk_share)[1])
                     for k in range(3)]
         return {"large_db": str(tmp / "large.duckdb"), "empty_db": str(tmp / "empty.duckdb"),
                 "stored": args.stored, "new_csvs": new_csvs}

@@ -80,7 +80,9 @@ def test_demo_report_has_charts_and_stories(demo_db):
                              " where t.is_match and a.lang = 'ar' limit 1").fetchone()[0]
     finally:
         con.close()
-    assert tags.count("tr") == matching + 1  # one row per story, plus the header
+    event_rows = sum(1 for t, a in doc.tags if t == "tr" and a.get("class") == "event")
+    assert event_rows >= 1, "the Wonsan meeting's stories are grouped under one event row"
+    assert tags.count("tr") == matching + 1 + event_rows  # one row per story and event, plus the header
     titled = [a for t, a in doc.tags if t == "a" and a.get("lang") == "ar"]
     assert titled and titled[0]["dir"] == "auto" and arabic in "".join(doc.text)
     assert "script" not in tags and not any(k.startswith("on") for _, a in doc.tags for k in a)
@@ -241,7 +243,9 @@ def test_report_reads_the_same_rows_as_the_named_queries_on_all_history(edge_db,
         expected = [r for r in _full_rows(con, "subtopic_trend_by_week") if first_week <= r["week"]]
         assert sorted(map(repr, data.subtopics)) == sorted(map(repr, expected))
         stories = _full_rows(con, "new_stories_since", since)
-        assert data.stories == stories[:LATEST_STORIES]
+        # each latest story as new_stories_since gives it, with its event and the event's languages
+        assert [{k: s[k] for k in stories[0]} for s in data.stories] == stories[:LATEST_STORIES]
+        assert all(s["event_id"] and set(s["languages"]) <= set(s["event_languages"]) for s in data.stories)
         assert data.totals == {"stories": len(stories), "articles": sum(s["article_count"] for s in stories),
                                "languages": len({lang for s in stories for lang in s["languages"]}),
                                "outlets": len({o for s in stories for o in s["outlets"]})}

@@ -69,7 +69,8 @@ a{color:#1f5fbf;text-decoration:none}a:hover{text-decoration:underline}
 .terms bdi,.subs bdi{display:inline-block;background:#f1f3f7;border-radius:3px;padding:0 5px;margin:1px 2px;
 font-size:12px}
 .outlets{font-size:12px;color:#3b4352}ul.events{padding-left:18px}ul.events li{margin-bottom:6px}
-.bad{color:#b3261e}
+.bad{color:#b3261e}tr.event td{background:#f6f8fb;font-size:12px;color:#3b4352;font-weight:600}
+tr.in-event td.title{padding-left:20px}
 """
 
 
@@ -105,28 +106,41 @@ def _summary_tiles(data: ReportData) -> str:
 
 
 def _stories_table(stories: list[dict], total: int) -> str:
+    """The latest stories, a happening's stories together under one event row with its languages
+    (at the place of its newest story)."""
     if not stories:
         return '<p class="empty">No new matching stories in this window.</p>'
-    rows = []
+    groups: dict[object, list[dict]] = {}
     for s in stories[:LATEST_STORIES]:
-        terms = "".join(f"<bdi>{esc(t)}</bdi>" for t in s["evidence_terms"])
-        subs = "".join(f"<bdi>{esc(t.replace('_', ' '))}</bdi>" for t in s["subtopics"])
-        outlets = ", ".join(f"<bdi>{esc(o)}</bdi>" for o in s["outlets"])
-        rows.append(
-            f'<tr><td class="when">{minute(s["first_seen"])}</td>'
-            f'<td class="title">{_title_html(s["title"], s["lang"], s["url"])}'
-            f'<div class="subs">{subs}</div></td>'
-            f'<td><span class="code">{esc(s["lang"])}</span></td>'
-            f'<td class="outlets">{outlets}<br>{plural(s["article_count"], "copy", "copies")}, '
-            f'{esc(", ".join(s["languages"]))}</td>'
-            f'<td class="terms"{_lang_attr(s["lang"])} dir="auto">{terms}</td></tr>'
-        )
+        groups.setdefault(s.get("event_id") or s["story_id"], []).append(s)
+    rows = []
+    for group in groups.values():
+        if len(group) > 1:
+            languages = group[0].get("event_languages") or sorted({lang for s in group for lang in s["languages"]})
+            rows.append(f'<tr class="event"><td colspan=5>One event: {plural(len(group), "story", "stories")} in '
+                        f'{plural(len(languages), "language")} ({esc(", ".join(languages))})</td></tr>')
+        rows += [_story_row(s, in_event=len(group) > 1) for s in group]
     more = ""
     if total > LATEST_STORIES:
         more = (f'<p class="meta">Showing the latest {LATEST_STORIES} of {total}; '
                 "<code>newsmon query --file new_stories_since</code> lists all.</p>")
     return ("<table><thead><tr><th>first seen (UTC)</th><th>title</th><th>lang</th><th>outlets</th>"
             "<th>evidence</th></tr></thead><tbody>" + "\n".join(rows) + "</tbody></table>" + more)
+
+
+def _story_row(s: dict, in_event: bool = False) -> str:
+    terms = "".join(f"<bdi>{esc(t)}</bdi>" for t in s["evidence_terms"])
+    subs = "".join(f"<bdi>{esc(t.replace('_', ' '))}</bdi>" for t in s["subtopics"])
+    outlets = ", ".join(f"<bdi>{esc(o)}</bdi>" for o in s["outlets"])
+    return (
+        f'<tr{" class=in-event" if in_event else ""}><td class="when">{minute(s["first_seen"])}</td>'
+        f'<td class="title">{_title_html(s["title"], s["lang"], s["url"])}'
+        f'<div class="subs">{subs}</div></td>'
+        f'<td><span class="code">{esc(s["lang"])}</span></td>'
+        f'<td class="outlets">{outlets}<br>{plural(s["article_count"], "copy", "copies")}, '
+        f'{esc(", ".join(s["languages"]))}</td>'
+        f'<td class="terms"{_lang_attr(s["lang"])} dir="auto">{terms}</td></tr>'
+    )
 
 
 def _events_list(events: list[dict]) -> str:
