@@ -104,8 +104,9 @@ def part_prefect(config: dict) -> dict:
 
     read_feeds_csv(Path(config["feeds_csv"]))
     from flows import temporary_server
+    from newsmon.prefect_server import start_early
 
-    early = temporary_server.start_early()  # a no-op when the bench runs a persistent server
+    early = start_early()  # a no-op when the bench runs a persistent server
     from flows.ingest import run_once
 
     adopted = temporary_server.adopt(early)
@@ -302,7 +303,7 @@ def main() -> int:
                                                              "db": str(tmp / "sn.duckdb"), "limit": None}, env)
     finally:
         if server is not None:
-            from flows.serve import stop_server
+            from newsmon.prefect_server import stop_server
 
             stop_server(server.process)
         shutil.rmtree(tmp, ignore_errors=True)
@@ -346,7 +347,7 @@ def _start_prefect_server(home: Path, env: dict[str, str]) -> _Server:
     """A long-running local Prefect server (what `newsmon serve` starts), outside the measured tree."""
     import socket
 
-    from flows.serve import start_or_reuse_server
+    from newsmon.prefect_server import start_or_reuse_server
 
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

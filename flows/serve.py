@@ -1,11 +1,9 @@
 """`newsmon serve`: daily ingest runs with one command, no work pool and no worker.
 
-It starts a local Prefect server (or reuses one already answering on the port), registers
-the `daily` deployment of prefect.yaml (the same cron, timezone, concurrency limit and
-parameters that `prefect deploy` uses) and executes its scheduled runs in this process
-until Ctrl-C or SIGTERM. It also keeps one automation that tells the operator about
-failed or crashed ingest runs. The newsmon core never imports prefect; this module does.
-"""
+It starts a local Prefect server (or reuses one on the port), registers prefect.yaml's `daily`
+deployment (as `prefect deploy` would) and executes its scheduled runs in this process until Ctrl-C or
+SIGTERM; it keeps an automation that tells the operator about failed or crashed runs, and serves
+alerts.atom and report.html on 127.0.0.1. The newsmon core never imports prefect; this module does."""
 
 from __future__ import annotations
 
@@ -17,20 +15,32 @@ import time
 from datetime import datetime
 from pathlib import Path
 
-from flows.automations import WEBHOOK_ENV, ensure_failure_automation
+from flows.automations import WEBHOOK_ENV, ensure_failure_automation, ensure_silence_automation
 from newsmon.errors import user_message
 from newsmon.feeds import read_feeds_csv
-from newsmon.paths import ROOT
+from newsmon.http_files import FilesServerError, serve_files
+from newsmon.paths import PREFECT_HOME
+from newsmon.prefect_home import serving
 from newsmon.prefect_server import ServerError, start_or_reuse_server, stop_server
-from newsmon.schedule import DeploymentSpec, ScheduleError, describe, format_next_run, read_deployment, schedule_kwargs
+from newsmon.schedule import (
+    DeploymentSpec,
+    ScheduleError,
+    describe,
+    format_next_run,
+    read_deployment,
+    schedule_kwargs,
+    silence_window,
+)
 from newsmon.settings import Settings
 
 DEPLOYMENT = "daily"  # the entry of prefect.yaml that `newsmon serve` runs
 NEXT_RUN_WAIT_S = 15.0  # the server's scheduler looks at recently changed deployments every ~5 s
 
 
-def serve(port: int = 4200, db_path: str | Path | None = None, feeds_csv: str | Path | None = None) -> int:
-    """Run the `daily` ingest deployment on its prefect.yaml schedule until stopped; returns an exit code."""
+def serve(port: int = 4200, db_path: str | Path | None = None, feeds_csv: str | Path | None = None,
+          files_port: int | None = None) -> int:
+    """Run the `daily` ingest deployment on its prefect.yaml schedule until stopped, serving alerts.atom
+    and report.html on 127.0.0.1:files_port (default port + 1); returns an exit code."""
     try:
         spec = read_deployment(DEPLOYMENT)
         settings = Settings.from_env()
@@ -48,15 +58,17 @@ def serve(port: int = 4200, db_path: str | Path | None = None, feeds_csv: str | 
         return _fail(message)
     _offline_defaults()
     previous_sigterm = signal.signal(signal.SIGTERM, _raise_interrupt)  # until the runner installs its own
-    server = None
+    server, home = None, Path(os.environ["PREFECT_HOME"])
+    published = settings.alerts_dir or db_file.parent  # where runs write alerts.atom and report.html
     try:
-        server = start_or_reuse_server(port, Path(os.environ["PREFECT_HOME"]))
-        origin = "already running" if server is None else "started here"
-        print(f"Prefect UI: http://127.0.0.1:{port}  ({origin}, PREFECT_HOME={os.environ['PREFECT_HOME']})")
-        print(f"database:   {db_file}")
-        print(f"feeds:      {feeds_file} ({feed_count} feeds)")
-        return _serve_deployment(spec, port, db_file, feeds_file)
-    except ServerError as exc:
+        with serving(home, port), serve_files(published, port + 1 if files_port is None else files_port) as url:
+            server = start_or_reuse_server(port, home)  # `newsmon run` sends its runs here meanwhile
+            origin = "already running" if server is None else "started here"
+            print(f"Prefect UI: http://127.0.0.1:{port}  ({origin}, PREFECT_HOME={home})")
+            print(f"database:   {db_file}\nfeeds:      {feeds_file} ({feed_count} feeds)")
+            print(f"alert feed: {url}/alerts.atom  report: {url}/report.html")
+            return _serve_deployment(spec, port, db_file, feeds_file)
+    except (ServerError, FilesServerError) as exc:
         return _fail(str(exc))
     except KeyboardInterrupt:
         return 0
@@ -73,7 +85,7 @@ def _fail(message: str) -> int:
 
 def _offline_defaults() -> None:
     """Quiet, offline, project-local Prefect settings; a user's own environment wins."""
-    os.environ.setdefault("PREFECT_HOME", str(ROOT / ".prefect"))
+    os.environ.setdefault("PREFECT_HOME", str(PREFECT_HOME))
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("DO_NOT_TRACK", "1")
 
@@ -81,8 +93,6 @@ def _offline_defaults() -> None:
 def _raise_interrupt(signum, frame) -> None:
     raise KeyboardInterrupt
 
-
-# --- the deployment ---------------------------------------------------------------------------
 
 def _serve_deployment(spec: DeploymentSpec, port: int, db_file: Path, feeds_file: Path) -> int:
     api_url = f"http://127.0.0.1:{port}/api"
@@ -96,10 +106,11 @@ def _serve_deployment(spec: DeploymentSpec, port: int, db_file: Path, feeds_file
         replaced = drop_worker_deployment(f"{ingest_feeds.name}/{spec.name}")
         deployment_id = deployment.apply()
         alerts = ensure_failure_automation(ingest_feeds.name, os.environ.get(WEBHOOK_ENV))
+        silence = ensure_silence_automation(ingest_feeds.name, os.environ.get(WEBHOOK_ENV), silence_window(spec))
         print(f"deployment: {ingest_feeds.name}/{spec.name}  {describe(spec)}, "
               f"concurrency limit {spec.concurrency_limit}")
         print(f"next run:   {format_next_run(next_scheduled_run(deployment_id), spec)}")
-        print(f"alerts:     {alerts}")
+        print(f"alerts:     {alerts}; no completed run: {silence}")
         if replaced:
             print(f"note:       replaced the work-pool deployment from `prefect deploy` (pool {replaced})")
         full_name = f"{ingest_feeds.name}/{spec.name}"

@@ -15,7 +15,7 @@ import shutil
 import uuid
 from pathlib import Path
 
-from newsmon.db import connect
+from newsmon.store import open_reader
 
 # Table (or view) -> the select that produces it. Only the product tables documented in the
 # README; the story_* index tables are an implementation detail of clustering.
@@ -40,7 +40,7 @@ def export_parquet(db_path: Path, out_dir: Path) -> dict[str, int]:
     staging.mkdir()
     counts: dict[str, int] = {}
     try:
-        con = connect(db_path, read_only=True)
+        con = open_reader(db_path)
         try:
             for table, select in EXPORTS.items():
                 counts[table] = _copy(con, select, staging / _output_name(table), PARTITIONS.get(table))

@@ -53,6 +53,9 @@ def read_migrations(directory: Path = MIGRATIONS_DIR) -> list[Migration]:
         if version in migrations:
             raise MigrationError(f"{path.name}: version {version:03d} is used twice")
         migrations[version] = Migration(version, path.name, path.read_text(encoding="utf-8"))
+    if not migrations:  # an install without its sql/ files would otherwise report "up to date" on nothing
+        raise MigrationError(f"no migrations found in {directory}: this newsmon was installed without its "
+                             f"SQL files; reinstall it from a wheel built with `uv build`")
     return [migrations[v] for v in sorted(migrations)]
 
 

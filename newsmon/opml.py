@@ -11,6 +11,7 @@ import re
 import unicodedata
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 from xml.parsers import expat
 
@@ -80,35 +81,58 @@ def _xml_safe(text: str) -> str:
 # --- OPML import -----------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True, slots=True)
+class OpmlImport:
+    """What an OPML document lists: the usable feeds, and one line per outline it skipped."""
+
+    feeds: list[Feed]
+    lines: dict[str, int]  # feed_id -> line of its outline
+    rejected: list[str]  # "line N: why: url" for outlines that cannot be used (bad URL, bad options)
+    duplicates: list[str]  # "line N: ..." for outlines repeating a URL listed earlier in the document
+
+
 def feeds_from_opml(data: bytes) -> list[Feed]:
     """Feeds listed in an OPML subscription list, in document order, one per distinct URL.
 
-    Category outlines (no xmlUrl) are walked into, not imported. A DTD, a non-OPML root or any
-    non-http(s) feed URL rejects the whole document with an OpmlError naming the lines.
+    Strict: any unusable outline (a non-http(s) URL, bad newsmon options) rejects the whole document
+    with an OpmlError naming the lines. `read_opml` keeps the usable feeds and lists the rest.
+    """
+    result = read_opml(data)
+    if result.rejected:
+        raise OpmlError("OPML lists feeds that cannot be used:\n" + "\n".join(result.rejected))
+    return result.feeds
+
+
+def read_opml(data: bytes) -> OpmlImport:
+    """Every usable feed of an OPML document, and what was skipped, each with its line.
+
+    Category outlines (no xmlUrl) are walked into, not imported. A feed filed in several folders is
+    imported once (its later outlines are listed as duplicates). Only a DTD, malformed XML or a
+    non-OPML root reject the whole document (OpmlError).
     """
     outlines = _parse_opml_outlines(data)
     feeds: list[Feed] = []
-    errors: list[str] = []
+    rejected: list[str] = []
+    duplicates: list[str] = []
     used_ids: set[str] = set()
-    seen_urls: set[str] = set()
+    seen_urls: dict[str, int] = {}
     lines: dict[str, int] = {}
     for line, attrs in outlines:
         url = _attr(attrs, "xmlurl")
         if not url:
             continue
         if problem := url_problem(url):
-            errors.append(f"line {line}: {problem}: {url!r}")
+            rejected.append(f"line {line}: {problem}: {url!r}")
             continue
         key = url_key(url)
         if key in seen_urls:
-            continue  # readers list a feed once per folder it is filed in
-        seen_urls.add(key)
+            duplicates.append(f"line {line}: same feed as line {seen_urls[key]}: {url}")
+            continue
+        seen_urls[key] = line
         name = _attr(attrs, "text") or _attr(attrs, "title") or urlsplit(url).hostname or url
         wanted_id = _attr(attrs, f"{NEWSMON_NS} id")
         if not (wanted_id and FEED_ID_PATTERN.match(wanted_id)):
             wanted_id = slug_feed_id(name, url)
-        feed_id = unique_feed_id(wanted_id, used_ids)
-        used_ids.add(feed_id)
 
         def cell(column: str, attrs: dict[str, str] = attrs) -> str:
             if column == "notes":
@@ -116,7 +140,11 @@ def feeds_from_opml(data: bytes) -> list[Feed]:
             return _attr(attrs, f"{NEWSMON_NS} {column}")
 
         options, problems = parse_feed_options(cell)
-        errors += [f"line {line}: {problem}" for problem in problems]
+        if problems:
+            rejected += [f"line {line}: {problem}: {url}" for problem in problems]
+            continue
+        feed_id = unique_feed_id(wanted_id, used_ids)
+        used_ids.add(feed_id)
         lines[feed_id] = line
         feeds.append(
             Feed(
@@ -131,10 +159,12 @@ def feeds_from_opml(data: bytes) -> list[Feed]:
                 **options,  # type: ignore[arg-type]
             )
         )
-    errors += [f"line {lines[feed_id]}: {problem}" for feed_id, problem in fallback_problems(feeds)]
-    if errors:
-        raise OpmlError("OPML lists feeds that cannot be used:\n" + "\n".join(errors))
-    return feeds
+    bad_fallbacks = fallback_problems(feeds)
+    rejected += [f"line {lines[feed_id]}: {problem}" for feed_id, problem in bad_fallbacks]
+    dropped = {feed_id for feed_id, _ in bad_fallbacks}
+    feeds = [feed for feed in feeds if feed.feed_id not in dropped]
+    rejected.sort(key=lambda message: int(message.split(":", 1)[0].removeprefix("line ")))
+    return OpmlImport(feeds, {k: v for k, v in lines.items() if k not in dropped}, rejected, duplicates)
 
 
 class _DoctypeForbidden(Exception):

@@ -132,6 +132,7 @@ def start_early() -> EarlyServer | None:
          "prefect.server.api.server:create_app", "--host", "127.0.0.1", "--port", str(port),
          "--log-level", "error", "--lifespan", "on"],
         env={**os.environ, **SERVER_ENV}, stdin=subprocess.DEVNULL,
+        start_new_session=True,  # a terminal's Ctrl-C reaches newsmon, which then stops it cleanly
     )
     # Stopped at exit, after Prefect's own exit handlers (registered later, so run earlier) have
     # sent what they still hold, as Prefect does with its own temporary server.

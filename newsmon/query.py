@@ -1,4 +1,4 @@
-"""Run user SQL read-only and format the result; list the named queries in sql/queries/.
+"""Run user SQL read-only and format the result (table, csv, json, jsonl); list the named queries.
 
 Read-only in fact, whatever the SQL says. The file is opened read-only, and the connection is
 sandboxed with DuckDB's own settings before any user statement runs (checked on DuckDB 2.0.1):
@@ -20,14 +20,16 @@ import csv
 import io
 import json
 import re
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
+from uuid import UUID
 
 import duckdb
 
 from newsmon.db import DatabaseLocked
 from newsmon.migrate import check_schema
+from newsmon.table import DEFAULT_LIMIT, format_table
 
 
 class QueryError(ValueError):
@@ -85,8 +87,9 @@ def run_query(db_path: Path, text: str, params: dict[str, str] | None = None) ->
             for statement in statements[leading:]:
                 bound = {k: v for k, v in given.items() if k in statement.named_parameters}
                 cursor = con.execute(statement.query, bound or None)
-            columns = [d[0] for d in (cursor.description if cursor else None) or []]
-            return columns, cursor.fetchall() if columns else []
+            description = (cursor.description if cursor else None) or []
+            columns = [d[0] for d in description]
+            return columns, _parse_json_columns(description, cursor.fetchall()) if columns else []
         except duckdb.Error as exc:
             raise QueryError(f"newsmon query: {_first_line(exc)}") from None
     finally:
@@ -154,36 +157,79 @@ def list_queries(directory: Path) -> list[tuple[str, str]]:
     return out
 
 
-def format_rows(columns: list[str], rows: list[tuple], kind: str = "table") -> str:
-    if kind == "json":
-        return "".join(json.dumps(dict(zip(columns, map(_plain, row))), ensure_ascii=False) + "\n" for row in rows)
+FORMATS = ("table", "csv", "json", "jsonl")
+
+
+def format_rows(columns: list[str], rows: list[tuple], kind: str = "table", wide: bool = False) -> str:
+    """The result as text. `table`: aligned by display width, cells cut at 60 columns with "…" unless
+    `wide`; `csv`: every value in full, nested values as JSON; `json`: one JSON array of objects (as
+    DuckDB's CLI prints with -json); `jsonl`: one JSON object per line. Nested values (lists, structs,
+    JSON columns such as `evidence`) are JSON in json/jsonl, never a string holding JSON."""
+    if kind in ("json", "jsonl"):
+        objects = [json.dumps(dict(zip(columns, map(_plain, row))), ensure_ascii=False, default=str) for row in rows]
+        if kind == "jsonl":
+            return "".join(line + "\n" for line in objects)
+        return "[" + ",\n".join(objects) + "]\n"
     if kind == "csv":
         buffer = io.StringIO()
         writer = csv.writer(buffer)
         writer.writerow(columns)
-        writer.writerows([[_plain(v) for v in row] for row in rows])
+        writer.writerows([[_text(v) for v in row] for row in rows])
         return buffer.getvalue()
-    cells = [[_cell(v) for v in row] for row in rows]
-    widths = [min(60, max([len(c)] + [len(r[i]) for r in cells])) for i, c in enumerate(columns)]
-    line = lambda values: "  ".join(v[:60].ljust(w) for v, w in zip(values, widths)).rstrip()  # noqa: E731
-    out = [line(columns), line(["-" * w for w in widths])] + [line(r) for r in cells]
-    out.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
-    return "\n".join(out) + "\n"
+    if kind != "table":
+        raise QueryError(f"unknown format {kind!r}: one of {', '.join(FORMATS)}")
+    right = frozenset(i for i, _ in enumerate(columns)
+                      if rows and all(r[i] is None or (isinstance(r[i], (int, float, Decimal)) and not isinstance(r[i], bool))
+                                   for r in rows))
+    lines = format_table(columns, [[_cell(v) for v in row] for row in rows], None if wide else DEFAULT_LIMIT, right)
+    lines.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
+    return "\n".join(lines) + "\n"
 
 
 def _plain(value):
-    if isinstance(value, (datetime, date)):
+    """A JSON-ready value: dates as ISO 8601, decimals as numbers, lists and structs (dicts) as such."""
+    if isinstance(value, (datetime, date, time)):
         return value.isoformat()
     if isinstance(value, Decimal):
         return float(value)
     if isinstance(value, (list, tuple)):
         return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (bytes, bytearray)):
+        return value.hex()
+    if isinstance(value, (UUID, timedelta)):
+        return str(value)
     return value
 
 
-def _cell(value) -> str:
+def _text(value) -> str:
+    """A value as one CSV field: nested values as compact JSON, NULL as the empty field."""
     if value is None:
         return ""
     value = _plain(value)
-    text = json.dumps(value, ensure_ascii=False) if isinstance(value, (list, dict)) else str(value)
-    return " ".join(text.split())
+    if isinstance(value, (list, dict)):
+        return json.dumps(value, ensure_ascii=False, default=str)
+    return str(value)
+
+
+def _cell(value) -> str:
+    return " ".join(_text(value).split())  # one line per row
+
+
+def _parse_json_columns(description, rows: list[tuple]) -> list[tuple]:
+    """Values of JSON columns (DuckDB hands them over as text) parsed, so they stay nested in the output."""
+    json_columns = [i for i, d in enumerate(description or []) if str(d[1]).upper() == "JSON"]
+    if not json_columns:
+        return rows
+    out = []
+    for row in rows:
+        row = list(row)
+        for i in json_columns:
+            if isinstance(row[i], str):
+                try:
+                    row[i] = json.loads(row[i])
+                except ValueError:
+                    pass
+        out.append(tuple(row))
+    return out

@@ -220,7 +220,10 @@ class RunSummary(Record):
     run_id: str
     started_at: datetime
     finished_at: datetime
-    status: str  # completed, locked, failed (in the runs table also: running, interrupted)
+    # completed, degraded (stored, but something it says in `warnings` went wrong), failed (nothing
+    # useful stored: `message` says why), locked (the database was held), interrupted (Ctrl-C,
+    # SIGTERM). The runs table also says `running` while a run is under way.
+    status: str
     feeds_total: int = 0
     feeds_ok: int = 0
     feeds_failed: int = 0
@@ -233,3 +236,4 @@ class RunSummary(Record):
     matches_new: int = 0
     errors: tuple[tuple[str, str], ...] = ()  # (feed_id, error_class) of failed feeds
     message: str = ""
+    warnings: tuple[str, ...] = ()  # what degraded the run, one line each

@@ -124,3 +124,25 @@ def format_next_run(when: datetime | None, spec: DeploymentSpec) -> str:
     zones = [s["timezone"] for s in spec.schedules if s.get("timezone")]
     local = when.astimezone(ZoneInfo(zones[0])) if zones else when
     return f"{local:%Y-%m-%d %H:%M %Z} ({when.astimezone(UTC):%H:%M} UTC)"
+
+
+SILENCE_MARGIN = timedelta(hours=2)
+
+
+def silence_window(spec: DeploymentSpec, now: datetime | None = None) -> timedelta:
+    """How long without a completed run means something is wrong: the longest gap between two
+    scheduled runs over the coming week (cron read with cronsim, the library Prefect's scheduler
+    uses), plus a margin for a slow run. A day when nothing tells."""
+    now = now or datetime.now(UTC)
+    gaps = []
+    for schedule in spec.schedules:
+        if schedule.get("interval"):
+            gaps.append(timedelta(seconds=float(schedule["interval"])))
+        elif schedule.get("cron"):
+            from cronsim import CronSim
+
+            zone = ZoneInfo(schedule.get("timezone") or "UTC")
+            times = CronSim(str(schedule["cron"]), now.astimezone(zone))
+            runs = [next(times) for _ in range(8)]
+            gaps.append(max(b - a for a, b in zip(runs, runs[1:])))
+    return max(gaps, default=timedelta(days=1)) + SILENCE_MARGIN

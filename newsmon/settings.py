@@ -1,13 +1,14 @@
 """One settings object, read from the environment once at the edge and validated there.
 
 Core functions take plain values; only the CLI and the flows call `Settings.from_env()`.
-Every variable is listed in .env.example with its default.
+Every variable is listed in .env.example with its default. The CLI first reads `.env` (of the working
+directory, or `--env-file PATH`) into the environment, below any variable already set (`load_env_file`).
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, MutableMapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,7 +39,10 @@ class Settings:
     alert_urls: str = ""  # space-separated Apprise URLs: the default rule's channels (a secret)
     operator_urls: str = ""  # where dead-letter and feed-health alerts go; empty: the alert channels
     alerts_dir: Path | None = None  # alerts.atom and alerts.jsonl; None: next to the database
-    alert_budget_s: float = 60.0  # time one run may spend retrying alert delivery
+    alert_budget_s: float = 60.0  # time one run may spend delivering alerts, sends included
+    lock_wait_s: float = 3600.0  # how long a run waits for a database another process holds
+    read_copy: bool = True  # after a run that stored something, publish <db>.read.duckdb for readers
+    alert_flood: int = 10  # more new alerts than this for one destination in one run: one summary instead
     feed_failing_runs: int = 3
     feed_silent_days: int = 7
     # Article pages (newsmon/fulltext): per run at most this many pages and seconds, per host at most
@@ -73,6 +77,9 @@ class Settings:
             operator_urls=_urls(env, "NEWSMON_OPERATOR_URLS"),
             alerts_dir=Path(env["NEWSMON_ALERTS_DIR"]) if env.get("NEWSMON_ALERTS_DIR") else None,
             alert_budget_s=_number(env, "NEWSMON_ALERT_BUDGET", defaults.alert_budget_s, float, 0, 3600),
+            lock_wait_s=_number(env, "NEWSMON_LOCK_WAIT", defaults.lock_wait_s, float, 0, 86400),
+            read_copy=_flag(env, "NEWSMON_READ_COPY", defaults.read_copy),
+            alert_flood=_number(env, "NEWSMON_ALERT_FLOOD", defaults.alert_flood, int, 1, 100_000),
             feed_failing_runs=_number(env, "NEWSMON_FEED_FAILING_RUNS", defaults.feed_failing_runs, int, 1, 1000),
             feed_silent_days=_number(env, "NEWSMON_FEED_SILENT_DAYS", defaults.feed_silent_days, int, 1, 365),
             fulltext=_flag(env, "NEWSMON_FULLTEXT", defaults.fulltext),
@@ -85,6 +92,28 @@ class Settings:
             fulltext_per_host_interval_s=_number(env, "NEWSMON_FULLTEXT_PER_HOST_INTERVAL",
                                                  defaults.fulltext_per_host_interval_s, float, 0, 60),
         )
+
+
+def load_env_file(path: Path | None = None, environ: MutableMapping[str, str] | None = None) -> list[str]:
+    """Put the variables of a .env file into the environment, never over a variable already set there
+    (the real environment wins). `path` None: `.env` of the working directory, if there is one; a
+    named file must exist. Returns the names it set. Parsed by python-dotenv (quotes, `export`,
+    comments, `# ...` after an unquoted value), the format Prefect and pydantic read too."""
+    env = os.environ if environ is None else environ
+    if path is None:
+        path = Path(".env")
+        if not path.is_file():
+            return []
+    elif not path.is_file():
+        raise SettingsError(f"--env-file {path}: no such file")
+    from dotenv import dotenv_values
+
+    added = []
+    for name, value in dotenv_values(path, encoding="utf-8").items():
+        if value is not None and name not in env:
+            env[name] = value
+            added.append(name)
+    return added
 
 
 def executor_setting(value: str, name: str = "--executor") -> str:

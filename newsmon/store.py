@@ -26,7 +26,7 @@ import duckdb
 import pyarrow as pa
 
 from newsmon.db import connect, registered, sql, transaction
-from newsmon.migrate import apply_migrations
+from newsmon.migrate import apply_migrations, check_schema
 from newsmon.records import Article, Evidence, Feed, FeedState, FetchResult, RunSummary, TopicHit
 
 if TYPE_CHECKING:
@@ -37,11 +37,24 @@ _TS = pa.timestamp("us", tz="UTC")
 _EVIDENCE_FIELDS = tuple(f.name for f in fields(Evidence))
 
 
-def open_store(path: Path) -> duckdb.DuckDBPyConnection:
-    """Open the database read-write and bring its schema up to date."""
-    con = connect(path)
+def open_store(path: Path, wait_s: float = 0.0) -> duckdb.DuckDBPyConnection:
+    """Open the database read-write (waiting up to `wait_s` while another process holds it) and
+    bring its schema up to date."""
+    con = connect(path, wait_s=wait_s)
     try:
         apply_migrations(con)
+    except Exception:
+        con.close()
+        raise
+    return con
+
+
+def open_reader(path: Path) -> duckdb.DuckDBPyConnection:
+    """Open the database read-only for one reader (report, export, alerts); a schema newer than
+    this code is refused with one line rather than misread."""
+    con = connect(path, read_only=True)
+    try:
+        check_schema(con)
     except Exception:
         con.close()
         raise
@@ -108,6 +121,13 @@ def begin_run(con: duckdb.DuckDBPyConnection, run_id: str, started_at: datetime)
     the caller holds the writer lock, and is marked `interrupted`."""
     con.execute(sql("statements/mark_interrupted_runs"))
     con.execute(sql("statements/insert_run_started"), {"run_id": run_id, "started_at": started_at})
+
+
+def end_unfinished_run(con: duckdb.DuckDBPyConnection, run_id: str, status: str, finished_at: datetime,
+                       message: str) -> None:
+    """Mark a run that stopped half-way (`interrupted`, `failed`) while its row still says `running`."""
+    con.execute(sql("statements/end_unfinished_run"),
+                {"run_id": run_id, "status": status, "finished_at": finished_at, "message": message})
 
 
 # DuckDB keeps every block it has read or written in memory until it nears its limit (80% of RAM):

@@ -16,7 +16,7 @@ atexit.register(shutil.rmtree, _prefect_home, ignore_errors=True)
 os.environ["PREFECT_HOME"] = _prefect_home
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("DO_NOT_TRACK", "1")
-os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "WARNING")  # run logs still reach the API
 os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
 os.environ.pop("PREFECT_API_URL", None)  # never touch a real server from tests
 os.environ["NEWSMON_ALLOW_PRIVATE_NETWORKS"] = "1"  # test feed servers live on 127.0.0.1

@@ -37,7 +37,7 @@ def test_query_formats(small_db, capsys):
     table = capsys.readouterr().out
     assert "feed_id" in table and "Feed One" in table and "(1 row)" in table
     assert main(["query", "--db", str(small_db), "--format", "json", "select feed_id, active from feeds"]) == 0
-    assert json.loads(capsys.readouterr().out) == {"feed_id": "f1", "active": True}
+    assert json.loads(capsys.readouterr().out) == [{"feed_id": "f1", "active": True}]
     assert main(["query", "--db", str(small_db), "--format", "csv", "select 1 as a, 'x,y' as b"]) == 0
     assert capsys.readouterr().out.splitlines() == ["a,b", '1,"x,y"']
 

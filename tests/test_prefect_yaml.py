@@ -96,3 +96,23 @@ def test_reader_rejects_what_prefect_would_misread(tmp_path, deployment, message
 def test_reader_reports_broken_yaml(tmp_path):
     with pytest.raises(ScheduleError, match="not valid YAML"):
         read_deployment("daily", _write(tmp_path, "deployments: [\n"))
+
+
+def test_silence_window_is_the_longest_gap_between_runs_plus_a_margin(tmp_path):
+    from datetime import UTC, datetime, timedelta
+
+    from newsmon.schedule import SILENCE_MARGIN, read_deployment, silence_window
+
+    path = tmp_path / "prefect.yaml"
+    path.write_text("""
+deployments:
+  - name: weekdays
+    entrypoint: flows/ingest.py:ingest_feeds
+    schedules:
+      - cron: "0 6 * * 1-5"
+        timezone: "Europe/Moscow"
+""")
+    spec = read_deployment("weekdays", path)
+    now = datetime(2026, 12, 1, tzinfo=UTC)  # a Tuesday: the gap over the weekend is the longest
+    assert silence_window(spec, now) == timedelta(days=3) + SILENCE_MARGIN
+    assert silence_window(read_deployment("daily"), now) == timedelta(days=1) + SILENCE_MARGIN

@@ -111,7 +111,9 @@ def hostile_db(demo_db, tmp_path):
         con.execute("insert into feed_state (feed_id, last_attempt_at, consecutive_failures, last_error_class)"
                     " values ('evil', ?, 3, '<i>http_5xx</i>')", [now])
         for article_id, url in (("hostile00000001", HOSTILE_URL), ("hostile00000002", "data:text/html,<script>")):
-            con.execute("insert into articles values (?, ?, null, ?, 'text', null, ?, ?, ?, 'evil',"
+            con.execute("insert into articles (article_id, url, guid, title, text, author, published_at, first_seen_at,"
+                        " updated_at, feed_id, lang, lang_prob, content_hash, run_id, story_id)"
+                        " values (?, ?, null, ?, 'text', null, ?, ?, ?, 'evil',"
                         " 'en\" onmouseover=\"alert(4)', 0.9, 'h', 'r', ?)",
                         [article_id, url, HOSTILE_TITLE, now, now, now, article_id])
             con.execute("insert into article_feeds values (?, 'evil', ?)", [article_id, now])
@@ -204,7 +206,9 @@ def edge_db(demo_db, tmp_path):
             ("edgeredated0001", "edgeredated0001", redated, now - timedelta(days=2), "de"),
             ("edgeoldstory001", "edgeoldstory001", old, old, "fr"),
         ):
-            con.execute("insert into articles values (?, ?, null, 'Edge case', 'text', null, ?, ?, ?, 'edge', ?, 0.9,"
+            con.execute("insert into articles (article_id, url, guid, title, text, author, published_at, first_seen_at,"
+                        " updated_at, feed_id, lang, lang_prob, content_hash, run_id, story_id)"
+                        " values (?, ?, null, 'Edge case', 'text', null, ?, ?, ?, 'edge', ?, 0.9,"
                         " 'h', 'r', ?)", [article_id, f"https://edge.example/{article_id}", published, seen, seen,
                                           lang, story_id])
             con.execute("insert into article_feeds values (?, 'edge', ?)", [article_id, seen])

@@ -218,7 +218,8 @@ def run_deployment(client, deployment_id, **parameters):
 
 def test_serve_runs_daily_on_the_yaml_schedule_alerts_once_and_stops_cleanly(
         prefect_server, fixture_server, operator_webhook, tmp_path):
-    from flows.automations import AUTOMATION_NAME
+    from flows.automations import AUTOMATION_NAME, SILENCE_AUTOMATION_NAME
+    from newsmon.schedule import silence_window
 
     spec = read_deployment("daily")
     webhook_url, posts = operator_webhook
@@ -257,6 +258,8 @@ def test_serve_runs_daily_on_the_yaml_schedule_alerts_once_and_stops_cleanly(
         deployment = client.read_deployment_by_name(FULL_NAME)
         assert not deployment.paused
         assert len(client.read_automations_by_name(AUTOMATION_NAME)) == 1
+        (silence,) = client.read_automations_by_name(SILENCE_AUTOMATION_NAME)  # idempotent too
+        assert silence.trigger.posture == "Proactive" and silence.trigger.within == silence_window(spec)
 
         failed = run_deployment(client, deployment.id, feeds_csv=str(tmp_path / "missing.csv"))
         assert failed.state.is_failed(), second.output

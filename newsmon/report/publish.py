@@ -9,10 +9,10 @@ from pathlib import Path
 
 import duckdb
 
-from newsmon.db import connect
 from newsmon.report.data import read_report_data, report_data, report_working_set, rows, utc, working_set
 from newsmon.report.html import render_report
 from newsmon.report.markdown import render_markdown
+from newsmon.store import open_reader
 
 REPORT_MAX_AGE_S = 6 * 3600  # a quiet run still refreshes an older report (its charts move on)
 
@@ -24,16 +24,34 @@ def publish_report(db_path: Path, out_dir: Path, changed: bool = True, days: int
     if not changed and target.exists() and time.time() - target.stat().st_mtime < REPORT_MAX_AGE_S:
         return None
     now = datetime.now(UTC)
-    con = connect(db_path, read_only=True)
+    con = open_reader(db_path)
     try:
         html, markdown = build_report_and_markdown(con, now, days)
     finally:
         con.close()
-    out_dir.mkdir(parents=True, exist_ok=True)
-    temporary = out_dir / "report.html.tmp"
-    temporary.write_text(html, encoding="utf-8")
-    temporary.replace(target)
+    write_report(html, target)
     return markdown
+
+
+def write_report(page: str, target: Path) -> None:
+    """Write a report atomically (a reader sees the old page or the new one)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_name(target.name + ".tmp")
+    try:
+        temporary.write_text(page, encoding="utf-8")
+        temporary.replace(target)
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
+def is_report_file(path: Path) -> bool:
+    """Whether `path` holds a report newsmon wrote (which `newsmon report --out` may replace)."""
+    try:
+        with open(path, "rb") as file:
+            head = file.read(2048)
+    except OSError:
+        return False
+    return head.startswith(b"<!DOCTYPE html>") and b"<title>newsmon report" in head
 
 
 def build_report(con: duckdb.DuckDBPyConnection, now: datetime, days: int = 30) -> str:

@@ -24,6 +24,8 @@ class RunConfig:
     alert_plan: AlertPlan
     alerts_dir: Path
     alert_budget_s: float = 60.0
+    lock_wait_s: float = 0.0  # how long to wait for a database another process holds
+    read_copy: bool = False  # publish <db>.read.duckdb after a run that stored something
     max_entries: int = 500
     executor: str = "local"  # local (a process pool on this machine), inline (this process), dask://HOST:PORT
     workers: int = 0  # for the local executor; 0 = one per core
@@ -47,9 +49,12 @@ def run_config(settings: Settings, db_path: Path) -> RunConfig:
             allow_private_networks=settings.allow_private_networks,
         ),
         alert_plan=load_plan(settings.alert_rules_csv, os.environ, settings.alert_urls, settings.operator_urls,
-                             settings.feed_failing_runs, settings.feed_silent_days),
+                             settings.feed_failing_runs, settings.feed_silent_days,
+                             flood_limit=settings.alert_flood),
         alerts_dir=settings.alerts_dir or db_path.parent,
         alert_budget_s=settings.alert_budget_s,
+        lock_wait_s=settings.lock_wait_s,
+        read_copy=settings.read_copy,
         max_entries=settings.max_entries_per_feed,
         executor=settings.executor,
         workers=settings.workers,

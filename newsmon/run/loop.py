@@ -4,10 +4,9 @@
 
  1. prepare   store.open_store / upsert_feeds / read_feed_states: migrate the database, refresh
               the feed registry, read every feed's state (validators, backoff)
- 2. deliver   alerts.deliver: what earlier runs left pending in the outbox
- 3. plan      run.plan.plan_fetch: the feeds that are due, batched by host (run.plan.group_by_host)
- 4. fetch     fetch.fetch_feeds: every batch at once, each polite per host (bodies held compressed)
- 5. process   chunk by chunk of documents (`process_documents`), on the run's executor:
+ 2. plan      run.plan.plan_fetch: the feeds that are due, batched by host (run.plan.group_by_host)
+ 3. fetch     fetch.fetch_feeds: every batch at once, each polite per host (bodies held compressed)
+ 4. process   chunk by chunk of documents (`process_documents`), on the run's executor:
                 parse     articles.parse_results                      (executor)
                 identify  articles.identify_entries, store.read_known_articles: skip what is stored
                 build     articles.build_articles: clean, language, tags, fingerprint (executor)
@@ -15,39 +14,44 @@
                           alerts.outbox.write_story_alerts
               then one last transaction: store.write_fetch_results (validators move only now),
               alerts.outbox.write_feed_health_alerts, store.insert_run
- 6. deliver   alerts.deliver: this run's alerts
- 7. report    report.publish.publish_report: report.html and the Markdown summary
+ 5. publish   report.publish.publish_report (report.html) and read_copy.publish_read_copy, each
+              failing on its own
+ 6. deliver   alerts.deliver: this run's alerts and any that earlier runs left pending, within the
+              alert budget. It comes last, so no receiver can delay fetching and storing.
+ 7. judge     run.tally.judge: completed, degraded (with a warning per thing that went wrong) or
+              failed; every stage logs one line through `log`
 
-The I/O steps (prepare, fetch, process, deliver, report) are the fields of `Steps`: plain functions
-here, Prefect tasks in flows/ingest.py, which runs this same body. The CPU-bound stages run on the
-executor the run owns (run/executor.py) while this process stores the previous chunk. The whole
-run holds the database's single-writer lock.
+The I/O steps are the fields of `Steps`: plain functions here, Prefect tasks in flows/ingest.py,
+which runs this same body. The CPU-bound stages run on the executor the run owns
+(run/executor.py) while this process stores the previous chunk. The whole run holds the
+database's single-writer lock, waiting for it (config.lock_wait_s) if another process has it.
 """
 
 from __future__ import annotations
 
+import logging
+import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 
 import duckdb
 
 from newsmon import articles, store, testing
 from newsmon.alerts import deliver, outbox
-from newsmon.db import DatabaseLocked, transaction, writer_lock
+from newsmon.db import DatabaseLocked, connect, transaction, writer_lock
 from newsmon.fetch import FetchSettings, fetch_feeds
 from newsmon.fulltext.stage import FulltextReport, fetch_fulltext
+from newsmon.read_copy import publish_read_copy, read_copy_path
 from newsmon.records import Feed, FeedState, FetchRequest, FetchResult, RunSummary
 from newsmon.report.publish import publish_report
 from newsmon.run import plan
 from newsmon.run.config import RunConfig
 from newsmon.run.executor import Executor, Pending, make_executor
-from newsmon.run.tally import RunTally, stored_anything, summarise
+from newsmon.run.tally import RunTally, judge, stored_anything, summarise
 from newsmon.stories.index import assign_stories, story_items
 
 # --- the I/O steps ------------------------------------------------------------------------------------
@@ -55,11 +59,12 @@ from newsmon.stories.index import assign_stories, story_items
 # tasks); the caller holds the writer lock.
 
 
-def prepare_store(db_path: Path, feeds: Sequence[Feed], now: datetime) -> dict[str, FeedState]:
-    """Migrate, refresh the feed registry, and read every feed's state."""
-    con = store.open_store(db_path)
+def prepare_store(config: RunConfig, feeds: Sequence[Feed], run: RunIdentity) -> dict[str, FeedState]:
+    """Migrate, record the run as `running`, refresh the feed registry, and read every feed's state."""
+    con = store.open_store(config.db_path, config.lock_wait_s)
     try:
-        store.upsert_feeds(con, feeds, now)
+        store.begin_run(con, run.run_id, run.started)
+        store.upsert_feeds(con, feeds, run.started)
         return store.read_feed_states(con)
     finally:
         con.close()
@@ -71,18 +76,56 @@ def fetch_batch(requests: Sequence[FetchRequest], settings: FetchSettings) -> li
 
 
 def fetch_batches(batches: Sequence[Sequence[FetchRequest]], settings: FetchSettings) -> list[FetchResult]:
-    """Every batch at once, one thread each (each batch is concurrent inside, polite per host)."""
-    with ThreadPoolExecutor(max(1, len(batches))) as threads:
-        return [r for part in threads.map(lambda batch: fetch_batch(batch, settings), batches) for r in part]
+    """Every batch at once, one thread each (each batch is concurrent inside, polite per host).
+    Daemon threads: a run stopped by Ctrl-C or SIGTERM does not wait for its slowest feed."""
+    results: list[list[FetchResult] | BaseException | None] = [None] * len(batches)
+
+    def fetch(index: int) -> None:
+        try:
+            results[index] = fetch_batch(batches[index], settings)
+        except BaseException as exc:  # handed to the caller below
+            results[index] = exc
+
+    threads = [threading.Thread(target=fetch, args=(i,), name=f"fetch-{i}", daemon=True) for i in range(len(batches))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    for part in results:
+        if isinstance(part, BaseException):
+            raise part
+    return [r for part in results for r in part]
 
 
-def deliver_alerts(db_path: Path, config: RunConfig) -> deliver.DeliveryReport:
+def deliver_alerts(config: RunConfig) -> deliver.DeliveryReport:
     """Send what the outbox holds (this run's alerts and any left pending by earlier runs)."""
-    con = store.open_store(db_path)
+    con = store.open_store(config.db_path, config.lock_wait_s)
     try:
         return deliver.deliver_alerts(con, config.alert_plan, config.alerts_dir, budget_s=config.alert_budget_s)
     finally:
         con.close()
+
+
+@dataclass(frozen=True, slots=True)
+class Publication:
+    report_markdown: str | None = None  # the new matching stories, when report.html was refreshed
+    failures: tuple[str, ...] = ()  # one line per output that could not be written
+
+
+def publish_outputs(config: RunConfig, changed: bool) -> Publication:
+    """report.html, and the read-only copy of the database; each fails on its own (a full disk, a
+    directory in the way) and is reported, never taking the run or the other down with it."""
+    markdown, failures = None, []
+    try:
+        markdown = publish_report(config.db_path, config.alerts_dir, changed)
+    except (OSError, duckdb.Error) as exc:
+        failures.append(f"report.html in {config.alerts_dir}: {one_line(exc)}")
+    if config.read_copy and changed:
+        try:
+            publish_read_copy(config.db_path)
+        except (OSError, duckdb.Error) as exc:
+            failures.append(f"read-only copy {read_copy_path(config.db_path)}: {one_line(exc)}")
+    return Publication(markdown, tuple(failures))
 
 
 def process_documents(results: Sequence[FetchResult], feeds_by_id: Mapping[str, Feed], config: RunConfig,
@@ -99,9 +142,8 @@ def process_documents(results: Sequence[FetchResult], feeds_by_id: Mapping[str, 
     clock = Stopwatch(timings)
     tally, seen = RunTally(), set()
     chunks = plan.chunk_by_bytes(results, config.chunk_bytes)
-    con = store.open_store(config.db_path)
+    con = store.open_store(config.db_path, config.lock_wait_s)
     try:
-        store.begin_run(con, run.run_id, run.started)
         parsing = executor.parse(chunks[0], feeds_by_id, config.max_entries) if chunks else None
         previous = None  # the chunk being built while the next one is parsed
         for index in range(len(chunks)):
@@ -114,7 +156,8 @@ def process_documents(results: Sequence[FetchResult], feeds_by_id: Mapping[str, 
                 candidates = articles.identify_entries(parsed)
                 fresh = plan.first_sightings(candidates, seen)
             with clock("known_lookup"):
-                known = store.read_known_articles(con, [c.article_id for c in fresh])
+                known = store.read_known_articles(con, fresh)
+                candidates = articles.adopt_stored_ids(candidates, known)  # unstable ids -> the stored ones
             building = BuildingChunk(executor.build(articles.select_changed(fresh, known), config.seeds_dir,
                                                     feeds_by_id, run.started),
                                      known, plan.article_feed_pairs(candidates))
@@ -173,7 +216,7 @@ class Steps:
     process: Callable[..., RunSummary] = process_documents
     fulltext: Callable[..., FulltextReport] = fetch_fulltext  # article pages (newsmon/fulltext)
     deliver: Callable[..., deliver.DeliveryReport] = deliver_alerts
-    report: Callable[..., str | None] = publish_report
+    publish: Callable[..., Publication] = publish_outputs
 
 
 PLAIN_STEPS = Steps()
@@ -192,35 +235,93 @@ class RunResult:
 
 
 def run_ingest(feeds: Sequence[Feed], config: RunConfig, steps: Steps = PLAIN_STEPS, force: bool = False,
-               timings: dict[str, float] | None = None) -> RunResult:
-    """One whole run (the stages in the module docstring). `timings` collects seconds per stage."""
+               timings: dict[str, float] | None = None, log: Callable[[str], None] | None = None) -> RunResult:
+    """One whole run (the stages in the module docstring). `timings` collects seconds per stage;
+    `log` gets one line per stage (default: the `newsmon.run` logger)."""
+    log = log or LOG.info
     clock = Stopwatch(timings)
     run = RunIdentity(uuid.uuid4().hex[:12], datetime.now(UTC))
     feeds_by_id = {f.feed_id: f for f in feeds}
     db = config.db_path
     try:
-        with writer_lock(db), make_executor(config.executor, config.workers, config.seeds_dir,
-                                            config.pool) as executor:
+        with writer_lock(db, config.lock_wait_s, log), make_executor(config.executor, config.workers,
+                                                                     config.seeds_dir, config.pool) as executor:
             with clock("prepare"):
-                states = steps.prepare(db, feeds, run.started)
-                steps.deliver(db, config)
+                connect(db, wait_s=config.lock_wait_s, on_wait=log).close()  # a reader may hold the file
+                states = steps.prepare(config, feeds, run)
             requests, skipped = plan.plan_fetch(feeds, states, run.started, force)
+            log(f"run {run.run_id}: {len(requests)} feeds due of {sum(f.active for f in feeds)} active"
+                f" ({len(skipped)} not due); database {db}")
             if plan.never_parsed(requests) >= config.pool.early_start_feeds:
                 executor.start(config.seeds_dir)  # its workers warm up while we fetch
             with clock("fetch"):
                 fetched = steps.fetch(plan.group_by_host(requests, config.fetch_batches), config.fetch)
                 results = plan.drop_unchanged_bodies(fetched, requests)
             del fetched
+            log(f"fetched {len(results)} feeds in {clock.timings['fetch']:.1f} s:"
+                f" {sum(r.is_ok for r in results)} answered, {sum(not r.is_ok for r in results)} failed")
             summary = steps.process(results, feeds_by_id, config, executor, run, states, skipped, clock.timings)
+            log(f"stored {summary.articles_new} new articles ({_languages(summary)}), {summary.articles_updated}"
+                f" updated, {summary.matches_new} new topic matches; {summary.feeds_failed} feeds failed")
             with clock("fulltext"):
-                steps.fulltext(config, feeds_by_id, run.started)
+                log(steps.fulltext(config, feeds_by_id, run.started).line())
+            with clock("publish"):
+                published = steps.publish(config, stored_anything(summary))
             with clock("deliver"):
-                steps.deliver(db, config)
-            with clock("report"):
-                markdown = steps.report(db, config.alerts_dir, stored_anything(summary))
+                delivery = _deliver(steps, config, log)
     except DatabaseLocked as exc:
+        log(str(exc))
         return RunResult(RunSummary(run.run_id, run.started, datetime.now(UTC), "locked", message=str(exc)))
-    return RunResult(summary, markdown)
+    except Exception as exc:  # the store itself failed (a full disk, a corrupt file): nothing more to do
+        message = f"the run failed: {one_line(exc)}"
+        LOG.debug("run %s failed", run.run_id, exc_info=True)
+        log(message)
+        _end_unfinished(config, run, "failed", message)
+        return RunResult(RunSummary(run.run_id, run.started, datetime.now(UTC), "failed", message=message))
+    except BaseException:  # Ctrl-C, SIGTERM: what was committed stays
+        _end_unfinished(config, run, "interrupted", "interrupted")
+        raise
+    summary = judge(summary, delivery.retried, delivery.dead, published.failures + delivery_failures(delivery))
+    log(f"run {run.run_id} {summary.status}" + "".join(f"; {w}" for w in (summary.message, *summary.warnings) if w))
+    return RunResult(summary, published.report_markdown)
+
+
+def _deliver(steps: Steps, config: RunConfig, log: Callable[[str], None]) -> deliver.DeliveryReport:
+    report = steps.deliver(config)
+    log(f"alerts: {report.sent} sent, {report.retried} pending, {report.dead} dead-lettered"
+        f" ({report.messages} messages)")
+    return report
+
+
+def delivery_failures(report: deliver.DeliveryReport) -> tuple[str, ...]:
+    return tuple(getattr(report, "failed_sinks", ()))
+
+
+def _end_unfinished(config: RunConfig, run: RunIdentity, status: str, message: str) -> None:
+    """Say in the runs table how a run that stopped half-way ended, when the database can be had
+    at once; otherwise the next run marks it `interrupted`."""
+    try:
+        con = store.open_store(config.db_path)
+    except Exception:  # noqa: BLE001 - best effort: the next run marks it anyway
+        return
+    try:
+        store.end_unfinished_run(con, run.run_id, status, datetime.now(UTC), message)
+    except duckdb.Error:
+        pass
+    finally:
+        con.close()
+
+
+def one_line(exc: BaseException) -> str:
+    text = " ".join(str(exc).split())
+    return text[:300]
+
+
+def _languages(summary: RunSummary) -> str:
+    return ", ".join(f"{lang} {n}" for lang, n in summary.new_by_lang[:6]) or "none"
+
+
+LOG = logging.getLogger("newsmon.run")
 
 
 class Stopwatch:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from newsmon.feed_health import is_network_outage
@@ -50,11 +50,19 @@ def summarise(
     failed = [(r.feed_id, r.error_class or tally.parse_errors[r.feed_id]) for r in results
               if r.error_class or r.feed_id in tally.parse_errors]
     articles_new = sum(tally.new_by_lang.values())
+    every_feed_failed = bool(results) and len(failed) == len(results)
+    if every_feed_failed and is_network_outage(results):
+        message = (f"every feed failed ({len(failed)} of {len(results)}) at the network level: a local outage,"
+                   " so no feed's failure count was increased")
+    elif every_feed_failed:
+        message = f"every feed failed ({len(failed)} of {len(results)}): {_error_counts(failed)}"
+    else:
+        message = ""
     return RunSummary(
         run_id=run_id,
         started_at=started_at,
         finished_at=finished_at,
-        status="completed",
+        status="failed" if every_feed_failed else "completed",
         feeds_total=len(results) + len(skipped),
         feeds_ok=len(results) - len(failed),
         feeds_failed=len(failed),
@@ -67,9 +75,31 @@ def summarise(
         new_by_lang=tuple(sorted(tally.new_by_lang.items(), key=lambda kv: (-kv[1], kv[0]))),
         matches_new=tally.matches_new,
         errors=tuple(sorted(failed)),
-        message=("every feed failed at the network level: a local outage, so no feed's failure count"
-                 " was increased" if is_network_outage(results) else ""),
+        message=message,
     )
+
+
+def judge(summary: RunSummary, alerts_pending: int = 0, alerts_dead: int = 0,
+          failed_sinks: Sequence[str] = ()) -> RunSummary:
+    """The run's final outcome once alerts and the report are done: a completed run whose feeds,
+    alerts or outputs partly failed is `degraded`, with one warning line for each thing."""
+    warnings = list(summary.warnings)
+    if summary.status == "completed" and summary.feeds_failed:
+        warnings.append(f"{summary.feeds_failed} of {summary.feeds_total - summary.feeds_skipped} feeds failed: "
+                        f"{_error_counts(summary.errors)}")
+    if alerts_pending:
+        warnings.append(f"{alerts_pending} alerts still pending (a receiver failed or the alert budget ran out;"
+                        " a later run retries them): see `newsmon alerts`")
+    if alerts_dead:
+        warnings.append(f"{alerts_dead} alerts dead-lettered: see `newsmon alerts --dead`")
+    warnings += [f"output failed: {line}" for line in failed_sinks]
+    status = "degraded" if summary.status == "completed" and warnings else summary.status
+    return replace(summary, status=status, warnings=tuple(warnings))
+
+
+def _error_counts(errors: Sequence[tuple[str, str]]) -> str:
+    counts = Counter(error for _, error in errors)
+    return ", ".join(f"{n} {error}" for error, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
 def stored_anything(summary: RunSummary) -> bool:
@@ -82,12 +112,13 @@ def format_summary(summary: RunSummary) -> str:
     lines = [
         f"run {summary.run_id}: {summary.status} in {(summary.finished_at - summary.started_at).total_seconds():.1f} s",
         f"feeds: {summary.feeds_ok} ok ({summary.feeds_not_modified} unchanged), {summary.feeds_failed} failed,"
-        f" {summary.feeds_skipped} backing off",
+        f" {summary.feeds_skipped} not due",
         f"entries seen: {summary.entries_seen}; new articles: {summary.articles_new} ({langs});"
         f" updated: {summary.articles_updated}; new topic matches: {summary.matches_new}",
     ]
     if summary.message:
         lines.append(summary.message)
+    lines += [f"warning: {line}" for line in summary.warnings]
     if summary.errors:
         shown = ", ".join(f"{feed} ({err})" for feed, err in summary.errors[:10])
         more = f" and {len(summary.errors) - 10} more" if len(summary.errors) > 10 else ""
@@ -99,11 +130,12 @@ def format_summary_markdown(summary: RunSummary) -> str:
     """The run summary as a Prefect markdown artifact."""
     rows = "\n".join(f"| {lang} | {n} |" for lang, n in summary.new_by_lang) or "| - | 0 |"
     errors = "\n".join(f"- `{feed}`: {err}" for feed, err in summary.errors) or "- none"
+    notes = "".join(f"- {line}\n" for line in (summary.message, *summary.warnings) if line)
     return (
         f"# newsmon ingest run `{summary.run_id}`\n\n"
-        f"- status: **{summary.status}**\n"
+        f"- status: **{summary.status}**\n{notes}"
         f"- feeds: {summary.feeds_ok} ok ({summary.feeds_not_modified} unchanged), "
-        f"{summary.feeds_failed} failed, {summary.feeds_skipped} backing off\n"
+        f"{summary.feeds_failed} failed, {summary.feeds_skipped} not due\n"
         f"- entries seen: {summary.entries_seen}; new articles: **{summary.articles_new}**; "
         f"updated: {summary.articles_updated}; new topic matches: **{summary.matches_new}**\n\n"
         f"## New articles by language\n\n| lang | new |\n|---|---|\n{rows}\n\n"
