@@ -278,7 +278,6 @@ def cmd_query(args) -> int:
 
 def cmd_queries(args) -> int:
     from newsmon.query import list_queries
-
     from newsmon.table import format_table
 
     print("\n".join(format_table(["query", "what it answers"], list_queries(QUERIES_DIR), None, rule=False)))
