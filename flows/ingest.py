@@ -2,7 +2,7 @@
 
 The body of a run is `run_ingest`, the same function tests and benchmarks call with plain steps;
 here each step is a task, one per I/O unit: prepare, fetch (every batch of feeds), one task that
-processes and stores every chunk (a transaction each), publish, deliver. Never one per article
+processes and stores every chunk (a transaction each), full text, publish, deliver. Never one per article
 or per chunk: Prefect's cost per task would outweigh the work.
 """
 
@@ -33,6 +33,7 @@ fetch_feeds = task(loop.fetch_batches, name="fetch_feeds", cache_policy=NO_CACHE
 process_documents = task(loop.process_documents, cache_policy=NO_CACHE)
 deliver_alerts = task(loop.deliver_alerts, cache_policy=NO_CACHE)
 publish_outputs = task(loop.publish_outputs, cache_policy=NO_CACHE)
+fetch_fulltext = task(loop.fetch_fulltext, cache_policy=NO_CACHE)  # records its own transient failures
 
 
 def fetch(batches, settings):
@@ -47,12 +48,16 @@ def process(results, feeds_by_id, config, executor, run, states, skipped, timing
                              quote(skipped))
 
 
+def fulltext(config, feeds_by_id, now):
+    return fetch_fulltext(config, quote(feeds_by_id), now)
+
+
 def prepare(config, feeds, run):
     return prepare_store(config, quote(feeds), run)
 
 
-PREFECT_STEPS = loop.Steps(prepare=prepare, fetch=fetch, process=process, deliver=deliver_alerts,
-                           publish=publish_outputs)
+PREFECT_STEPS = loop.Steps(prepare=prepare, fetch=fetch, process=process, fulltext=fulltext,
+                           publish=publish_outputs, deliver=deliver_alerts)
 
 
 @flow(name="ingest-feeds")

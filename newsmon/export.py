@@ -27,7 +27,8 @@ EXPORTS: dict[str, str] = {
     "articles": "select *, cast(timezone('UTC', first_seen_at) as date) as first_seen_day from articles",
     "article_feeds": "select * from article_feeds",
     "article_topics": "select * from article_topics",
-    "story_events": "select * from story_events",
+    "event_stories": "select * from story_event_ids",
+    "events": "select * from events",
     "stories": "select * from stories",
 }
 PARTITIONS = {"articles": "first_seen_day"}

@@ -98,7 +98,7 @@ def _contents(db) -> dict:
             "feeds": "select article_id, feed_id from article_feeds",
             "tags": "select article_id, topic, score, is_match, subtopics, evidence from article_topics",
             "stories": "select article_id, story_id from story_articles",
-            "events": "select story_id, event_id from story_events",
+            "events": "select story_id, event_id from event_stories",
             "alerts": "select alert_id, kind, rule_id, subject_id, channel, status from alert_outbox",
             "fetches": "select feed_id, http_status, error_class, entries, new_articles from fetch_events",
         }

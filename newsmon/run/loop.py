@@ -11,14 +11,18 @@
                 identify  articles.identify_entries, store.read_known_articles: skip what is stored
                 build     articles.build_articles: clean, language, tags, fingerprint (executor)
                 store     one transaction: store.write_articles, stories.index.assign_stories,
+                          events.link.link_events (one happening across languages),
                           alerts.outbox.write_story_alerts
               then one last transaction: store.write_fetch_results (validators move only now),
               alerts.outbox.write_feed_health_alerts, store.insert_run
- 5. publish   report.publish.publish_report (report.html) and read_copy.publish_read_copy, each
+ 5. fulltext  fulltext.stage.fetch_fulltext: the article pages of matches and near-candidates
+              (budgeted, polite, robots.txt), extracted, re-tagged by paragraph; body-only
+              matches alert once
+ 6. publish   report.publish.publish_report (report.html) and read_copy.publish_read_copy, each
               failing on its own
- 6. deliver   alerts.deliver: this run's alerts and any that earlier runs left pending, within the
+ 7. deliver   alerts.deliver: this run's alerts and any that earlier runs left pending, within the
               alert budget. It comes last, so no receiver can delay fetching and storing.
- 7. judge     run.tally.judge: completed, degraded (with a warning per thing that went wrong) or
+ 8. judge     run.tally.judge: completed, degraded (with a warning per thing that went wrong) or
               failed; every stage logs one line through `log`
 
 The I/O steps are the fields of `Steps`: plain functions here, Prefect tasks in flows/ingest.py,
@@ -43,6 +47,7 @@ import duckdb
 from newsmon import articles, store, testing
 from newsmon.alerts import deliver, outbox
 from newsmon.db import DatabaseLocked, connect, transaction, writer_lock
+from newsmon.events.link import link_events
 from newsmon.fetch import FetchSettings, fetch_feeds
 from newsmon.fulltext.stage import FulltextReport, fetch_fulltext
 from newsmon.read_copy import publish_read_copy, read_copy_path
@@ -183,11 +188,10 @@ def process_documents(results: Sequence[FetchResult], feeds_by_id: Mapping[str, 
 
 def store_chunk(con: duckdb.DuckDBPyConnection, chunk: BuildingChunk, run: RunIdentity, config: RunConfig,
                 tally: RunTally, clock: Stopwatch, capped: bool) -> None:
-    """One chunk's transaction: its articles, their stories, and the alerts of stories they made match."""
+    """One chunk's transaction: its articles, their stories and events, and the alerts of stories
+    they made match."""
     with clock("build"):
         built = chunk.articles.get()
-
-    from newsmon.events.link import link_events
 
     def write() -> None:
         store.write_articles(con, run.run_id, run.started, built, chunk.article_feeds)
@@ -264,9 +268,11 @@ def run_ingest(feeds: Sequence[Feed], config: RunConfig, steps: Steps = PLAIN_ST
             log(f"stored {summary.articles_new} new articles ({_languages(summary)}), {summary.articles_updated}"
                 f" updated, {summary.matches_new} new topic matches; {summary.feeds_failed} feeds failed")
             with clock("fulltext"):
-                log(steps.fulltext(config, feeds_by_id, run.started).line())
+                fulltext = steps.fulltext(config, feeds_by_id, run.started)
+                log(fulltext.line())
             with clock("publish"):
-                published = steps.publish(config, stored_anything(summary))
+                published = steps.publish(config, stored_anything(summary) or bool(fulltext.new_matches
+                                                                                   or fulltext.downgraded))
             with clock("deliver"):
                 delivery = _deliver(steps, config, log)
     except DatabaseLocked as exc:
@@ -281,7 +287,10 @@ def run_ingest(feeds: Sequence[Feed], config: RunConfig, steps: Steps = PLAIN_ST
     except BaseException:  # Ctrl-C, SIGTERM: what was committed stays
         _end_unfinished(config, run, "interrupted", "interrupted")
         raise
-    summary = judge(summary, delivery.retried, delivery.dead, published.failures + delivery_failures(delivery))
+    failures = published.failures + delivery_failures(delivery)
+    if fulltext.failure:
+        failures += (f"full text: {fulltext.failure}",)
+    summary = judge(summary, delivery.retried, delivery.dead, failures)
     log(f"run {run.run_id} {summary.status}" + "".join(f"; {w}" for w in (summary.message, *summary.warnings) if w))
     return RunResult(summary, published.report_markdown)
 
