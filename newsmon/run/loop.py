@@ -5,7 +5,8 @@
  1. prepare   store.open_store / upsert_feeds / read_feed_states: migrate the database, refresh
               the feed registry, read every feed's state (validators, backoff)
  2. plan      run.plan.plan_fetch: the feeds that are due, batched by host (run.plan.group_by_host)
- 3. fetch     fetch.fetch_feeds: every batch at once, each polite per host (bodies held compressed)
+ 3. fetch     fetch.fetch_feeds: every batch at once, each polite per host (bodies held compressed);
+              then the fallbacks of feeds that failed or came back empty (run.critical)
  4. process   chunk by chunk of documents (`process_documents`), on the run's executor:
                 parse     articles.parse_results                      (executor)
                 identify  articles.identify_entries, store.read_known_articles: skip what is stored
@@ -14,7 +15,8 @@
                           events.link.link_events (one happening across languages),
                           alerts.outbox.write_story_alerts
               then one last transaction: store.write_fetch_results (validators move only now),
-              alerts.outbox.write_feed_health_alerts, store.insert_run
+              alerts.outbox.write_feed_health_alerts, run.critical.critical_feed_alerts,
+              store.insert_run
  5. fulltext  fulltext.stage.fetch_fulltext: the article pages of matches and near-candidates
               (budgeted, polite, robots.txt), extracted, re-tagged by paragraph; body-only
               matches alert once
@@ -53,7 +55,7 @@ from newsmon.fulltext.stage import FulltextReport, fetch_fulltext
 from newsmon.read_copy import publish_read_copy, read_copy_path
 from newsmon.records import Feed, FeedState, FetchRequest, FetchResult, RunSummary
 from newsmon.report.publish import publish_report
-from newsmon.run import plan
+from newsmon.run import critical, plan
 from newsmon.run.config import RunConfig
 from newsmon.run.executor import Executor, Pending, make_executor
 from newsmon.run.tally import RunTally, judge, stored_anything, summarise
@@ -179,6 +181,8 @@ def process_documents(results: Sequence[FetchResult], feeds_by_id: Mapping[str, 
             store.write_fetch_results(con, run.run_id, results, tally.entries_by_feed, tally.new_by_feed,
                                       plan.next_states(results, tally.parse_errors, states))
             outbox.write_feed_health_alerts(con, config.alert_plan, run.started)
+            outbox.insert_outbox(con, critical.critical_feed_alerts(
+                con, config.alert_plan, feeds_by_id, results, tally.entries_by_feed, run.started), run.started)
             store.insert_run(con, summary)
         testing.crash_point("after_commit")
     finally:
@@ -260,6 +264,11 @@ def run_ingest(feeds: Sequence[Feed], config: RunConfig, steps: Steps = PLAIN_ST
                 executor.start(config.seeds_dir)  # its workers warm up while we fetch
             with clock("fetch"):
                 fetched = steps.fetch(plan.group_by_host(requests, config.fetch_batches), config.fetch)
+                if fallbacks := critical.fallback_requests(fetched, feeds_by_id, states):
+                    log(f"fetching fallbacks of feeds that failed or came back empty: "
+                        f"{' '.join(r.feed_id for r in fallbacks)}")
+                    fetched += steps.fetch(plan.group_by_host(fallbacks, config.fetch_batches), config.fetch)
+                    requests += fallbacks
                 results = plan.drop_unchanged_bodies(fetched, requests)
             del fetched
             log(f"fetched {len(results)} feeds in {clock.timings['fetch']:.1f} s:"
