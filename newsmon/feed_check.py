@@ -31,6 +31,7 @@ from newsmon.language.detect import detect_language
 from newsmon.netguard import Resolver
 from newsmon.parse import parse_feed
 from newsmon.records import Entry, Feed, FetchResult, ParsedFeed
+from newsmon.urls import redact_url
 
 VERDICTS = ("ok", "empty", "stale", "blocked", "not_a_feed", "dead", "failing")
 DEFAULT_STALE_AFTER = timedelta(days=3)
@@ -88,7 +89,7 @@ def check_one(feed: Feed, result: FetchResult, now: datetime, stale_after: timed
     verdict, detail = judge(result, parsed, newest_age, stale_after)
     detected, share = detect_feed_language(entries)
     return FeedCheck(
-        feed_id=feed.feed_id, name=feed.name, url=feed.url, active=feed.active, role=feed.role,
+        feed_id=feed.feed_id, name=feed.name, url=redact_url(feed.url), active=feed.active, role=feed.role,
         verdict=verdict, http_status=result.http_status,
         error_class=result.error_class or (parsed.error_class if parsed is not None else None),
         items=len(entries), newest_age=newest_age, declared_language=feed.language,

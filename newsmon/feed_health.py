@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from newsmon.records import FeedState, FetchResult
+from newsmon.urls import redact_urls_in
 
 # How soon a healthy feed is due again; scheduled runs are usually daily, so any
 # healthy feed is due at the next run.
@@ -51,7 +52,7 @@ def next_feed_state(
         last_success_at=prev.last_success_at,
         consecutive_failures=failures,
         last_error_class=error_class,
-        last_error_message=(message or "")[:500],
+        last_error_message=(redact_urls_in(message) or "")[:500],
         next_due_at=next_due(now, failures, error_class, result.retry_after_s, BASE_INTERVAL_S, result.feed_id, result.http_status),
     )
 

@@ -28,6 +28,7 @@ import pyarrow as pa
 from newsmon.db import connect, registered, sql, transaction
 from newsmon.migrate import apply_migrations, check_schema
 from newsmon.records import Article, Evidence, Feed, FeedState, FetchResult, RunSummary, TopicHit
+from newsmon.urls import redact_url, redact_urls_in
 
 if TYPE_CHECKING:
     from newsmon.articles import Candidate, KnownArticles
@@ -289,9 +290,11 @@ def _topics_table(tags: Sequence[tuple[str, Sequence[TopicHit]]]) -> pa.Table:
 def _fetch_events_table(results: Sequence[FetchResult], entries: Mapping[str, int], new: Mapping[str, int]) -> pa.Table:
     rows = [
         {
-            "feed_id": r.feed_id, "fetched_at": r.fetched_at, "url": r.url, "final_url": r.final_url,
+            # credentials in a feed URL (userinfo, key=/token=) never reach the database
+            "feed_id": r.feed_id, "fetched_at": r.fetched_at, "url": redact_url(r.url),
+            "final_url": redact_url(r.final_url),
             "http_status": r.http_status, "error_class": r.error_class,
-            "error_message": (r.error_message or None) and r.error_message[:500],
+            "error_message": (r.error_message or None) and redact_urls_in(r.error_message)[:500],
             "bytes": r.bytes, "duration_ms": r.duration_ms,
             "entries": entries.get(r.feed_id, 0), "new_articles": new.get(r.feed_id, 0),
         }

@@ -132,3 +132,40 @@ def article_key(url: str | None, guid: str | None, feed_id: str, title: str, tex
 
 def article_id(url: str | None, guid: str | None, feed_id: str, title: str, text: str) -> str:
     return stable_hash(article_key(url, guid, feed_id, title, text))
+
+
+# Query parameters that carry a credential in feed URLs (private feeds, paid APIs).
+_SECRET_PARAMS = re.compile(
+    r"^(?:.*[_-])?(?:key|apikey|token|secret|password|passwd|pwd|auth|sig|signature|session|sid|access[_-]?token)$",
+    re.IGNORECASE)
+_URL_IN_TEXT = re.compile(r"[a-z][a-z0-9+.-]*://[^\s'\"<>]*[^\s'\"<>.,;:)]", re.IGNORECASE)  # not its end's punctuation
+
+
+def redact_url(url: str | None) -> str | None:
+    """A feed URL fit for logs, tables and stored fetch events: userinfo dropped and the values of
+    credential-looking query parameters (key=, token=, api_key=, sig=...) replaced by `***`."""
+    if not url:
+        return url
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+        port = parts.port
+    except ValueError:
+        return "(an unreadable URL)"
+    netloc = parts.netloc
+    if parts.username is not None or parts.password is not None:
+        netloc = ("***@" if parts.username or parts.password else "") + (f"[{host}]" if ":" in host else host)
+        netloc += f":{port}" if port else ""
+    pairs = parse_qsl(parts.query, keep_blank_values=True)
+    if any(_SECRET_PARAMS.match(name) for name, _ in pairs):
+        query = "&".join(f"{name}=***" if _SECRET_PARAMS.match(name) else f"{name}={value}" for name, value in pairs)
+    else:
+        query = parts.query
+    return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
+
+
+def redact_urls_in(text: str | None) -> str | None:
+    """`text` (an error message) with every URL in it redacted."""
+    if not text:
+        return text
+    return _URL_IN_TEXT.sub(lambda m: redact_url(m.group(0)) or "", text)

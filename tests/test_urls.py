@@ -45,3 +45,43 @@ def test_article_id_prefers_url_then_guid_then_content():
     assert article_id(None, "g", "f1", "T", "x") != article_id(None, "g", "f2", "T", "x")
     assert article_id(None, None, "f1", "T", "x") != article_id(None, None, "f1", "T", "z")
     assert len(by_url) == 16
+
+
+@pytest.mark.parametrize("url, shown", [
+    ("https://user:pa%23ss@feeds.example.org/rss", "https://***@feeds.example.org/rss"),
+    ("https://feeds.example.org/rss?api_key=abc123&lang=ru", "https://feeds.example.org/rss?api_key=***&lang=ru"),
+    ("https://feeds.example.org/rss?token=t0k&x-access-token=z", "https://feeds.example.org/rss?token=***&x-access-token=***"),
+    ("https://feeds.example.org/rss?lang=ru&monkey=1", "https://feeds.example.org/rss?lang=ru&monkey=1"),
+    ("http://[::1]:8080/feed?sig=s", "http://[::1]:8080/feed?sig=***"),
+])
+def test_feed_urls_are_shown_without_their_credentials(url, shown):
+    from newsmon.urls import redact_url, redact_urls_in
+
+    assert redact_url(url) == shown
+    assert redact_urls_in(f"connect failed for {url}: refused") == f"connect failed for {shown}: refused"
+
+
+def test_a_run_stores_no_credential_of_a_feed_url(tmp_path, fixture_server):
+    from dataclasses import replace
+
+    import duckdb
+    from conftest import write_feeds_csv
+
+    from newsmon.feeds import read_feeds_csv
+    from newsmon.run.config import run_config
+    from newsmon.run.loop import run_ingest
+    from newsmon.settings import Settings
+
+    host = fixture_server.split("//", 1)[1]
+    feeds = read_feeds_csv(write_feeds_csv(tmp_path / "feeds.csv", [
+        ("a", "A", f"http://reader:s3cret@{host}/feeds/wire_outlet_a.xml?token=T0KEN"),
+        ("gone", "Gone", f"http://reader:s3cret@{host}/feeds/no_such.xml?api_key=K3Y")]))
+    db = tmp_path / "db.duckdb"
+    run_ingest(feeds, replace(run_config(Settings.from_env(), db), read_copy=False))
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        stored = repr(con.execute("select * from fetch_events").fetchall()
+                      + con.execute("select * from feed_state").fetchall())
+    finally:
+        con.close()
+    assert "s3cret" not in stored and "T0KEN" not in stored and "K3Y" not in stored

@@ -108,7 +108,7 @@ def compile_terms(terms: Iterable[EventTerm]) -> EventTerms:
 
 
 def read_terms(path: Path) -> list[EventTerm]:
-    with open(path, newline="", encoding="utf-8") as f:
+    with open(path, newline="", encoding="utf-8-sig") as f:
         rows = list(csv.DictReader(f))
     out = []
     for line, row in enumerate(rows, 2):
@@ -121,7 +121,7 @@ def read_terms(path: Path) -> list[EventTerm]:
 def read_topic_entities(path: Path) -> list[EventTerm]:
     """The topic terms that name an entity (seeds/topic_terms.csv's entity column), as event terms
     of an unclassified kind unless event_terms.csv classifies the entity."""
-    with open(path, newline="", encoding="utf-8") as f:
+    with open(path, newline="", encoding="utf-8-sig") as f:
         return [EventTerm(row["entity"], "", row.get("lang") or "", row["term"])
                 for row in csv.DictReader(f) if row.get("entity") and row.get("term")]
 

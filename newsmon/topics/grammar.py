@@ -113,7 +113,7 @@ def load_grammar(seeds_dir: Path) -> Grammar:
     connectors: dict[str, list[str]] = {}
     path = seeds_dir / "topic_grammar.csv"
     if path.exists():
-        with path.open(encoding="utf-8", newline="") as handle:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
             for line, row in enumerate(csv.DictReader(handle), 2):
                 kind, form = (row.get("kind") or "").strip(), normalize_text(row.get("form") or "")
                 if kind not in rows or not form or (kind == "order" and form not in orders):
@@ -162,7 +162,7 @@ def load_grammar(seeds_dir: Path) -> Grammar:
     suffixes: dict[str, list[str]] = {}
     path = seeds_dir / "topic_inflections.csv"
     if path.exists():
-        with path.open(encoding="utf-8", newline="") as handle:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
             for line, row in enumerate(csv.DictReader(handle), 2):
                 suffix = normalize_text(row.get("suffix") or "")
                 script = script_of(suffix)

@@ -61,7 +61,7 @@ class SeedError(ValueError):
 
 
 def _rows(path: Path, columns: tuple[str, ...], optional: tuple[str, ...] = ()) -> Iterable[tuple[int, dict]]:
-    with path.open(encoding="utf-8", newline="") as handle:
+    with path.open(encoding="utf-8-sig", newline="") as handle:
         reader = csv.DictReader(handle)
         missing = [c for c in columns if c not in (reader.fieldnames or [])]
         if missing:
