@@ -133,6 +133,7 @@ def start_early() -> EarlyServer | None:
          "--log-level", "error", "--lifespan", "on"],
         env={**os.environ, **SERVER_ENV}, stdin=subprocess.DEVNULL,
         start_new_session=True,  # a terminal's Ctrl-C reaches newsmon, which then stops it cleanly
+        preexec_fn=_stop_with_parent,  # and if newsmon is killed outright, the server goes too
     )
     # Stopped at exit, after Prefect's own exit handlers (registered later, so run earlier) have
     # sent what they still hold, as Prefect does with its own temporary server.
@@ -158,3 +159,14 @@ def stop_early(process: subprocess.Popen) -> None:
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait()
+
+
+def _stop_with_parent() -> None:
+    """In the server's process, before exec: ask Linux for SIGTERM when the parent dies (a killed
+    `newsmon run` runs no exit handler, and an orphaned server would live on). Elsewhere: nothing."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass

@@ -152,3 +152,25 @@ def test_a_signal_stops_newsmon_run_at_once_without_a_traceback(tmp_path, signum
     assert err.strip().splitlines()[-1].startswith(("newsmon: terminated", "newsmon: interrupted")), err
     assert stopped_in < 30  # only to catch a hang: the fetch alone would go on for 120 s
     assert _runs(db) == [("interrupted",)]
+
+
+def test_the_early_prefect_server_does_not_outlive_a_killed_newsmon(tmp_path):
+    """`newsmon run` starts Prefect's temporary server in a session of its own (so a terminal's Ctrl-C
+    reaches newsmon first); if newsmon is then killed outright, the server must still go."""
+    code = ("from newsmon.prefect_server import start_early; server = start_early(); "
+            "print(server.process.pid, flush=True); import time; time.sleep(120)")
+    env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
+    env["PREFECT_HOME"] = str(tmp_path / "prefect")
+    parent = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True, cwd=ROOT, env=env)
+    server_pid = int(parent.stdout.readline())
+    parent.kill()
+    parent.wait(timeout=10)
+    deadline = time.monotonic() + 30  # a generous bound: uvicorn shuts down gracefully on SIGTERM
+    while time.monotonic() < deadline:
+        try:
+            os.kill(server_pid, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.2)
+    os.kill(server_pid, signal.SIGKILL)
+    raise AssertionError("the early server outlived its killed parent")
