@@ -70,7 +70,8 @@ def _check(args, settings, csv_path: Path) -> int:
 
 
 def _diff(args, settings, csv_path: Path) -> int:
-    from newsmon.feeds import diff_feeds, read_feeds_csv
+    from newsmon.feed_updates import diff_feeds
+    from newsmon.feeds import read_feeds_csv
 
     if _is_shipped(csv_path):
         print(f"{csv_path} is the shipped registry: nothing to compare (give --feeds YOUR.csv)")
@@ -90,7 +91,8 @@ def _diff(args, settings, csv_path: Path) -> int:
 
 
 def _update(args, settings, csv_path: Path) -> int:
-    from newsmon.feeds import read_feeds_csv, update_feeds, write_feeds_csv
+    from newsmon.feed_updates import update_feeds
+    from newsmon.feeds import read_feeds_csv, write_feeds_csv
 
     if _is_shipped(csv_path):
         print(f"{csv_path} is the shipped registry: it is always up to date (give --feeds YOUR.csv)")
@@ -103,7 +105,8 @@ def _update(args, settings, csv_path: Path) -> int:
 
 
 def _import_opml(args, settings, csv_path: Path) -> int:
-    from newsmon.feeds import merge_feeds, read_feeds_csv, url_key, write_feeds_csv
+    from newsmon.feed_updates import merge_feeds
+    from newsmon.feeds import read_feeds_csv, url_key, write_feeds_csv
     from newsmon.opml import read_opml
 
     if not args.file:

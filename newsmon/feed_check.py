@@ -25,7 +25,7 @@ from datetime import datetime, timedelta
 
 from newsmon.extract import html_to_text, title_to_text
 from newsmon.feed_health import NETWORK_ERRORS
-from newsmon.feeds import fetch_request_for
+from newsmon.feed_options import fetch_request_for
 from newsmon.fetch import FetchSettings, fetch_feeds
 from newsmon.language.detect import detect_language
 from newsmon.netguard import Resolver

@@ -33,7 +33,7 @@ from time import monotonic
 import httpx
 
 from newsmon import __version__
-from newsmon.feeds import HEADER_NAME_PATTERN, RESERVED_HEADERS
+from newsmon.feed_options import HEADER_NAME_PATTERN, RESERVED_HEADERS
 from newsmon.netguard import (
     AddressPolicy,
     BadEncodingError,

@@ -15,16 +15,13 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 from xml.parsers import expat
 
+from newsmon.feed_options import FALSE_WORDS, FEED_ID_PATTERN, fallback_problems, parse_feed_options
 from newsmon.feeds import (
     COUNTRY_PATTERN,
     CSV_COLUMNS,
-    FALSE_WORDS,
-    FEED_ID_PATTERN,
     LANGUAGE_PATTERN,
     SIDE_PATTERN,
-    fallback_problems,
     feed_to_row,
-    parse_feed_options,
     unique_feed_id,
     url_key,
     url_problem,

@@ -16,7 +16,8 @@ from urllib.parse import urlsplit
 import pytest
 
 from newsmon.feed_check import VERDICTS, FeedCheck, check_feeds, format_age, format_check_table
-from newsmon.feeds import USER_AGENT_PRESETS, fetch_request_for, read_feeds_csv
+from newsmon.feed_options import USER_AGENT_PRESETS, fetch_request_for
+from newsmon.feeds import read_feeds_csv
 from newsmon.fetch import FetchSettings, fetch_feed
 from newsmon.netguard import DnsError
 from newsmon.records import Feed

@@ -9,19 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from newsmon.feeds import (
-    CSV_COLUMNS,
-    USER_AGENT_PRESETS,
-    FeedCsvError,
-    diff_feeds,
-    fetch_request_for,
-    is_google_news,
-    merge_feeds,
-    read_feeds_csv,
-    update_feeds,
-    url_key,
-    write_feeds_csv,
-)
+from newsmon.feed_options import USER_AGENT_PRESETS, fetch_request_for
+from newsmon.feed_updates import diff_feeds, merge_feeds, update_feeds
+from newsmon.feeds import CSV_COLUMNS, FeedCsvError, is_google_news, read_feeds_csv, url_key, write_feeds_csv
 from newsmon.opml import OpmlError, feeds_from_opml, feeds_to_opml, slug_feed_id
 from newsmon.records import Feed
 

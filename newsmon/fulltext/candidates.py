@@ -13,7 +13,7 @@ import duckdb
 import pyarrow as pa
 
 from newsmon.db import registered, sql
-from newsmon.feeds import resolve_user_agent
+from newsmon.feed_options import resolve_user_agent
 from newsmon.fulltext.config import FulltextBudget
 from newsmon.records import Feed, FetchRequest
 

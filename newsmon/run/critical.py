@@ -19,7 +19,7 @@ import pyarrow as pa
 from newsmon.alerts.outbox import set_conditions
 from newsmon.alerts.rules import AlertPlan, OutboxAlert
 from newsmon.db import registered, sql
-from newsmon.feeds import fetch_request_for
+from newsmon.feed_options import fetch_request_for
 from newsmon.records import Feed, FeedState, FetchRequest, FetchResult
 
 RECOVERY_RUNS = 3  # good fetches in a row before a critical feed's alert is cleared

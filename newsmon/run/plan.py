@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 from newsmon.articles import Candidate
 from newsmon.feed_health import is_network_outage, next_feed_state
-from newsmon.feeds import fetch_request_for
+from newsmon.feed_options import fetch_request_for
 from newsmon.records import Feed, FeedState, FetchRequest, FetchResult
 
 
