@@ -255,6 +255,8 @@ def _quiet_prefect_defaults(console_level: str = "WARNING") -> None:
     from newsmon.paths import PREFECT_HOME
 
     os.environ.setdefault("PREFECT_HOME", str(PREFECT_HOME))
+    # Prefect creates its home without parents: an installed newsmon's data directory may not exist yet.
+    Path(os.environ["PREFECT_HOME"]).expanduser().mkdir(parents=True, exist_ok=True)
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("DO_NOT_TRACK", "1")
     os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", console_level)

@@ -139,3 +139,14 @@ def test_run_and_serve_share_one_prefect_home(monkeypatch):
     monkeypatch.delenv("PREFECT_HOME")
     _offline_defaults()
     assert os.environ["PREFECT_HOME"] == str(paths.PREFECT_HOME)
+
+
+def test_env_example_lists_every_setting_and_loads_as_a_dot_env():
+    import re
+
+    example = paths.ROOT / ".env.example"
+    read = set(re.findall(r'"(NEWSMON_[A-Z_]+)"', (paths.ROOT / "newsmon" / "settings.py").read_text()))
+    environ: dict[str, str] = {}
+    load_env_file(example, environ)
+    assert read <= set(environ), sorted(read - set(environ))
+    Settings.from_env(environ)  # every default as written there is valid
