@@ -195,8 +195,10 @@ def test_a_cluster_that_disappears_fails_the_run_with_nothing_half_written(tmp_p
 
     db = tmp_path / "lost.duckdb"
     try:
-        with pytest.raises(ClusterError, match="lost the dask cluster"):
-            _run(db, corpus, _address(doomed), replace(loop.PLAIN_STEPS, process=process_losing_the_cluster))
+        # The run fails visibly: a failed run whose message is the cluster error, one line.
+        failed = _run(db, corpus, _address(doomed), replace(loop.PLAIN_STEPS, process=process_losing_the_cluster))
+        assert failed.status == "failed" and "lost the dask cluster" in failed.message
+        assert "\n" not in failed.message
     finally:
         doomed.close()
     partial = _contents(db)

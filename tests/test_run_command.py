@@ -28,6 +28,7 @@ def prefect_home(tmp_path_factory) -> Path:
 def newsmon_run(home: Path, db: Path, **env: str) -> subprocess.CompletedProcess:
     environ = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
     environ.update({"PREFECT_HOME": str(home), "PREFECT_LOGGING_LEVEL": "INFO",
+                    "PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL": "INFO",  # Prefect's own lines, to tell servers apart
                     "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
                     "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "120", **env})
     return subprocess.run([sys.executable, "-m", "newsmon.cli", "run", "--demo", "--db", str(db)],

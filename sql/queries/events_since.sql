@@ -1,7 +1,7 @@
--- Events (issue #19) whose first copy was published at or after $since, most languages first:
--- event id, first and last publication, languages, outlets, stories, articles, and the headline
--- in each language. Parameters: $since, a UTC date or timestamp (2026-11-01, 2026-11-01T06:00:00Z;
--- an offset is honoured).
+-- Events (one happening, every language) whose first report was published at or after $since,
+-- most languages first: event id, first and last publication, languages, outlets, stories,
+-- articles, and the headline in each language.
+-- Parameters: $since, a UTC date or timestamp (2026-11-01, 2026-11-01T06:00:00Z; an offset is honoured).
 with bounds as (
     select case
         when regexp_matches($since, ':[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)? ?([zZ]|[+-][0-9]{2}(:?[0-9]{2})?)$')
@@ -14,7 +14,7 @@ final as (
     select event_id, first_published, last_published, languages, outlets, stories, articles, headlines
     from events
     where first_published >= (select since from bounds)
+    order by len(languages) desc, articles desc, first_published desc, event_id
 )
 
 select * from final
-order by len(languages) desc, articles desc, first_published desc, event_id
