@@ -15,6 +15,7 @@ from html.parser import HTMLParser
 import duckdb
 import pytest
 from demo_db import shared_demo_db
+from test_report import HOSTILE_TITLE, demo_db, hostile_db  # noqa: F401 - fixtures
 
 from newsmon.report.publish import build_report
 
@@ -93,3 +94,33 @@ def test_headless_chromium_screenshot(report_file, tmp_path):
     assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 50_000  # a blank page is a few kB
     width, height = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
     assert (width, height) == (1280, 2000)
+
+
+def test_the_served_report_opens_in_chromium_with_feed_text_still_escaped(hostile_db, tmp_path):  # noqa: F811
+    """`newsmon serve`'s file server hands report.html to a browser: a feed's script, image and
+    event-handler attacks arrive as text, never as elements or attributes."""
+    from newsmon.http_files import serve_files
+    from newsmon.report.publish import publish_report
+
+    out = tmp_path / "out"
+    publish_report(hostile_db, out)
+    with serve_files(out) as base:
+        dom = _chromium(tmp_path, "--dump-dom", f"{base}/report.html").stdout
+
+    class Elements(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.tags, self.handlers, self.text = [], [], []
+
+        def handle_starttag(self, tag, attrs):
+            self.tags.append(tag)
+            self.handlers += [name for name, _ in attrs if name.startswith("on")]
+
+        def handle_data(self, data):
+            self.text.append(data)
+
+    page = Elements()
+    page.feed(dom)
+    assert "Latest matching stories" in dom
+    assert "script" not in page.tags and "img" not in page.tags and page.handlers == []
+    assert HOSTILE_TITLE in "".join(page.text)  # shown to the reader as the text it is
