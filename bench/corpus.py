@@ -2,17 +2,15 @@
 
 `generate_corpus(out_dir, feeds, items, seed)` writes `feeds/fNNNNN.xml` (RSS 2.0 and Atom,
 HTML in the bodies) and a `feeds.csv` whose URLs start with `{base}` (replaced with the
-loopback server's URL by newsmon.demo.demo_feeds_csv). Headlines and the Russia–DPRK
-sentences come from templates written for this benchmark in ten languages; the rest of a body is
-sentences of the language's frequent words (wordfreq's lists), so unrelated stories are as
-unlike each other as real ones; nothing comes from ../shared/corpus. What a real run meets is
-mixed in on purpose:
+loopback server's URL by newsmon.demo.demo_feeds_csv). Headlines and the Russia–DPRK sentences
+come from templates written for this benchmark in ten languages; the rest of a body is sentences
+of the language's frequent words (wordfreq's lists), so unrelated stories are as unlike each other
+as real ones; nothing comes from ../shared/corpus. What a real run meets is mixed in on purpose:
 
 - syndicated copies: a story re-published by another outlet of the same language under its
   own URL (with tracking parameters) and with small edits (an extra sentence, a cut ending);
 - exact duplicates: the same item (same URL apart from tracking parameters) in several feeds;
 - a share of Russia–DPRK stories, so topic tagging has real matches to find.
-
 The same (feeds, items, seed) always gives byte-identical files.
 """
 
