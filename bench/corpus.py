@@ -7,8 +7,8 @@ come from templates written for this benchmark in ten languages; the rest of a b
 of the language's frequent words (wordfreq's lists), so unrelated stories are as unlike each other
 as real ones; nothing comes from ../shared/corpus. What a real run meets is mixed in on purpose:
 
-- syndicated copies: a story re-published by another outlet of the same language under its
-  own URL (with tracking parameters) and with small edits (an extra sentence, a cut ending);
+- syndicated copies: a story re-published by another outlet of the same language under its own
+  URL (with tracking parameters) and with small edits (an extra sentence, a cut ending);
 - exact duplicates: the same item (same URL apart from tracking parameters) in several feeds;
 - a share of Russia–DPRK stories, so topic tagging has real matches to find.
 The same (feeds, items, seed) always gives byte-identical files.
@@ -32,7 +32,7 @@ DPRK_SHARE = 0.15  # share of fresh stories about Russia–DPRK relations
 EXACT_DUPLICATE_SHARE = 0.08  # items that repeat another feed's item verbatim
 SYNDICATED_SHARE = 0.17  # items that re-publish another outlet's story with small edits
 WIRE_SHARE = 0.3  # share of fresh stories that other outlets may pick up
-ATOM_SHARE = 0.3
+ATOM_SHARE = 0.3  # feeds written as Atom rather than RSS
 # Language mix of the feeds, roughly what a Russia–DPRK monitor subscribes to.
 LANGUAGE_WEIGHTS = {"en": 25, "ru": 15, "ko": 10, "ja": 8, "zh": 8, "de": 8, "fr": 8, "es": 8, "ar": 5, "hi": 5}
 
@@ -248,15 +248,12 @@ TEMPLATES: dict[str, dict[str, list[str]]] = {
     },
 }
 
-_TLDS = {"en": "com", "ru": "ru", "ko": "kr", "ja": "jp", "zh": "cn", "de": "de", "fr": "fr", "es": "es",
-         "ar": "ae", "hi": "in"}
+_TLDS = {"en": "com", "ru": "ru", "ko": "kr", "ja": "jp", "zh": "cn", "de": "de", "fr": "fr", "es": "es", "ar": "ae", "hi": "in"}
 
 
 def _fill(template: str, rng: random.Random, lang: dict[str, list[str]]) -> str:
-    return template.format(
-        place=rng.choice(lang["place"]), subject=rng.choice(lang["subject"]), dplace=rng.choice(lang["dplace"]),
-        num=rng.randint(12, 9800), num2=rng.randint(2, 40),
-    )
+    return template.format(place=rng.choice(lang["place"]), subject=rng.choice(lang["subject"]),
+                           dplace=rng.choice(lang["dplace"]), num=rng.randint(12, 9800), num2=rng.randint(2, 40))
 
 
 # A story's own sentences are drawn from the language's most frequent words (wordfreq, a
