@@ -3,32 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from pathlib import Path
 
 import pytest
+from test_feeds import OPML_FIXTURES, SEED_FEEDS, seed_feeds, write  # noqa: F401 - seed_feeds is a fixture
 
 from newsmon.feed_updates import diff_feeds, merge_feeds, update_feeds
 from newsmon.feeds import read_feeds_csv, write_feeds_csv
 from newsmon.opml import OpmlError, feeds_from_opml, feeds_to_opml, slug_feed_id
 from newsmon.records import Feed
-
-ROOT = Path(__file__).resolve().parents[1]
-SEED_FEEDS = ROOT / "seeds" / "feeds.csv"
-OPML_FIXTURES = Path(__file__).parent / "fixtures" / "opml"
-
-
-def write(tmp_path: Path, text: str, name: str = "feeds.csv") -> Path:
-    path = tmp_path / name
-    path.write_text(text, encoding="utf-8")
-    return path
-
-
-# --- the shipped seed file -------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def seed_feeds() -> list[Feed]:
-    return read_feeds_csv(SEED_FEEDS)
 
 
 def test_opml_round_trip_keeps_every_field(seed_feeds):

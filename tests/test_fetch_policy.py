@@ -9,34 +9,17 @@ from time import monotonic
 from urllib.parse import quote
 
 import pytest
-from test_fetch import fixed_resolver
+from test_fetch import LOOPBACK, fixed_resolver, get, requests_to, server  # noqa: F401 - server is a fixture
 
 from newsmon.feed_health import is_network_outage, next_due
 from newsmon.fetch import (
     FetchSettings,
     classify_feed_bytes,
-    fetch_feed,
     fetch_feeds,
     parse_retry_after,
 )
 from newsmon.records import FetchRequest, FetchResult
 from tests.hostile_server import ETAG, FEED, HostileServer
-
-LOOPBACK = FetchSettings(allow_private_networks=True, per_host_min_interval_s=0.0)
-
-
-@pytest.fixture(scope="module")
-def server():
-    with HostileServer(hosts=2) as srv:
-        yield srv
-
-
-def get(url: str, settings: FetchSettings = LOOPBACK, **request) -> FetchResult:
-    return fetch_feed(FetchRequest(feed_id="f", url=url, **request), settings)
-
-
-def requests_to(server: HostileServer, path: str) -> list:
-    return [r for r in server.requests if r.path == path]
 
 # --- success, validators, headers -------------------------------------------------------------
 
