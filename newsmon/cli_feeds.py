@@ -40,11 +40,14 @@ def cmd_feeds(args, settings) -> int:
 
 
 def _list(args, settings, csv_path: Path) -> int:
+    """The registry as a table; a URL's credentials (userinfo, key=/token=... values) are shown as ***,
+    as everywhere newsmon prints or stores a feed URL: the listing ends up in terminals, logs and issues."""
     from newsmon.feeds import read_feeds_csv
     from newsmon.table import format_table
+    from newsmon.urls import redact_url
 
-    rows = [[feed.feed_id, feed.language or "-", "active" if feed.active else "paused", feed.name, feed.url]
-            for feed in read_feeds_csv(csv_path)]
+    rows = [[feed.feed_id, feed.language or "-", "active" if feed.active else "paused", feed.name,
+             redact_url(feed.url)] for feed in read_feeds_csv(csv_path)]
     lines = format_table(["feed_id", "lang", "state", "name", "url"], rows, None if args.wide else 60)
     sys.stdout.write("\n".join(lines) + "\n")
     return 0
@@ -72,6 +75,7 @@ def _check(args, settings, csv_path: Path) -> int:
 def _diff(args, settings, csv_path: Path) -> int:
     from newsmon.feed_updates import diff_feeds
     from newsmon.feeds import read_feeds_csv
+    from newsmon.urls import redact_url
 
     if _is_shipped(csv_path):
         print(f"{csv_path} is the shipped registry: nothing to compare (give --feeds YOUR.csv)")
@@ -81,6 +85,8 @@ def _diff(args, settings, csv_path: Path) -> int:
     for change in changes:
         print(f"{labels[change.kind]:10} {change.feed_id:28} {change.name}")
         for column, mine, shipped in change.changes:
+            if column == "url":  # yours may carry a token: shown redacted, like the listing
+                mine, shipped = redact_url(mine), redact_url(shipped)
             print(f"{'':10}   {column}: {mine or '(empty)'} -> {shipped or '(empty)'}")
     counts = {kind: sum(1 for c in changes if c.kind == kind) for kind in labels}
     print(f"{csv_path} against the shipped {SHIPPED_FEEDS.name}: {counts['new']} new, {counts['changed']} changed, "
@@ -108,6 +114,7 @@ def _import_opml(args, settings, csv_path: Path) -> int:
     from newsmon.feed_updates import merge_feeds
     from newsmon.feeds import read_feeds_csv, url_key, write_feeds_csv
     from newsmon.opml import read_opml
+    from newsmon.urls import redact_url
 
     if not args.file:
         raise SystemExit("newsmon feeds import-opml: give the OPML file to import")
@@ -115,7 +122,8 @@ def _import_opml(args, settings, csv_path: Path) -> int:
     result = read_opml(args.file.read_bytes())
     known = {url_key(feed.url): feed.feed_id for feed in existing}
     skipped = [f"skipped {message}" for message in result.rejected + result.duplicates]
-    skipped += [f"skipped line {result.lines[f.feed_id]}: already in {csv_path.name} as {known[url_key(f.url)]}: {f.url}"
+    skipped += [f"skipped line {result.lines[f.feed_id]}: already in {csv_path.name} as {known[url_key(f.url)]}: "
+                f"{redact_url(f.url)}"
                 for f in result.feeds if url_key(f.url) in known]
     merged, added = merge_feeds(existing, result.feeds)
     write_feeds_csv(merged, csv_path)

@@ -151,3 +151,26 @@ def test_import_opml_keeps_the_valid_feeds_and_lists_each_skipped_one(tmp_path, 
     assert out[3] == f"added 2 feeds to {reg} (3 in all); skipped 3 (listed above)"
     assert [f.url for f in read_feeds_csv(reg)] == ["https://known.example/rss", "https://good.example/rss",
                                                      "https://two.example/feed"]
+
+
+def test_list_and_diff_show_feed_urls_without_their_credentials(tmp_path, capsys):
+    """A private feed's URL carries a password in its userinfo and a token in its query: the listing
+    (narrow and --wide) and the diff show the host and path with *** in place of the secrets."""
+    secret_url = "https://reader:hunter2@private.example/rss?token=s3cr3t-t0ken&lang=ru"
+    shown = "https://***@private.example/rss?token=***&lang=ru"
+    shipped = {f.feed_id: f for f in read_feeds_csv(SHIPPED)}
+    changed = next(iter(shipped))
+    reg = registry(tmp_path / "feeds.csv", [
+        {"feed_id": "private", "name": "Private", "url": secret_url},
+        {"feed_id": changed, "name": shipped[changed].name, "url": secret_url.replace("/rss", "/rss2")},
+    ])
+    for wide in ([], ["--wide"]):
+        assert main(["feeds", "list", "--feeds", str(reg), *wide]) == 0
+        out = capsys.readouterr().out
+        assert "hunter2" not in out and "s3cr3t" not in out and "reader" not in out
+        assert "private.example/rss" in out
+    assert shown in out  # --wide shows the whole (redacted) URL
+    assert main(["feeds", "diff", "--feeds", str(reg)]) == 0
+    out = capsys.readouterr().out
+    assert "hunter2" not in out and "s3cr3t" not in out
+    assert f"url: {shown.replace('/rss', '/rss2')} -> {shipped[changed].url}" in out
