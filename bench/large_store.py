@@ -1,16 +1,32 @@
 """A large story-indexed database in the shape newsmon's write path produces, loaded by bulk SQL
-(bench/run.py --parts scale, bench/bench_report.py --large)."""
+(bench/run.py --parts scale, bench/bench_report.py --large).
+
+It stands for a store that has run for a year: besides the articles, their stories and tags, the
+full-text stage has tried the page of every stored candidate (an article_texts row each, as the
+stage writes them) and event linking has given every matching story its event (event_stories, as
+events/link.py writes them). Without those rows a run against it would find a year's worth of
+untried candidates and read no event window, and measure a backlog instead of a day's work.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+# Ids as seeds/event_terms.csv and seeds/topic_terms.csv give them: what stored events are made of.
+EVENT_COMMON = ("putin", "kim_jong_un", "moscow", "pyongyang", "kremlin", "kcna")
+EVENT_PEOPLE = ("lavrov", "choe_son_hui", "shoigu", "belousov", "kim_yo_jong", "medvedev", "kozlov", "volodin")
+EVENT_PLACES = ("wonsan", "vladivostok", "khasan", "kursk", "vostochny", "tumen_river", "red_square")
+EVENT_ACTIONS = ("act_visit", "act_talks", "act_treaty", "act_ratify", "act_flight", "act_bridge", "act_launch",
+                 "act_delegation", "act_sign", "act_troops", "act_rail", "act_tourism")
+STORIES_PER_EVENT = 3  # matching stories that report one happening
+
 
 def build_large_store(db: Path, stored: int) -> None:
     """A database holding `stored` articles over the past year, indexed for stories, loaded by bulk
-    SQL in the shape the write path produces: articles, article_feeds, tags for one in ten, and the
-    story index (one story per article, title keys for most, 32 LSH band rows each). Signatures and
-    band buckets are pseudo-random, so old articles never match new ones (they would, rarely, in life)."""
+    SQL in the shape the write path produces: articles, article_feeds, tags for one in ten, the
+    story index (one story per article, title keys for most, 32 LSH band rows each), the pages of the
+    tagged ones tried and their events linked. Signatures and band buckets are pseudo-random, so old
+    articles never match new ones (they would, rarely, in life)."""
     from newsmon.store import open_store
 
     con = open_store(db)
@@ -53,7 +69,49 @@ def build_large_store(db: Path, stored: int) -> None:
         select b::utinyint, hash(i, b, 'band'), article_id, article_id, seen_at
         from bulk, range(32) as r(b)
     """)
+    _tried_pages(con)
+    _linked_events(con)
     con.execute("drop table bulk")
     con.execute("commit")
     con.execute("checkpoint")
     con.close()
+
+
+def _tried_pages(con) -> None:
+    """An article_texts row for every stored candidate (the matches), as fulltext/stage.py writes
+    it: mostly `ok` with the page's text, one in twenty a paywall, one in twenty a 404; nothing is
+    due again (next_attempt_at null), so a run finds only its own new candidates."""
+    from newsmon.fulltext.extract import EXTRACTOR
+
+    con.execute("""
+        insert into article_texts
+        select article_id, seen_at + interval 5 second, status,
+               'https://old' || (i % 3000) || '.example.com/news/' || i, 'https://old' || (i % 3000) || '.example.com/news/' || i,
+               case status when 'http_4xx' then 404 else 200 end,
+               case status when 'http_4xx' then 'HTTP 404' end,
+               case status when 'ok' then repeat('The delegation discussed rail links, the port and flights. ', 30) || i end,
+               title, null, seen_at, lang, ?, '"' || substr(md5('e' || i), 1, 16) || '"', null,
+               38000, 150, 1, null, true, case status when 'ok' then true end
+        from (select *, case (i // 10) % 20 when 0 then 'paywall' when 1 then 'http_4xx' else 'ok' end as status
+              from bulk where i % 10 = 0)
+    """, [EXTRACTOR])
+
+
+def _linked_events(con) -> None:
+    """An event_stories row for every matching story, as events/link.py writes them: in event-time
+    order, STORIES_PER_EVENT consecutive matching stories to an event (its id the first one's
+    story_id, null score for it), each with a few language-independent ids of the topic."""
+    con.execute(f"""
+        insert into event_stories
+        select article_id, substr(md5('old' || (j // {STORIES_PER_EVENT} * {STORIES_PER_EVENT} * 10)), 1, 16),
+               article_id, lang, seen_at,
+               list_sort(list_distinct([
+                   {list(EVENT_COMMON)}[j % {len(EVENT_COMMON)} + 1],
+                   {list(EVENT_COMMON)}[(j // 7) % {len(EVENT_COMMON)} + 1],
+                   {list(EVENT_PEOPLE)}[k % {len(EVENT_PEOPLE)} + 1],
+                   {list(EVENT_PLACES)}[k % {len(EVENT_PLACES)} + 1],
+                   {list(EVENT_ACTIONS)}[k % {len(EVENT_ACTIONS)} + 1]])),
+               k % 25 = 0, case when j % {STORIES_PER_EVENT} = 0 then null else 1.5 + (j % 7) / 4 end, seen_at
+        from (select *, i // 10 as j, i // 10 // {STORIES_PER_EVENT} as k from bulk where i % 10 = 0)
+        order by seen_at
+    """)
