@@ -145,12 +145,20 @@ def _actors(members: list[Found], relations: list[Found], text: str, grammar: Gr
 
 
 def _participants(word: Found, actors: list[_Actor], text: str, grammar: Grammar,
-                  taken: set[int]) -> tuple[int, int] | None:
-    """Indexes of the two actors a relation word relates, or None when it cannot tell."""
+                  taken: set[int], cuts: tuple[int, ...] = ()) -> tuple[int, int] | None:
+    """Indexes of the two actors a relation word relates, or None when it cannot tell.
+
+    `cuts` are where the sentence's relation words start: a name after another relation word that
+    a word or more separates from this one is that word's counterpart ("Ким направил Путину письмо
+    после встречи с Трампом": Trump is the counterpart of the meeting, not of the letter), while a
+    relation noun right after a verb is its object ("fornisce munizioni alla Russia")."""
     start, end = word.start, word.start + len(word.matched)
     usable = [i for i in range(len(actors)) if i not in taken]
     left = [i for i in usable if actors[i].end <= start]
     right = [i for i in usable if actors[i].start >= end]
+    free = right
+    if right and any(end < c < actors[right[0]].start and word_cost(text[end:c]) >= 1 for c in cuts):
+        free = []  # the names after the other relation word are its counterparts
 
     def near(gap: str) -> bool:
         return word_cost(gap) <= NEAR_WORDS
@@ -179,10 +187,10 @@ def _participants(word: Found, actors: list[_Actor], text: str, grammar: Grammar
     verb_final = word.rule.lang in grammar.verb_final
     if len(left) >= 2 and near(text[actors[left[-1]].end:start]) and clear(left[-2], left[-1]):
         pair = left[-2], left[-1]  # "Putin and Kim met", "푸틴과 김정은은 … 만났다"
-        if not verb_final and right and _counterpart_gap(text[end:actors[right[0]].start]):
+        if not verb_final and free and _counterpart_gap(text[end:actors[free[0]].start]):
             # ... unless the word has its own counterpart right after it: "Kim and Xi sent greetings
             # to Putin", "Putin und Kim zu Besuch bei Xi": each subject relates to that counterpart.
-            other = right[0]
+            other = free[0]
             if actors[other].party not in (actors[pair[0]].party, actors[pair[1]].party):
                 mate = next((i for i in pair if actors[i].side and actors[other].side), pair[1])
                 return mate, other
@@ -194,13 +202,13 @@ def _participants(word: Found, actors: list[_Actor], text: str, grammar: Grammar
         # A name written on the noun ("deepens Russia ties", "러시아 관계 강화"): the other party is
         # the clause's subject before it ("North Korea tests missiles and deepens Russia ties").
         return left[-2], left[-1]
-    if not verb_final and left and right and near(text[end:actors[right[0]].start]):
+    if not verb_final and left and free and near(text[end:actors[free[0]].start]):
         gap = text[actors[left[-1]].end:start]
         # "Trump will call Putin and may meet Kim": after a connector the subject is an earlier one.
         if near(gap) and not grammar.starts_with_connector(gap, word.rule.lang):
-            if actors[left[-1]].party != actors[right[0]].party:
-                return left[-1], right[0]  # "Kim met Xi", "Kim sends greetings to Putin"
-    if len(right) >= 2 and near(text[end:actors[right[0]].start]):
+            if actors[left[-1]].party != actors[free[0]].party:
+                return left[-1], free[0]  # "Kim met Xi", "Kim sends greetings to Putin"
+    if len(free) >= 2 and near(text[end:actors[right[0]].start]):
         # "talks between Putin and Kim", "Переговоры Путина и Ким Чен Ына", "دیدار پوتین و کیم"; with
         # no party just before the word also "поставки зброї з КНДР до Росії" (from one to the other).
         subject = bool(left) and near(text[actors[left[-1]].end:start])
@@ -238,8 +246,9 @@ def _relates_sides(members: list[Found], text: str, grammar: Grammar) -> bool | 
     taken: set[int] = set()
     # "between" words name their participants outright: read them first ("Japan condemns cooperation
     # between Moscow and Pyongyang": Moscow is not Japan's counterpart).
+    cuts = tuple(sorted({f.start for f in relations}))
     for word in sorted(relations, key=lambda f: text[f.start:f.start + len(f.matched)] not in grammar.between):
-        pair = _participants(word, actors, text, grammar, taken)
+        pair = _participants(word, actors, text, grammar, taken, cuts)
         if pair is None:
             continue
         a, b = (actors[i] for i in pair)

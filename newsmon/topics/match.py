@@ -113,7 +113,8 @@ def load_topic_rules(seeds_dir: Path) -> TopicRules:
     except ValueError as exc:
         raise SeedError(str(exc)) from None
     return TopicRules(topics, sides, tuple(terms), compile_terms(side_terms, grammar.suffixes),
-                      compile_terms(cue_terms), compile_terms(context_terms, grammar.suffixes), grammar)
+                      compile_terms(cue_terms, per_language=True),
+                      compile_terms(context_terms, grammar.suffixes, per_language=True), grammar)
 
 
 def _term_problem(rule: TermRule, topics: dict[str, TopicSpec]) -> str | None:

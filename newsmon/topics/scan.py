@@ -72,6 +72,9 @@ class Scanner:
     # matched text -> the terms that produce it, longest first. Headlines repeat the same few
     # names, so this saves re-running per-term regexes; bounded by _CACHE_SIZE.
     cache: dict[str, tuple[TermRule, ...]] = field(default_factory=dict)
+    # The longest term wins per language, not across languages: cue and relation words count only in
+    # their own language, so French "visite" must not hide English "visit" in "visited".
+    per_language: bool = False
 
 
 _CACHE_SIZE = 50_000
@@ -146,7 +149,8 @@ def _endings(rule: TermRule, normalised: str, script: str | None,
     return "(?:" + "|".join(re.escape(s) for s in own) + ")?" if own else ""
 
 
-def compile_terms(rules: list[TermRule], suffixes: dict[str, tuple[str, ...]] | None = None) -> Scanner:
+def compile_terms(rules: list[TermRule], suffixes: dict[str, tuple[str, ...]] | None = None,
+                  per_language: bool = False) -> Scanner:
     # Terms that must start a word are tried only at word starts (a cheap \b test); CJK/Hangul/
     # Thai substrings and Arabic/Hebrew terms (proclitics attach to the front) are tried anywhere.
     trees: dict[tuple[str | None, bool], dict] = {}
@@ -172,7 +176,7 @@ def compile_terms(rules: list[TermRule], suffixes: dict[str, tuple[str, ...]] | 
         anchor = "\\b" if at_word_start else ""
         patterns.setdefault(script, []).append(re.compile(anchor + _trie_regex(root)))
     return Scanner({k: tuple(v) for k, v in patterns.items()}, {k: tuple(v) for k, v in regexes.items()},
-                    {k: tuple(v) for k, v in by_key.items()})
+                    {k: tuple(v) for k, v in by_key.items()}, per_language=per_language)
 
 
 # --- matching --------------------------------------------------------------------------------------
@@ -225,9 +229,11 @@ def _rules_for(scanner: Scanner, text: str, start: int, end: int) -> tuple[list[
     """The longest seed terms that produce text[start:end] and whose word boundaries hold."""
     best: list[TermRule] = []
     best_end = end
+    longest: dict[str, int] = {}  # language (or "" for all) -> length of its longest term here
     for rule in _producers(scanner, text[start:end]):
-        if best and len(rule.term) < len(best[0].term):
-            break
+        lang = rule.lang if scanner.per_language else ""
+        if len(rule.term) < longest.get(lang, 0):
+            continue
         stop = end
         if rule.match != "substring":
             if not _starts_word(text, start, text[start]):
@@ -237,6 +243,7 @@ def _rules_for(scanner: Scanner, text: str, start: int, end: int) -> tuple[list[
             elif end < len(text) and _IS_WORD.match(text[end]):
                 continue
         best.append(rule)
+        longest[lang] = len(rule.term)
         best_end = max(best_end, stop)
     return best, best_end
 
