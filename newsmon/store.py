@@ -315,7 +315,8 @@ _FEED_STATE_SCHEMA = pa.schema([
 
 
 def read_articles_for_tagging(con: duckdb.DuckDBPyConnection, after: str, page_size: int) -> list[tuple]:
-    """(article_id, title, text, feed side) of the next page of articles after `after`."""
+    """(article_id, title, text, feed side, page text, page language) of the next page of articles
+    after `after`; page text is None unless the article's page was read (article_texts status ok)."""
     return con.execute(sql("statements/select_articles_for_tagging"),
                        {"after": after, "page_size": page_size}).fetchall()
 

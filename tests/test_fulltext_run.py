@@ -129,3 +129,29 @@ def test_a_feed_asking_for_full_text_sends_its_user_agent_to_pages(tmp_path, sit
     assert request.user_agent == "Mozilla/5.0 (X11) Firefox/128.0" and request.headers == (("Accept-Language", "ru"),)
     assert request.etag == '"v1"'  # conditional GET for a page fetched before
     assert replace(request, headers=()).headers == ()
+
+
+def test_retag_keeps_body_matches_and_their_evidence(tmp_path, site):
+    """`newsmon retag` re-tags an article with a page as the stage does: the item that matches only
+    on its body stays matched with body evidence, and teaser_match / body_match are set again."""
+    from newsmon.topics.retag import retag_database
+
+    _run(tmp_path, site, [])
+    db = tmp_path / "db.duckdb"
+    con = duckdb.connect(str(db))
+    con.execute("update article_texts set teaser_match = null, body_match = null")
+    con.close()
+    before = _rows(db, "select article_id, is_match, evidence from article_topics order by 1")
+
+    assert retag_database(db, SEEDS_DIR) == (0, len(ITEMS))
+    assert _rows(db, "select article_id, is_match, evidence from article_topics order by 1") == before
+    (article_id, is_match, evidence, text), = _rows(
+        db, "select t.article_id, t.is_match, t.evidence, x.text from article_topics as t "
+            "join article_texts as x using (article_id) where x.url like '%para4.html'")
+    body = [e for e in json.loads(evidence) if e["where"] == "body"]
+    assert is_match and any(e["role"] == "side:dprk" for e in body)
+    assert all(text[e["offset"]:].casefold().startswith(e["matched"]) for e in body)
+    assert _rows(db, f"select teaser_match, body_match from article_texts where article_id = '{article_id}'") == [
+        (False, True)]
+    # an article without a page text (robots.txt disallowed) keeps feed-text tags only
+    assert _rows(db, "select count(*) from article_texts where teaser_match is not null and status <> 'ok'") == [(0,)]

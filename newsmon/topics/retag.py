@@ -1,17 +1,26 @@
 """`newsmon retag`: apply the current topic rules to every stored article, without fetching.
 
 Articles are read and re-tagged page by page, all in one transaction, so a failure
-leaves the old tags in place and memory stays flat on large databases.
+leaves the old tags in place and memory stays flat on large databases. An article whose page was
+read (article_texts status ok) is re-tagged as the full-text stage tags it (fulltext.tagging.tag_body:
+title and feed text, then the body paragraph by paragraph), so body matches and their evidence
+survive a re-tag, and its teaser_match / body_match follow the new rules.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
+import duckdb
+import pyarrow as pa
+
 from newsmon import store
-from newsmon.db import transaction, writer_lock
-from newsmon.topics.match import load_topic_rules, match_topics
+from newsmon.db import registered, sql, transaction, writer_lock
+from newsmon.fulltext.tagging import tag_body
+from newsmon.records import TopicHit
+from newsmon.topics.match import TopicRules, load_topic_rules, match_topics
 
 PAGE_SIZE = 5_000
 
@@ -27,14 +36,37 @@ def retag_database(db_path: Path, seeds_dir: Path) -> tuple[int, int]:
             total, after = 0, ""
             with transaction(con):
                 while page := store.read_articles_for_tagging(con, after, PAGE_SIZE):
-                    tagged = [
-                        (article_id, match_topics(title, text, rules, feed_side=side))
-                        for article_id, title, text, side in page
-                    ]
+                    tagged, text_matches = retag_page(page, rules)
                     store.replace_topics(con, tagged, now)
+                    write_text_matches(con, text_matches)
                     total += len(page)
                     after = page[-1][0]
             return store.count_matches(con) - before, total
         finally:
             con.close()
 
+
+def retag_page(page: Sequence[tuple], rules: TopicRules) -> tuple[list[tuple[str, Sequence[TopicHit]]],
+                                                                   list[tuple[str, bool, bool]]]:
+    """Pure: the new tags of a page of articles, and (article_id, teaser_match, body_match) of those
+    with a page text."""
+    tagged: list[tuple[str, Sequence[TopicHit]]] = []
+    text_matches: list[tuple[str, bool, bool]] = []
+    for article_id, title, text, side, page_text, page_lang in page:
+        if page_text:
+            body = tag_body(title, text, page_text, rules, feed_side=side, lang=page_lang)
+            tagged.append((article_id, body.hits))
+            text_matches.append((article_id, body.teaser_match, body.body_match))
+        else:
+            tagged.append((article_id, match_topics(title, text, rules, feed_side=side)))
+    return tagged, text_matches
+
+
+def write_text_matches(con: duckdb.DuckDBPyConnection, rows: Sequence[tuple[str, bool, bool]]) -> None:
+    if not rows:
+        return
+    table = pa.table({"article_id": pa.array([r[0] for r in rows], pa.string()),
+                      "teaser_match": pa.array([r[1] for r in rows], pa.bool_()),
+                      "body_match": pa.array([r[2] for r in rows], pa.bool_())})
+    with registered(con, batch_text_matches=table):
+        con.execute(sql("statements/fulltext_update_matches"))
