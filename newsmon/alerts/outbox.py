@@ -20,12 +20,14 @@ from newsmon.alerts.rules import (
     JSONL_SINK,
     AlertPlan,
     OutboxAlert,
+    PriorAlerts,
     StoryCandidate,
     operator_alerts,
     operator_payload,
     select_story_alerts,
 )
-from newsmon.db import sql, transaction
+from newsmon.alerts.story_context import body_snippet
+from newsmon.db import registered, sql, transaction
 
 _TS = pa.timestamp("us", tz="UTC")
 SINK_FAILING = "sink_failing"
@@ -55,8 +57,11 @@ def write_story_alerts(
 
     A run's rows share created_at (`now`, the run's start), so this can be called once per chunk:
     on a database's first run, or when a destination's rows of this run pass `plan.flood_limit`,
-    that destination's rows of the run become one summary message (the JSON-lines sink excepted)."""
-    inserted = insert_outbox(con, select_story_alerts(plan, read_candidates(con, article_ids), now), now)
+    that destination's rows of the run become one summary message (the JSON-lines sink excepted).
+    Rows of earlier chunks of the run count for once_per_event rules as any earlier alert does."""
+    candidates = read_candidates(con, article_ids)
+    prior = read_prior_alerts(con, plan, candidates)
+    inserted = insert_outbox(con, select_story_alerts(plan, candidates, now, prior), now)
     if inserted:
         summarise_floods(con, plan, now)
     return inserted
@@ -86,11 +91,28 @@ def read_candidates(con: duckdb.DuckDBPyConnection, article_ids: Sequence[str]) 
     out = []
     for r in rows:
         sides, cues = _evidence_terms(r[10])
+        # the page's body is quoted only while its text is stored (status ok) and the match has body evidence
+        body = body_snippet(r[2], r[3], r[10]) if r[15] else None
         out.append(StoryCandidate(
             story_id=r[0], article_id=r[1], topic=r[2], score=r[3], lang=r[4], subtopics=tuple(r[5]), title=r[6],
             url=r[7], first_seen=r[8], published_at=r[9], evidence_terms=sides + cues, outlets=tuple(r[11]),
-            feed_published_at=r[12], snippet=r[13] or "", languages=tuple(r[14]), side_terms=sides, cue_terms=cues))
+            feed_published_at=r[12], snippet=body or r[13] or "", languages=tuple(r[14]), side_terms=sides,
+            cue_terms=cues, snippet_source="body" if body else "feed", event_id=r[16], also_languages=tuple(r[17]),
+            also_outlets=tuple(r[18])))
     return out
+
+
+def read_prior_alerts(con: duckdb.DuckDBPyConnection, plan: AlertPlan,
+                      candidates: Sequence[StoryCandidate]) -> PriorAlerts:
+    """The outbox rows of the candidates' events, when a rule needs them (once_per_event)."""
+    events = sorted({c.event_id for c in candidates if c.event_id is not None})
+    if not events or not any(rule.once_per_event for rule, _ in plan.rules):
+        return PriorAlerts()
+    with registered(con, alert_batch_events=pa.table({"event_id": pa.array(events, pa.string())})):
+        rows = con.execute(sql("statements/alert_event_prior")).fetchall()
+    return PriorAlerts(events=frozenset((rule, channel, event) for rule, channel, event, _, status in rows
+                                        if status != "dead_letter"),
+                       stories=frozenset((rule, channel, story) for rule, channel, _, story, _ in rows))
 
 
 def _evidence_terms(evidence_json: str) -> tuple[tuple[str, ...], tuple[str, ...]]:

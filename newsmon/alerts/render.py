@@ -3,7 +3,10 @@
 Every payload field was cleaned when the payload was built (rules.story_payload); here the text
 is laid out and escaped for its target: chat mentions neutralised everywhere, Slack's & < >
 escaped in the JSON `text`, HTML escaped for the Atom summary. Payloads written before these
-fields existed (no `published`, `snippet`, `sides`, ...) still render.
+fields existed (no `published`, `snippet`, `sides`, `also_reported`, ...) still render.
+
+Every channel (email, chat, JSON webhooks, the Atom summary, digests and summaries) lays a story out
+with `story_lines`, so a line added there reaches all of them.
 """
 
 from __future__ import annotations
@@ -62,8 +65,11 @@ def story_lines(p: Mapping) -> list[str]:
     languages = p.get("languages") or []
     lines.append(f"Outlets ({len(outlets)}): {', '.join(outlets) or '-'}"
                  + (f" · languages: {', '.join(languages)}" if languages else ""))
+    also = also_line(p.get("also_reported"))
+    if also:
+        lines.append(also)
     if p.get("snippet"):
-        lines.append(p["snippet"])
+        lines.append(("From the article: " if p.get("snippet_source") == "body" else "") + p["snippet"])
     if p.get("link"):
         lines.append(f"Link: {p['link']}")
     if p.get("subtopics"):
@@ -76,6 +82,20 @@ def story_lines(p: Mapping) -> list[str]:
     elif p.get("evidence"):
         lines.append(f"Evidence: {', '.join(p['evidence'])}")
     return lines
+
+
+def also_line(also: Mapping | None) -> str | None:
+    """`Also reported in: ko, ru, ja (Yonhap, TASS, Kyodo)`: the other languages and outlets that
+    carried the story's event when the alert was written, bounded by "+N more"."""
+    if not also:
+        return None
+    languages = ", ".join(also.get("languages") or []) or "-"
+    if also.get("more_languages"):
+        languages += f" +{also['more_languages']} more"
+    outlets = ", ".join(also.get("outlets") or [])
+    if outlets and also.get("more_outlets"):
+        outlets += f" +{also['more_outlets']} more"
+    return f"Also reported in: {languages}" + (f" ({outlets})" if outlets else "")
 
 
 def render_text(payloads: Sequence[dict]) -> str:

@@ -4,6 +4,13 @@ No I/O beyond reading the rules CSV: alert_store.py writes the outbox, notify.py
 Feed text is untrusted, so everything that reaches a channel goes through `clean_text` and
 `safe_link` here, and the per-channel escaping (Slack/Discord mentions, email headers) is
 done where the message is rendered.
+
+A rule with `once_per_event` (issue #19) sends one alert per event (story_event_ids) and
+destination: a story whose event already has an alert of that rule to that destination (pending,
+retrying or sent: not two messages for one event) gets none. The identity of an alert stays
+(rule, story, destination); the option only decides which stories get one. It applies to every
+destination of the rule, the JSON-lines log (and so alerts.atom) included, and a story without an
+event is its own event.
 """
 
 from __future__ import annotations
@@ -13,17 +20,20 @@ import hashlib
 import random
 import re
 from collections.abc import Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from newsmon.alerts import channels
+from newsmon.alerts.story_context import also_reported
 from newsmon.settings import SettingsError
 from newsmon.untrusted import clean_text, safe_link
 
 RULE_COLUMNS = ("rule_id", "topic", "min_score", "languages", "subtopics", "channels", "mode", "digest_hour",
-                "timezone")
+                "timezone", "once_per_event")
+FLAG_VALUES = {"": False, "no": False, "false": False, "0": False, "yes": True, "true": True, "1": True}
 RULE_ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_\-]*$")
 ENV_CHANNEL = re.compile(r"^\$([A-Z_][A-Z0-9_]*)$")
 JSONL_SINK = "sink:jsonl"  # the always-on JSON-lines log is an outbox channel like any other
@@ -57,6 +67,7 @@ class AlertRule:
     mode: str = "immediate"  # or digest
     digest_hour: int | None = None
     timezone: str = "UTC"
+    once_per_event: bool = False  # a story of an event this rule already alerted to a destination: no alert
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +117,10 @@ class StoryCandidate:
     languages: tuple[str, ...] = ()  # of every article of the story
     side_terms: tuple[str, ...] = ()
     cue_terms: tuple[str, ...] = ()
+    snippet_source: str = "feed"  # or body: `snippet` quotes the article page (story_context.body_snippet)
+    event_id: str | None = None  # story_event_ids; None: the story has no event
+    also_languages: tuple[str, ...] = ()  # of the event's other stories, first reported first
+    also_outlets: tuple[str, ...] = ()  # outlets of the event's other stories not carrying this one
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +135,14 @@ class OutboxAlert:
     not_before: datetime
     batch_id: str | None = None  # an immediate alert is its own message; digest rows get one when sent
     next_period: datetime | None = None  # a digest row's next slot, should its period be sent already
+
+
+@dataclass(frozen=True, slots=True)
+class PriorAlerts:
+    """Story alerts already in the outbox for the events of a batch (for once_per_event rules)."""
+
+    events: AbstractSet[tuple[str, str, str]] = frozenset()  # (rule_id, channel, event_id): pending, sending, sent
+    stories: AbstractSet[tuple[str, str, str]] = frozenset()  # (rule_id, channel, story_id): any status
 
 
 # --- rules ---------------------------------------------------------------------------------------
@@ -178,8 +201,11 @@ def _parse_rule(row: Mapping[str, str | None]) -> AlertRule:
         ZoneInfo(timezone)
     except (ZoneInfoNotFoundError, ValueError):
         raise ValueError(f"unknown timezone {timezone!r}") from None
+    once = cell.get("once_per_event", "").lower()
+    if once not in FLAG_VALUES:
+        raise ValueError(f"once_per_event {cell['once_per_event']!r} must be yes or no (true/false, 1/0; empty: no)")
     return AlertRule(rule_id, cell["topic"], min_score, tuple(cell.get("languages", "").split()),
-                     tuple(cell.get("subtopics", "").split()), channels, mode, hour, timezone)
+                     tuple(cell.get("subtopics", "").split()), channels, mode, hour, timezone, FLAG_VALUES[once])
 
 
 def load_plan(rules_csv: Path, environ: Mapping[str, str], alert_urls: str, operator_urls: str,
@@ -254,9 +280,12 @@ def rule_matches(rule: AlertRule, candidate: StoryCandidate) -> bool:
     )
 
 
-def select_story_alerts(plan: AlertPlan, candidates: Sequence[StoryCandidate], now: datetime) -> list[OutboxAlert]:
+def select_story_alerts(plan: AlertPlan, candidates: Sequence[StoryCandidate], now: datetime,
+                        prior: PriorAlerts = PriorAlerts()) -> list[OutboxAlert]:
     """One alert per (rule, story, destination): the story's earliest matching article of this
-    run speaks for it. Whether the story already alerted is the outbox's primary key's job."""
+    run speaks for it. Whether the story already alerted is the outbox's primary key's job.
+    A once_per_event rule skips the stories of the events in `prior.events`, and of one event's
+    stories in this batch alerts only the first (first seen, then published) that has no row yet."""
     out = []
     ordered = sorted(candidates, key=lambda c: (c.first_seen, c.published_at, c.article_id))
     for rule, destinations in plan.rules:
@@ -268,9 +297,14 @@ def select_story_alerts(plan: AlertPlan, candidates: Sequence[StoryCandidate], n
         digest = rule.mode == "digest"
         slot = digest_slot(rule, now) if digest else now
         following = digest_slot(rule, slot + timedelta(hours=2)) if digest else None
+        taken = {(channel, event) for rule_id, channel, event in prior.events if rule_id == rule.rule_id}
         for story_id, candidate in chosen.items():
             payload = story_payload(rule, candidate, plan.topic_labels.get(rule.topic))
             for dest in destinations:
+                if rule.once_per_event and candidate.event_id is not None:
+                    if (dest.key, candidate.event_id) in taken or (rule.rule_id, dest.key, story_id) in prior.stories:
+                        continue  # its event has an alert here; or its own (dead-lettered) row would win
+                    taken.add((dest.key, candidate.event_id))
                 key = alert_id(rule.rule_id, story_id, dest.key)
                 out.append(OutboxAlert(key, "story", rule.rule_id, story_id, dest.key, dest.label, payload, slot,
                                        None if digest else key, following))
@@ -305,7 +339,8 @@ def story_payload(rule: AlertRule, c: StoryCandidate, topic_label: str | None = 
         "outlets": [clean_text(o, one_line=True) for o in c.outlets],
         "languages": [clean_text(x, one_line=True) for x in c.languages],
         "published": c.feed_published_at.isoformat() if c.feed_published_at else None,
-        "first_seen": c.first_seen.isoformat(), "snippet": snippet,
+        "first_seen": c.first_seen.isoformat(), "snippet": snippet, "snippet_source": c.snippet_source,
+        "event_id": c.event_id, "also_reported": also_reported(c.also_languages, c.also_outlets),
         "score": round(c.score, 3), "subtopics": list(c.subtopics),
         "evidence": [clean_text(t, one_line=True) for t in c.evidence_terms[:MAX_EVIDENCE_TERMS]],
         "sides": [clean_text(t, one_line=True) for t in c.side_terms[:MAX_EVIDENCE_TERMS]],

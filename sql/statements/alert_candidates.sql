@@ -1,6 +1,8 @@
 -- Matching articles among this run's new and edited ones (alert_batch_ids), with their story,
--- the publication time as the feed gave it (null when it gave none), a text snippet, and the
--- story's outlets and languages.
+-- the publication time as the feed gave it (null when it gave none), a text snippet, the story's
+-- outlets and languages, whether the article's page text is stored (status ok: its body evidence
+-- may be quoted), and the story's event (story_event_ids) with the languages and outlets of the
+-- event's other stories, each list in the order they first reported it.
 with batch as (
     select distinct article_id from alert_batch_ids
 ),
@@ -18,29 +20,83 @@ matched as (
         coalesce(a.published_at, a.first_seen_at) as published_at,
         t.evidence,
         a.published_at as feed_published_at,
-        left(a.text, 600) as snippet
+        left(a.text, 600) as snippet,
+        coalesce(x.status = 'ok', false) as has_page_text
     from batch as b
     join articles as a on a.article_id = b.article_id
     join article_topics as t on t.article_id = a.article_id
+    left join article_texts as x on x.article_id = a.article_id
     where t.is_match and a.story_id is not null
+),
+story_events as (
+    select distinct m.story_id, e.event_id
+    from matched as m
+    join story_event_ids as e on e.story_id = m.story_id
+),
+-- every story to read the copies of: the matched ones, and the other stories of their events
+wanted as (
+    select distinct story_id, story_id as for_story_id from matched
+    union
+    select o.story_id, s.story_id
+    from story_events as s
+    join story_event_ids as o on o.event_id = s.event_id and o.story_id <> s.story_id
+),
+copies as (
+    select
+        w.for_story_id,
+        w.story_id = w.for_story_id as is_own,
+        a.lang,
+        coalesce(f.name, af.feed_id, a.feed_id) as outlet,
+        coalesce(a.published_at, a.first_seen_at) as reported_at
+    from wanted as w
+    join articles as a on a.story_id = w.story_id
+    left join article_feeds as af on af.article_id = a.article_id
+    left join feeds as f on f.feed_id = coalesce(af.feed_id, a.feed_id)
 ),
 outlets as (
     select
-        a.story_id,
-        list(distinct coalesce(f.name, af.feed_id) order by coalesce(f.name, af.feed_id)) as outlets,
-        list(distinct a.lang order by a.lang) as langs
-    from articles as a
-    join article_feeds as af on af.article_id = a.article_id
-    left join feeds as f on f.feed_id = af.feed_id
-    where a.story_id in (select story_id from matched)
-    group by a.story_id
+        for_story_id as story_id,
+        list(distinct outlet order by outlet) as outlets,
+        list(distinct lang order by lang) as langs
+    from copies
+    where is_own
+    group by for_story_id
+),
+other_langs as (
+    select for_story_id, lang, min(reported_at) as first_at
+    from copies
+    where not is_own
+    group by for_story_id, lang
+),
+other_outlets as (
+    -- outlets that already carry this story are in its own outlet list
+    select c.for_story_id, c.outlet, min(c.reported_at) as first_at
+    from copies as c
+    where not c.is_own
+      and not exists (select 1 from copies as own
+                      where own.is_own and own.for_story_id = c.for_story_id and own.outlet = c.outlet)
+    group by c.for_story_id, c.outlet
+),
+also_langs as (
+    select for_story_id as story_id, list(lang order by first_at, lang) as langs
+    from other_langs
+    group by for_story_id
+),
+also_outlets as (
+    select for_story_id as story_id, list(outlet order by first_at, outlet) as outlets
+    from other_outlets
+    group by for_story_id
 ),
 final as (
     select
         m.story_id, m.article_id, m.topic, m.score, m.lang, m.subtopics, m.title, m.url, m.first_seen_at,
         m.published_at, m.evidence, coalesce(o.outlets, []) as outlets, m.feed_published_at, m.snippet,
-        coalesce(o.langs, []) as langs
+        coalesce(o.langs, []) as langs, m.has_page_text, e.event_id,
+        coalesce(al.langs, []) as also_langs, coalesce(ao.outlets, []) as also_outlets
     from matched as m
     left join outlets as o on o.story_id = m.story_id
+    left join story_events as e on e.story_id = m.story_id
+    left join also_langs as al on al.story_id = m.story_id
+    left join also_outlets as ao on ao.story_id = m.story_id
 )
 select * from final
