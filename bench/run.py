@@ -8,13 +8,18 @@ and the peak RSS of that child's whole process tree (spawned build workers and P
 ephemeral server included) is sampled from /proc. Parts:
 
   core     our pipeline without Prefect: the flow's stages called in the flow's order, timed
-           per stage; then re-runs (nothing new): files unchanged (the server answers 304) and
-           files rewritten with the same items (every feed parsed again, every entry known)
+           per stage (the events stage, and the full-text stage's fetch and extraction per page);
+           then re-runs (nothing new): files unchanged (the server answers 304), files rewritten
+           with the same items (every feed parsed again, every entry known), and files unchanged
+           once the full-text backlog is drained (the cold run's page budget leaves candidates
+           for later runs: the first re-run fetches some of them; a store whose runs keep up has
+           none, so that re-run is the cost of "nothing new" alone)
   prefect  the same through the real flow (flows.ingest.ingest_feeds), Prefect start-up included
   naive    bench/naive.py on the first --naive-limit entries (default 12,500, the issue's reference
            size). It is not linear: its recent-titles query scans the whole table per item, so it
            runs at ~114 articles/s on 5,000 entries and ~75/s on 12,500 here; a smaller subset flatters it
-  scale    ~1,000 new entries into a database holding --stored articles vs an empty one
+  scale    ~1,000 new entries into a database holding --stored articles vs an empty one (three
+           corpora, runs interleaved; their article pages served too), the median per stage
   rss      peak RSS of one run over --rss-articles articles through the Prefect flow
   dask     the core part's cold run with `--executor dask://...`: parsing and building on a
            distributed.LocalCluster of 2 worker processes (1 thread each, on 127.0.0.1) that this
@@ -38,26 +43,12 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bench.run_steps import drain_fulltext, run_core, store_counts, touch_feeds
+
 ROOT = Path(__file__).resolve().parents[1]
 SHARED_FEEDS = ROOT.parent / "shared" / "corpus" / "feeds"
 PARTS = ("core", "prefect", "naive", "scale", "rss", "dask")
 PREFECT_PARTS = ("prefect", "rss")
-def run_core(feeds_csv: Path, db: Path, timings: dict[str, float] | None = None):
-    """The run loop without Prefect (newsmon.run.loop.run_ingest with plain steps), timing each
-    stage into `timings`. Returns the RunSummary."""
-    from newsmon.feeds import read_feeds_csv
-    from newsmon.run.config import run_config
-    from newsmon.run.loop import run_ingest
-    from newsmon.settings import Settings
-
-    return run_ingest(read_feeds_csv(feeds_csv), run_config(Settings.from_env(), db), timings=timings).summary
-
-
-def touch_feeds(corpus_dir: Path, label: str) -> None:
-    """Rewrite every feed file with the same items and a changed trailing comment (new bytes, new
-    mtime): the fetch is a 200 with a new body hash, so everything is parsed again."""
-    for path in sorted((corpus_dir / "feeds").glob("*.xml")):
-        path.write_bytes(path.read_bytes() + f"<!-- {label} -->\n".encode())
 
 
 # --- parts (each runs in its own child process) -----------------------------------------------------
@@ -67,11 +58,15 @@ def part_core(config: dict) -> dict:
     out: dict = {}
     for label, prepare in _runs(config):
         if prepare:
-            prepare(Path(config["corpus_dir"]), label)
+            out[f"{label}_prepared"] = prepare(config, label)
         timings: dict[str, float] = {}
+        fulltext: dict = {}
         started = time.perf_counter()
-        summary = run_core(Path(config["feeds_csv"]), Path(config["db"]), timings)
-        out[label] = {"seconds": time.perf_counter() - started, "stages": timings, **_counts(summary)}
+        summary = run_core(Path(config["feeds_csv"]), Path(config["db"]), timings, fulltext)
+        out[label] = {"seconds": time.perf_counter() - started, "stages": timings, "fulltext": fulltext,
+                      **_counts(summary)}
+        if label == "cold":
+            out["cold"]["store"] = store_counts(Path(config["db"]))
     return out
 
 
@@ -113,7 +108,7 @@ def part_prefect(config: dict) -> dict:
     out: dict = {}
     for label, prepare in _runs(config):
         if prepare:
-            prepare(Path(config["corpus_dir"]), label)
+            out[f"{label}_prepared"] = prepare(config, label)
         t0 = time.perf_counter()
         summary = run_once(feeds_csv=config["feeds_csv"], db_path=config["db"], temporary_server=adopted)
         seconds = time.perf_counter() - t0
@@ -124,11 +119,15 @@ def part_prefect(config: dict) -> dict:
     return out
 
 
-def _runs(config: dict) -> list[tuple[str, Callable | None]]:
-    """The cold run, then (when the corpus is ours to rewrite) the two kinds of re-run."""
+def _runs(config: dict) -> list[tuple[str, Callable[[dict, str], dict | None] | None]]:
+    """The cold run, then (when the corpus is ours to rewrite) the kinds of re-run: nothing new
+    (304s), every feed rewritten with the same items, and nothing new once the full-text backlog is
+    drained. Each prepare step gets the part's config and the run's label."""
     if not config.get("rerun", True) or not config.get("corpus_dir"):
         return [("cold", None)]
-    return [("cold", None), ("rerun_304", None), ("rerun_changed_bytes", touch_feeds)]
+    return [("cold", None), ("rerun_304", None),
+            ("rerun_changed_bytes", lambda c, label: touch_feeds(Path(c["corpus_dir"]), label)),
+            ("rerun_304_drained", lambda c, _: drain_fulltext(Path(c["feeds_csv"]), Path(c["db"])))]
 
 
 def part_naive(config: dict) -> dict:
@@ -150,14 +149,15 @@ def part_scale(config: dict) -> dict:
     out["build_seconds"] = time.perf_counter() - started
     out["large_db_mb"] = Path(config["large_db"]).stat().st_size / 1e6
     out["empty"], out["large"] = [], []
-    timings: dict[str, float] = {}
     # Interleaved, so load from other processes on the machine hits both sides alike.
     for csv_path in config["new_csvs"]:
         for label, db in (("empty", Path(config["empty_db"])), ("large", Path(config["large_db"]))):
-            timings.clear()
+            timings: dict[str, float] = {}
+            fulltext: dict = {}
             t0 = time.perf_counter()
-            summary = run_core(Path(csv_path), db, timings)
-            out[label].append({"seconds": time.perf_counter() - t0, "stages": dict(timings), **_counts(summary)})
+            summary = run_core(Path(csv_path), db, timings, fulltext)
+            out[label].append({"seconds": time.perf_counter() - t0, "stages": timings, "fulltext": fulltext,
+                               **_counts(summary)})
     return out
 
 
@@ -287,7 +287,7 @@ def main() -> int:
                     server = _start_prefect_server(tmp / "prefect-home", env)
                     env["PREFECT_API_URL"] = f"http://127.0.0.1:{server.port}/api"
             for part in parts:
-                config = _part_config(part, args, tmp, www, base, csv_path)
+                config = _part_config(part, args, tmp, www, base, csv_path, env)
                 print(f"... running {part}", flush=True)
                 if part == "dask":
                     with _dask_cluster() as address:
@@ -361,14 +361,18 @@ def _start_prefect_server(home: Path, env: dict[str, str]) -> _Server:
         os.environ.update(saved)
 
 
-def _part_config(part: str, args, tmp: Path, www: Path, base: str, csv_path: Path) -> dict:
+def _part_config(part: str, args, tmp: Path, www: Path, base: str, csv_path: Path, env: dict[str, str]) -> dict:
     common = {"feeds_csv": str(csv_path), "corpus_dir": str(www / "main"), "db": str(tmp / f"{part}.duckdb")}
     if part == "naive":
         return {**common, "limit": args.naive_limit}
     if part == "scale":
-        new_csvs = [str(make_corpus(www, f"new{k}", base, 20, 50, seed=100 + k, first_feed=90_000 + 100 * k,
-                                           dprk_share=args.dprk_share)[1])
-                    for k in range(3)]
+        from bench.article_pages import serve_article_pages
+
+        new_csvs = []
+        for k in range(3):
+            new_csvs.append(str(make_corpus(www, f"new{k}", base, 20, 50, seed=100 + k, first_feed=90_000 + 100 * k,
+                                            dprk_share=args.dprk_share)[1]))
+            serve_article_pages(www / f"new{k}", env, enabled=args.article_pages)  # the candidates' pages
         return {"large_db": str(tmp / "large.duckdb"), "empty_db": str(tmp / "empty.duckdb"),
                 "stored": args.stored, "new_csvs": new_csvs}
     if part == "rss":

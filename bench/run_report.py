@@ -18,11 +18,14 @@ def format_report(results: dict, args) -> str:
         total = sum(v for k, v in cold["stages"].items() if "." not in k)
         for name, seconds in cold["stages"].items():
             lines.append(f"    {name:16} {seconds:7.2f} s  {100 * seconds / total:5.1f}%")
-        for label in ("rerun_304", "rerun_changed_bytes"):
-            run = core["part_result"][label]
+        lines += events_lines(cold, args) + fulltext_lines(cold.get("fulltext"), "cold")
+        for label in ("rerun_304", "rerun_changed_bytes", "rerun_304_drained"):
+            if (run := core["part_result"].get(label)) is None:
+                continue
             stages = ", ".join(f"{k} {v:.2f}" for k, v in run["stages"].items())
             lines.append(f"  {label}: {run['seconds']:.2f} s = {100 * run['seconds'] / cold['seconds']:.1f}% of cold"
                          f" (new {run['new']}, updated {run['updated']}); {stages}")
+            lines += rerun_lines(core["part_result"], label, run, cold["seconds"], run["stages"].get("fulltext"))
     if prefect:
         p = prefect["part_result"]
         cold = p["cold"]
@@ -34,10 +37,13 @@ def format_report(results: dict, args) -> str:
         lines.append(f"prefect: start-up {p['startup_seconds']:.1f} s; cold flow {cold['seconds']:.1f} s; "
                      f"cold incl. start-up {with_startup:.1f} s = {rate(cold, with_startup):.0f} articles/s "
                      f"({cold['new']} new); tree peak RSS {prefect['tree_peak_rss_mb']:.0f} MB")
-        for label, note in (("rerun_304", "target < 5%"), ("rerun_changed_bytes", "every feed parsed again")):
-            run = p[label]
+        for label, note in (("rerun_304", "target < 5%"), ("rerun_changed_bytes", "every feed parsed again"),
+                            ("rerun_304_drained", "target < 5%; the full-text backlog drained first")):
+            if (run := p.get(label)) is None:
+                continue
             lines.append(f"  {label}: {run['seconds']:.2f} s = {100 * run['seconds'] / cold['seconds']:.1f}% of cold "
                          f"(start-up excluded; {note})")
+            lines += rerun_lines(p, label, run, cold["seconds"], None)
     if naive:
         n = naive["part_result"]
         naive_rate = n["stored"] / n["seconds"]
@@ -62,6 +68,7 @@ def format_report(results: dict, args) -> str:
             lines.append(f"  {label}: runs {', '.join(f'{t:.2f}' for t in times)} s (new "
                          f"{', '.join(str(r['new']) for r in s[label])}); stages: {detail}")
         lines.append(f"  ratio large / empty (median): {medians['large'] / medians['empty']:.2f}x (target <= 1.5x)")
+        lines += scale_stage_lines(s)
         # The stages that touch the database are the ones that can grow with it; build is CPU-only.
         db_stages = ("prepare", "known_lookup", "store")
         db_time = {label: sorted(sum(r["stages"].get(k, 0.0) for k in db_stages) for r in s[label])
@@ -80,3 +87,65 @@ def format_report(results: dict, args) -> str:
             r = r.get("cold", r)
             lines.append(f"{key}: {json.dumps(r)[:400]}")
     return "\n".join(lines)
+
+
+def _median(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[len(ordered) // 2] if ordered else 0.0
+
+
+def events_lines(cold: dict, args) -> list[str]:
+    """The events stage (a part of store) of the cold run, at the corpus's topic share."""
+    from bench.corpus import DPRK_SHARE
+
+    if "store.events" not in cold["stages"]:
+        return []
+    events = cold["stages"]["store.events"]
+    counts = cold.get("store", {})
+    share = DPRK_SHARE if args.dprk_share is None else args.dprk_share
+    return [f"  events stage at {share:.0%} topic share: {events:.2f} s = {100 * events / cold['seconds']:.1f}% of "
+            f"the cold run ({counts.get('event_stories', '?')} matching stories linked into "
+            f"{counts.get('events', '?')} events; {cold['matches']} new topic matches)"]
+
+
+def fulltext_lines(fulltext: dict | None, label: str) -> list[str]:
+    """The full-text stage of one run: pages, and the fetch and extraction cost per page."""
+    if not fulltext or fulltext.get("failure"):
+        return [f"  full text ({label}): failed: {fulltext['failure']}"] if fulltext else []
+    pages = fulltext["pages"]
+    if not pages:
+        return [f"  full text ({label}): {fulltext['candidates']} candidates, no page tried, {fulltext['seconds']:.2f} s"]
+    fetch, extract = fulltext["fetch_seconds"], fulltext["extract_seconds"]
+    statuses = ", ".join(f"{n} {k}" for k, n in fulltext["statuses"].items())
+    return [f"  full text ({label}): {pages} pages of {fulltext['candidates']} candidates ({statuses}; "
+            f"{fulltext['deferred']} deferred); per page: fetch {1000 * fetch / pages:.1f} ms (wall, 8 at once on one "
+            f"loopback host) + extraction, walls and tagging {1000 * extract / pages:.1f} ms (one core) = "
+            f"{1000 * (fetch + extract) / pages:.1f} ms; stage {fulltext['seconds']:.2f} s in all"]
+
+
+def rerun_lines(part: dict, label: str, run: dict, cold_seconds: float, fulltext_stage: float | None) -> list[str]:
+    """A re-run with nothing new, both ways: with the full-text backlog the cold run's page budget
+    left (rerun_304), and without it (its stage's time taken out; rerun_304_drained measures it)."""
+    out = []
+    if label == "rerun_304" and fulltext_stage is not None:
+        rest = run["seconds"] - fulltext_stage
+        out.append(f"    without its full-text stage ({fulltext_stage:.2f} s on the backlog): {rest:.2f} s = "
+                   f"{100 * rest / cold_seconds:.1f}% of cold")
+        out += fulltext_lines(run.get("fulltext"), label)
+    if label == "rerun_304_drained" and (drained := part.get("rerun_304_drained_prepared")):
+        out.append(f"    before it, the backlog drained: {drained['pages']} pages of {drained['candidates']} candidates "
+                   f"in {drained['seconds']:.1f} s (not timed)")
+    return out
+
+
+def scale_stage_lines(scale: dict) -> list[str]:
+    """Median seconds per stage, empty vs large, and the full-text pages each side fetched."""
+    names = list(dict.fromkeys(k for label in ("empty", "large") for r in scale[label] for k in r["stages"]))
+    lines = ["  stage medians (s): " + "; ".join(
+        f"{name} {_median([r['stages'].get(name, 0.0) for r in scale['empty']]):.3f} -> "
+        f"{_median([r['stages'].get(name, 0.0) for r in scale['large']]):.3f}" for name in names)]
+    for label in ("empty", "large"):
+        pages = [r.get("fulltext", {}).get("pages", 0) for r in scale[label]]
+        lines.append(f"  full text ({label}): pages {', '.join(map(str, pages))}; candidates "
+                     f"{', '.join(str(r.get('fulltext', {}).get('candidates', 0)) for r in scale[label])}")
+    return lines
