@@ -50,6 +50,9 @@ class _Actor:
     end: int
     side: bool
     label: bool = False  # named in a leading "Washington: ..." attribution
+    report: int | None = None  # where a report attributed to this third party starts, if any
+    source: bool = False  # the source of a report about others ("Seoul says Pyongyang ..."): no party
+    head_end: int = 0  # where the actor's first name ends (its case ending tells its role)
 
 
 _PLACE_JOINERS = re.compile(r"[\s,·、，]*")
@@ -134,14 +137,43 @@ def _actors(members: list[Found], relations: list[Found], text: str, grammar: Gr
         if (last and last.party == party and not any(last.end <= c < f.start for c in cuts)
                 and word_cost(text[last.end:f.start]) <= NEAR_WORDS):
             last.end = max(last.end, end)  # "North Korean leader Kim Jong Un": one actor
-            continue
-        actors.append(_Actor(party, f.start, end, kind != "third"))
+        else:
+            actors.append(_Actor(party, f.start, end, kind != "third", head_end=end))
+        if kind == "third":
+            actors[-1].report = grammar.source_end(text, f.start, end)
     if actors and not actors[0].side:
         colon = text.find(": ", actors[0].end, actors[0].end + _LABEL_CHARS)
         if colon >= 0 and (len(actors) == 1 or actors[1].start > colon) and word_cost(
                 text[actors[0].end:colon]) <= 2:
             actors[0].label = True
+    _mark_sources(actors, text, grammar)
     return actors
+
+
+_ARTICLE_CHARS = 3  # "la", "the", "die": the only word a heading label may have before its report
+
+
+def _mark_sources(actors: list[_Actor], text: str, grammar: Grammar) -> None:
+    """Third parties that are the source of a report about others, not parties to it.
+
+    "Seoul says Pyongyang sent troops to Russia", "Сеул: КНДР отправила...", "... near Pyongyang,
+    Seoul says": the report's own subject follows its source at once, or the report came first.
+    "Trump says he will call Putin", "Trump: Putin'le konuşacağım" (with Putin) report what the
+    source itself will do: a word with a connector, or a name in the instrumental, comes between.
+    """
+    for i, actor in enumerate(actors):
+        nxt = actors[i + 1] if i + 1 < len(actors) else None
+        if actor.report is not None:
+            if nxt is None:
+                actor.source = True
+                continue
+            gap = text[actor.report:nxt.start]
+            actor.source = (actor.report <= nxt.start and word_cost(gap) <= 1
+                            and not grammar.has_connector(gap) and not grammar.counterpart_form(text, nxt.head_end))
+        elif actor.label and nxt is not None and nxt.side:
+            words = text[text.find(":", actor.end) + 1:nxt.start].split()
+            actor.source = (all(len(w) <= _ARTICLE_CHARS for w in words) and not grammar.has_connector(
+                " ".join(words)) and not grammar.counterpart_form(text, nxt.head_end))
 
 
 def _participants(word: Found, actors: list[_Actor], text: str, grammar: Grammar,
@@ -153,7 +185,7 @@ def _participants(word: Found, actors: list[_Actor], text: str, grammar: Grammar
     после встречи с Трампом": Trump is the counterpart of the meeting, not of the letter), while a
     relation noun right after a verb is its object ("fornisce munizioni alla Russia")."""
     start, end = word.start, word.start + len(word.matched)
-    usable = [i for i in range(len(actors)) if i not in taken]
+    usable = [i for i in range(len(actors)) if i not in taken and not actors[i].source]
     left = [i for i in usable if actors[i].end <= start]
     right = [i for i in usable if actors[i].start >= end]
     free = right
@@ -208,7 +240,9 @@ def _participants(word: Found, actors: list[_Actor], text: str, grammar: Grammar
         if near(gap) and not grammar.starts_with_connector(gap, word.rule.lang):
             if actors[left[-1]].party != actors[free[0]].party:
                 return left[-1], free[0]  # "Kim met Xi", "Kim sends greetings to Putin"
-    if len(free) >= 2 and near(text[end:actors[right[0]].start]):
+    if (len(free) >= 2 and near(text[end:actors[right[0]].start])
+            and not grammar.starts_with_connector(text[end:actors[right[0]].start], word.rule.lang)):
+        # ("summit with Trump, Putin calls Kim": a name after "with" is the word's one counterpart)
         # "talks between Putin and Kim", "Переговоры Путина и Ким Чен Ына", "دیدار پوتین و کیم"; with
         # no party just before the word also "поставки зброї з КНДР до Росії" (from one to the other).
         subject = bool(left) and near(text[actors[left[-1]].end:start])
@@ -259,6 +293,14 @@ def _relates_sides(members: list[Found], text: str, grammar: Grammar) -> bool | 
     return False if taken else None
 
 
+def _only_sources(members: list[Found], text: str, grammar: Grammar) -> bool:
+    """True when every third party named in the sentence is the source of its report."""
+    relations = [f for f in members if f.rule.role_kind == "relation"]
+    spans = [(a.start, a.end) for a in _actors(members, relations, text, grammar) if a.source]
+    return bool(spans) and all(any(s <= f.start < e for s, e in spans)
+                               for f in members if f.rule.role_kind == "third")
+
+
 def separate_units(found: list[Found], texts: dict[str, str],
                    grammar: Grammar = EMPTY_GRAMMAR) -> dict[tuple[str, int], float]:
     """Sentences (where, unit) whose side evidence a third party discounts, with the weight to apply.
@@ -269,12 +311,17 @@ def separate_units(found: list[Found], texts: dict[str, str],
     units: dict[tuple[str, int], list[Found]] = {}
     for f in found:
         units.setdefault((f.where, f.unit), []).append(f)
-    related = set()
+    related, sourced = set(), set()
     for unit, members in units.items():
         kinds = {f.rule.role_kind for f in members}
         if not kinds & set(_SIDE_EVIDENCE):
             continue
         text = texts.get(unit[0], "")
+        if "third" in kinds and _only_sources(members, text, grammar):
+            # Every third party is the source of the report ("Seoul says Pyongyang sent troops to
+            # Russia"): the sentence reads as if it named none.
+            kinds.discard("third")
+            sourced.add(unit)
         if "third" not in kinds:
             if kinds & {"relation", "both_sides"}:
                 related.add(unit)

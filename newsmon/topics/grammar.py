@@ -9,7 +9,10 @@ topic_grammar.csv (`lang,kind,form`) lists, per language:
 - `between_before` / `between_after`: "between" words, whose two participants follow them ("between
   Moscow and Pyongyang", "بين موسكو وبيونغ يانغ") or precede them ("俄朝之间", "북러 사이");
 - `order`: `verb_final` for languages whose verb (and relation noun) follows both its parties
-  (Korean, Japanese, Turkish, Hindi, Persian).
+  (Korean, Japanese, Turkish, Hindi, Persian);
+- `source_before` / `source_after`: words that make a name the *source* of a report rather than a
+  party to what it reports ("according to Seoul", "Seoul says", "美国称", "Güney Kore'ye göre"):
+  "Seoul says Pyongyang sent more troops to Russia" relates the two sides, not Seoul.
 
 topic_inflections.csv (`lang,suffix,case`) lists the case endings a name takes in a language with
 case or ezafe ("Putin" -> "Putina", "Putinovi", "Putinem"). A whole-word name term of that language
@@ -29,7 +32,9 @@ from newsmon.topics.scan import script_of
 from newsmon.topics.textnorm import WORD, normalize_text
 
 GRAMMAR_KINDS = ("connector", "place_before", "place_after", "separator", "order", "between_before",
-                 "between_after")
+                 "between_after", "source_before", "source_after")
+# A source word may follow its name after a few words ("South Korea's spy agency says").
+_SOURCE_GAP = 3
 # Scripts written without spaces between words: their function words attach to names.
 _UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u0e00-\u0eff\uac00-\ud7af]")
 _TOKEN = re.compile(WORD + "+")
@@ -52,6 +57,34 @@ class Grammar:
     suffixes: dict[str, tuple[str, ...]]  # lang, or "*<script>" for all of a script -> endings
     verb_final: frozenset[str] = frozenset()  # languages whose verb follows both parties
     between: dict[str, str] = field(default_factory=dict)  # "between" word -> "before" | "after"
+    source_before: re.Pattern[str] | None = None  # matches at the end of the text before a name
+    source_after: re.Pattern[str] | None = None  # matches at the start of the text from the name's end
+    counterpart_endings: tuple[str, ...] = ()  # instrumental and comitative case endings
+
+    def source_end(self, text: str, start: int, end: int) -> int | None:
+        """Where the report begins when the name at text[start:end] is written as the source of a
+        report ("Seoul says ...", "according to Seoul, ..."), else None."""
+        if self.source_before is not None and self.source_before.search(text, max(0, start - 30), start):
+            return end
+        m = self.source_after.match(text, end) if self.source_after is not None else None
+        return m.end() if m else None
+
+    def counterpart_form(self, text: str, end: int) -> bool:
+        """True when the name ending at `end` carries an instrumental or comitative ending
+        ("Putinem", "Путиным", "Putin'le"): it is someone's counterpart, "with Putin"."""
+        word_end = end
+        while word_end < len(text) and (text[word_end].isalnum() or text[word_end] == "'"):
+            word_end += 1
+        word = text[max(0, end - 12):word_end]
+        following = text[word_end:word_end + 12].split(maxsplit=1)  # a postposition: "पुतिन से"
+        return any(word.endswith(e) for e in self.counterpart_endings) or bool(
+            following and following[0] in self.counterpart_endings)
+
+    def has_connector(self, gap: str) -> bool:
+        """True when a gap holds a connector of any language ("he will speak with", "将与")."""
+        words = {w.strip(_EDGE_PUNCTUATION) for w in gap.split()}
+        return any(words & forms or any(c in gap for c in forms if _UNSPACED.match(c))
+                   for forms in self.connectors.values())
 
     def _is_connector(self, word: str, lang: str) -> bool:
         own = self.connectors.get(lang, frozenset())
@@ -160,6 +193,7 @@ def load_grammar(seeds_dir: Path) -> Grammar:
         return re.compile(rf"(?:{_alternation(endings)})\Z") if endings else None
 
     suffixes: dict[str, list[str]] = {}
+    counterpart: set[str] = set()
     path = seeds_dir / "topic_inflections.csv"
     if path.exists():
         with path.open(encoding="utf-8-sig", newline="") as handle:
@@ -169,10 +203,24 @@ def load_grammar(seeds_dir: Path) -> Grammar:
                 if not suffix or script is None:
                     raise ValueError(f"{path}:{line}: empty suffix or one with no letter of a known script")
                 suffixes.setdefault((row.get("lang") or "").strip(), []).append(suffix)
+                if (row.get("case") or "").strip().startswith(("instrumental", "comitative")):
+                    counterpart.add(suffix)
                 suffixes.setdefault("*" + script, []).append(suffix)
+    def source_after(forms: list[str]) -> re.Pattern[str] | None:
+        words = [f for f in forms if not _UNSPACED.search(f)]
+        glued = [f for f in forms if _UNSPACED.search(f)]
+        parts = []
+        if words:  # "Seoul says", "South Korea's spy agency says", but no clause break in between
+            parts.append(rf"(?:'s?)?(?:\s+[^\s,;:.!?|]+){{0,{_SOURCE_GAP}}}?\s+(?:{_alternation(words)})(?!{WORD})")
+        if glued:  # "美国称", "미국 측은"
+            parts.append(rf"\s*(?:{_alternation(glued)})")
+        return re.compile("|".join(parts)) if parts else None
+
     separator = (re.compile(rf"(?:{_alternation(rows['separator'])})(?!{WORD})") if rows["separator"] else None)
     return Grammar({lang: frozenset(forms) for lang, forms in connectors.items()}, before(rows["place_before"]),
                    after(rows["place_after"]), ending(rows["place_after"]), separator,
                    {s: tuple(sorted(set(v), key=lambda f: (-len(f), f))) for s, v in suffixes.items()},
                    frozenset(orders["verb_final"]),
-                   {**dict.fromkeys(rows["between_before"], "before"), **dict.fromkeys(rows["between_after"], "after")})
+                   {**dict.fromkeys(rows["between_before"], "before"), **dict.fromkeys(rows["between_after"], "after")},
+                   before(rows["source_before"]), source_after(rows["source_after"]),
+                   tuple(sorted(counterpart, key=lambda e: (-len(e), e))))
