@@ -12,8 +12,8 @@ from demo_db import shared_demo_db
 
 from newsmon.db import sql
 from newsmon.export import export_parquet
-from newsmon.report.data import LATEST_STORIES, read_report_data
-from newsmon.report.markdown import render_markdown
+from newsmon.report.data import LATEST_STORIES, read_report_data, story_snippets
+from newsmon.report.markdown import render_markdown, top_stories
 from newsmon.report.publish import build_report, build_report_and_markdown, report_markdown
 from newsmon.store import open_store
 
@@ -257,10 +257,16 @@ def test_report_reads_the_same_rows_as_the_named_queries_on_all_history(edge_db,
         assert [{k: f[k] for k in data.feeds[0]} for f in _full_rows(con, "feed_health")] == data.feeds
         assert data.by_language and (days == 1 or data.events)
         assert "edgeoldcopy0001" not in {s["story_id"] for s in data.stories}  # its first copy is old
+        # each shown story's snippet (body passage or teaser) as the query gives it on the full tables
+        full_snippets = story_snippets(con, [s["story_id"] for s in data.stories])
+        assert [{k: s[k] for k in ("snippet", "snippet_from", "snippet_lang", "body_only")} for s in data.stories] == [
+            full_snippets[s["story_id"]] for s in data.stories]
+        assert all(s["snippet"] and s["snippet_from"] == "teaser" for s in data.stories)  # no page of the demo was read
         markdown_since = now - timedelta(days=days)
+        markdown_stories = _full_rows(con, "new_stories_since", markdown_since)
         assert report_markdown(con, now, days) == render_markdown(
-            now, days, _full_rows(con, "new_stories_since", markdown_since),
-            _full_rows(con, "cross_language_events", markdown_since))
+            now, days, markdown_stories, _full_rows(con, "cross_language_events", markdown_since),
+            snippets=story_snippets(con, [s["story_id"] for s in top_stories(markdown_stories)]))
         # A run's report and summary share the report's working set: the same pages as apart.
         for markdown_days in (1, days):
             together = build_report_and_markdown(con, now, days, markdown_days)

@@ -14,6 +14,15 @@ import duckdb
 from newsmon.db import sql
 
 LATEST_STORIES = 50
+LATEST_CHANGES = 20  # body downgrades shown, and as many upgrades: a window may hold thousands
+
+
+@dataclass(frozen=True, slots=True)
+class FulltextRows:
+    """The full-text stage over the report window."""
+
+    statuses: list[dict]  # fulltext_status rows: outcome, status, pages, retrying
+    changes: list[dict]  # body_changes rows: the newest LATEST_CHANGES downgrades and upgrades, with totals
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,10 +34,11 @@ class ReportData:
     by_language: list[dict]  # day, lang, stories, articles
     by_outlet: list[dict]  # day, feed_id, outlet, stories, articles
     subtopics: list[dict]  # week, subtopic, stories
-    stories: list[dict]  # the newest LATEST_STORIES new_stories_since rows, newest first
+    stories: list[dict]  # the newest LATEST_STORIES new_stories_since rows, newest first, with their snippets
     totals: dict  # over all new stories of the window: stories, articles, languages, outlets
     events: list[dict]  # cross_language_events rows
     feeds: list[dict]  # feed_health rows
+    fulltext: FulltextRows
 
     @property
     def first_day(self) -> date:
@@ -38,8 +48,18 @@ class ReportData:
 def read_report_data(con: duckdb.DuckDBPyConnection, now: datetime, days: int = 30) -> ReportData:
     """Run the report's queries for the `days` UTC days ending at `now`."""
     now = utc(now)
+    fulltext = fulltext_rows(con, now, days)
     with report_working_set(con, now, days):
-        return report_data(con, now, days)
+        return report_data(con, now, days, fulltext)
+
+
+def fulltext_rows(con: duckdb.DuckDBPyConnection, now: datetime, days: int) -> FulltextRows:
+    """The window's article pages by status and its body changes. Run it before the working set
+    exists: a downgraded article belongs to no matching story, so only the full articles table has it
+    (article_texts, which these start from, holds only the pages of a few candidates a run)."""
+    since = midnight(report_window(now, days)[0])
+    return FulltextRows(statuses=rows(con, "report/fulltext_status", {"since": since}),
+                        changes=rows(con, "report/body_changes", {"since": since, "limit": LATEST_CHANGES}))
 
 
 def report_window(now: datetime, days: int) -> tuple[date, date]:
@@ -54,7 +74,7 @@ def report_working_set(con: duckdb.DuckDBPyConnection, now: datetime, days: int)
     return working_set(con, seen_since=midnight(first_day), published_since=midnight(first_week))
 
 
-def report_data(con: duckdb.DuckDBPyConnection, now: datetime, days: int) -> ReportData:
+def report_data(con: duckdb.DuckDBPyConnection, now: datetime, days: int, fulltext: FulltextRows) -> ReportData:
     first_day, first_week = report_window(now, days)
     since = midnight(first_day)
     # Thousands of stories can be new in a month; Python gets the few shown and the totals.
@@ -66,12 +86,30 @@ def report_data(con: duckdb.DuckDBPyConnection, now: datetime, days: int) -> Rep
         by_language=[r for r in rows(con, "daily_matching_stories_by_language") if first_day <= r["day"]],
         by_outlet=[r for r in rows(con, "daily_matching_stories_by_outlet") if first_day <= r["day"]],
         subtopics=[r for r in rows(con, "subtopic_trend_by_week") if first_week <= r["week"]],
-        stories=rows(con, "report/latest_stories", {"limit": LATEST_STORIES}),
+        stories=with_snippets(con, rows(con, "report/latest_stories", {"limit": LATEST_STORIES})),
         totals=rows(con, "report/story_totals")[0],
         events=rows(con, "cross_language_events", {"since": since.isoformat()}),
         # Its article counts would cover only the working set; the report shows fetch health only.
         feeds=[{k: v for k, v in r.items() if k not in _FEED_ARTICLE_COUNTS} for r in rows(con, "feed_health")],
+        fulltext=fulltext,
     )
+
+
+def story_snippets(con: duckdb.DuckDBPyConnection, story_ids: list[str]) -> dict[str, dict]:
+    """story_id -> what the report quotes under its title (sql/report/story_snippets.sql: a body
+    passage around the strongest body evidence, else the teaser): snippet, snippet_from ('body' or
+    'teaser'), snippet_lang, body_only (matched on the article body only)."""
+    if not story_ids:
+        return {}
+    return {r.pop("story_id"): r for r in rows(con, "report/story_snippets", {"story_ids": list(story_ids)})}
+
+
+def with_snippets(con: duckdb.DuckDBPyConnection, stories: list[dict]) -> list[dict]:
+    snippets = story_snippets(con, [s["story_id"] for s in stories])
+    return [{**s, **snippets.get(s["story_id"], NO_SNIPPET)} for s in stories]
+
+
+NO_SNIPPET = {"snippet": "", "snippet_from": "teaser", "snippet_lang": None, "body_only": False}
 
 
 _FEED_ARTICLE_COUNTS = ("articles", "matching_articles", "last_new_article_at")

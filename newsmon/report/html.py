@@ -7,8 +7,8 @@ from __future__ import annotations
 import re
 
 from newsmon.report.charts import daily_chart, outlet_chart, subtopic_heatmap
-from newsmon.report.data import LATEST_STORIES, ReportData, minute
-from newsmon.untrusted import esc, safe_link
+from newsmon.report.data import LATEST_STORIES, FulltextRows, ReportData, minute
+from newsmon.untrusted import clean_text, esc, safe_link
 
 LANG_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
 
@@ -38,7 +38,9 @@ def render_report(data: ReportData) -> str:
         ]
         if data.events:
             body.append(_section("Events covered in several languages", "events", _events_list(data.events)))
-    body.append(_section("Feed health", "feeds", _feed_health(data.feeds)))
+    if data.fulltext.changes:
+        body.append(_section("Changed by the article body", "body-changes", _body_changes(data.fulltext.changes)))
+    body.append(_section("Feed health", "feeds", _feed_health(data.feeds) + _fulltext_status(data.fulltext)))
     return (
         "<!DOCTYPE html>\n<html lang=en>\n<head>\n<meta charset=utf-8>\n"
         '<meta name=viewport content="width=device-width, initial-scale=1">\n'
@@ -71,6 +73,11 @@ font-size:12px}
 .outlets{font-size:12px;color:#3b4352}ul.events{padding-left:18px}ul.events li{margin-bottom:6px}
 .bad{color:#b3261e}tr.event td{background:#f6f8fb;font-size:12px;color:#3b4352;font-weight:600}
 tr.in-event td.title{padding-left:20px}
+.snippet{margin:4px 0 0;font-size:13px;color:#3b4352}.from{font-size:11px;color:#5d6678;margin-right:4px}
+.snippet.body{border-left:3px solid #4e79a7;padding-left:6px}
+.badge{display:inline-block;font-size:11px;border-radius:3px;padding:0 5px;margin-left:6px;vertical-align:1px}
+.badge.up{background:#e3f1e3;color:#24692b}.badge.down{background:#fbe3e1;color:#b3261e}
+.badge.sent{background:#f1f3f7;color:#3b4352}ul.changes{padding-left:18px}ul.changes li{margin-bottom:4px}
 """
 
 
@@ -132,15 +139,86 @@ def _story_row(s: dict, in_event: bool = False) -> str:
     terms = "".join(f"<bdi>{esc(t)}</bdi>" for t in s["evidence_terms"])
     subs = "".join(f"<bdi>{esc(t.replace('_', ' '))}</bdi>" for t in s["subtopics"])
     outlets = ", ".join(f"<bdi>{esc(o)}</bdi>" for o in s["outlets"])
+    upgraded = '<span class="badge up">matched on the article body</span>' if s.get("body_only") else ""
     return (
         f'<tr{" class=in-event" if in_event else ""}><td class="when">{minute(s["first_seen"])}</td>'
-        f'<td class="title">{_title_html(s["title"], s["lang"], s["url"])}'
-        f'<div class="subs">{subs}</div></td>'
+        f'<td class="title">{_title_html(s["title"], s["lang"], s["url"])}{upgraded}'
+        f'<div class="subs">{subs}</div>{_snippet(s)}</td>'
         f'<td><span class="code">{esc(s["lang"])}</span></td>'
         f'<td class="outlets">{outlets}<br>{plural(s["article_count"], "copy", "copies")}, '
         f'{esc(", ".join(s["languages"]))}</td>'
         f'<td class="terms"{_lang_attr(s["lang"])} dir="auto">{terms}</td></tr>'
     )
+
+
+SNIPPET_CHARS = 280  # as alerts quote (newsmon/alerts/rules.py)
+
+
+def _snippet(s: dict) -> str:
+    """The passage under a story's title: from the article's body (around its strongest body
+    evidence, see sql/report/story_snippets.sql) when its page was read and matched, else the
+    feed's teaser; marked with where it comes from, as both are untrusted text."""
+    text = clean_text(s.get("snippet"), one_line=True)
+    if not text:
+        return ""
+    if len(text) > SNIPPET_CHARS:
+        text = text[:SNIPPET_CHARS].rsplit(" ", 1)[0] + " …"
+    body = s.get("snippet_from") == "body"
+    label = "from the article body" if body else "feed teaser"
+    return (f'<p class="snippet{" body" if body else ""}"><span class="from">{label}</span>'
+            f'<span{_lang_attr(s.get("snippet_lang"))} dir="auto">{esc(text)}</span></p>')
+
+
+def _body_changes(changes: list[dict]) -> str:
+    """Articles whose page body changed their match, the newest of each kind (the query bounds them)."""
+    parts = []
+    kinds = (("downgraded", "down", "Their feed text matched, their article body does not, so they no longer count "
+              "as matching stories. Alerts already sent for them are not retracted: they stay sent."),
+             ("upgraded", "up", "They match on their article body only: their feed text alone did not match."))
+    for kind, badge, explanation in kinds:
+        rows = [c for c in changes if c["body_change"] == kind]
+        if not rows:
+            continue
+        total = rows[0]["total"]
+        items = "".join(
+            f'<li><span class="when">{minute(c["fetched_at"])}</span> {_title_html(c["title"], c["lang"], c["url"])}'
+            f' · <bdi>{esc(c["outlet"])}</bdi> <span class="code">{esc(c["lang"])}</span>'
+            f'<span class="badge {badge}">{kind}</span>'
+            + ('<span class="badge sent">alert sent</span>' if c["alerted"] else "") + "</li>"
+            for c in rows)
+        more = ""
+        if total > len(rows):
+            more = (f'<p class="meta">Showing the newest {len(rows)} of {total}; <code>newsmon query "select * from '
+                    f"v_article_texts where body_change = '{kind}'\"</code> lists all.</p>")
+        parts.append(f"<p><b>{plural(total, 'article')} {kind}.</b> {esc(explanation)}</p>"
+                     f'<ul class="changes">{items}</ul>{more}')
+    return "\n".join(parts)
+
+
+_PAGE_OUTCOMES = ("ok", "paywall", "consent", "antibot", "robots_disallowed")
+
+
+def _fulltext_status(fulltext: FulltextRows) -> str:
+    """The article pages the full-text stage tried in the window, by status: how it is doing."""
+    heading = "<h3>Article pages (full text)</h3>"
+    if not fulltext.statuses:
+        return heading + '<p class="empty">No article pages tried in this window.</p>'
+    counts = {outcome: 0 for outcome in _PAGE_OUTCOMES}
+    errors: list[tuple[str, int]] = []
+    for r in fulltext.statuses:
+        if r["outcome"] == "error":
+            errors.append((r["status"], r["pages"]))
+        else:
+            counts[r["outcome"]] += r["pages"]
+    total = sum(counts.values()) + sum(n for _, n in errors)
+    retrying = sum(r["retrying"] for r in fulltext.statuses)
+    tiles = [(counts[o], o.replace("_", " ")) for o in _PAGE_OUTCOMES] + [(sum(n for _, n in errors), "errors")]
+    detail = ", ".join(f"{esc(status)} {n}" for status, n in errors)
+    return (heading + f"<p>{plural(total, 'page')} tried in this window (the latest attempt of each article)"
+            + (f"; {retrying} will be tried again by a later run" if retrying else "") + ".</p>"
+            + '<div class="tiles">' + "".join(f'<div class="tile"><b>{n}</b><span>{esc(label)}</span></div>'
+                                              for n, label in tiles) + "</div>"
+            + (f'<p class="meta">errors: {detail}</p>' if errors else ""))
 
 
 def _events_list(events: list[dict]) -> str:

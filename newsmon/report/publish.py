@@ -9,9 +9,18 @@ from pathlib import Path
 
 import duckdb
 
-from newsmon.report.data import read_report_data, report_data, report_working_set, rows, utc, working_set
+from newsmon.report.data import (
+    fulltext_rows,
+    read_report_data,
+    report_data,
+    report_working_set,
+    rows,
+    story_snippets,
+    utc,
+    working_set,
+)
 from newsmon.report.html import render_report
-from newsmon.report.markdown import render_markdown
+from newsmon.report.markdown import render_markdown, top_stories
 from newsmon.store import open_reader
 
 REPORT_MAX_AGE_S = 6 * 3600  # a quiet run still refreshes an older report (its charts move on)
@@ -61,7 +70,8 @@ def build_report(con: duckdb.DuckDBPyConnection, now: datetime, days: int = 30) 
 
 def report_markdown(con: duckdb.DuckDBPyConnection, now: datetime, days: int = 1) -> str:
     """A short Markdown summary of the `days` x 24 hours before `now` (top stories first), for a
-    Prefect artifact after each run; it runs only the two queries it shows."""
+    Prefect artifact after each run; it runs only the queries it shows (stories, events, and the
+    snippets of the top stories)."""
     now = utc(now)
     since = now - timedelta(days=days)
     with working_set(con, seen_since=since, published_since=since):
@@ -75,12 +85,14 @@ def build_report_and_markdown(con: duckdb.DuckDBPyConnection, now: datetime, day
     now = utc(now)
     if markdown_days > days - 1:
         return build_report(con, now, days), report_markdown(con, now, markdown_days)
+    fulltext = fulltext_rows(con, now, days)
     with report_working_set(con, now, days):
-        return render_report(report_data(con, now, days)), _markdown(con, now, markdown_days)
+        return render_report(report_data(con, now, days, fulltext)), _markdown(con, now, markdown_days)
 
 
 def _markdown(con: duckdb.DuckDBPyConnection, now: datetime, days: int) -> str:
     since = now - timedelta(days=days)
     stories = rows(con, "new_stories_since", {"since": since.isoformat()})
     events = rows(con, "cross_language_events", {"since": since.isoformat()})
-    return render_markdown(now, days, stories, events)
+    snippets = story_snippets(con, [s["story_id"] for s in top_stories(stories)])
+    return render_markdown(now, days, stories, events, snippets=snippets)
