@@ -11,6 +11,13 @@ one run that finds every item at once (a backfill: first seen now, placed by pub
 label: precision / recall / F1 over all pairs and over pairs in different languages, per half,
 and the near-miss events (near_miss_of) that ended up in one event. Tune on `tune` only.
 
+`--feed title` stores each report as a feed that carries its headline only; `--body lede` then
+runs the full-text stage's store side after each run (fulltext.tagging.tag_body, store.replace_topics,
+events.body.link_bodies, in one transaction) with the report's lede as the page text, `--body
+background` with the lede followed by the ledes of its near-miss event's reports as later paragraphs
+(a page recounting the earlier happening: the precision risk). `--part` chooses which part of the
+page adds signals (events.body.BODY_PARTS).
+
 `--sweep` re-scores the tune half's decisions over LINK_MIN_SCORE and COST_PER_DAY (the pure
 scorer, no DB). `--cost` times linking 1,000 new matching stories into an empty event table and
 into one holding --stored stories spread over a year (the stage's own cost at scale).
@@ -32,7 +39,9 @@ from newsmon import store
 from newsmon.articles import Candidate, build_article, entry_hash, topic_rules
 from newsmon.db import transaction
 from newsmon.events import signals
+from newsmon.events.body import BODY_PART, BODY_PARTS, BodyArticle, link_bodies
 from newsmon.events.link import link_events
+from newsmon.fulltext.tagging import tag_body
 from newsmon.paths import SEEDS_DIR
 from newsmon.records import Entry, Feed
 from newsmon.stories.index import assign_stories, story_items
@@ -45,10 +54,10 @@ def load(path: Path = DEV) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
-def build(item: dict, now: datetime):
+def build(item: dict, now: datetime, feed: str = "lede"):
     published = datetime.fromisoformat(item["published_at"]).astimezone(UTC)
     entry = Entry(feed_id=_feed_id(item), url=item.get("url"), guid=item["id"], title_html=item["title"],
-                  summary_html=item["text"], content_html="", author=None, published_at=min(published, now),
+                  summary_html=item["text"] if feed == "lede" else "", content_html="", author=None, published_at=min(published, now),
                   feed_language=item["lang"], link=item.get("url"))
     candidate = Candidate(article_id=item["id"], raw_hash=entry_hash(entry), entry=entry, feed_ids=(entry.feed_id,))
     return build_article(candidate, topic_rules(SEEDS_DIR), None, now)
@@ -58,8 +67,27 @@ def _feed_id(item: dict) -> str:
     return "dev_" + "".join(ch if ch.isalnum() else "_" for ch in item["outlet"].lower())[:40]
 
 
-def link_dev(items: list[dict], runs: str, db: Path) -> dict[str, str]:
+def pages(items: list[dict], body: str) -> dict[str, str]:
+    """The page text of each report: its lede, then (`background`) the ledes of its near-miss
+    event's reports, those in its language first, as later paragraphs."""
+    if body == "none":
+        return {}
+    by_event = defaultdict(list)
+    for i in items:
+        by_event[i["event"]].append(i)
+    out = {}
+    for i in items:
+        later = sorted(by_event.get(i.get("near_miss_of") or "", []), key=lambda o: (o["lang"] != i["lang"], o["id"]))
+        paragraphs = [i["text"]] + ([o["text"] for o in later[:2]] if body == "background" else [])
+        out[i["id"]] = "\n".join(p for p in paragraphs if p)
+    return out
+
+
+def link_dev(items: list[dict], runs: str, db: Path, feed: str = "lede", body: str = "none",
+             part: str = BODY_PART) -> dict[str, str]:
     """article id -> event id after running the items through the real stages."""
+    texts = pages(items, body)
+    rules = topic_rules(SEEDS_DIR)
     con = store.open_store(db)
     try:
         feeds = sorted({_feed_id(i) for i in items})
@@ -75,11 +103,18 @@ def link_dev(items: list[dict], runs: str, db: Path) -> dict[str, str]:
         for n, group in enumerate(groups):
             last = max(datetime.fromisoformat(i["published_at"]) for i in group).astimezone(UTC)
             now = datetime.now(UTC) if runs == "one" else last + timedelta(hours=1)
-            built = [build(i, now) for i in group]
+            built = [build(i, now, feed) for i in group]
             with transaction(con):
                 store.write_articles(con, f"dev{n}", now, built, [(a.article_id, a.feed_id) for a in built])
                 stories = assign_stories(con, story_items(built, {}), now)
                 link_events(con, built, stories, now, SEEDS_DIR)
+            if texts:  # the full-text stage, after the run's chunks
+                tagged = [BodyArticle(a.article_id, texts[a.article_id],
+                                      tag_body(a.title, a.text, texts[a.article_id], rules, lang=a.lang).hits)
+                          for a in built if texts.get(a.article_id)]
+                with transaction(con):
+                    store.replace_topics(con, [(t.article_id, t.hits) for t in tagged], now)
+                    link_bodies(con, tagged, now, SEEDS_DIR, part)
         return dict(con.execute("""
             select a.article_id, coalesce(e.event_id, a.story_id)
             from articles as a left join story_event_ids as e on e.story_id = a.story_id""").fetchall())
@@ -181,6 +216,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--split", choices=("tune", "heldout", "both"), default="both")
     parser.add_argument("--runs", choices=("one", "daily"), default="one")
+    parser.add_argument("--feed", choices=("lede", "title"), default="lede")
+    parser.add_argument("--body", choices=("none", "lede", "background"), default="none")
+    parser.add_argument("--part", choices=BODY_PARTS, default=BODY_PART)
     parser.add_argument("--sweep", action="store_true")
     parser.add_argument("--cost", action="store_true")
     parser.add_argument("--stored", type=int, default=100_000)
@@ -196,8 +234,9 @@ def main() -> None:
         items = [i for i in rows if i["split"] == split]
         with tempfile.TemporaryDirectory() as tmp:
             started = time.perf_counter()
-            event_of = link_dev(items, args.runs, Path(tmp) / "events.duckdb")
-            print(report(split, items, event_of) + f" ({time.perf_counter() - started:.1f} s, runs: {args.runs})")
+            event_of = link_dev(items, args.runs, Path(tmp) / "events.duckdb", args.feed, args.body, args.part)
+            print(report(split, items, event_of) + f" ({time.perf_counter() - started:.1f} s, runs: {args.runs},"
+                  f" feed: {args.feed}, body: {args.body}{'' if args.body == 'none' else ' ' + args.part})")
 
 
 if __name__ == "__main__":

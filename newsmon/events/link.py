@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import bisect
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -40,6 +40,7 @@ from newsmon.records import Article
 # time), and with at most this many stories of an event: a run stays linear in its new stories
 # however many stories of the window share an id (as the story index caps its buckets).
 NEAREST_MEMBERS = 64
+MERGE_DEPTH = 8  # merge steps followed, as the story_event_ids view (migration 006) follows them
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,16 +83,20 @@ def link_events(con: duckdb.DuckDBPyConnection, articles: Sequence[Article], sto
     the links. `known`: the batch's articles that were already stored (store_chunk's chunk.known)."""
     terms = event_terms(seeds_dir)
     batch = representatives(articles, stories, terms)
-    if not batch:
-        return {}
     # A story first stored in this batch has no event yet; only an older story that now has a
-    # matching copy (rare) needs the look-up, which reads event_stories' story_id column.
+    # matching copy (rare) needs the look-up.
     known = known or {}
     started_here = {a.article_id for a in articles if a.article_id not in known}
-    older = [s.story_id for s in batch if s.story_id not in started_here]
-    if older:
-        with registered(con, event_batch_stories=pa.table({"story_id": pa.array(older, pa.string())})):
-            linked = {story_id for (story_id,) in con.execute(sql("statements/event_linked_stories")).fetchall()}
+    return link_stories(con, batch, now, terms, maybe_linked=[s.story_id for s in batch if s.story_id not in started_here])
+
+
+def link_stories(con: duckdb.DuckDBPyConnection, batch: Sequence[EventStory], now: datetime, terms: EventTerms,
+                 maybe_linked: Sequence[str] = ()) -> dict[str, str]:
+    """Link `batch` (one representative per story, in event-time order) as new stories and store the
+    links; those of `maybe_linked` that have an event already are left out (a story is linked once;
+    the look-up reads event_stories' story_id column)."""
+    if maybe_linked and batch:
+        linked = linked_stories(con, maybe_linked)
         batch = [s for s in batch if s.story_id not in linked]
     if not batch:
         return {}
@@ -99,6 +104,11 @@ def link_events(con: duckdb.DuckDBPyConnection, articles: Sequence[Article], sto
     decided = decide(batch, stored, terms)
     write_links(con, decided, now)
     return {s.story_id: s.event_id for s, _ in decided}
+
+
+def linked_stories(con: duckdb.DuckDBPyConnection, story_ids: Sequence[str]) -> set[str]:
+    with registered(con, event_batch_stories=pa.table({"story_id": pa.array(list(story_ids), pa.string())})):
+        return {story_id for (story_id,) in con.execute(sql("statements/event_linked_stories")).fetchall()}
 
 
 def day_ranges(times: Sequence[datetime], window: timedelta = EVENT_WINDOW) -> list[tuple[datetime, datetime]]:
@@ -114,12 +124,42 @@ def day_ranges(times: Sequence[datetime], window: timedelta = EVENT_WINDOW) -> l
 
 
 def read_window(con: duckdb.DuckDBPyConnection, times: Sequence[datetime]) -> list[EventStory]:
-    """Stored stories within the event window of any of `times`."""
+    """Stored stories within the event window of any of `times`, each with its event followed
+    through recorded merges (event_merges)."""
     out = []
     for lo, hi in day_ranges(times):
         for story_id, event_id, lang, time, entities, is_future in con.execute(
                 sql("statements/event_candidates"), {"since": lo, "until": hi}).fetchall():
             out.append(EventStory(story_id, "", lang, time, Signals(frozenset(entities), is_future), event_id))
+    merged = resolve_merges(con, {s.event_id for s in out})
+    return [replace(s, event_id=merged.get(s.event_id, s.event_id)) for s in out]
+
+
+def read_merges(con: duckdb.DuckDBPyConnection, event_ids: Iterable[str]) -> list[tuple[str, str]]:
+    """The recorded merges (event_id, into_event_id) from or into any of `event_ids`."""
+    ids = pa.table({"event_id": pa.array(sorted(set(event_ids)), pa.string())})
+    if not ids.num_rows:
+        return []
+    with registered(con, event_batch_ids=ids):
+        return con.execute(sql("statements/event_merges_touching")).fetchall()
+
+
+def resolve_merges(con: duckdb.DuckDBPyConnection, event_ids: Iterable[str]) -> dict[str, str]:
+    """event_id -> the event it is part of now, for those of `event_ids` that were merged (followed
+    step by step, as the story_event_ids view does, at most MERGE_DEPTH steps)."""
+    into: dict[str, str] = {}
+    frontier = set(event_ids)
+    for _ in range(MERGE_DEPTH):
+        step = {a: b for a, b in read_merges(con, frontier) if a in frontier} if frontier else {}
+        into.update(step)
+        frontier = set(step.values()) - set(into)
+    out = {}
+    for event_id in event_ids:
+        at, steps = event_id, 0
+        while at in into and steps < MERGE_DEPTH:
+            at, steps = into[at], steps + 1
+        if at != event_id:
+            out[event_id] = at
     return out
 
 

@@ -144,9 +144,17 @@ def story_signals(title: str, text: str, evidence_entities: Iterable[str], terms
     there, e.g. its title evidence; the topic terms' entities are scanned for here too). It
     announces something (`is_future`) when it says so in words, or names a day of the coming
     days ("on 18-19 October" published on the 16th)."""
-    norm = normalise(f"{title}\n{lede(text)}")
+    found = text_signals(f"{title}\n{lede(text)}", terms, published)
+    extra = {e for e in evidence_entities if e}
+    future = {e for e in extra if terms.kinds.get(e) == "future"}
+    return Signals(found.entities | (extra - future), found.is_future or bool(future))
+
+
+def text_signals(text: str, terms: EventTerms, published: datetime | None = None) -> Signals:
+    """The ids and the announcement mark of `text`, all of it (story_signals gives it a headline
+    and a lede; the full-text stage gives it a page's lede)."""
+    norm = normalise(text)
     found = {terms.ids[m] for pattern in (terms.word_start, terms.anywhere) for m in pattern.findall(norm)}
-    found.update(e for e in evidence_entities if e)
     future = {e for e in found if terms.kinds.get(e) == "future"}
     coming = published is not None and any(is_coming_day(day, published) for day in mentioned_days(norm))
     return Signals(frozenset(found - future), bool(future) or coming)

@@ -22,6 +22,7 @@ import pyarrow as pa
 from newsmon import store
 from newsmon.alerts import outbox
 from newsmon.db import registered, sql, transaction
+from newsmon.events.body import BodyArticle, BodyLinks, link_bodies
 from newsmon.fetch import FetchSettings, fetch_pages
 from newsmon.fulltext.candidates import Candidate, select_candidates
 from newsmon.fulltext.config import FulltextBudget
@@ -60,6 +61,8 @@ class FulltextReport:
     new_matches: int = 0  # articles that match on their body and did not on their feed text
     downgraded: int = 0  # matched on their feed text, not on their body
     alerts: int = 0  # outbox rows written for stories that now match
+    events_linked: int = 0  # stories that match through their body, linked to an event
+    events_merged: int = 0  # events found one with another through a story's page (event_merges)
     seconds: float = 0.0
     fetch_seconds: float = 0.0
     extract_seconds: float = 0.0  # extraction, wall detection and tagging
@@ -70,7 +73,8 @@ class FulltextReport:
             return f"full text failed: {self.failure}"
         counts = ", ".join(f"{n} {status}" for status, n in self.statuses) or "none"
         return (f"full text: {self.candidates} candidates ({counts}; {self.deferred} deferred), {self.new_matches} new"
-                f" matches from the body, {self.downgraded} downgraded, {self.alerts} alerts, in {self.seconds:.1f} s")
+                f" matches from the body, {self.downgraded} downgraded, {self.alerts} alerts,"
+                f" {self.events_linked} linked to events, {self.events_merged} events merged, in {self.seconds:.1f} s")
 
 
 def page_settings(fetch: FetchSettings, budget: FulltextBudget) -> FetchSettings:
@@ -118,7 +122,7 @@ def _fetch_fulltext(config, feeds_by_id: Mapping[str, Feed], now: datetime, reso
         extract_seconds = monotonic() - t0
         stored = [o for o in outcomes if o.status != "deferred"]
         with transaction(con):
-            alerts = write_outcomes(con, stored, now, budget, config.alert_plan)
+            alerts, links = write_outcomes(con, stored, now, budget, config.alert_plan, config.seeds_dir)
             save_robots(con, fetched_robots, now)
     finally:
         con.close()
@@ -129,7 +133,8 @@ def _fetch_fulltext(config, feeds_by_id: Mapping[str, Feed], now: datetime, reso
         deferred=len(outcomes) - len(stored),
         new_matches=sum(t.body_match and not t.teaser_match for t in tagged),
         downgraded=sum(t.teaser_match and not t.body_match for t in tagged),
-        alerts=alerts, seconds=monotonic() - started, fetch_seconds=fetch_seconds, extract_seconds=extract_seconds,
+        alerts=alerts, events_linked=links.linked, events_merged=links.merged, seconds=monotonic() - started,
+        fetch_seconds=fetch_seconds, extract_seconds=extract_seconds,
     )
 
 
@@ -174,19 +179,23 @@ def read_page(candidate: Candidate, result: FetchResult | None, rules: TopicRule
 
 
 def write_outcomes(con: duckdb.DuckDBPyConnection, outcomes: Sequence[PageOutcome], now: datetime,
-                   budget: FulltextBudget, plan) -> int:
-    """article_texts rows, the re-tagged articles' topics, and the alerts of stories that now match.
-    Call in a transaction. Returns the outbox rows written."""
+                   budget: FulltextBudget, plan, seeds_dir: Path | str) -> tuple[int, BodyLinks]:
+    """article_texts rows, the re-tagged articles' topics, their stories' events (events/body.py:
+    a story that now matches is linked, a story alone in its event may join another), and the
+    alerts of stories that now match. Call in a transaction. Returns the outbox rows written and
+    the event links."""
     if not outcomes:
-        return 0
+        return 0, BodyLinks()
     with registered(con, batch_texts=texts_table(outcomes, now, budget)):
         con.execute(sql("statements/fulltext_upsert_texts"))
     tags: list[tuple[str, Sequence[TopicHit]]] = [(o.candidate.article_id, o.tags.hits) for o in outcomes if o.tags]
     if not tags:
-        return 0
+        return 0, BodyLinks()
     store.replace_topics(con, tags, now)
+    links = link_bodies(con, [BodyArticle(o.candidate.article_id, o.page.text, o.tags.hits)
+                              for o in outcomes if o.tags and o.page], now, seeds_dir)
     matching = [article_id for article_id, hits in tags if any(h.is_match for h in hits)]
-    return outbox.write_story_alerts(con, plan, matching, now) if matching else 0
+    return (outbox.write_story_alerts(con, plan, matching, now) if matching else 0), links
 
 
 def save_robots(con: duckdb.DuckDBPyConnection, files: Sequence[RobotsFile], now: datetime) -> None:
