@@ -245,8 +245,14 @@ def _participants(word: Found, actors: list[_Actor], text: str, grammar: Grammar
         # ("summit with Trump, Putin calls Kim": a name after "with" is the word's one counterpart)
         # "talks between Putin and Kim", "Переговоры Путина и Ким Чен Ына", "دیدار پوتین و کیم"; with
         # no party just before the word also "поставки зброї з КНДР до Росії" (from one to the other).
-        subject = bool(left) and near(text[actors[left[-1]].end:start])
-        if ((word_cost(text[end:actors[right[0]].start]) <= 1 and clear(right[0], right[1]))
+        # A subject right before the word makes the two names after it its counterparts ("Kim sends
+        # arms to Putin and Xi"); one a few words away is the subject of another verb ("EUA ...
+        # condenam transferência de armas norte-coreanas para a Rússia").
+        subject = bool(left) and word_cost(text[actors[left[-1]].end:start]) - sum(
+            actors[left[-1]].end < c < start for c in cuts) <= 2
+        # Relation words in the gap do not count: "transferência de armas norte-coreanas para a Rússia".
+        lead = word_cost(text[end:actors[right[0]].start]) - sum(end < c < actors[right[0]].start for c in cuts)
+        if ((lead <= 1 and clear(right[0], right[1]))
                 or (not subject and not verb_final
                     and near(text[actors[right[0]].end:actors[right[1]].start]))):
             return right[0], right[1]
@@ -333,7 +339,7 @@ def separate_units(found: list[Found], texts: dict[str, str],
         # sides named beside it, even as one compound, are background.
     out = {}
     for unit, members in units.items():
-        if unit in related or not any(f.rule.role_kind == "third" for f in members):
+        if unit in related or unit in sourced or not any(f.rule.role_kind == "third" for f in members):
             continue
         sides = {f.rule.role_name for f in members if f.rule.role_kind in ("side", "weak", "proxy")}
         if len(sides) < 2 and related:
