@@ -2,7 +2,10 @@
 
 Prints precision/recall/F1 of the copy decision over a threshold sweep (Jaccard, then containment),
 the estimated-Jaccard ranges of true and false pairs, and the precision of cross-language event
-linking over shared specific entities. Run: uv run python -m bench.eval_stories
+linking over shared specific entities, and the same-story pairs the copy rules miss with whether
+the event linker (events.signals.pair_score on title + lede) joins them anyway: what story
+clustering on the article's page could still add (fulltext/stage.py records the decision).
+Run: uv run python -m bench.eval_stories
 """
 
 from __future__ import annotations
@@ -13,6 +16,8 @@ from datetime import datetime
 from functools import cache
 from pathlib import Path
 
+from newsmon.events import signals
+from newsmon.paths import SEEDS_DIR
 from newsmon.stories import cluster as stories
 from newsmon.stories.cluster import Fingerprint, copy_score, estimate_jaccard, fingerprint
 
@@ -84,6 +89,30 @@ def event_scores(pairs: list[dict], min_shared: int, within_hours: float | None 
     return (*prf(predicted, actual), len(actual))
 
 
+def missed_copies(story_pairs: list[dict]) -> None:
+    """Same-story pairs the copy rules miss, and which of them the event linker's pair score joins."""
+    from newsmon.topics.match import load_topic_rules, match_topics
+
+    terms, rules = signals.event_terms(SEEDS_DIR), load_topic_rules(SEEDS_DIR)
+
+    def signals_of(item: dict) -> tuple[signals.Signals, datetime]:
+        title_ids = {e.entity for h in match_topics(item["title"], item["text"], rules)
+                     for e in h.evidence if e.entity and e.where == "title"}
+        published = datetime.fromisoformat(item["published_at"])
+        return signals.story_signals(item["title"], item["text"], title_ids, terms, published), published
+
+    same = [p for p in story_pairs if p["same_story"]]
+    missed = [p for p in same if not predict_copy(*(_fingerprint(p[k]["title"], p[k]["text"]) for k in ("a", "b")))]
+    print(f"\nSame-story pairs the copy rules miss: {len(missed)} of {len(same)}")
+    joined = 0
+    for p in missed:
+        (sa, ta), (sb, tb) = signals_of(p["a"]), signals_of(p["b"])
+        score = signals.pair_score(sa, sb, abs((ta - tb).total_seconds()) / 3600, terms)
+        joined += score >= signals.LINK_MIN_SCORE
+        print(f"  {p['a']['id']} / {p['b']['id']}: event pair score {score:.2f} ({p['note'][:60]})")
+    print(f"  joined into one event by the event linker: {joined} of {len(missed)}")
+
+
 def main() -> None:
     pairs = load_pairs()
     story_pairs = [p for p in pairs if p["kind"] == "story"]
@@ -124,6 +153,7 @@ def main() -> None:
     p, *_ = event_scores(event_pairs, stories.EVENT_MIN_SHARED)
     state = "on" if stories.EVENT_LINKING else "off"
     print(f"event linking at min_shared={stories.EVENT_MIN_SHARED}: precision {p:.3f} -> default {state}")
+    missed_copies(story_pairs)
 
 
 if __name__ == "__main__":

@@ -175,3 +175,31 @@ def test_a_merge_points_to_the_older_event(tmp_path):
     raw = dict(con.execute("select story_id, event_id from event_stories").fetchall())
     assert raw == {stories["a"]: stories["a"], stories["c"]: stories["c"]}
     con.close()
+
+
+def test_a_story_with_others_in_its_event_is_not_moved_by_its_page(tmp_path):
+    """X and Y share an event by their headlines (Moscow, Pyongyang, talks); X's page names the Wonsan
+    meeting of A's event. X is not alone, so nothing is merged; X's stored ids gain its page's."""
+    con = store.open_store(tmp_path / "events.duckdb")
+    store.upsert_feeds(con, [Feed("herald", "Herald", "https://herald.example/rss")], NOW)
+    _, a_title, a_teaser, _ = ITEMS["a"]
+    a = _article("a", a_title, a_teaser, NOW - timedelta(hours=6))
+    x = _article("x", "Moscow and Pyongyang hold talks", "Officials of both capitals met at the weekend.",
+                 NOW - timedelta(hours=4))
+    y = _article("y", "Talks between Moscow and Pyongyang continue", "The delegations discussed trade and tourism.",
+                 NOW - timedelta(hours=3))
+    with transaction(con):
+        store.write_articles(con, "r", NOW, [a, x, y], [(i.article_id, "herald") for i in (a, x, y)])
+        stories = assign_stories(con, story_items([a, x, y], {}), NOW)
+        link_events(con, [a, x, y], stories, NOW, SEEDS_DIR)
+    events = dict(con.execute("select story_id, event_id from event_stories").fetchall())
+    assert events[stories["y"]] == events[stories["x"]] == stories["x"] != events[stories["a"]]
+    body = "\n".join(ITEMS["c"][3])
+    tags = tag_body(x.title, x.text, body, topic_rules(SEEDS_DIR), lang="en").hits
+    with transaction(con):
+        links = link_bodies(con, [BodyArticle("x", body, tags)], NOW, SEEDS_DIR)
+    assert links.merged == 0 and con.execute("select count(*) from event_merges").fetchall() == [(0,)]
+    assert dict(con.execute("select story_id, event_id from event_stories").fetchall()) == events
+    (entities,), = con.execute(f"select entities from event_stories where story_id = '{stories['x']}'").fetchall()
+    assert {"lavrov", "choe_son_hui", "wonsan"} <= set(entities)
+    con.close()

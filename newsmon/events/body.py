@@ -13,11 +13,16 @@ articles whose page was read this run and that match a topic. Two cases:
                           event pointing to the older (an event's id is its first story's), so
                           every event keeps one id to follow and no id is given twice
 
+A story linked before keeps its event, but its stored ids gain what its page's lede names, so
+later stories are compared with them (event_stories.entities; event_id never changes).
+
 Only the page's lede adds signals (its first sentence, as the feed's lede is read: signals.lede):
 the paragraphs after it recount earlier happenings (the treaty, last month's visit), the very
-near misses that must stay apart. Stories with more than themselves in their event keep it: their
-event was decided with others, and moving one would move a group. The work follows the stage's
-pages: one window read per run of adjacent days they cover, as link_events does.
+near misses that must stay apart (bench/eval_events.py --body background: the whole page merged
+an announcement with the visit it announced; the lede merged none). A story with others in its
+event does not leave it on its page's word: that event was decided with them, and moving it
+would move a group; a story alone may join a group's event. The work follows the stage's pages:
+one window read per run of adjacent days they cover, as link_events does.
 """
 
 from __future__ import annotations

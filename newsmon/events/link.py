@@ -7,7 +7,9 @@ covers (event_time between two constants, so DuckDB skips the row groups outside
 min/max), so a run costs in proportion to its new stories and the window's, never to the history;
 a backfill of old items reads the old days it touches, not the days in between. A new story joins
 the event of its best-scoring candidate (stored, or earlier in this batch by event time) when the
-score reaches LINK_MIN_SCORE, else it starts an event whose id is its story_id. Ids never change.
+score reaches LINK_MIN_SCORE, else it starts an event whose id is its story_id. Ids never change: two events found to be one
+later (events/body.py, when a page arrives) are recorded in event_merges, and the window's stories
+are read with their event followed through those merges.
 """
 
 from __future__ import annotations
