@@ -1,5 +1,6 @@
 """The report's data: the named queries of sql/queries/ run over a working set of the window's
-stories held in temp tables, on an open (read-only) connection. Rendering is elsewhere (html.py,
+stories held in temp tables, on an open (read-only) connection; the full-text stage's rows
+(fulltext_rows) are read before it, from the full tables. Rendering is elsewhere (html.py,
 markdown.py, charts.py) and pure."""
 
 from __future__ import annotations
@@ -96,9 +97,16 @@ def report_data(con: duckdb.DuckDBPyConnection, now: datetime, days: int, fullte
 
 
 def story_snippets(con: duckdb.DuckDBPyConnection, story_ids: list[str]) -> dict[str, dict]:
-    """story_id -> what the report quotes under its title (sql/report/story_snippets.sql: a body
-    passage around the strongest body evidence, else the teaser): snippet, snippet_from ('body' or
-    'teaser'), snippet_lang, body_only (matched on the article body only)."""
+    """story_id -> what the report quotes under its title: snippet, snippet_from ('body' or
+    'teaser'), snippet_lang, body_only (matched on the article body only). See
+    sql/report/story_snippets.sql.
+
+    A story whose page was read (status ok) and matched quotes the passage around its strongest body
+    evidence: the first body item naming a side, in the tagger's order. Evidence stores no weights,
+    and every body item of a topic comes from the one paragraph that scored best, so the first side
+    named there is where the relation is; it is also the item alerts quote
+    (fulltext.tagging.strongest_body_evidence), so an alert and the report show the same passage.
+    Any other story quotes its first copy's teaser, the copy whose title the report shows."""
     if not story_ids:
         return {}
     return {r.pop("story_id"): r for r in rows(con, "report/story_snippets", {"story_ids": list(story_ids)})}

@@ -78,6 +78,7 @@ tr.in-event td.title{padding-left:20px}
 .badge{display:inline-block;font-size:11px;border-radius:3px;padding:0 5px;margin-left:6px;vertical-align:1px}
 .badge.up{background:#e3f1e3;color:#24692b}.badge.down{background:#fbe3e1;color:#b3261e}
 .badge.sent{background:#f1f3f7;color:#3b4352}ul.changes{padding-left:18px}ul.changes li{margin-bottom:4px}
+ul.changes .when{color:#5d6678;font-size:12px}
 """
 
 
