@@ -144,6 +144,16 @@ def scale_stage_lines(scale: dict) -> list[str]:
     lines = ["  stage medians (s): " + "; ".join(
         f"{name} {_median([r['stages'].get(name, 0.0) for r in scale['empty']]):.3f} -> "
         f"{_median([r['stages'].get(name, 0.0) for r in scale['large']]):.3f}" for name in names)]
+    growth = sorted(((_median([r["stages"].get(n, 0.0) for r in scale["large"]])
+                      - _median([r["stages"].get(n, 0.0) for r in scale["empty"]]), n) for n in names), reverse=True)
+    lines.append("  grew most (median large - median empty): "
+                 + ", ".join(f"{name} {delta:+.2f} s" for delta, name in growth[:6]))
+    for label, leave_out in (("without the read-only copy", ("publish.read_copy",)),
+                             ("without the read-only copy and the full-text stage", ("publish.read_copy", "fulltext"))):
+        medians = [_median([r["seconds"] - sum(r["stages"].get(k, 0.0) for k in leave_out) for r in scale[side]])
+                   for side in ("empty", "large")]
+        lines.append(f"  ratio {label}: {medians[1]:.2f} s / {medians[0]:.2f} s = "
+                     f"{medians[1] / medians[0]:.2f}x")
     for label in ("empty", "large"):
         pages = [r.get("fulltext", {}).get("pages", 0) for r in scale[label]]
         lines.append(f"  full text ({label}): pages {', '.join(map(str, pages))}; candidates "

@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
 
 def run_core(feeds_csv: Path, db: Path, timings: dict[str, float] | None = None, fulltext: dict | None = None):
     """The run loop without Prefect (newsmon.run.loop.run_ingest with plain steps), timing each
-    stage into `timings` and putting the full-text stage's report in `fulltext`. Returns the RunSummary."""
+    stage into `timings` (the read-only copy as publish.read_copy: it copies the whole file, so its
+    cost follows the store) and putting the full-text stage's report in `fulltext`. Returns the RunSummary."""
     from dataclasses import replace
 
     from newsmon.feeds import read_feeds_csv
+    from newsmon.read_copy import publish_read_copy
     from newsmon.run.config import run_config
     from newsmon.run.loop import PLAIN_STEPS, run_ingest
     from newsmon.settings import Settings
+
+    timings = {} if timings is None else timings
 
     def fulltext_step(*args, **kwargs):
         report = PLAIN_STEPS.fulltext(*args, **kwargs)
@@ -22,7 +27,16 @@ def run_core(feeds_csv: Path, db: Path, timings: dict[str, float] | None = None,
             fulltext.update(fulltext_figures(report))
         return report
 
-    steps = replace(PLAIN_STEPS, fulltext=fulltext_step)
+    def publish_step(config, changed: bool):
+        """publish_outputs, with the read-only copy (a copy of the whole file) timed on its own."""
+        out = PLAIN_STEPS.publish(replace(config, read_copy=False), changed)
+        if config.read_copy and changed:
+            started = time.perf_counter()
+            publish_read_copy(config.db_path)
+            timings["publish.read_copy"] = time.perf_counter() - started
+        return out
+
+    steps = replace(PLAIN_STEPS, fulltext=fulltext_step, publish=publish_step)
     return run_ingest(read_feeds_csv(feeds_csv), run_config(Settings.from_env(), db), steps, timings=timings).summary
 
 
