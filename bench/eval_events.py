@@ -20,7 +20,8 @@ page adds signals (events.body.BODY_PARTS).
 
 `--sweep` re-scores the tune half's decisions over LINK_MIN_SCORE and COST_PER_DAY (the pure
 scorer, no DB). `--cost` times linking 1,000 new matching stories into an empty event table and
-into one holding --stored stories spread over a year (the stage's own cost at scale).
+into one holding --stored stories spread over a year (the stage's own cost at scale), then the
+full-text stage's event part (events.body.link_bodies) for 100 of their pages.
 """
 
 from __future__ import annotations
@@ -207,9 +208,18 @@ def cost(stored: int) -> None:
                 started = time.perf_counter()
                 link_events(con, built, stories, now, SEEDS_DIR)
                 seconds = time.perf_counter() - started
+            # the full-text stage's part: the pages of the default budget (100) of them
+            rules = topic_rules(SEEDS_DIR)
+            pages = [BodyArticle(a.article_id, f"{a.text}\n{a.title}", tag_body(a.title, a.text, a.text, rules).hits)
+                     for a in built[:100]]
+            with transaction(con):
+                started = time.perf_counter()
+                body = link_bodies(con, pages, now, SEEDS_DIR)
+                body_seconds = time.perf_counter() - started
             linked = con.execute("select count(*) from event_stories where story_id like 'new%'").fetchone()[0]
             con.close()
-        print(f"{label:>16}: link_events {seconds:.3f} s for {linked:,} new matching stories")
+        print(f"{label:>16}: link_events {seconds:.3f} s for {linked:,} new matching stories; link_bodies"
+              f" {body_seconds:.3f} s for {len(pages)} pages ({body.merged} merges)")
 
 
 def main() -> None:
