@@ -23,6 +23,7 @@ from newsmon.feed_options import (
     parse_feed_options,
 )
 from newsmon.records import Feed
+from newsmon.urls import redact_url
 
 CSV_COLUMNS = (
     "feed_id", "name", "url", "language", "country", "active", "side",
@@ -122,7 +123,7 @@ def read_feeds_csv(path: Path) -> list[Feed]:
             continue
         key = url_key(feed.url)
         if key in seen_urls:
-            errors.append((line, f"duplicate url {feed.url!r} (first on line {seen_urls[key]})"))
+            errors.append((line, f"duplicate url {redact_url(feed.url)!r} (first on line {seen_urls[key]})"))
             continue
         seen_ids[feed.feed_id] = line
         seen_urls[key] = line
@@ -152,7 +153,7 @@ def _feed_from_row(row: dict, width: int) -> tuple[Feed | None, list[str]]:
     if feed_id and not FEED_ID_PATTERN.match(feed_id):
         problems.append(f"feed_id must match {FEED_ID_PATTERN.pattern}: {feed_id!r}")
     if url and (problem := url_problem(url)):
-        problems.append(f"{problem}: {url!r}")
+        problems.append(f"{problem}: {redact_url(url)!r}")
 
     language = cell("language").lower() or None
     if language and not LANGUAGE_PATTERN.match(language):

@@ -261,6 +261,24 @@ def test_csv_errors_name_file_and_line_and_are_all_reported(tmp_path):
     assert "fields but the header has" in message
 
 
+def test_csv_errors_never_print_a_feed_url_s_credentials(tmp_path):
+    # A private feed's URL (password in userinfo, token= in the query) listed twice, and a bad
+    # scheme carrying a password: the one-line errors name the row without the secrets.
+    text = (
+        "feed_id,name,url,language,active\n"
+        "a,A,https://reader:s3cret@example.org/rss?token=abc123,en,true\n"
+        "b,B,https://reader:s3cret@example.org/rss?token=abc123,en,true\n"
+        "c,C,ftp://ops:hunter2@example.org/feed,en,true\n"
+    )
+    path = write(tmp_path, text)
+    with pytest.raises(FeedCsvError) as info:
+        read_feeds_csv(path)
+    message = str(info.value)
+    assert "duplicate url" in message and "url must be http(s)" in message
+    for secret in ("s3cret", "abc123", "hunter2"):
+        assert secret not in message
+
+
 def test_csv_missing_required_column_is_one_clear_error(tmp_path):
     path = write(tmp_path, "feed_id,name,link\na,A,https://example.org/\n")
     with pytest.raises(FeedCsvError, match=r"feeds\.csv:1: missing required column\(s\): url"):
