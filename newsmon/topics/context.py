@@ -31,7 +31,7 @@ import itertools
 import re
 from dataclasses import dataclass
 
-from newsmon.topics.grammar import EMPTY_GRAMMAR, Grammar, word_cost
+from newsmon.topics.grammar import EMPTY_GRAMMAR, UNSPACED, Grammar, word_cost
 from newsmon.topics.scan import Found
 
 _SIDE_EVIDENCE = ("side", "weak", "proxy", "both_sides")
@@ -56,6 +56,7 @@ class _Actor:
 
 
 _PLACE_JOINERS = re.compile(r"[\s,·、，]*")
+_COUNTRY_CITY = re.compile(r"[\s·]*")  # "中国・北京で", "China Peking": not "시진핑, 베이징서" (Xi, in Beijing)
 _LABEL_CHARS = 30  # a headline label ("Госдеп: ", "USA: ", "White House: ") ends this early
 
 
@@ -127,7 +128,7 @@ def _actors(members: list[Found], relations: list[Found], text: str, grammar: Gr
         if kind == "third" and (grammar.is_place(text, f.start, end) or (
                 place_end and place_end[0] == party and _PLACE_JOINERS.fullmatch(text[place_end[1]:f.start]))):
             # "in Beijing", "中国・北京で" (the country named with its city), "in Beijing, China"
-            if last and last.party == party and _PLACE_JOINERS.fullmatch(text[last.end:f.start]):
+            if last and last.party == party and _COUNTRY_CITY.fullmatch(text[last.end:f.start]):
                 actors.pop()
             place_end = (party, end)
             continue
@@ -198,7 +199,7 @@ def _participants(word: Found, actors: list[_Actor], text: str, grammar: Grammar
     def clear(a: int, b: int) -> bool:  # nothing between two actors but a connector
         return grammar.is_connector_gap(text[actors[a].end:actors[b].start], word.rule.lang)
 
-    between = grammar.between.get(text[start:end])
+    between = _between(word, text, grammar)
     if between == "before":  # "between Moscow and Pyongyang"
         if len(right) >= 2 and near(text[end:actors[right[0]].start]) and clear(right[0], right[1]):
             return right[0], right[1]
@@ -212,13 +213,23 @@ def _participants(word: Found, actors: list[_Actor], text: str, grammar: Grammar
             text[actors[left[-1]].end:start], word.rule.lang):
         # The nearest name is someone's counterpart ("시진핑, 푸틴·김정은과 … 회담", "Xi, with Putin
         # and Kim, held talks"): the other participant is the subject before it and its partners.
+        verb_final = word.rule.lang in grammar.verb_final
         j = len(left) - 1
-        while j > 0 and clear(left[j - 1], left[j]):
+        while j > 0 and clear(left[j - 1], left[j]) and not (
+                j > 1 and _heads_list(text, actors, left[j - 2], left[j - 1], left[j], grammar, verb_final)):
             j -= 1
-        return (left[j - 1], left[-1]) if j > 0 else None
+        if j > 1 and _heads_list(text, actors, left[j - 2], left[j - 1], left[j], grammar, verb_final):
+            j -= 1  # "김정은, 시진핑·푸틴과 잇따라 회담": the topic, then its counterparts
+        if j == 0:
+            return None
+        return left[j - 1], _mate(actors, left[j - 1], left[j:])
     verb_final = word.rule.lang in grammar.verb_final
     if len(left) >= 2 and near(text[actors[left[-1]].end:start]) and clear(left[-2], left[-1]):
         pair = left[-2], left[-1]  # "Putin and Kim met", "푸틴과 김정은은 … 만났다"
+        if len(left) >= 3 and _heads_list(text, actors, left[-3], *pair, grammar, verb_final):
+            # "김정은, 베이징서 中·러 정상 연쇄 회담", "习近平同普京、金正恩会谈": the subject met each
+            # of the pair.
+            return left[-3], _mate(actors, left[-3], list(pair))
         if not verb_final and free and _counterpart_gap(text[end:actors[free[0]].start]):
             # ... unless the word has its own counterpart right after it: "Kim and Xi sent greetings
             # to Putin", "Putin und Kim zu Besuch bei Xi": each subject relates to that counterpart.
@@ -270,6 +281,46 @@ def _participants(word: Found, actors: list[_Actor], text: str, grammar: Grammar
 _CLAUSE_MARKS = frozenset(",;:.!?|")
 
 
+_COMMAS = (",", "、", "，")
+_TOPIC_COMMA = re.compile(r"\s*\w{0,2}\s*[,、，]")  # "시진핑,", "習近平氏、" (an honorific before it)
+
+
+def _between(word: Found, text: str, grammar: Grammar) -> str | None:
+    """"before" or "after" for a "between" word, also inflected ("arasındaki", "之间的")."""
+    return next((side for form, side in grammar.between.items() if text.startswith(form, word.start)), None)
+
+
+def _topic_holds_pair(members: list[Found], relations: list[Found], actors: list[_Actor], text: str,
+                      grammar: Grammar) -> bool:
+    """True when a third party is the headline's topic in a verb-final language and the pair term
+    (露朝, 북러) with a connector after it its counterparts: "習近平氏、北京で露朝首脳と相次ぎ会談"
+    (Xi met each), not "米財務省、露朝の武器取引に関与した企業に制裁" (the pair's own arms deal)."""
+    if not actors or actors[0].side or actors[0].source or not _TOPIC_COMMA.match(text, actors[0].end):
+        return False
+    return any(w.rule.lang in grammar.verb_final and any(
+        actors[0].end < p.start < w.start and grammar.has_connector(text[p.start + len(p.matched):w.start])
+        for p in members if p.rule.role_kind == "both_sides") for w in relations)
+
+
+def _heads_list(text: str, actors: list[_Actor], subject: int, first: int, second: int,
+                grammar: Grammar, verb_final: bool) -> bool:
+    """True when `subject` is the one party whose counterparts are the list `first`, `second`: a
+    headline topic before its comma in a verb-final language ("김정은, 베이징서 中·러 정상 회담",
+    "김정은, 시진핑·푸틴과"), or a name glued to a connector before a comma list ("习近平同普京、金正恩")."""
+    head = text[actors[subject].end:actors[first].start]
+    inner = text[actors[first].end:actors[second].start].strip()
+    if verb_final and head.lstrip()[:1] in _COMMAS:
+        return word_cost(head) >= 1 or inner not in _COMMAS
+    return (inner in _COMMAS and bool(UNSPACED.search(head)) and word_cost(head) <= 1
+            and grammar.is_connector_gap(head, "*"))
+
+
+def _mate(actors: list[_Actor], subject: int, partners: list[int]) -> int:
+    """The partner of a subject that makes the relation one between the two sides, if any."""
+    return next((i for i in partners if actors[i].side and actors[subject].side
+                 and actors[i].party != actors[subject].party), partners[-1])
+
+
 def _counterpart_gap(gap: str) -> bool:
     """A short gap with no clause punctuation ("to", "bei", "with"): the name after it is the
     relation word's counterpart."""
@@ -283,11 +334,14 @@ def _relates_sides(members: list[Found], text: str, grammar: Grammar) -> bool | 
     if not relations:
         return None
     actors = _actors(members, relations, text, grammar)
-    taken: set[int] = set()
+    if _topic_holds_pair(members, relations, actors, text, grammar):
+        return False
+    venues = _venues(members, relations, actors, text, grammar)
+    taken = set(venues)  # a venue is nobody's participant
     # "between" words name their participants outright: read them first ("Japan condemns cooperation
     # between Moscow and Pyongyang": Moscow is not Japan's counterpart).
     cuts = tuple(sorted({f.start for f in relations}))
-    for word in sorted(relations, key=lambda f: text[f.start:f.start + len(f.matched)] not in grammar.between):
+    for word in sorted(relations, key=lambda f: _between(f, text, grammar) is None):
         pair = _participants(word, actors, text, grammar, taken, cuts)
         if pair is None:
             continue
@@ -296,7 +350,29 @@ def _relates_sides(members: list[Found], text: str, grammar: Grammar) -> bool | 
             return True
         if a.side != b.side:  # a third party's counterpart is not free for a later relation word
             taken.add(pair[0] if a.side else pair[1])
-    return False if taken else None
+    return False if taken - venues else None
+
+
+_PAIR_HEAD_WORDS = 3  # "俄朝領袖北京會談", "북러 정상 베이징 회담"
+
+
+def _venues(members: list[Found], relations: list[Found], actors: list[_Actor], text: str,
+            grammar: Grammar) -> set[int]:
+    """Third parties written between a both_sides term (俄朝, 북러, 露朝) and the relation word it
+    heads, with no connector or clause break: "俄朝領袖北京會談" is the two sides' summit, and Beijing
+    only where it was held."""
+    out: set[int] = set()
+    for pair in (f for f in members if f.rule.role_kind == "both_sides"):
+        pair_end = pair.start + len(pair.matched)
+        word = next((w for w in relations if w.start >= pair_end), None)
+        if word is None:
+            continue
+        gap = text[pair_end:word.start]
+        between = [i for i, a in enumerate(actors) if pair_end <= a.start < word.start]
+        if (len(between) == 1 and not actors[between[0]].side and word_cost(gap) <= _PAIR_HEAD_WORDS
+                and not _CLAUSE_MARKS & set(gap) and not grammar.has_connector(gap)):
+            out.add(between[0])
+    return out
 
 
 def _only_sources(members: list[Found], text: str, grammar: Grammar) -> bool:

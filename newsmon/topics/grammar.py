@@ -36,7 +36,7 @@ GRAMMAR_KINDS = ("connector", "place_before", "place_after", "separator", "order
 # A source word may follow its name after a few words ("South Korea's spy agency says").
 _SOURCE_GAP = 3
 # Scripts written without spaces between words: their function words attach to names.
-_UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u0e00-\u0eff\uac00-\ud7af]")
+UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u0e00-\u0eff\uac00-\ud7af]")
 _TOKEN = re.compile(WORD + "+")
 # A colon is no joiner: "Trump: Putin ..." is a speaker and what he says.
 _PUNCTUATION_ONLY = re.compile(r"[\s,、，·/&()\[\]«»\"'“”‘’-]*")
@@ -83,12 +83,15 @@ class Grammar:
     def has_connector(self, gap: str) -> bool:
         """True when a gap holds a connector of any language ("he will speak with", "将与")."""
         words = {w.strip(_EDGE_PUNCTUATION) for w in gap.split()}
-        return any(words & forms or any(c in gap for c in forms if _UNSPACED.match(c))
+        return any(words & forms or any(c in gap for c in forms if UNSPACED.match(c))
                    for forms in self.connectors.values())
 
     def _is_connector(self, word: str, lang: str) -> bool:
+        """A connector of `lang` ("*": of any language)."""
+        if lang == "*":
+            return any(self._is_connector(word, other) for other in self.connectors)
         own = self.connectors.get(lang, frozenset())
-        return word in own or (bool(_UNSPACED.search(word)) and any(c in word for c in own))
+        return word in own or (bool(UNSPACED.search(word)) and any(c in word for c in own))
 
     def is_connector_gap(self, gap: str, lang: str) -> bool:
         """True when the text between two names joins them as one party list or pair: nothing but
@@ -110,7 +113,7 @@ class Grammar:
         """True when a connector particle is glued to the name ending at `end` ("푸틴·김정은과",
         "プーチン氏と"): the name is someone's counterpart ("with Putin and Kim")."""
         return any(text.startswith(c, end) for forms in self.connectors.values() for c in forms
-                   if _UNSPACED.match(c))
+                   if UNSPACED.match(c))
 
     def is_place(self, text: str, start: int, end: int) -> bool:
         """True when the name at text[start:end] is written as the place of an event."""
@@ -128,7 +131,7 @@ def word_cost(text: str) -> float:
     """Length in words; text written without spaces counts one word per two characters."""
     cost = 0.0
     for token in _TOKEN.findall(text):
-        unspaced = len(_UNSPACED.findall(token))
+        unspaced = len(UNSPACED.findall(token))
         cost += unspaced / 2 if unspaced else 1
     return cost
 
@@ -162,8 +165,8 @@ def load_grammar(seeds_dir: Path) -> Grammar:
     def before(forms: list[str]) -> re.Pattern[str] | None:
         if not forms:
             return None
-        words = [f for f in forms if not _UNSPACED.search(f)]
-        glued = [f for f in forms if _UNSPACED.search(f)]
+        words = [f for f in forms if not UNSPACED.search(f)]
+        glued = [f for f in forms if UNSPACED.search(f)]
         parts = []
         if words:
             parts.append(rf"(?:^|(?<!{WORD}))(?:{_alternation(words)})\s+")
@@ -174,9 +177,9 @@ def load_grammar(seeds_dir: Path) -> Grammar:
     def after(forms: list[str]) -> re.Pattern[str] | None:
         if not forms:
             return None
-        words = [f for f in forms if not _UNSPACED.search(f) and not f.startswith(("-", "'"))]
-        endings = [f.lstrip("-") for f in forms if f.startswith(("-", "'")) and not _UNSPACED.search(f)]
-        particles = [f for f in forms if _UNSPACED.search(f)]
+        words = [f for f in forms if not UNSPACED.search(f) and not f.startswith(("-", "'"))]
+        endings = [f.lstrip("-") for f in forms if f.startswith(("-", "'")) and not UNSPACED.search(f)]
+        particles = [f for f in forms if UNSPACED.search(f)]
         parts = []
         if words:
             parts.append(rf"\s+(?:{_alternation(words)})(?!{WORD})")
@@ -189,7 +192,7 @@ def load_grammar(seeds_dir: Path) -> Grammar:
         return re.compile("|".join(parts))
 
     def ending(forms: list[str]) -> re.Pattern[str] | None:
-        endings = [f.lstrip("-") for f in forms if f.startswith("-") and not _UNSPACED.search(f)]
+        endings = [f.lstrip("-") for f in forms if f.startswith("-") and not UNSPACED.search(f)]
         return re.compile(rf"(?:{_alternation(endings)})\Z") if endings else None
 
     suffixes: dict[str, list[str]] = {}
@@ -207,8 +210,8 @@ def load_grammar(seeds_dir: Path) -> Grammar:
                     counterpart.add(suffix)
                 suffixes.setdefault("*" + script, []).append(suffix)
     def source_after(forms: list[str]) -> re.Pattern[str] | None:
-        words = [f for f in forms if not _UNSPACED.search(f)]
-        glued = [f for f in forms if _UNSPACED.search(f)]
+        words = [f for f in forms if not UNSPACED.search(f)]
+        glued = [f for f in forms if UNSPACED.search(f)]
         parts = []
         if words:  # "Seoul says", "South Korea's spy agency says", but no clause break in between
             parts.append(rf"(?:'s?)?(?:\s+[^\s,;:.!?|]+){{0,{_SOURCE_GAP}}}?\s+(?:{_alternation(words)})(?!{WORD})")
