@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import duckdb
@@ -16,13 +16,20 @@ import pytest
 from alert_pipeline import run_once, write_feed
 from receivers import WebhookReceiver, start_webhook
 
-from newsmon.alerts import rules
+from newsmon import store
+from newsmon.alerts import outbox, rules
 from newsmon.alerts.channels import instantiate
 from newsmon.alerts.render import render_html, render_json, render_text
 from newsmon.alerts.senders import build_email
 from newsmon.alerts.sinks import render_atom
 from newsmon.alerts.story_context import also_reported
+from newsmon.articles import Candidate, build_article, entry_hash, topic_rules
+from newsmon.db import transaction
 from newsmon.demo import serve_directory
+from newsmon.events.link import link_events
+from newsmon.paths import SEEDS_DIR
+from newsmon.records import Entry, Feed
+from newsmon.stories.index import assign_stories, story_items
 
 # One happening (Lavrov meets Choe Son Hui in Moscow) reported independently in four languages, by
 # four outlets, hours apart (written for these tests); the event linker puts them in one event.
@@ -224,6 +231,53 @@ def test_once_per_event_is_parsed_and_validated(tmp_path):
     with pytest.raises(rules.AlertRulesError) as err:
         rules.read_alert_rules(path)
     assert str(err.value) == f"{path}:2: once_per_event 'maybe' must be yes or no (true/false, 1/0; empty: no)"
+
+
+def _store_report(con, lang: str, title: str, text: str, hours_ago: float) -> str:
+    """One report stored as a run's chunk stores it (article, story, event); returns its article_id."""
+    article_id = f"{lang}-{hours_ago}"
+    entry = Entry(feed_id=lang, url=f"https://{lang}.example/{article_id}", guid=article_id, title_html=title,
+                  summary_html=text, content_html="", author=None, published_at=NOW - timedelta(hours=hours_ago),
+                  feed_language=lang, link=f"https://{lang}.example/{article_id}")
+    article = build_article(Candidate(article_id, entry_hash(entry), entry, (lang,)), topic_rules(SEEDS_DIR), None, NOW)
+    with transaction(con):
+        store.write_articles(con, "run", NOW, [article], [(article_id, lang)])
+        link_events(con, [article], assign_stories(con, story_items([article], {}), NOW), NOW, SEEDS_DIR)
+    return article_id
+
+
+def test_events_merged_later_are_followed_as_the_view_follows_them(tmp_path):
+    """The candidates resolve only their own stories' events; they must agree with story_event_ids,
+    merges (event_merges) included, and a once_per_event rule sees the merged event's alerts."""
+    con = store.open_store(tmp_path / "t.duckdb")
+    try:
+        store.upsert_feeds(con, [Feed(lang, outlet, f"https://{lang}.example/rss")
+                                 for lang, (outlet, *_) in MEETING.items()], NOW)
+        ko = _store_report(con, "ko", *MEETING["ko"][2:], hours_ago=5)
+        ru = _store_report(con, "ru", *MEETING["ru"][2:], hours_ago=4)
+        bridge = _store_report(con, "en", *BRIDGE, hours_ago=3)
+        view = dict(con.execute("select a.article_id, e.event_id from articles as a "
+                                "join story_event_ids as e on e.story_id = a.story_id").fetchall())
+        assert view[ko] == view[ru] != view[bridge]
+        # say a later linker finds the bridge report is part of the meeting's event
+        con.execute("insert into event_merges values (?, ?, ?)", [view[bridge], view[ko], NOW])
+        view = dict(con.execute("select a.article_id, e.event_id from articles as a "
+                                "join story_event_ids as e on e.story_id = a.story_id").fetchall())
+        candidates = {c.article_id: c for c in outbox.read_candidates(con, [ko, ru, bridge])}
+        assert {a: c.event_id for a, c in candidates.items()} == view
+        assert candidates[bridge].also_languages == ("ko", "ru")
+        assert candidates[bridge].also_outlets == ("Yonhap", "TASS")
+        assert candidates[ko].also_languages == ("ru", "en") and candidates[ko].also_outlets == ("TASS", "Reuters")
+        # the meeting alerted once: the merged bridge report is the same event for once_per_event
+        once = rules.AlertRule("once", "russia_dprk", channels=(), once_per_event=True)
+        plan = rules.build_plan([once], {})
+        outbox.insert_outbox(con, rules.select_story_alerts(plan, [candidates[ko]], NOW), NOW)
+        prior = outbox.read_prior_alerts(con, plan, [candidates[bridge]])
+        assert prior.events == {("once", rules.JSONL_SINK, view[ko])}
+        assert rules.select_story_alerts(plan, [candidates[bridge]], NOW, prior) == []
+        assert rules.select_story_alerts(plan, [candidates[bridge]], NOW) != []  # without the prior alerts: one
+    finally:
+        con.close()
 
 
 def _outbox(db: Path, query: str) -> list[tuple]:

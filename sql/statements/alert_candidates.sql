@@ -1,9 +1,11 @@
 -- Matching articles among this run's new and edited ones (alert_batch_ids), with their story,
 -- the publication time as the feed gave it (null when it gave none), a text snippet, the story's
 -- outlets and languages, whether the article's page text is stored (status ok: its body evidence
--- may be quoted), and the story's event (story_event_ids) with the languages and outlets of the
--- event's other stories, each list in the order they first reported it.
-with batch as (
+-- may be quoted), and the story's event with the languages and outlets of the event's other
+-- stories, each list in the order they first reported it.
+-- Events are resolved as the story_event_ids view resolves them (an event_stories link followed
+-- through event_merges, at most 8 steps), but only for these stories: the view resolves every story.
+with recursive batch as (
     select distinct article_id from alert_batch_ids
 ),
 matched as (
@@ -28,30 +30,50 @@ matched as (
     left join article_texts as x on x.article_id = a.article_id
     where t.is_match and a.story_id is not null
 ),
-story_events as (
-    select distinct m.story_id, e.event_id
-    from matched as m
-    join story_event_ids as e on e.story_id = m.story_id
+merged_into(story_id, event_id, depth) as (
+    select story_id, event_id, 0
+    from event_stories
+    where story_id in (select story_id from matched)
+    union all
+    select u.story_id, m.into_event_id, u.depth + 1
+    from merged_into as u
+    join event_merges as m on m.event_id = u.event_id
+    where u.depth < 8
 ),
--- every story to read the copies of: the matched ones, and the other stories of their events
+story_events as (
+    select story_id, arg_max(event_id, depth) as event_id
+    from merged_into
+    group by story_id
+),
+-- every event id that resolves to one of these events: the event itself and those merged into it
+merged_from(event_id, member_event_id, depth) as (
+    select distinct event_id, event_id, 0 from story_events
+    union all
+    select d.event_id, m.event_id, d.depth + 1
+    from merged_from as d
+    join event_merges as m on m.into_event_id = d.member_event_id
+    where d.depth < 8
+),
+-- every story to read the copies of, for each matched story: itself and its event's other stories
 wanted as (
     select distinct story_id, story_id as for_story_id from matched
     union
-    select o.story_id, s.story_id
+    select e.story_id, s.story_id
     from story_events as s
-    join story_event_ids as o on o.event_id = s.event_id and o.story_id <> s.story_id
+    join merged_from as d on d.event_id = s.event_id
+    join event_stories as e on e.event_id = d.member_event_id and e.story_id <> s.story_id
 ),
 copies as (
     select
         w.for_story_id,
         w.story_id = w.for_story_id as is_own,
         a.lang,
-        coalesce(f.name, af.feed_id, a.feed_id) as outlet,
+        coalesce(f.name, af.feed_id) as outlet,
         coalesce(a.published_at, a.first_seen_at) as reported_at
     from wanted as w
     join articles as a on a.story_id = w.story_id
-    left join article_feeds as af on af.article_id = a.article_id
-    left join feeds as f on f.feed_id = coalesce(af.feed_id, a.feed_id)
+    join article_feeds as af on af.article_id = a.article_id
+    left join feeds as f on f.feed_id = af.feed_id
 ),
 outlets as (
     select
@@ -72,9 +94,8 @@ other_outlets as (
     -- outlets that already carry this story are in its own outlet list
     select c.for_story_id, c.outlet, min(c.reported_at) as first_at
     from copies as c
-    where not c.is_own
-      and not exists (select 1 from copies as own
-                      where own.is_own and own.for_story_id = c.for_story_id and own.outlet = c.outlet)
+    left join outlets as own on own.story_id = c.for_story_id
+    where not c.is_own and not list_contains(coalesce(own.outlets, []), c.outlet)
     group by c.for_story_id, c.outlet
 ),
 also_langs as (
