@@ -17,7 +17,12 @@ read a sentence's structure in any language:
   each side ("Kim met Xi", "Kim sends greetings to Putin"), else the two nearest before it in a
   verb-final sentence ("Ким Чен Ын направил Путину телеграмму");
 - an actor that was already the counterpart of a third party ("Trump spricht mit Putin und will
-  Kim einen Brief schreiben") is not a participant of a later relation word.
+  Kim einen Brief schreiben") is not a participant of a later relation word, and a name after
+  another relation word is that word's counterpart ("Ким направил Путину письмо после встречи с
+  Трампом");
+- a third party that is only the source of the report ("Seoul says Pyongyang sent troops to
+  Russia", "Госдеп: КНДР ...") or the venue between a pair term and its word ("俄朝領袖北京會談")
+  takes part in nothing (newsmon/topics/actors.py).
 
 A sentence that names a third party counts its side evidence at the third party's weight (0.5 in the
 seeds) unless some relation word in it has the two sides as its participants, or it holds a
@@ -29,35 +34,28 @@ from __future__ import annotations
 
 import itertools
 import re
-from dataclasses import dataclass
 
-from newsmon.topics.grammar import EMPTY_GRAMMAR, UNSPACED, Grammar, word_cost
+from newsmon.topics.actors import (
+    CLAUSE_MARKS,
+    LABEL_CHARS,
+    NEAR_WORDS,
+    Actor,
+    actors_of,
+    between_kind,
+    heads_list,
+    mate,
+    only_sources,
+    topic_holds_pair,
+    venues,
+)
+from newsmon.topics.grammar import EMPTY_GRAMMAR, Grammar, word_cost
 from newsmon.topics.scan import Found
 
 _SIDE_EVIDENCE = ("side", "weak", "proxy", "both_sides")
-_ACTOR_KINDS = ("side", "weak", "proxy", "third")
 # A pair written as one compound: "Putin-Kim", "Moscow–Pyongyang", "北·러", or "普京访朝" with no gap.
 # "and"/"과"/"と" are left out on purpose: "Russia and North Korea" also heads threat lists.
 _PAIR_JOINERS = frozenset("-·/")
 _MAX_GAP = 3
-NEAR_WORDS = 5  # how far (in words) a relation word may sit from a participant it takes
-
-
-@dataclass(slots=True)
-class _Actor:
-    party: str  # side name, or "third:<who>"
-    start: int
-    end: int
-    side: bool
-    label: bool = False  # named in a leading "Washington: ..." attribution
-    report: int | None = None  # where a report attributed to this third party starts, if any
-    source: bool = False  # the source of a report about others ("Seoul says Pyongyang ..."): no party
-    head_end: int = 0  # where the actor's first name ends (its case ending tells its role)
-
-
-_PLACE_JOINERS = re.compile(r"[\s,·、，]*")
-_COUNTRY_CITY = re.compile(r"[\s·]*")  # "中国・北京で", "China Peking": not "시진핑, 베이징서" (Xi, in Beijing)
-_LABEL_CHARS = 30  # a headline label ("Госдеп: ", "USA: ", "White House: ") ends this early
 
 
 def _joiner(text: str, a: Found, b: Found) -> str | None:
@@ -109,75 +107,11 @@ def _is_subject(f: Found, before: int, text: str, grammar: Grammar) -> bool:
     end = f.start + len(f.matched)
     if f.rule.role_kind != "third" or grammar.is_place(text, f.start, end):
         return False
-    colon = text.find(": ", end, min(before, end + _LABEL_CHARS))
+    colon = text.find(": ", end, min(before, end + LABEL_CHARS))
     return colon < 0
 
 
-def _actors(members: list[Found], relations: list[Found], text: str, grammar: Grammar) -> list[_Actor]:
-    """Side and third-party names in order, places left out, one actor per run of one party."""
-    cuts = sorted(f.start for f in relations)
-    actors: list[_Actor] = []
-    place_end: tuple[str, int] | None = None
-    for f in sorted(members, key=lambda f: f.start):
-        kind = f.rule.role_kind
-        if kind not in _ACTOR_KINDS:
-            continue
-        end = f.start + len(f.matched)
-        party = f.rule.role_name if kind != "third" else f.rule.role
-        last = actors[-1] if actors else None
-        if kind == "third" and (grammar.is_place(text, f.start, end) or (
-                place_end and place_end[0] == party and _PLACE_JOINERS.fullmatch(text[place_end[1]:f.start]))):
-            # "in Beijing", "中国・北京で" (the country named with its city), "in Beijing, China"
-            if last and last.party == party and _COUNTRY_CITY.fullmatch(text[last.end:f.start]):
-                actors.pop()
-            place_end = (party, end)
-            continue
-        if last and f.start < last.end:  # overlapping matches: one name
-            last.end = max(last.end, end)
-            continue
-        if (last and last.party == party and not any(last.end <= c < f.start for c in cuts)
-                and word_cost(text[last.end:f.start]) <= NEAR_WORDS):
-            last.end = max(last.end, end)  # "North Korean leader Kim Jong Un": one actor
-        else:
-            actors.append(_Actor(party, f.start, end, kind != "third", head_end=end))
-        if kind == "third":
-            actors[-1].report = grammar.source_end(text, f.start, end)
-    if actors and not actors[0].side:
-        colon = text.find(": ", actors[0].end, actors[0].end + _LABEL_CHARS)
-        if colon >= 0 and (len(actors) == 1 or actors[1].start > colon) and word_cost(
-                text[actors[0].end:colon]) <= 2:
-            actors[0].label = True
-    _mark_sources(actors, text, grammar)
-    return actors
-
-
-_ARTICLE_CHARS = 3  # "la", "the", "die": the only word a heading label may have before its report
-
-
-def _mark_sources(actors: list[_Actor], text: str, grammar: Grammar) -> None:
-    """Third parties that are the source of a report about others, not parties to it.
-
-    "Seoul says Pyongyang sent troops to Russia", "Сеул: КНДР отправила...", "... near Pyongyang,
-    Seoul says": the report's own subject follows its source at once, or the report came first.
-    "Trump says he will call Putin", "Trump: Putin'le konuşacağım" (with Putin) report what the
-    source itself will do: a word with a connector, or a name in the instrumental, comes between.
-    """
-    for i, actor in enumerate(actors):
-        nxt = actors[i + 1] if i + 1 < len(actors) else None
-        if actor.report is not None:
-            if nxt is None:
-                actor.source = True
-                continue
-            gap = text[actor.report:nxt.start]
-            actor.source = (actor.report <= nxt.start and word_cost(gap) <= 1
-                            and not grammar.has_connector(gap) and not grammar.counterpart_form(text, nxt.head_end))
-        elif actor.label and nxt is not None and nxt.side:
-            words = text[text.find(":", actor.end) + 1:nxt.start].split()
-            actor.source = (all(len(w) <= _ARTICLE_CHARS for w in words) and not grammar.has_connector(
-                " ".join(words)) and not grammar.counterpart_form(text, nxt.head_end))
-
-
-def _participants(word: Found, actors: list[_Actor], text: str, grammar: Grammar,
+def _participants(word: Found, actors: list[Actor], text: str, grammar: Grammar,
                   taken: set[int], cuts: tuple[int, ...] = ()) -> tuple[int, int] | None:
     """Indexes of the two actors a relation word relates, or None when it cannot tell.
 
@@ -199,7 +133,7 @@ def _participants(word: Found, actors: list[_Actor], text: str, grammar: Grammar
     def clear(a: int, b: int) -> bool:  # nothing between two actors but a connector
         return grammar.is_connector_gap(text[actors[a].end:actors[b].start], word.rule.lang)
 
-    between = _between(word, text, grammar)
+    between = between_kind(word, text, grammar)
     if between == "before":  # "between Moscow and Pyongyang"
         if len(right) >= 2 and near(text[end:actors[right[0]].start]) and clear(right[0], right[1]):
             return right[0], right[1]
@@ -216,27 +150,27 @@ def _participants(word: Found, actors: list[_Actor], text: str, grammar: Grammar
         verb_final = word.rule.lang in grammar.verb_final
         j = len(left) - 1
         while j > 0 and clear(left[j - 1], left[j]) and not (
-                j > 1 and _heads_list(text, actors, left[j - 2], left[j - 1], left[j], grammar, verb_final)):
+                j > 1 and heads_list(text, actors, left[j - 2], left[j - 1], left[j], grammar, verb_final)):
             j -= 1
-        if j > 1 and _heads_list(text, actors, left[j - 2], left[j - 1], left[j], grammar, verb_final):
+        if j > 1 and heads_list(text, actors, left[j - 2], left[j - 1], left[j], grammar, verb_final):
             j -= 1  # "김정은, 시진핑·푸틴과 잇따라 회담": the topic, then its counterparts
         if j == 0:
             return None
-        return left[j - 1], _mate(actors, left[j - 1], left[j:])
+        return left[j - 1], mate(actors, left[j - 1], left[j:])
     verb_final = word.rule.lang in grammar.verb_final
     if len(left) >= 2 and near(text[actors[left[-1]].end:start]) and clear(left[-2], left[-1]):
         pair = left[-2], left[-1]  # "Putin and Kim met", "푸틴과 김정은은 … 만났다"
-        if len(left) >= 3 and _heads_list(text, actors, left[-3], *pair, grammar, verb_final):
+        if len(left) >= 3 and heads_list(text, actors, left[-3], *pair, grammar, verb_final):
             # "김정은, 베이징서 中·러 정상 연쇄 회담", "习近平同普京、金正恩会谈": the subject met each
             # of the pair.
-            return left[-3], _mate(actors, left[-3], list(pair))
+            return left[-3], mate(actors, left[-3], list(pair))
         if not verb_final and free and _counterpart_gap(text[end:actors[free[0]].start]):
             # ... unless the word has its own counterpart right after it: "Kim and Xi sent greetings
             # to Putin", "Putin und Kim zu Besuch bei Xi": each subject relates to that counterpart.
             other = free[0]
             if actors[other].party not in (actors[pair[0]].party, actors[pair[1]].party):
-                mate = next((i for i in pair if actors[i].side and actors[other].side), pair[1])
-                return mate, other
+                partner = next((i for i in pair if actors[i].side and actors[other].side), pair[1])
+                return partner, other
         return pair
     if (len(left) >= 2 and word_cost(text[actors[left[-1]].end:start]) == 0 and not (
             right and near(text[end:actors[right[0]].start]))
@@ -278,53 +212,12 @@ def _participants(word: Found, actors: list[_Actor], text: str, grammar: Grammar
     return None
 
 
-_CLAUSE_MARKS = frozenset(",;:.!?|")
-
-
-_COMMAS = (",", "、", "，")
-_TOPIC_COMMA = re.compile(r"\s*\w{0,2}\s*[,、，]")  # "시진핑,", "習近平氏、" (an honorific before it)
-
-
-def _between(word: Found, text: str, grammar: Grammar) -> str | None:
-    """"before" or "after" for a "between" word, also inflected ("arasındaki", "之间的")."""
-    return next((side for form, side in grammar.between.items() if text.startswith(form, word.start)), None)
-
-
-def _topic_holds_pair(members: list[Found], relations: list[Found], actors: list[_Actor], text: str,
-                      grammar: Grammar) -> bool:
-    """True when a third party is the headline's topic in a verb-final language and the pair term
-    (露朝, 북러) with a connector after it its counterparts: "習近平氏、北京で露朝首脳と相次ぎ会談"
-    (Xi met each), not "米財務省、露朝の武器取引に関与した企業に制裁" (the pair's own arms deal)."""
-    if not actors or actors[0].side or actors[0].source or not _TOPIC_COMMA.match(text, actors[0].end):
-        return False
-    return any(w.rule.lang in grammar.verb_final and any(
-        actors[0].end < p.start < w.start and grammar.has_connector(text[p.start + len(p.matched):w.start])
-        for p in members if p.rule.role_kind == "both_sides") for w in relations)
-
-
-def _heads_list(text: str, actors: list[_Actor], subject: int, first: int, second: int,
-                grammar: Grammar, verb_final: bool) -> bool:
-    """True when `subject` is the one party whose counterparts are the list `first`, `second`: a
-    headline topic before its comma in a verb-final language ("김정은, 베이징서 中·러 정상 회담",
-    "김정은, 시진핑·푸틴과"), or a name glued to a connector before a comma list ("习近平同普京、金正恩")."""
-    head = text[actors[subject].end:actors[first].start]
-    inner = text[actors[first].end:actors[second].start].strip()
-    if verb_final and head.lstrip()[:1] in _COMMAS:
-        return word_cost(head) >= 1 or inner not in _COMMAS
-    return (inner in _COMMAS and bool(UNSPACED.search(head)) and word_cost(head) <= 1
-            and grammar.is_connector_gap(head, "*"))
-
-
-def _mate(actors: list[_Actor], subject: int, partners: list[int]) -> int:
-    """The partner of a subject that makes the relation one between the two sides, if any."""
-    return next((i for i in partners if actors[i].side and actors[subject].side
-                 and actors[i].party != actors[subject].party), partners[-1])
 
 
 def _counterpart_gap(gap: str) -> bool:
     """A short gap with no clause punctuation ("to", "bei", "with"): the name after it is the
     relation word's counterpart."""
-    return word_cost(gap) <= 2 and not any(c in _CLAUSE_MARKS for c in gap)
+    return word_cost(gap) <= 2 and not any(c in CLAUSE_MARKS for c in gap)
 
 
 def _relates_sides(members: list[Found], text: str, grammar: Grammar) -> bool | None:
@@ -333,15 +226,15 @@ def _relates_sides(members: list[Found], text: str, grammar: Grammar) -> bool | 
     relations = sorted((f for f in members if f.rule.role_kind == "relation"), key=lambda f: f.start)
     if not relations:
         return None
-    actors = _actors(members, relations, text, grammar)
-    if _topic_holds_pair(members, relations, actors, text, grammar):
+    actors = actors_of(members, relations, text, grammar)
+    if topic_holds_pair(members, relations, actors, text, grammar):
         return False
-    venues = _venues(members, relations, actors, text, grammar)
-    taken = set(venues)  # a venue is nobody's participant
+    places = venues(members, relations, actors, text, grammar)
+    taken = set(places)  # a venue is nobody's participant
     # "between" words name their participants outright: read them first ("Japan condemns cooperation
     # between Moscow and Pyongyang": Moscow is not Japan's counterpart).
     cuts = tuple(sorted({f.start for f in relations}))
-    for word in sorted(relations, key=lambda f: _between(f, text, grammar) is None):
+    for word in sorted(relations, key=lambda f: between_kind(f, text, grammar) is None):
         pair = _participants(word, actors, text, grammar, taken, cuts)
         if pair is None:
             continue
@@ -350,37 +243,7 @@ def _relates_sides(members: list[Found], text: str, grammar: Grammar) -> bool | 
             return True
         if a.side != b.side:  # a third party's counterpart is not free for a later relation word
             taken.add(pair[0] if a.side else pair[1])
-    return False if taken - venues else None
-
-
-_PAIR_HEAD_WORDS = 3  # "俄朝領袖北京會談", "북러 정상 베이징 회담"
-
-
-def _venues(members: list[Found], relations: list[Found], actors: list[_Actor], text: str,
-            grammar: Grammar) -> set[int]:
-    """Third parties written between a both_sides term (俄朝, 북러, 露朝) and the relation word it
-    heads, with no connector or clause break: "俄朝領袖北京會談" is the two sides' summit, and Beijing
-    only where it was held."""
-    out: set[int] = set()
-    for pair in (f for f in members if f.rule.role_kind == "both_sides"):
-        pair_end = pair.start + len(pair.matched)
-        word = next((w for w in relations if w.start >= pair_end), None)
-        if word is None:
-            continue
-        gap = text[pair_end:word.start]
-        between = [i for i, a in enumerate(actors) if pair_end <= a.start < word.start]
-        if (len(between) == 1 and not actors[between[0]].side and word_cost(gap) <= _PAIR_HEAD_WORDS
-                and not _CLAUSE_MARKS & set(gap) and not grammar.has_connector(gap)):
-            out.add(between[0])
-    return out
-
-
-def _only_sources(members: list[Found], text: str, grammar: Grammar) -> bool:
-    """True when every third party named in the sentence is the source of its report."""
-    relations = [f for f in members if f.rule.role_kind == "relation"]
-    spans = [(a.start, a.end) for a in _actors(members, relations, text, grammar) if a.source]
-    return bool(spans) and all(any(s <= f.start < e for s, e in spans)
-                               for f in members if f.rule.role_kind == "third")
+    return False if taken - places else None
 
 
 def separate_units(found: list[Found], texts: dict[str, str],
@@ -399,7 +262,7 @@ def separate_units(found: list[Found], texts: dict[str, str],
         if not kinds & set(_SIDE_EVIDENCE):
             continue
         text = texts.get(unit[0], "")
-        if "third" in kinds and _only_sources(members, text, grammar):
+        if "third" in kinds and only_sources(members, text, grammar):
             # Every third party is the source of the report ("Seoul says Pyongyang sent troops to
             # Russia"): the sentence reads as if it named none.
             kinds.discard("third")

@@ -1,0 +1,172 @@
+"""Who the parties of a sentence are, for the relation rules of newsmon/topics/context.py.
+
+An *actor* is a side or third-party name that can take part in a relation: a name written as a
+place ("in Beijing", "베이징서") is not one, consecutive names of one party are one actor, and a third
+party that is only the *source* of what the sentence reports ("Seoul says", "according to Japan",
+a "Washington:" heading) takes part in nothing. The helpers here also read headline shapes where one
+party's counterparts are a list ("김정은, 中·러 정상 회담", "习近平同普京、金正恩") and pair terms whose
+relation word names a venue between them ("俄朝領袖北京會談").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from newsmon.topics.grammar import UNSPACED, Grammar, word_cost
+from newsmon.topics.scan import Found
+
+ACTOR_KINDS = ("side", "weak", "proxy", "third")
+NEAR_WORDS = 5  # how far (in words) a relation word may sit from a participant it takes
+CLAUSE_MARKS = frozenset(",;:.!?|")
+
+
+@dataclass(slots=True)
+class Actor:
+    party: str  # side name, or "third:<who>"
+    start: int
+    end: int
+    side: bool
+    label: bool = False  # named in a leading "Washington: ..." attribution
+    report: int | None = None  # where a report attributed to this third party starts, if any
+    source: bool = False  # the source of a report about others ("Seoul says Pyongyang ..."): no party
+    head_end: int = 0  # where the actor's first name ends (its case ending tells its role)
+
+
+_PLACE_JOINERS = re.compile(r"[\s,·、，]*")
+_COUNTRY_CITY = re.compile(r"[\s·]*")  # "中国・北京で", "China Peking": not "시진핑, 베이징서" (Xi, in Beijing)
+LABEL_CHARS = 30  # a headline label ("Госдеп: ", "USA: ", "White House: ") ends this early
+
+
+def actors_of(members: list[Found], relations: list[Found], text: str, grammar: Grammar) -> list[Actor]:
+    """Side and third-party names in order, places left out, one actor per run of one party."""
+    cuts = sorted(f.start for f in relations)
+    actors: list[Actor] = []
+    place_end: tuple[str, int] | None = None
+    for f in sorted(members, key=lambda f: f.start):
+        kind = f.rule.role_kind
+        if kind not in ACTOR_KINDS:
+            continue
+        end = f.start + len(f.matched)
+        party = f.rule.role_name if kind != "third" else f.rule.role
+        last = actors[-1] if actors else None
+        if kind == "third" and (grammar.is_place(text, f.start, end) or (
+                place_end and place_end[0] == party and _PLACE_JOINERS.fullmatch(text[place_end[1]:f.start]))):
+            # "in Beijing", "中国・北京で" (the country named with its city), "in Beijing, China"
+            if last and last.party == party and _COUNTRY_CITY.fullmatch(text[last.end:f.start]):
+                actors.pop()
+            place_end = (party, end)
+            continue
+        if last and f.start < last.end:  # overlapping matches: one name
+            last.end = max(last.end, end)
+            continue
+        if (last and last.party == party and not any(last.end <= c < f.start for c in cuts)
+                and word_cost(text[last.end:f.start]) <= NEAR_WORDS):
+            last.end = max(last.end, end)  # "North Korean leader Kim Jong Un": one actor
+        else:
+            actors.append(Actor(party, f.start, end, kind != "third", head_end=end))
+        if kind == "third":
+            actors[-1].report = grammar.source_end(text, f.start, end)
+    if actors and not actors[0].side:
+        colon = text.find(": ", actors[0].end, actors[0].end + LABEL_CHARS)
+        if colon >= 0 and (len(actors) == 1 or actors[1].start > colon) and word_cost(
+                text[actors[0].end:colon]) <= 2:
+            actors[0].label = True
+    mark_sources(actors, text, grammar)
+    return actors
+
+
+_ARTICLE_CHARS = 3  # "la", "the", "die": the only word a heading label may have before its report
+
+
+def mark_sources(actors: list[Actor], text: str, grammar: Grammar) -> None:
+    """Third parties that are the source of a report about others, not parties to it.
+
+    "Seoul says Pyongyang sent troops to Russia", "Сеул: КНДР отправила...", "... near Pyongyang,
+    Seoul says": the report's own subject follows its source at once, or the report came first.
+    "Trump says he will call Putin", "Trump: Putin'le konuşacağım" (with Putin) report what the
+    source itself will do: a word with a connector, or a name in the instrumental, comes between.
+    """
+    for i, actor in enumerate(actors):
+        nxt = actors[i + 1] if i + 1 < len(actors) else None
+        if actor.report is not None:
+            if nxt is None:
+                actor.source = True
+                continue
+            gap = text[actor.report:nxt.start]
+            actor.source = (actor.report <= nxt.start and word_cost(gap) <= 1
+                            and not grammar.has_connector(gap) and not grammar.counterpart_form(text, nxt.head_end))
+        elif actor.label and nxt is not None and nxt.side:
+            words = text[text.find(":", actor.end) + 1:nxt.start].split()
+            actor.source = (all(len(w) <= _ARTICLE_CHARS for w in words) and not grammar.has_connector(
+                " ".join(words)) and not grammar.counterpart_form(text, nxt.head_end))
+
+
+_COMMAS = (",", "、", "，")
+_TOPIC_COMMA = re.compile(r"\s*\w{0,2}\s*[,、，]")  # "시진핑,", "習近平氏、" (an honorific before it)
+
+
+def between_kind(word: Found, text: str, grammar: Grammar) -> str | None:
+    """"before" or "after" for a "between" word, also inflected ("arasındaki", "之间的")."""
+    return next((side for form, side in grammar.between.items() if text.startswith(form, word.start)), None)
+
+
+def topic_holds_pair(members: list[Found], relations: list[Found], actors: list[Actor], text: str,
+                      grammar: Grammar) -> bool:
+    """True when a third party is the headline's topic in a verb-final language and the pair term
+    (露朝, 북러) with a connector after it its counterparts: "習近平氏、北京で露朝首脳と相次ぎ会談"
+    (Xi met each), not "米財務省、露朝の武器取引に関与した企業に制裁" (the pair's own arms deal)."""
+    if not actors or actors[0].side or actors[0].source or not _TOPIC_COMMA.match(text, actors[0].end):
+        return False
+    return any(w.rule.lang in grammar.verb_final and any(
+        actors[0].end < p.start < w.start and grammar.has_connector(text[p.start + len(p.matched):w.start])
+        for p in members if p.rule.role_kind == "both_sides") for w in relations)
+
+
+def heads_list(text: str, actors: list[Actor], subject: int, first: int, second: int,
+                grammar: Grammar, verb_final: bool) -> bool:
+    """True when `subject` is the one party whose counterparts are the list `first`, `second`: a
+    headline topic before its comma in a verb-final language ("김정은, 베이징서 中·러 정상 회담",
+    "김정은, 시진핑·푸틴과"), or a name glued to a connector before a comma list ("习近平同普京、金正恩")."""
+    head = text[actors[subject].end:actors[first].start]
+    inner = text[actors[first].end:actors[second].start].strip()
+    if verb_final and head.lstrip()[:1] in _COMMAS:
+        return word_cost(head) >= 1 or inner not in _COMMAS
+    return (inner in _COMMAS and bool(UNSPACED.search(head)) and word_cost(head) <= 1
+            and grammar.is_connector_gap(head, "*"))
+
+
+def mate(actors: list[Actor], subject: int, partners: list[int]) -> int:
+    """The partner of a subject that makes the relation one between the two sides, if any."""
+    return next((i for i in partners if actors[i].side and actors[subject].side
+                 and actors[i].party != actors[subject].party), partners[-1])
+
+
+_PAIR_HEAD_WORDS = 3  # "俄朝領袖北京會談", "북러 정상 베이징 회담"
+
+
+def venues(members: list[Found], relations: list[Found], actors: list[Actor], text: str,
+            grammar: Grammar) -> set[int]:
+    """Third parties written between a both_sides term (俄朝, 북러, 露朝) and the relation word it
+    heads, with no connector or clause break: "俄朝領袖北京會談" is the two sides' summit, and Beijing
+    only where it was held."""
+    out: set[int] = set()
+    for pair in (f for f in members if f.rule.role_kind == "both_sides"):
+        pair_end = pair.start + len(pair.matched)
+        word = next((w for w in relations if w.start >= pair_end), None)
+        if word is None:
+            continue
+        gap = text[pair_end:word.start]
+        between = [i for i, a in enumerate(actors) if pair_end <= a.start < word.start]
+        if (len(between) == 1 and not actors[between[0]].side and word_cost(gap) <= _PAIR_HEAD_WORDS
+                and not CLAUSE_MARKS & set(gap) and not grammar.has_connector(gap)):
+            out.add(between[0])
+    return out
+
+
+def only_sources(members: list[Found], text: str, grammar: Grammar) -> bool:
+    """True when every third party named in the sentence is the source of its report."""
+    relations = [f for f in members if f.rule.role_kind == "relation"]
+    spans = [(a.start, a.end) for a in actors_of(members, relations, text, grammar) if a.source]
+    return bool(spans) and all(any(s <= f.start < e for s, e in spans)
+                               for f in members if f.rule.role_kind == "third")
