@@ -198,7 +198,8 @@ def build_article(candidate: Candidate, rules: TopicRules | None, feed_side: str
     if text == title:
         text = ""
     guess = detect_language(title, text[:LANGUAGE_PREFIX_CHARS], hint=entry.feed_language)
-    topics = match_topics(title, text, rules, feed_side=feed_side) if rules is not None else ()
+    # The detected language gates cue and relation words (newsmon/topics/match.py), as in `newsmon tag`.
+    topics = match_topics(title, text, rules, feed_side=feed_side, lang=guess.lang) if rules is not None else ()
     return Article(
         article_id=candidate.article_id,
         feed_id=entry.feed_id,

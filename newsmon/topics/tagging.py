@@ -28,7 +28,7 @@ def tag_text(title: str, text: str, rules: TopicRules, hint: str | None = None,
     title = " ".join(html_to_text(title).split()) if "<" in title else clean_text(title)
     text = html_to_text(text) if "<" in text else clean_text(text)
     guess = detect_language(title, text[:LANGUAGE_PREFIX_CHARS], hint=hint)
-    hits = match_topics(title, text, rules, feed_side=feed_side)
+    hits = match_topics(title, text, rules, feed_side=feed_side, lang=guess.lang)
     return {
         "lang": guess.lang,
         "lang_prob": round(guess.prob, 4),
