@@ -254,6 +254,8 @@ def main() -> int:
                         help="prefect/rss parts: Prefect's temporary server, as `newsmon run` uses it (default), or a "
                              "server that is already running, as `newsmon serve` and a worker use it")
     parser.add_argument("--json", type=Path, help="also write all results here")
+    parser.add_argument("--reruns", action=argparse.BooleanOptionalAction, default=True,
+                        help="core/prefect: the re-runs after the cold run (--no-reruns: the cold run only)")
     parser.add_argument("--article-pages", action=argparse.BooleanOptionalAction, default=True,
                         help="serve the corpus's article pages from loopback for the fulltext stage (bench/article_pages.py);"
                              " --no-article-pages turns the stage off")
@@ -362,7 +364,8 @@ def _start_prefect_server(home: Path, env: dict[str, str]) -> _Server:
 
 
 def _part_config(part: str, args, tmp: Path, www: Path, base: str, csv_path: Path, env: dict[str, str]) -> dict:
-    common = {"feeds_csv": str(csv_path), "corpus_dir": str(www / "main"), "db": str(tmp / f"{part}.duckdb")}
+    common = {"feeds_csv": str(csv_path), "corpus_dir": str(www / "main"), "db": str(tmp / f"{part}.duckdb"),
+              "rerun": args.reruns}
     if part == "naive":
         return {**common, "limit": args.naive_limit}
     if part == "scale":
