@@ -10,11 +10,13 @@ relation word names a venue between them ("俄朝領袖北京會談").
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
 from newsmon.topics.grammar import UNSPACED, Grammar, word_cost
 from newsmon.topics.scan import Found
+from newsmon.topics.textnorm import normalize_text
 
 ACTOR_KINDS = ("side", "weak", "proxy", "third")
 NEAR_WORDS = 5  # how far (in words) a relation word may sit from a participant it takes
@@ -107,8 +109,15 @@ _TOPIC_COMMA = re.compile(r"\s*\w{0,2}\s*[,、，]")  # "시진핑,", "習近平
 
 
 def between_kind(word: Found, text: str, grammar: Grammar) -> str | None:
-    """"before" or "after" for a "between" word, also inflected ("arasındaki", "之间的")."""
-    return next((side for form, side in grammar.between.items() if text.startswith(form, word.start)), None)
+    """"before" or "after" for a "between" word, also inflected ("arasındaki" from the term
+    "arasında"), never a word that only starts like one ("traffade" is no "tra")."""
+    matched = text[word.start:word.start + len(word.matched)]
+    return grammar.between.get(matched) or grammar.between.get(_normalized_term(word.rule.term))
+
+
+@functools.lru_cache(maxsize=4096)
+def _normalized_term(term: str) -> str:
+    return normalize_text(term)
 
 
 def topic_holds_pair(members: list[Found], relations: list[Found], actors: list[Actor], text: str,

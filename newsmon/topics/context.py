@@ -158,6 +158,11 @@ def _participants(word: Found, actors: list[Actor], text: str, grammar: Grammar,
             return None
         return left[j - 1], mate(actors, left[j - 1], left[j:])
     verb_final = word.rule.lang in grammar.verb_final
+    if (len(left) >= 2 and word_cost(text[actors[left[-1]].end:start]) <= 1
+            and grammar.counterpart_form(text, actors[left[-1]].head_end)):
+        # "Hszi Csin-ping Kim Dzsong Unnal tárgyalt": a name in the instrumental or comitative is
+        # the counterpart of the name before it.
+        return left[-2], left[-1]
     if len(left) >= 2 and near(text[actors[left[-1]].end:start]) and clear(left[-2], left[-1]):
         pair = left[-2], left[-1]  # "Putin and Kim met", "푸틴과 김정은은 … 만났다"
         if len(left) >= 3 and heads_list(text, actors, left[-3], *pair, grammar, verb_final):
@@ -179,7 +184,8 @@ def _participants(word: Found, actors: list[Actor], text: str, grammar: Grammar,
         # A name written on the noun ("deepens Russia ties", "러시아 관계 강화"): the other party is
         # the clause's subject before it ("North Korea tests missiles and deepens Russia ties").
         return left[-2], left[-1]
-    if not verb_final and left and free and near(text[end:actors[free[0]].start]):
+    if (not verb_final and left and free and near(text[end:actors[free[0]].start])
+            and not CLAUSE_MARKS & set(text[end:actors[free[0]].start])):
         gap = text[actors[left[-1]].end:start]
         # "Trump will call Putin and may meet Kim": after a connector the subject is an earlier one.
         if near(gap) and not grammar.starts_with_connector(gap, word.rule.lang):

@@ -127,11 +127,16 @@ class Grammar:
         return self.separator is not None and self.separator.match(sentence) is not None
 
 
+# Han, kana and Hangul count one word per two characters; Thai, which puts spaces between phrases
+# but not words, counts one word per phrase ("และประธานาธิบดีวลาดิมีร์": "and President Vladimir").
+_PER_CHARACTER = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]")
+
+
 def word_cost(text: str) -> float:
     """Length in words; text written without spaces counts one word per two characters."""
     cost = 0.0
     for token in _TOKEN.findall(text):
-        unspaced = len(UNSPACED.findall(token))
+        unspaced = len(_PER_CHARACTER.findall(token))
         cost += unspaced / 2 if unspaced else 1
     return cost
 
@@ -206,7 +211,7 @@ def load_grammar(seeds_dir: Path) -> Grammar:
                 if not suffix or script is None:
                     raise ValueError(f"{path}:{line}: empty suffix or one with no letter of a known script")
                 suffixes.setdefault((row.get("lang") or "").strip(), []).append(suffix)
-                if (row.get("case") or "").strip().startswith(("instrumental", "comitative")):
+                if len(suffix) > 1 and (row.get("case") or "").strip().startswith(("instrumental", "comitative")):
                     counterpart.add(suffix)
                 suffixes.setdefault("*" + script, []).append(suffix)
     def source_after(forms: list[str]) -> re.Pattern[str] | None:

@@ -254,6 +254,15 @@ def _gated(found: list[Found], title: str, text: str, lang: str | None) -> list[
     return [f for f in found if id(f) not in drop] if drop else found
 
 
+def _inside_names(found: list[Found]) -> list[Found]:
+    """Drop relation words that are part of a longer name: "workers" in "Partito dei Lavoratori
+    della RPDC" (the Workers' Party) is no relation."""
+    names = [(f.where, f.start, f.start + len(f.matched)) for f in found if f.rule.role_kind in SIDE_ROLE_KINDS]
+    return [f for f in found if f.rule.role_kind != "relation" or not any(
+        where == f.where and start <= f.start and f.start + len(f.matched) <= end
+        and end - start > len(f.matched) for where, start, end in names)]
+
+
 def _sections(where: str, norm: str, starts: list[int], grammar: Grammar) -> dict[tuple[str, int], int]:
     """Sentences after a separator ("Separately, ...") belong to a later item of the text."""
     out, section = {}, 0
@@ -288,7 +297,7 @@ def match_topics(
         found += scan(rules.context_scanner, norm, where, starts, scripts)
         if len(starts) > 1 and rules.grammar.separator is not None:
             sections.update(_sections(where, norm, starts, rules.grammar))
-    found = _gated(found, title or "", text or "", lang)
+    found = _inside_names(_gated(found, title or "", text or "", lang))
     hits = []
     for topic in rules.topics:
         mine = [f for f in found if f.rule.topic == topic]
