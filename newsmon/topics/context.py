@@ -262,7 +262,7 @@ def separate_units(found: list[Found], texts: dict[str, str],
     units: dict[tuple[str, int], list[Found]] = {}
     for f in found:
         units.setdefault((f.where, f.unit), []).append(f)
-    related, sourced = set(), set()
+    related = set()
     for unit, members in units.items():
         kinds = {f.rule.role_kind for f in members}
         if not kinds & set(_SIDE_EVIDENCE):
@@ -270,9 +270,9 @@ def separate_units(found: list[Found], texts: dict[str, str],
         text = texts.get(unit[0], "")
         if "third" in kinds and only_sources(members, text, grammar):
             # Every third party is the source of the report ("Seoul says Pyongyang sent troops to
-            # Russia"): the sentence reads as if it named none.
+            # Russia"): a relation word relates the sides as if it named none ("Trump says Kim and
+            # Putin are people he gets along with" still has none).
             kinds.discard("third")
-            sourced.add(unit)
         if "third" not in kinds:
             if kinds & {"relation", "both_sides"}:
                 related.add(unit)
@@ -284,7 +284,7 @@ def separate_units(found: list[Found], texts: dict[str, str],
         # sides named beside it, even as one compound, are background.
     out = {}
     for unit, members in units.items():
-        if unit in related or unit in sourced or not any(f.rule.role_kind == "third" for f in members):
+        if unit in related or not any(f.rule.role_kind == "third" for f in members):
             continue
         sides = {f.rule.role_name for f in members if f.rule.role_kind in ("side", "weak", "proxy")}
         if len(sides) < 2 and related:
