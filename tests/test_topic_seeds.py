@@ -276,7 +276,8 @@ def test_evidence_carries_the_entity_id(tmp_path):
 
 
 def test_every_language_with_side_terms_lists_its_common_forms(terms):
-    languages = {row["lang"] for row in terms if row["role"].startswith("side:")}
+    # "mul" names (Kreml, Šojgu) are written alike in many languages: each of those lists them.
+    languages = {row["lang"] for row in terms if row["role"].startswith("side:")} - {"mul"}
     assert sorted(languages - SIDE_FORMS.keys()) == []
 
 
