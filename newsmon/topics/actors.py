@@ -20,7 +20,7 @@ from newsmon.topics.textnorm import normalize_text
 
 ACTOR_KINDS = ("side", "weak", "proxy", "third")
 NEAR_WORDS = 5  # how far (in words) a relation word may sit from a participant it takes
-CLAUSE_MARKS = frozenset(",;:.!?|")
+CLAUSE_MARKS = frozenset(",;:.!?|…")
 
 
 @dataclass(slots=True)
@@ -104,8 +104,8 @@ def mark_sources(actors: list[Actor], text: str, grammar: Grammar) -> None:
                 " ".join(words)) and not grammar.counterpart_form(text, nxt.head_end))
 
 
-_COMMAS = (",", "、", "，")
-_TOPIC_COMMA = re.compile(r"\s*\w{0,2}\s*[,、，]")  # "시진핑,", "習近平氏、" (an honorific before it)
+COMMAS = (",", "、", "，")
+TOPIC_COMMA = re.compile(r"\s*\w{0,2}\s*[,、，]")  # "시진핑,", "習近平氏、" (an honorific before it)
 
 
 def between_kind(word: Found, text: str, grammar: Grammar) -> str | None:
@@ -125,7 +125,7 @@ def topic_holds_pair(members: list[Found], relations: list[Found], actors: list[
     """True when a third party is the headline's topic in a verb-final language and the pair term
     (露朝, 북러) with a connector after it its counterparts: "習近平氏、北京で露朝首脳と相次ぎ会談"
     (Xi met each), not "米財務省、露朝の武器取引に関与した企業に制裁" (the pair's own arms deal)."""
-    if not actors or actors[0].side or actors[0].source or not _TOPIC_COMMA.match(text, actors[0].end):
+    if not actors or actors[0].side or actors[0].source or not TOPIC_COMMA.match(text, actors[0].end):
         return False
     return any(w.rule.lang in grammar.verb_final and any(
         actors[0].end < p.start < w.start and grammar.has_connector(text[p.start + len(p.matched):w.start])
@@ -139,10 +139,18 @@ def heads_list(text: str, actors: list[Actor], subject: int, first: int, second:
     "김정은, 시진핑·푸틴과"), or a name glued to a connector before a comma list ("习近平同普京、金正恩")."""
     head = text[actors[subject].end:actors[first].start]
     inner = text[actors[first].end:actors[second].start].strip()
-    if verb_final and head.lstrip()[:1] in _COMMAS:
-        return word_cost(head) >= 1 or inner not in _COMMAS
-    return (inner in _COMMAS and bool(UNSPACED.search(head)) and word_cost(head) <= 1
+    if verb_final and head.lstrip()[:1] in COMMAS:
+        return word_cost(head) >= 1 or inner not in COMMAS
+    return (inner in COMMAS and bool(UNSPACED.search(head)) and word_cost(head) <= 1
             and grammar.is_connector_gap(head, "*"))
+
+
+def topic_of(text: str, actors: list[Actor], subject: int, partners: list[int]) -> bool:
+    """True when `subject` is a verb-final headline's topic ("김정은, ...", "習近平氏、...") and the
+    names after it, joined by anything but commas, its counterparts."""
+    if not TOPIC_COMMA.match(text, actors[subject].end):
+        return False
+    return all(text[actors[a].end:actors[b].start].strip() not in COMMAS for a, b in zip(partners, partners[1:]))
 
 
 def mate(actors: list[Actor], subject: int, partners: list[int]) -> int:

@@ -46,6 +46,7 @@ from newsmon.topics.actors import (
     mate,
     only_sources,
     topic_holds_pair,
+    topic_of,
     venues,
 )
 from newsmon.topics.grammar import EMPTY_GRAMMAR, Grammar, word_cost
@@ -151,11 +152,14 @@ def _participants(word: Found, actors: list[Actor], text: str, grammar: Grammar,
         j = len(left) - 1
         while j > 0 and clear(left[j - 1], left[j]) and not (
                 j > 1 and heads_list(text, actors, left[j - 2], left[j - 1], left[j], grammar, verb_final)):
+            if verb_final and topic_of(text, actors, left[j - 1], left[j:]):
+                break  # "김정은, 푸틴과 … 정상회담", "최선희, 모스크바서 라브로프와 회담": the topic met them
             j -= 1
         if j > 1 and heads_list(text, actors, left[j - 2], left[j - 1], left[j], grammar, verb_final):
             j -= 1  # "김정은, 시진핑·푸틴과 잇따라 회담": the topic, then its counterparts
-        if j == 0:
-            return None
+        if j == 0 or (CLAUSE_MARKS & set(text[actors[left[j - 1]].end:actors[left[j]].start])
+                      and not topic_of(text, actors, left[j - 1], left[j:])):
+            return None  # '트럼프 "김정은 만날 것"…푸틴과는 통화': the subject is in another clause
         return left[j - 1], mate(actors, left[j - 1], left[j:])
     verb_final = word.rule.lang in grammar.verb_final
     if (len(left) >= 2 and word_cost(text[actors[left[-1]].end:start]) <= 1
@@ -236,13 +240,20 @@ def _relates_sides(members: list[Found], text: str, grammar: Grammar) -> bool | 
     if topic_holds_pair(members, relations, actors, text, grammar):
         return False
     places = venues(members, relations, actors, text, grammar)
+    bound: set[int] = set()
     taken = set(places)  # a venue is nobody's participant
     # "between" words name their participants outright: read them first ("Japan condemns cooperation
     # between Moscow and Pyongyang": Moscow is not Japan's counterpart).
     cuts = tuple(sorted({f.start for f in relations}))
     for word in sorted(relations, key=lambda f: between_kind(f, text, grammar) is None):
-        pair = _participants(word, actors, text, grammar, taken, cuts)
+        pair = _participants(word, actors, text, grammar, taken | bound, cuts)
         if pair is None:
+            # A third party glued to a connector before the word ("트럼프와 회담") is its
+            # counterpart, whoever the subject: no participant of a later word.
+            near = [i for i, a in enumerate(actors) if a.end <= word.start and i not in taken]
+            if near and not actors[near[-1]].side and grammar.starts_with_connector(
+                    text[actors[near[-1]].end:word.start], word.rule.lang):
+                bound.add(near[-1])
             continue
         a, b = (actors[i] for i in pair)
         if a.side and b.side and a.party != b.party:
