@@ -169,7 +169,8 @@ def part_rss(config: dict) -> dict:
 def _counts(summary) -> dict:
     return {"entries": summary.entries_seen, "new": summary.articles_new, "updated": summary.articles_updated,
             "feeds_ok": summary.feeds_ok, "feeds_failed": summary.feeds_failed,
-            "not_modified": summary.feeds_not_modified, "matches": summary.matches_new}
+            "not_modified": summary.feeds_not_modified, "matches": summary.matches_new,
+            "status": summary.status, "message": summary.message, "warnings": list(summary.warnings)}
 
 
 def _child_main(part: str, config_json: str) -> None:

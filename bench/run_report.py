@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 
 def format_report(results: dict, args) -> str:
-    lines = ["", "=== newsmon bench ==="]
+    lines = ["", "=== newsmon bench ==="] + unfinished_runs(results)
     core, prefect, naive = results.get("core"), results.get("prefect"), results.get("naive")
     rate: Callable[[dict, float], float] = lambda r, s: r["new"] / s if s else 0.0  # noqa: E731
     if core:
@@ -159,3 +159,18 @@ def scale_stage_lines(scale: dict) -> list[str]:
         lines.append(f"  full text ({label}): pages {', '.join(map(str, pages))}; candidates "
                      f"{', '.join(str(r.get('fulltext', {}).get('candidates', 0)) for r in scale[label])}")
     return lines
+
+
+def unfinished_runs(results: dict) -> list[str]:
+    """A run that failed or was degraded is said first: its figures measure something else."""
+    out = []
+    for part, result in results.items():
+        if not isinstance(result, dict) or not isinstance(result.get("part_result"), dict):
+            continue
+        runs = result["part_result"]
+        for label, run in [(k, v) for k, v in runs.items() if isinstance(v, dict)] + \
+                [(f"{k}[{i}]", v) for k, vs in runs.items() if isinstance(vs, list) for i, v in enumerate(vs)]:
+            if run.get("status") not in (None, "completed"):
+                said = "; ".join(filter(None, [run.get("message"), *run.get("warnings", [])]))
+                out.append(f"!! {part} {label}: {run['status']}: {said[:600]}")
+    return out
