@@ -153,6 +153,24 @@ def topic_of(text: str, actors: list[Actor], subject: int, partners: list[int]) 
     return all(text[actors[a].end:actors[b].start].strip() not in COMMAS for a, b in zip(partners, partners[1:]))
 
 
+_BEFORE_CHARS = 12
+
+
+def is_counterpart(text: str, actor: Actor, grammar: Grammar) -> bool:
+    """True when a name is written as someone's counterpart: after "with" ("mit Putin", "با ترامپ",
+    "与特朗普"), before a particle or postposition ("トランプ氏との", "Trump ile", "ट्रंप से"), or in
+    the instrumental or comitative ("Putinem", "Putyinnal")."""
+    if grammar.counterpart_form(text, actor.head_end):
+        return True
+    before = text[max(0, actor.start - _BEFORE_CHARS):actor.start]
+    words = before.split()
+    if words and before[-1:].isspace() and any(words[-1] in forms for forms in grammar.connectors.values()):
+        return True  # "mit Putin", "با ترامپ" (not "북한과 러시아": there 과 is the first name's)
+    if before and UNSPACED.match(before[-1]) and any(before[-1] in forms for forms in grammar.connectors.values()):
+        return True  # "与特朗普"
+    return any(grammar.followed_by_particle(text, actor.head_end + k) for k in range(2))  # "氏との"
+
+
 def mate(actors: list[Actor], subject: int, partners: list[int]) -> int:
     """The partner of a subject that makes the relation one between the two sides, if any."""
     return next((i for i in partners if actors[i].side and actors[subject].side

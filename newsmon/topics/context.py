@@ -43,6 +43,7 @@ from newsmon.topics.actors import (
     actors_of,
     between_kind,
     heads_list,
+    is_counterpart,
     mate,
     only_sources,
     topic_holds_pair,
@@ -167,7 +168,8 @@ def _participants(word: Found, actors: list[Actor], text: str, grammar: Grammar,
         # "Hszi Csin-ping Kim Dzsong Unnal tárgyalt": a name in the instrumental or comitative is
         # the counterpart of the name before it.
         return left[-2], left[-1]
-    if len(left) >= 2 and near(text[actors[left[-1]].end:start]) and clear(left[-2], left[-1]):
+    if len(left) >= 2 and near(text[actors[left[-1]].end:start]) and clear(left[-2], left[-1]) and not all(
+            is_counterpart(text, actors[i], grammar) for i in left[-2:]):  # "با ترامپ با کیم": two "with"s
         pair = left[-2], left[-1]  # "Putin and Kim met", "푸틴과 김정은은 … 만났다"
         if len(left) >= 3 and heads_list(text, actors, left[-3], *pair, grammar, verb_final):
             # "김정은, 베이징서 中·러 정상 연쇄 회담", "习近平同普京、金正恩会谈": the subject met each
@@ -184,7 +186,8 @@ def _participants(word: Found, actors: list[Actor], text: str, grammar: Grammar,
     if (len(left) >= 2 and word_cost(text[actors[left[-1]].end:start]) == 0 and not (
             right and near(text[end:actors[right[0]].start]))
             and actors[left[-2]].party != actors[left[-1]].party
-            and near(text[actors[left[-2]].end:actors[left[-1]].start])):
+            and near(text[actors[left[-2]].end:actors[left[-1]].start])
+            and not is_counterpart(text, actors[left[-2]], grammar)):
         # A name written on the noun ("deepens Russia ties", "러시아 관계 강화"): the other party is
         # the clause's subject before it ("North Korea tests missiles and deepens Russia ties").
         return left[-2], left[-1]
@@ -217,8 +220,13 @@ def _participants(word: Found, actors: list[Actor], text: str, grammar: Grammar,
         # ("Japan protests against Russia as North Korea tests weapons"), unless it only labels the
         # headline ("Госдеп: КНДР направила в Россию ... военнослужащих").
         subject_first = verb_final or all(actors[i].side or actors[i].label for i in left[:-1])
-        if subject_first and near(text[actors[left[-2]].end:actors[left[-1]].start]):
-            return left[-2], left[-1]
+        if subject_first and (near(text[actors[left[-2]].end:actors[left[-1]].start]) or (
+                verb_final and topic_of(text, actors, left[-2], left[-1:]))):
+            k = len(left) - 2
+            while verb_final and k > 0 and is_counterpart(text, actors[left[k]], grammar) and not CLAUSE_MARKS & set(
+                    text[actors[left[k - 1]].end:actors[left[k]].start]):
+                k -= 1  # "پوتین پس از دیدار با ترامپ با کیم ... گفتگو کرد": both "with" names are Putin's
+            return left[k], left[-1]
     return None
 
 
@@ -259,7 +267,13 @@ def _relates_sides(members: list[Found], text: str, grammar: Grammar) -> bool | 
         if a.side and b.side and a.party != b.party:
             return True
         if a.side != b.side:  # a third party's counterpart is not free for a later relation word
-            taken.add(pair[0] if a.side else pair[1])
+            side, third = (pair[0], pair[1]) if a.side else (pair[1], pair[0])
+            if is_counterpart(text, actors[third], grammar) and not is_counterpart(text, actors[side], grammar):
+                # ... but its subject is: "Putin, Trump ile görüşmesinin ardından Kim Jong Un ile
+                # telefonda görüştü" (after meeting Trump, Putin called Kim).
+                bound.add(third)
+            else:
+                taken.add(side)
     return False if taken - places else None
 
 
