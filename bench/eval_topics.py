@@ -2,13 +2,15 @@
 
     uv run python -m bench.eval_topics [--dev tests/data/topics_dev.jsonl] [--split tune|heldout]
                                        [--errors] [--speed] [--tag-speed]
+    uv run python -m bench.eval_topics --tune-sets     # one line per tuning set (never a held-out half)
 
 Prints precision / recall / F1 overall and per language for russia_dprk, the same for the
 baseline query (russia OR moscow OR putin OR lavrov) AND (north korea OR dprk OR pyongyang OR
 kim jong), and, with --speed, microseconds per item for match_topics over the dev set; with
 --tag-speed, lines per second through `newsmon tag`'s own loop (cleaning, language, topics,
 JSON). `--split` keeps only the items of one half of a set that has a `split` field
-(tests/data/topics_dev2.jsonl): tune on `tune`, report `heldout`.
+(tests/data/topics_dev2.jsonl): tune on `tune`, report `heldout`. `--tune-sets` scores every set
+rules may be tuned on (TUNE_SETS: the first set, dev2's tune half, dev3, dev4) in one go.
 """
 
 from __future__ import annotations
@@ -26,6 +28,10 @@ from newsmon.topics.match import TopicRules, load_topic_rules, match_topics
 ROOT = Path(__file__).resolve().parents[1]
 
 TOPIC = "russia_dprk"
+DATA = ROOT / "tests" / "data"
+# (file, split): the sets rules may be tuned on. dev2's held-out half is reported, never tuned on.
+TUNE_SETS = (("topics_dev.jsonl", None), ("topics_dev2.jsonl", "tune"), ("topics_dev3.jsonl", None),
+             ("topics_dev4.jsonl", None))
 MIN_POSITIVES = 5  # a language's recall is reported against the aim from this many positives on
 LANGUAGE_RECALL_AIM = 0.9
 _BASELINE_RUSSIA = re.compile(r"\b(?:russia|moscow|putin|lavrov)", re.IGNORECASE)
@@ -130,9 +136,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--split", choices=("tune", "heldout"), help="only this half of the set")
     parser.add_argument("--speed", action="store_true", help="time match_topics over the dev set")
     parser.add_argument("--tag-speed", action="store_true", help="lines/s through `newsmon tag`")
+    parser.add_argument("--tune-sets", action="store_true", help="one line per tuning set")
     args = parser.parse_args(argv)
 
     rules = load_topic_rules(args.seeds)
+    if args.tune_sets:
+        for name, split in TUNE_SETS:
+            if (DATA / name).exists():
+                overall, _, _ = evaluate(select_split(load_dev(DATA / name), split),
+                                         lambda item: is_tagged(item, rules))
+                print(overall.line(name.removeprefix("topics_").removesuffix(".jsonl") + (f"/{split}" if split else "")))
+        return 0
     items = select_split(load_dev(args.dev), args.split)
     overall, per_lang, errors = evaluate(items, lambda item: is_tagged(item, rules))
     print(f"matcher on {args.dev.name}" + (f" ({args.split} half)" if args.split else ""))
