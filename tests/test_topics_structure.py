@@ -197,3 +197,14 @@ def test_vietnamese_north_is_not_beijing(rules):
     norm = normalize_text("Bắc Triều Tiên")
     found = scan(rules.context_scanner, norm, "title", unit_starts(norm), scripts_in(norm))
     assert not [f for f in found if f.rule.role_kind == "third"]
+
+
+@pytest.mark.parametrize("title", [
+    "N. Korean troops in Kursk",
+    "Северокорейские военные воюют в Курской области",
+    "North Korean soldiers captured in Ukraine",
+])
+def test_one_sides_troops_at_the_other_sides_war_are_their_cooperation(rules, title):
+    # A one-letter abbreviation ends no sentence, and a side's name heading a military word gives a
+    # place or event of the other side (Kursk, Ukraine) its full weight.
+    assert is_match(title, rules)

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from newsmon.records import Evidence, TopicHit
 from newsmon.topics.context import separate_units
-from newsmon.topics.grammar import EMPTY_GRAMMAR, Grammar, load_grammar
+from newsmon.topics.grammar import EMPTY_GRAMMAR, Grammar, load_grammar, word_cost
 from newsmon.topics.scan import Found, Scanner, TermRule, compile_terms, scan, script_of, scripts_in, unit_starts
 from newsmon.topics.textnorm import normalize_text
 
@@ -155,9 +155,11 @@ def _closeness(a: Found, b: Found, sections: dict[tuple[str, int], int]) -> floa
 
 
 def _side_score(by_side: dict[str, list[Found]], sides: tuple[str, ...], pairs: list[Found],
-                discount: dict[tuple[str, int], float], sections: dict[tuple[str, int], int]) -> float:
+                discount: dict[tuple[str, int], float], sections: dict[tuple[str, int], int],
+                armed: frozenset[tuple[str, int]] = frozenset()) -> float:
     def weight(f: Found) -> float:
-        return f.rule.weight * discount.get((f.where, f.unit), 1.0)
+        full = f.rule.role_kind == "proxy" and (f.where, f.unit) in armed
+        return (1.0 if full else f.rule.weight) * discount.get((f.where, f.unit), 1.0)
 
     if len(sides) == 1:
         return max((weight(f) for f in by_side[sides[0]]), default=0.0)
@@ -193,7 +195,7 @@ def _topic_hit(topic: str, found: list[Found], rules: TopicRules, texts: dict[st
     if not any(f.where != "feed" and f.rule.role_kind in _SIDE_EVIDENCE for f in kept):
         return None
     discount = separate_units(kept, texts, rules.grammar)
-    score = _side_score(by_side, sides, pairs, discount, sections) * (0.8 + (0.2 if cues else 0.0))
+    score = _side_score(by_side, sides, pairs, discount, sections, _armed_units(kept, texts)) * (0.8 + (0.2 if cues else 0.0))
     side_units = {(f.where, f.unit) for f in kept if f.rule.role_kind in _SIDE_EVIDENCE}
     for f in kept:
         if f.rule.role_kind == "offtopic" and (f.where == "title" or (f.where, f.unit) in side_units):
@@ -201,6 +203,24 @@ def _topic_hit(topic: str, found: list[Found], rules: TopicRules, texts: dict[st
     score = round(min(1.0, score), 4)
     evidence = _evidence(kept)
     return TopicHit(topic, score, score >= rules.topics[topic].min_score, tuple(sorted(cues)), evidence)
+
+
+def _armed_units(found: list[Found], texts: dict[str, str]) -> frozenset[tuple[str, int]]:
+    """Sentences where one side's name heads a military relation word and a place or event of the
+    other side is named: "North Korean troops in Kursk", "Северокорейские военные в Курской
+    области" are the two sides' cooperation, though Kursk or Ukraine alone only weakly names Russia
+    ("North Korea slams US weapons deliveries to Ukraine" has no such head)."""
+    out = set()
+    for word in (f for f in found if f.rule.role == "relation:military"):
+        unit = (word.where, word.unit)
+        text = texts.get(word.where, "")
+        heads = {f.rule.role_name for f in found if (f.where, f.unit) == unit and f.rule.role_kind == "side"
+                 and f.start + len(f.matched) <= word.start
+                 and word_cost(text[f.start + len(f.matched):word.start]) <= 1}
+        if any(f.rule.role_kind == "proxy" and (f.where, f.unit) == unit and f.rule.role_name not in heads
+               for f in found) and heads:
+            out.add(unit)
+    return frozenset(out)
 
 
 def _evidence(found: list[Found]) -> tuple[Evidence, ...]:

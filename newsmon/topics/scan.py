@@ -33,7 +33,8 @@ SCRIPTS = {
 }
 _SCRIPT_PATTERNS = {name: re.compile(chars) for name, chars in SCRIPTS.items()}
 _SEPARATOR = "[ \\-·]?"  # between the words of a term: "Kim Jong Un", "Kim Jong-un", "북·러", "북러"
-_SENTENCE_END = re.compile(r"(?<=[.!?؟।])\s+|(?<=[。！？])|\s*[\n;؛|]\s*")
+# A one-letter abbreviation ("N. Korea", "S. Korea", "U.S. says") ends no sentence.
+_SENTENCE_END = re.compile(r"(?<=[.!?؟।])(?<!\b\w\.)\s+|(?<=[。！？])|\s*[\n;؛|]\s*")
 
 
 @dataclass(frozen=True, slots=True)
