@@ -53,6 +53,7 @@ def test_a_source_that_acts_itself_is_still_a_party(rules, title):
 # A contact reported next to another relation word keeps its own counterpart.
 @pytest.mark.parametrize("title", [
     "Ким Чен Ын направил Путину письмо после встречи с Трампом",
+    "Путин рассказал Ким Чен Ыну о переговорах с Трампом на Аляске",
     "After Alaska summit with Trump, Putin calls Kim Jong Un",
     "Putin, Trump ile görüşmesinin ardından Kim Jong Un ile telefonda görüştü",
     "プーチン氏、トランプ氏との会談結果を金正恩氏に説明",
@@ -110,9 +111,9 @@ def test_a_french_cue_does_not_hide_the_english_one(rules):
 # uses, per language with relation:contact words ("|" between forms).
 CONTACT_FORMS = {
     "en": "meet|meets|met|meeting|talks|summit|phone call|phoned|letter|message|greetings|visit|visited|"
-          "delegation|treaty|deal|briefed",
+          "delegation|treaty|deal|briefed|told",
     "ru": "встретился|встретились|встреча|переговоры|саммит|телефонный разговор|письмо|послание|поздравил|"
-          "визит|посетил|делегация|договор|соглашение",
+          "визит|посетил|делегация|договор|соглашение|рассказал|проинформировал",
     "uk": "зустрівся|зустріч|переговори|саміт|розмова|лист|послання|привітав|візит|відвідав|делегація|договір|угода",
     "pl": "spotkał się|spotkanie|rozmowy|szczyt|rozmowa telefoniczna|list|listu|wiadomość|wizyta|odwiedził|delegacja|traktat|umowa",
     "cs": "setkal|setkání|jednání|jednali|telefonát|dopis|dopisu|poselství|návštěva|navštívil|delegace|smlouva|dohoda",
