@@ -59,6 +59,8 @@ def test_a_source_that_acts_itself_is_still_a_party(rules, title):
     "プーチン氏、トランプ氏との会談結果を金正恩氏に説明",
     "पुतिन ने ट्रंप से मुलाकात के बाद किम जोंग उन से फोन पर बात की",
     "푸틴 \"트럼프와 회담 결과 김정은에게 설명\"",
+    "Putin's Beijing meeting with Kim",
+    "Kim Jong Un travels to Beijing by train, meets Putin",
 ])
 def test_a_contact_after_a_third_partys_meeting_relates_the_sides(rules, title):
     assert is_match(title, rules)

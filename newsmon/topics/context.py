@@ -194,10 +194,21 @@ def _participants(word: Found, actors: list[Actor], text: str, grammar: Grammar,
     if (not verb_final and left and free and near(text[end:actors[free[0]].start])
             and not CLAUSE_MARKS & set(text[end:actors[free[0]].start])):
         gap = text[actors[left[-1]].end:start]
+        subject = left[-1]
+        tail = re.split(r"[,;]", gap)[-1]
+        if len(left) > 1 and "," in gap and not tail.strip():
+            # "Kim Jong Un travels to Beijing by train, meets Putin": a verb opening the next clause
+            # shares the sentence's subject.
+            subject = left[0]
+        elif (len(left) > 1 and not actors[subject].side and word_cost(gap) == 0
+              and grammar.starts_with_connector(text[end:actors[free[0]].start], word.rule.lang)):
+            # "Putin's Beijing meeting with Kim": a third party's name on the noun is its venue or
+            # topic; the counterpart follows "with".
+            subject = left[-2]
         # "Trump will call Putin and may meet Kim": after a connector the subject is an earlier one.
-        if near(gap) and not grammar.starts_with_connector(gap, word.rule.lang):
-            if actors[left[-1]].party != actors[free[0]].party:
-                return left[-1], free[0]  # "Kim met Xi", "Kim sends greetings to Putin"
+        if near(text[actors[subject].end:start]) and not grammar.starts_with_connector(gap, word.rule.lang):
+            if actors[subject].party != actors[free[0]].party:
+                return subject, free[0]  # "Kim met Xi", "Kim sends greetings to Putin"
     if (len(free) >= 2 and near(text[end:actors[right[0]].start])
             and not grammar.starts_with_connector(text[end:actors[right[0]].start], word.rule.lang)):
         # ("summit with Trump, Putin calls Kim": a name after "with" is the word's one counterpart)
