@@ -199,9 +199,8 @@ def venues(members: list[Found], relations: list[Found], actors: list[Actor], te
     return out
 
 
-def only_sources(members: list[Found], text: str, grammar: Grammar) -> bool:
+def only_sources(members: list[Found], actors: list[Actor]) -> bool:
     """True when every third party named in the sentence is the source of its report."""
-    relations = [f for f in members if f.rule.role_kind == "relation"]
-    spans = [(a.start, a.end) for a in actors_of(members, relations, text, grammar) if a.source]
+    spans = [(a.start, a.end) for a in actors if a.source]
     return bool(spans) and all(any(s <= f.start < e for s, e in spans)
                                for f in members if f.rule.role_kind == "third")

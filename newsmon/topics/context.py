@@ -249,13 +249,14 @@ def _counterpart_gap(gap: str) -> bool:
     return word_cost(gap) <= 2 and not any(c in CLAUSE_MARKS for c in gap)
 
 
-def _relates_sides(members: list[Found], text: str, grammar: Grammar) -> bool | None:
+def _relates_sides(members: list[Found], text: str, grammar: Grammar,
+                   actors: list[Actor] | None = None) -> bool | None:
     """True when some relation word of one sentence has the two sides as its participants, False
     when none does but one has a third party and a side, None when no relation word tells."""
     relations = sorted((f for f in members if f.rule.role_kind == "relation"), key=lambda f: f.start)
     if not relations:
         return None
-    actors = actors_of(members, relations, text, grammar)
+    actors = actors if actors is not None else actors_of(members, relations, text, grammar)
     if topic_holds_pair(members, relations, actors, text, grammar):
         return False
     places = venues(members, relations, actors, text, grammar)
@@ -304,7 +305,9 @@ def separate_units(found: list[Found], texts: dict[str, str],
         if not kinds & set(_SIDE_EVIDENCE):
             continue
         text = texts.get(unit[0], "")
-        if "third" in kinds and only_sources(members, text, grammar):
+        actors = actors_of(members, [f for f in members if f.rule.role_kind == "relation"], text, grammar) if (
+            "third" in kinds) else []
+        if "third" in kinds and only_sources(members, actors):
             # Every third party is the source of the report ("Seoul says Pyongyang sent troops to
             # Russia"): a relation word relates the sides as if it named none ("Trump says Kim and
             # Putin are people he gets along with" still has none).
@@ -313,7 +316,7 @@ def separate_units(found: list[Found], texts: dict[str, str],
             if kinds & {"relation", "both_sides"}:
                 related.add(unit)
             continue
-        verdict = _relates_sides(members, text, grammar)
+        verdict = _relates_sides(members, text, grammar, actors)
         if verdict or (verdict is None and ("both_sides" in kinds or _joined_pair(members, text, grammar))):
             related.add(unit)
         # else a relation of a third party with one side ("Kim met Xi ... amid 북러 밀착"): the

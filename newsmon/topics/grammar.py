@@ -60,6 +60,7 @@ class Grammar:
     source_before: re.Pattern[str] | None = None  # matches at the end of the text before a name
     source_after: re.Pattern[str] | None = None  # matches at the start of the text from the name's end
     counterpart_endings: tuple[str, ...] = ()  # instrumental and comitative case endings
+    particles: re.Pattern[str] | None = None  # connectors glued to a name (과, と, 与), as one regex
 
     def source_end(self, text: str, start: int, end: int) -> int | None:
         """Where the report begins when the name at text[start:end] is written as the source of a
@@ -112,8 +113,7 @@ class Grammar:
     def followed_by_particle(self, text: str, end: int) -> bool:
         """True when a connector particle is glued to the name ending at `end` ("푸틴·김정은과",
         "プーチン氏と"): the name is someone's counterpart ("with Putin and Kim")."""
-        return any(text.startswith(c, end) for forms in self.connectors.values() for c in forms
-                   if UNSPACED.match(c))
+        return self.particles is not None and self.particles.match(text, end) is not None
 
     def is_place(self, text: str, start: int, end: int) -> bool:
         """True when the name at text[start:end] is written as the place of an event."""
@@ -224,6 +224,7 @@ def load_grammar(seeds_dir: Path) -> Grammar:
             parts.append(rf"\s*(?:{_alternation(glued)})")
         return re.compile("|".join(parts)) if parts else None
 
+    glued = [c for forms in connectors.values() for c in forms if UNSPACED.match(c)]
     separator = (re.compile(rf"(?:{_alternation(rows['separator'])})(?!{WORD})") if rows["separator"] else None)
     return Grammar({lang: frozenset(forms) for lang, forms in connectors.items()}, before(rows["place_before"]),
                    after(rows["place_after"]), ending(rows["place_after"]), separator,
@@ -231,4 +232,5 @@ def load_grammar(seeds_dir: Path) -> Grammar:
                    frozenset(orders["verb_final"]),
                    {**dict.fromkeys(rows["between_before"], "before"), **dict.fromkeys(rows["between_after"], "after")},
                    before(rows["source_before"]), source_after(rows["source_after"]),
-                   tuple(sorted(counterpart, key=lambda e: (-len(e), e))))
+                   tuple(sorted(counterpart, key=lambda e: (-len(e), e))),
+                   re.compile(_alternation(glued)) if glued else None)
