@@ -211,3 +211,16 @@ def test_one_sides_troops_at_the_other_sides_war_are_their_cooperation(rules, ti
     # A one-letter abbreviation ends no sentence, and a side's name heading a military word gives a
     # place or event of the other side (Kursk, Ukraine) its full weight.
     assert is_match(title, rules)
+
+
+@pytest.mark.parametrize("title, expected", [
+    ("China and Russia hold talks on North Korea", False),
+    ("Китай и Россия провели переговоры о КНДР", False),
+    ("中国与俄罗斯就朝鲜问题举行会谈", False),
+    ("Japan protests to Russia over North Korea ties", True),
+    ("Putin ve Kim Jong Un Pekin'de görüştü", True),
+])
+def test_a_name_a_relation_is_about_is_no_party_to_it(rules, title, expected):
+    # "on/о/关于 X" makes X the subject matter, unless X heads a relation noun ("over North Korea
+    # ties"); Vietnamese "về" is left out, as folded it is Turkish "ve" (and).
+    assert is_match(title, rules) is expected

@@ -62,6 +62,9 @@ def actors_of(members: list[Found], relations: list[Found], text: str, grammar: 
         if last and f.start < last.end:  # overlapping matches: one name
             last.end = max(last.end, end)
             continue
+        if grammar.is_topic(text, f.start, end) and not any(
+                c >= end and word_cost(text[end:c]) <= 1 for c in cuts):
+            continue  # "China and Russia hold talks on North Korea": the topic, not a party
         if (last and last.party == party and not any(last.end <= c < f.start for c in cuts)
                 and word_cost(text[last.end:f.start]) <= NEAR_WORDS):
             last.end = max(last.end, end)  # "North Korean leader Kim Jong Un": one actor

@@ -12,7 +12,9 @@ topic_grammar.csv (`lang,kind,form`) lists, per language:
   (Korean, Japanese, Turkish, Hindi, Persian);
 - `source_before` / `source_after`: words that make a name the *source* of a report rather than a
   party to what it reports ("according to Seoul", "Seoul says", "美国称", "Güney Kore'ye göre"):
-  "Seoul says Pyongyang sent more troops to Russia" relates the two sides, not Seoul.
+  "Seoul says Pyongyang sent more troops to Russia" relates the two sides, not Seoul;
+- `topic_before` / `topic_after`: words that make a name the *subject matter* of a relation, not a
+  party to it ("talks on North Korea", "переговоры о КНДР", "북한 문제 논의", "北朝鮮について協議").
 
 topic_inflections.csv (`lang,suffix,case`) lists the case endings a name takes in a language with
 case or ezafe ("Putin" -> "Putina", "Putinovi", "Putinem"). A whole-word name term of that language
@@ -32,7 +34,7 @@ from newsmon.topics.scan import script_of
 from newsmon.topics.textnorm import WORD, normalize_text
 
 GRAMMAR_KINDS = ("connector", "place_before", "place_after", "separator", "order", "between_before",
-                 "between_after", "source_before", "source_after")
+                 "between_after", "source_before", "source_after", "topic_before", "topic_after")
 # A source word may follow its name after a few words ("South Korea's spy agency says").
 _SOURCE_GAP = 3
 # Scripts written without spaces between words: their function words attach to names.
@@ -61,6 +63,8 @@ class Grammar:
     source_after: re.Pattern[str] | None = None  # matches at the start of the text from the name's end
     counterpart_endings: tuple[str, ...] = ()  # instrumental and comitative case endings
     particles: re.Pattern[str] | None = None  # connectors glued to a name (과, と, 与), as one regex
+    topic_before: re.Pattern[str] | None = None  # "on", "about", "о", "关于" before a name
+    topic_after: re.Pattern[str] | None = None  # "문제", "について", "hakkında" after a name
 
     def source_end(self, text: str, start: int, end: int) -> int | None:
         """Where the report begins when the name at text[start:end] is written as the source of a
@@ -114,6 +118,12 @@ class Grammar:
         """True when a connector particle is glued to the name ending at `end` ("푸틴·김정은과",
         "プーチン氏と"): the name is someone's counterpart ("with Putin and Kim")."""
         return self.particles is not None and self.particles.match(text, end) is not None
+
+    def is_topic(self, text: str, start: int, end: int) -> bool:
+        """True when the name at text[start:end] is written as what a relation is about."""
+        if self.topic_before is not None and self.topic_before.search(text, max(0, start - 16), start):
+            return True
+        return self.topic_after is not None and self.topic_after.match(text, end) is not None
 
     def is_place(self, text: str, start: int, end: int) -> bool:
         """True when the name at text[start:end] is written as the place of an event."""
@@ -233,4 +243,5 @@ def load_grammar(seeds_dir: Path) -> Grammar:
                    {**dict.fromkeys(rows["between_before"], "before"), **dict.fromkeys(rows["between_after"], "after")},
                    before(rows["source_before"]), source_after(rows["source_after"]),
                    tuple(sorted(counterpart, key=lambda e: (-len(e), e))),
-                   re.compile(_alternation(glued)) if glued else None)
+                   re.compile(_alternation(glued)) if glued else None,
+                   before(rows["topic_before"]), after(rows["topic_after"]))
