@@ -1,6 +1,7 @@
 """End-to-end throughput: newsmon's ingest against a naive pipeline, on one generated corpus.
 
-    uv run python -m bench.run [--feeds 1000 --items 50] [--naive-limit N] [--parts ...] [--shared]
+    uv run python -m bench.run [--feeds 1000 --items 50] [--dprk-share 0.03] [--naive-limit N] [--parts ...]
+                               [--no-reruns] [--shared]
 
 The corpus (bench/corpus.py) is served from a loopback HTTP server in this process; every
 measured pipeline runs in its own child process (so start-up and peak memory are its own),
@@ -266,7 +267,7 @@ def main() -> int:
         parser.error(f"unknown parts: {', '.join(sorted(unknown))}")
     from newsmon.demo import serve_directory
 
-    results: dict = {"prefect_server": args.prefect_server}
+    results: dict = {"prefect_server": args.prefect_server, "load_before": os.getloadavg()}
     server = None
     tmp = Path(tempfile.mkdtemp(prefix="newsmon-bench-"))
     try:
@@ -312,6 +313,7 @@ def main() -> int:
         shutil.rmtree(tmp, ignore_errors=True)
     from bench.run_report import format_report
 
+    results["load_after"] = os.getloadavg()
     print(format_report(results, args))
     if "dask" in results:
         print(_dask_line(results))

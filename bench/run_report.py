@@ -8,6 +8,9 @@ from collections.abc import Callable
 
 def format_report(results: dict, args) -> str:
     lines = ["", "=== newsmon bench ==="] + unfinished_runs(results)
+    if "load_before" in results:  # the machine may be shared: ratios of one run are what count
+        lines.append("load average (1, 5, 15 min) before: " + ", ".join(f"{x:.2f}" for x in results["load_before"])
+                     + "; after: " + ", ".join(f"{x:.2f}" for x in results["load_after"]))
     core, prefect, naive = results.get("core"), results.get("prefect"), results.get("naive")
     rate: Callable[[dict, float], float] = lambda r, s: r["new"] / s if s else 0.0  # noqa: E731
     if core:
