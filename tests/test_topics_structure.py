@@ -224,3 +224,19 @@ def test_a_name_a_relation_is_about_is_no_party_to_it(rules, title, expected):
     # "on/о/关于 X" makes X the subject matter, unless X heads a relation noun ("over North Korea
     # ties"); Vietnamese "về" is left out, as folded it is Turkish "ve" (and).
     assert is_match(title, rules) is expected
+
+
+# Korean particles stack on the one-syllable abbreviations 러 (Russia) and 북 (North Korea): with
+# + of (와의/과의), at + of (에서의), from (로부터/으로부터), to (에게). Words that merely start
+# with the syllable (북소리 drum beat, 러닝 running) are not the abbreviations.
+@pytest.mark.parametrize("title, expected", [
+    ('북 "러와의 조약은 방어적"', True),
+    ("러, 북과의 군사협력 강화", True),
+    ("러에서의 북한 노동자 실태", True),
+    ("북으로부터 포탄 받은 러", True),
+    ("북한, 러에게 미사일 제공", True),
+    ("북소리 울린 러시아 축제", False),
+    ("러닝머신 수출 북한", False),
+])
+def test_korean_particles_stack_on_the_abbreviations(rules, title, expected):
+    assert is_match(title, rules) is expected
