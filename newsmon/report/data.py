@@ -121,19 +121,24 @@ NO_SNIPPET = {"snippet": "", "snippet_from": "teaser", "snippet_lang": None, "bo
 
 
 _FEED_ARTICLE_COUNTS = ("articles", "matching_articles", "last_new_article_at")
-_WORKING_SET = ("articles", "article_topics", "article_feeds", "report_stories")  # created in this order
+# Created in this order (report_stories by report_data).
+_WORKING_SET = ("report_window_stories", "event_stories", "articles", "article_topics", "article_feeds",
+                "report_stories")
 
 
 @contextmanager
 def working_set(con: duckdb.DuckDBPyConnection, seen_since: datetime,
                  published_since: datetime) -> Iterator[None]:
-    """Inside: temp tables articles, article_topics and article_feeds hold only the stories the
-    window can show (see sql/report/window_articles.sql). DuckDB resolves an unqualified name to a
-    temp table first, so the named queries run unchanged on a few thousand rows instead of scanning
-    and joining the whole history; their cost then grows with the window, not with the database."""
+    """Inside: temp tables articles, article_topics, article_feeds and event_stories hold only the
+    stories the window can show (see sql/report/window_*.sql). DuckDB resolves an unqualified name
+    to a temp table first, in the views too, so the named queries run unchanged on a few thousand
+    rows instead of scanning and joining the whole history. Every read that builds the set is bounded
+    by a time range, so its cost grows with the window, not with the database."""
     try:
-        con.execute(sql("report/window_articles"),
+        con.execute(sql("report/window_stories"),
                     {"seen_since": seen_since, "published_since": published_since})
+        con.execute(sql("report/window_event_stories"))
+        con.execute(sql("report/window_articles"))
         con.execute(sql("report/window_article_topics"))
         con.execute(sql("report/window_article_feeds"))
         yield
