@@ -50,7 +50,7 @@ FILL = [
               $1::timestamptz - to_microseconds(cast(($2 - i) * 31536000000000.0 / $2 as bigint)) + interval 20 minute,
               $1::timestamptz - to_microseconds(cast(($2 - i) * 31536000000000.0 / $2 as bigint)) + interval 20 minute,
               'feed' || (i % 80), ['en','ru','ko','ja','zh','uk','ar','hi','de','fr'][(i // 3) % 10 + 1], 0.99,
-              md5(i::varchar), 'run0', 'a' || (i - i % 3)
+              md5(i::varchar), 'run0', 'a' || (i - i % 3), null, null
        from generate_series(0, $2 - 1) as t(i)""",
     """insert into article_feeds
        select article_id, feed_id, first_seen_at from articles

@@ -275,3 +275,58 @@ def test_report_reads_the_same_rows_as_the_named_queries_on_all_history(edge_db,
         assert con.execute("select count(*) from articles").fetchone()[0] == total
     finally:
         con.close()
+
+
+def test_working_set_leaves_out_old_rows_and_keeps_late_and_backfilled_ones(db_path):
+    """The working set's time-bounded reads against rows outside the window: an old matching story
+    (with its old event, merged into another old one) is left out; a backfill published long before
+    it was first seen, an old article re-dated into the window, an old copy of a window story and an
+    old story in a window story's event (through a merge) are kept, as reads of all history give."""
+    from newsmon.report.data import working_set
+
+    now = datetime(2026, 6, 10, 12, 0, tzinfo=UTC)
+    old, days_ago = now - timedelta(days=200), lambda n: now - timedelta(days=n)
+    con = open_store(db_path)
+    try:
+        # article_id, story_id, first seen, published, matches
+        for article_id, story_id, seen, published, match in (
+            ("oldstory", "oldstory", old, old, True),            # left out: all of it is old
+            ("oldother", "oldother", old, old, True),            # left out: its event is old too
+            ("backfill", "backfill", days_ago(1), old, True),    # kept: first seen in the window
+            ("redated", "redated", old, days_ago(2), True),      # kept: published in the window
+            ("recent", "recent", days_ago(3), None, True),       # kept, and its old copy with it
+            ("oldcopy", "recent", old, old, False),
+            ("sibling", "sibling", days_ago(150), None, True),   # kept: in recent's event, merged
+        ):
+            con.execute("insert into articles (article_id, url, title, text, published_at, first_seen_at, updated_at,"
+                        " feed_id, lang, lang_prob, content_hash, run_id, story_id) values"
+                        " (?, ?, 'Lavrov meets Choe', 'text', ?, ?, ?, 'f', 'en', 0.9, 'h', 'r', ?)",
+                        [article_id, f"https://x.example/{article_id}", published, seen, seen, story_id])
+            con.execute("insert into article_feeds values (?, 'f', ?)", [article_id, seen])
+            con.execute("insert into article_topics values (?, 'russia_dprk', 1.0, ?, ['diplomacy'], '[]', ?)",
+                        [article_id, match, seen])
+        for story_id, event_id, linked in (("oldstory", "oldstory", old), ("oldother", "oldother", old),
+                                           ("sibling", "sibling", days_ago(150)), ("recent", "recent", days_ago(3))):
+            con.execute("insert into event_stories values (?, ?, ?, 'en', ?, [], false, null, ?)",
+                        [story_id, event_id, story_id, linked, linked])
+        con.execute("insert into event_merges values ('oldother', 'oldstory', ?), ('recent', 'sibling', ?)",
+                    [old, days_ago(3)])
+    finally:
+        con.close()
+    con = duckdb.connect(str(db_path), read_only=True)
+    try:
+        since = datetime.combine((now - timedelta(days=6)).date(), datetime.min.time(), UTC)
+        with working_set(con, seen_since=since, published_since=since - timedelta(days=3)):
+            kept = {r[0] for r in con.execute("select article_id from articles").fetchall()}
+            events = dict(con.execute("select story_id, event_id from story_event_ids").fetchall())
+            topics = con.execute("select count(*) from article_topics").fetchone()[0]
+            feeds = con.execute("select count(*) from article_feeds").fetchone()[0]
+        assert kept == {"backfill", "redated", "recent", "oldcopy", "sibling"}
+        assert events == {"recent": "sibling", "sibling": "sibling"}  # the merge followed, as on all history
+        assert topics == feeds == len(kept)
+        assert events.items() <= dict(con.execute("select story_id, event_id from story_event_ids").fetchall()).items()
+        data = read_report_data(con, now, 7)
+        assert [s["story_id"] for s in data.stories] == [
+            s["story_id"] for s in _full_rows(con, "new_stories_since", since)][:LATEST_STORIES]
+    finally:
+        con.close()
