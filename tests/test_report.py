@@ -255,7 +255,8 @@ def test_report_reads_the_same_rows_as_the_named_queries_on_all_history(edge_db,
                                "outlets": len({o for s in stories for o in s["outlets"]})}
         assert data.events == _full_rows(con, "cross_language_events", since)
         assert [{k: f[k] for k in data.feeds[0]} for f in _full_rows(con, "feed_health")] == data.feeds
-        assert data.by_language and (days == 1 or data.events)
+        # today's window is empty just after midnight UTC (the demo is dated by the clock): the wider ones are not
+        assert days == 1 or (data.by_language and data.events)
         assert "edgeoldcopy0001" not in {s["story_id"] for s in data.stories}  # its first copy is old
         # each shown story's snippet (body passage or teaser) as the query gives it on the full tables
         full_snippets = story_snippets(con, [s["story_id"] for s in data.stories])

@@ -10,6 +10,8 @@
 -- earliest copy's is quoted. body_only: every matching copy matched on its body only (an upgrade:
 -- the feed text alone would not have made it a match).
 -- teaser is cut to 600 characters: the report's working set keeps only that much of articles.text.
+-- article_texts is read only from the earliest matching copy's first sighting on: the full-text
+-- stage fetches the page of a stored article, so fetched_at (its latest attempt) is never earlier.
 with ids as (
     select unnest($story_ids::varchar[]) as story_id
 ),
@@ -41,6 +43,8 @@ bodies as (
     from matching as m
     join article_texts as x on x.article_id = m.article_id
     where x.status = 'ok'
+        -- a page is fetched after its article is stored: older pages are skipped (a dynamic range filter)
+        and x.fetched_at >= (select min(first_seen_at) from matching)
 ),
 
 copies as (
