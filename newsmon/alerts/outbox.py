@@ -32,7 +32,8 @@ from newsmon.db import registered, sql, transaction
 _TS = pa.timestamp("us", tz="UTC")
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 # The alert step reads rows first seen within the first of these before the run (new articles, and
-# stories begun in the last days), then within the next (an older edited article or story), then all.
+# stories and events begun in the last days), then within the next (an older edited article, story
+# or event), then all.
 READ_WINDOWS = (timedelta(days=8), timedelta(days=400))
 SINK_FAILING = "sink_failing"
 
@@ -89,47 +90,28 @@ def read_candidates(con: duckdb.DuckDBPyConnection, article_ids: Sequence[str],
                     now: datetime | None = None) -> list[StoryCandidate]:
     """The matching articles among `article_ids` with their story's context. Reads are bounded by
     time, starting `READ_WINDOWS` before `now` (a run's start; the batch's articles were stored or
-    re-tagged then), and read again with the next, wider bound while an edited article or a story
-    grown by chaining is older than the bound: the result is the same as an unbounded read, which
-    is what `now=None` does."""
+    re-tagged then), and read again with the next, wider bound while an edited article, a story
+    grown by chaining or an event's other story is older than the bound (alert_candidates.sql): the
+    result is the same as an unbounded read, which is what `now=None` does."""
     distinct = len(set(article_ids))
     ids = pa.table({"article_id": pa.array(list(article_ids), pa.string())})
     with registered(con, alert_batch_ids=ids):
         for since in _bounds(now):
             rows = con.execute(sql("statements/alert_candidates"), {"since": since}).fetchall()
-            if rows[0][0] == distinct:
+            if rows[0][0] == distinct and rows[0][1]:
                 break
-    matched = [r[1:] for r in rows if r[1] is not None]
-    if not matched:
-        return []
-    context = _story_context(con, {r[0] for r in matched}, None if now is None else min(r[8] for r in matched))
     out = []
-    for r in matched:
+    for r in (row[2:] for row in rows if row[2] is not None):
         sides, cues = _evidence_terms(r[10])
         # the page's body is quoted only while its text is stored (status ok) and the match has body evidence
-        body = body_snippet(r[2], r[3], r[10]) if r[13] else None
-        outlets, languages, event_id, also_languages, also_outlets = context[r[0]]
+        body = body_snippet(r[2], r[3], r[10]) if r[15] else None
         out.append(StoryCandidate(
             story_id=r[0], article_id=r[1], topic=r[2], score=r[3], lang=r[4], subtopics=tuple(r[5]), title=r[6],
-            url=r[7], first_seen=r[8], published_at=r[9], evidence_terms=sides + cues, outlets=tuple(outlets),
-            feed_published_at=r[11], snippet=body or r[12] or "", languages=tuple(languages), side_terms=sides,
-            cue_terms=cues, snippet_source="body" if body else "feed", event_id=event_id,
-            also_languages=tuple(also_languages), also_outlets=tuple(also_outlets)))
+            url=r[7], first_seen=r[8], published_at=r[9], evidence_terms=sides + cues, outlets=tuple(r[11]),
+            feed_published_at=r[12], snippet=body or r[13] or "", languages=tuple(r[14]), side_terms=sides,
+            cue_terms=cues, snippet_source="body" if body else "feed", event_id=r[16], also_languages=tuple(r[17]),
+            also_outlets=tuple(r[18])))
     return out
-
-
-def _story_context(con: duckdb.DuckDBPyConnection, story_ids: set[str],
-                   first_seen: datetime | None) -> dict[str, tuple]:
-    """story_id -> (outlets, languages, event_id, also_languages, also_outlets) for the matched
-    stories, read from `READ_WINDOWS` before the earliest matched article until every wanted
-    story's first article is within the bound (alert_story_context.sql)."""
-    stories = pa.table({"story_id": pa.array(sorted(story_ids), pa.string())})
-    with registered(con, alert_batch_stories=stories):
-        for since in _bounds(first_seen):
-            rows = con.execute(sql("statements/alert_story_context"), {"since": since}).fetchall()
-            if rows[0][0]:
-                break
-    return {r[1]: r[2:] for r in rows}
 
 
 def _bounds(start: datetime | None) -> list[datetime]:
