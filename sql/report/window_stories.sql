@@ -14,10 +14,13 @@ with window_articles as (
     from main.articles
     where first_seen_at >= least($seen_since, $published_since)
         and (first_seen_at >= $seen_since or coalesce(published_at, first_seen_at) >= $published_since)
-    union
+    union all
+    -- first seen before the window but published inside it (a late or re-dated item): disjoint from
+    -- the read above, so no rows need merging
     select article_id, coalesce(story_id, article_id) as story_id, first_seen_at
     from main.articles
     where published_at >= $published_since
+        and first_seen_at < least($seen_since, $published_since)
 ),
 
 matches as (
