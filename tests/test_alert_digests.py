@@ -117,6 +117,28 @@ def test_a_flood_is_one_summary_that_says_so(tmp_path, webhook):
     assert "per-run limit" in webhook.hits[0].body["message"]
 
 
+def test_a_flood_over_several_chunks_is_one_summary(tmp_path, webhook):
+    """Each chunk summarises only its own rows (an earlier chunk's rows are summarised already): a
+    run's alerts from every chunk still go out as one message."""
+    plan = dataclasses.replace(rules.build_plan([rules.AlertRule("r", "russia_dprk", channels=("$URLS",))],
+                                                {"URLS": webhook.url}), flood_limit=3)
+    con = store.open_store(tmp_path / "t.duckdb")
+    now = datetime.now(UTC)
+    try:
+        con.execute("insert into runs (run_id, started_at, status) values ('old', $t, 'completed')",
+                    {"t": now - timedelta(days=1)})
+        for chunk in (range(5), range(5, 7), range(7, 9)):
+            outbox.insert_outbox(con, rules.select_story_alerts(plan, [candidate(n, now) for n in chunk], now), now)
+            outbox.summarise_floods(con, plan, now)
+        rows = con.execute("select batch_id, payload->>'summary' from alert_outbox where channel <> ?",
+                           [rules.JSONL_SINK]).fetchall()
+        assert rows == [(None, "flood")] * 9  # the JSON-lines log keeps each alert as it is
+        deliver.deliver_alerts(con, plan, tmp_path / "data", budget_s=10)
+    finally:
+        con.close()
+    assert len(webhook.hits) == 1 and len(webhook.hits[0].body["alerts"]) == 9
+
+
 def test_json_body_is_apprises_with_newsmons_fields_and_url_extras_apply(tmp_path, webhook):
     url = webhook.url + "?:type=&:title=headline&+X-Desk=asia"
     plan = rules.build_plan([rules.AlertRule("r", "russia_dprk", channels=("$URLS",))], {"URLS": url})
