@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from newsmon import store
-from newsmon.alerts import outbox
+from newsmon.alerts import outbox, rules
 from newsmon.db import transaction
 
 NOW = datetime(2026, 12, 1, 6, tzinfo=UTC)
@@ -102,3 +102,18 @@ def test_a_batch_of_new_stories_is_read_within_the_narrow_bound(con):
         con.execute("update articles set story_id = 'fresh' where article_id = 'chain2'")
     assert _summary(outbox.read_candidates(con, ["fresh"], NOW))["fresh"][1] == ("KCNA", "TASS")
     assert _summary(outbox.read_candidates(con, ["fresh"]))["fresh"][1] == ("KCNA", "TASS", "interfax")
+
+
+def test_prior_alerts_of_an_event_older_than_every_window(con):
+    """once_per_event reads the alerts of the event's stories: its first story (700 days old) had
+    one, the batch's story (its copy stored this run) joined the event 30 days ago."""
+    plan = rules.build_plan([rules.AlertRule("once", "russia_dprk", channels=(), once_per_event=True)], {})
+    with transaction(con):
+        con.execute("insert into alert_outbox (alert_id, kind, rule_id, subject_id, channel, destination, payload, "
+                    "status, next_attempt_at, created_at) values ('a1', 'story', 'once', 'ancient', ?, 'log', '{}', "
+                    "'sent', ?, ?)", [rules.JSONL_SINK, NOW - 700 * DAY, NOW - 700 * DAY])
+    candidates = outbox.read_candidates(con, ["chain4"], NOW)
+    bounded = outbox.read_prior_alerts(con, plan, candidates, NOW)
+    assert bounded == outbox.read_prior_alerts(con, plan, candidates)  # no bound
+    assert bounded.events == {("once", rules.JSONL_SINK, "ancient")}
+    assert rules.select_story_alerts(plan, candidates, NOW, bounded) == []

@@ -65,7 +65,7 @@ def write_story_alerts(
     that destination's rows of the run become one summary message (the JSON-lines sink excepted).
     Rows of earlier chunks of the run count for once_per_event rules as any earlier alert does."""
     candidates = read_candidates(con, article_ids, now)
-    prior = read_prior_alerts(con, plan, candidates)
+    prior = read_prior_alerts(con, plan, candidates, now)
     inserted = insert_outbox(con, select_story_alerts(plan, candidates, now, prior), now)
     if inserted:
         summarise_floods(con, plan, now)
@@ -122,13 +122,19 @@ def _bounds(start: datetime | None) -> list[datetime]:
 
 
 def read_prior_alerts(con: duckdb.DuckDBPyConnection, plan: AlertPlan,
-                      candidates: Sequence[StoryCandidate]) -> PriorAlerts:
-    """The outbox rows of the candidates' events, when a rule needs them (once_per_event)."""
+                      candidates: Sequence[StoryCandidate], now: datetime | None = None) -> PriorAlerts:
+    """The outbox rows of the candidates' events, when a rule needs them (once_per_event). The
+    events' stories are read from `READ_WINDOWS` before `now`, wider while an event is older
+    (alert_event_prior.sql); `now=None` reads them all."""
     events = sorted({c.event_id for c in candidates if c.event_id is not None})
     if not events or not any(rule.once_per_event for rule, _ in plan.rules):
         return PriorAlerts()
     with registered(con, alert_batch_events=pa.table({"event_id": pa.array(events, pa.string())})):
-        rows = con.execute(sql("statements/alert_event_prior")).fetchall()
+        for since in _bounds(now):
+            rows = con.execute(sql("statements/alert_event_prior"), {"since": since}).fetchall()
+            if rows[0][0]:
+                break
+    rows = [r[1:] for r in rows[1:]]
     return PriorAlerts(events=frozenset((rule, channel, event) for rule, channel, event, _, status in rows
                                         if status != "dead_letter"),
                        stories=frozenset((rule, channel, story) for rule, channel, _, story, _ in rows))

@@ -6,8 +6,8 @@
 -- Events are resolved as the story_event_ids view resolves them (an event_stories link followed
 -- through event_merges, at most 8 steps), but only for these stories: the view resolves every story.
 --
--- Every read of articles, article_feeds, article_topics, article_texts and of the stories' own
--- event links is bounded by $since, so the cost follows the batch, not the stored history: rows are
+-- Every read of articles, article_feeds, article_topics, article_texts and event_stories is bounded
+-- by $since, so the cost follows the batch, not the stored history: rows are
 -- appended in time order and a time bound lets DuckDB skip older row groups by their min/max (a join
 -- on article_id or story_id alone scans every row). The bound leaves out no row the result needs
 -- once both checks hold, and the caller reads again with an earlier $since until they do
@@ -16,13 +16,14 @@
 --   first_seen_at). An article's rows in the other tables are never older than its first sighting:
 --   its topics are written when it is stored or re-tagged (tagged_at >= first_seen_at), a feed
 --   carries it at the earliest when it was first seen, its page is tried after it was stored.
--- * `complete`: the first article of every story whose copies are read is first seen since $since.
---   A story's id is the article_id of its first article and no copy is first seen before it
---   (stories/cluster.order_key), and a story is linked to its event after its first article is
---   stored (linked_at >= first_seen_at). A story that grows by chaining (each copy matches one seen
---   within the last days) can be older than any window; so can an event's other stories.
--- The event members (event_stories by event) are read in full: a member's link time has no bound
--- that the batch gives.
+-- * `complete`: the first article of every story whose copies are read is first seen since $since,
+--   and the first story of every event whose members are read was linked since $since. A story's id
+--   is the article_id of its first article and no copy is first seen before it
+--   (stories/cluster.order_key); a story is linked to its event after its first article is stored
+--   (linked_at >= first_seen_at); an event's id is its first story's story_id, and every other
+--   story joins it later (linked_at no earlier than that story's). A story that grows by chaining
+--   (each copy matches one seen within the last days) can be older than any window; so can an
+--   event's other stories.
 with recursive batch as (
     select distinct article_id from alert_batch_ids
 ),
@@ -79,6 +80,11 @@ merged_from(event_id, member_event_id, depth) as (
     join event_merges as m on m.into_event_id = d.member_event_id
     where d.depth < 8
 ),
+members as (
+    select story_id, event_id
+    from event_stories
+    where linked_at >= $since and event_id in (select member_event_id from merged_from)
+),
 -- every story to read the copies of, for each matched story: itself and its event's other stories
 wanted as (
     select story_id, story_id as for_story_id from stories
@@ -86,7 +92,7 @@ wanted as (
     select e.story_id, s.story_id
     from story_events as s
     join merged_from as d on d.event_id = s.event_id
-    join event_stories as e on e.event_id = d.member_event_id and e.story_id <> s.story_id
+    join members as e on e.event_id = d.member_event_id and e.story_id <> s.story_id
 ),
 wanted_ids as (
     select distinct story_id from wanted
@@ -97,7 +103,9 @@ read as (
     where a.first_seen_at >= $since and a.story_id in (select story_id from wanted_ids)
 ),
 complete as (
-    select count(distinct article_id) = (select count(*) from wanted_ids) as complete
+    select count(distinct article_id) = (select count(*) from wanted_ids)
+           and (select count(distinct member_event_id) from merged_from)
+               = (select count(*) from members where story_id = event_id) as complete
     from read
     where article_id = story_id
 ),
