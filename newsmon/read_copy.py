@@ -33,7 +33,20 @@ def publish_read_copy(db_path: Path) -> Path:
     temporary = target.with_name(target.name + ".tmp")
     try:
         shutil.copyfile(db_path, temporary)
+        _flush(temporary)  # on disk before the rename: a crash never leaves a half-written copy in place
         os.replace(temporary, target)
+        _flush(target.parent)
     finally:
         temporary.unlink(missing_ok=True)
     return target
+
+
+def _flush(path: Path) -> None:
+    """fsync a file or a directory. Also keeps the copy's cost inside this step: unflushed, the
+    copy's pages would be written by the next commit's fsync (the alert delivery's), at 1M
+    articles about a second."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
