@@ -240,3 +240,22 @@ def test_a_name_a_relation_is_about_is_no_party_to_it(rules, title, expected):
 ])
 def test_korean_particles_stack_on_the_abbreviations(rules, title, expected):
     assert is_match(title, rules) is expected
+
+
+# English contact verbs in every form a headline uses (past, -ing, third person), so a direct
+# contact reported beside a third party's name still relates the sides; and the same verbs between
+# a third party and one side do not.
+@pytest.mark.parametrize("title, expected", [
+    ("Putin called Kim before Trump summit", True),
+    ("Putin phones Kim after meeting Trump", True),
+    ("Kim greeted Putin as Xi looked on", True),
+    ("Kim wrote to Putin as Trump waited", True),
+    ("Kim welcomes Putin's envoy as China watches", True),
+    ("Putin and Kim shook hands in Pyongyang", True),
+    ("Putin embraces Kim at Beijing parade with Xi", True),
+    ("Trump called Putin, then said he wants to meet Kim", False),
+    ("Xi greets Kim as Putin looks on", False),
+    ("Xi hugs Kim at parade attended by Putin", False),
+])
+def test_english_contact_verbs_in_all_their_forms(rules, title, expected):
+    assert is_match(title, rules) is expected
