@@ -20,9 +20,9 @@ from email.utils import format_datetime
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-import duckdb
 import pytest
 from alert_pipeline import plan_for
+from test_fulltext_run import _rows
 
 from newsmon import store
 from newsmon.articles import Candidate, build_article, entry_hash, topic_rules
@@ -103,14 +103,6 @@ def _run(tmp_path: Path, base: str, lines: list[str]) -> None:
                        executor="inline", alert_plan=plan_for(""), alerts_dir=tmp_path,
                        fulltext=FulltextBudget(per_host_interval_s=0.0))
     run_ingest(read_feeds_csv(feeds_csv), config, force=True, log=lines.append)
-
-
-def _rows(db: Path, query: str) -> list[tuple]:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(query).fetchall()
-    finally:
-        con.close()
 
 
 def test_the_body_links_a_body_only_match_and_joins_a_lone_story_to_its_event(tmp_path, site):
