@@ -35,7 +35,7 @@ class Actor:
     head_end: int = 0  # where the actor's first name ends (its case ending tells its role)
 
 
-_PLACE_JOINERS = re.compile(r"[\s,·、，]*")
+_PLACE_JOINERS = re.compile(r"[\s,·、，()（）]*")  # "in Beijing, China", "tại Bắc Kinh (Trung Quốc)"
 _COUNTRY_CITY = re.compile(r"[\s·]*")  # "中国・北京で", "China Peking": not "시진핑, 베이징서" (Xi, in Beijing)
 LABEL_CHARS = 30  # a headline label ("Госдеп: ", "USA: ", "White House: ") ends this early
 

@@ -114,7 +114,7 @@ def _is_subject(f: Found, before: int, text: str, grammar: Grammar) -> bool:
 
 
 def _participants(word: Found, actors: list[Actor], text: str, grammar: Grammar,
-                  taken: set[int], cuts: tuple[int, ...] = ()) -> tuple[int, int] | None:
+                  taken: set[int], cuts: tuple[int, ...] = (), places: tuple[str, ...] = ()) -> tuple[int, int] | None:
     """Indexes of the two actors a relation word relates, or None when it cannot tell.
 
     `cuts` are where the sentence's relation words start: a name after another relation word that
@@ -130,6 +130,11 @@ def _participants(word: Found, actors: list[Actor], text: str, grammar: Grammar,
         free = []  # the names after the other relation word are its counterparts
 
     def near(gap: str) -> bool:
+        # A place written between a party and the word is no distance: verb-final sentences put
+        # it there ("푸틴과 김정은이 지난 3일 중국 베이징에서 만난", "... Çin'in başkenti Pekin'de bir araya geldi").
+        for name in places:
+            if name in gap:
+                gap = re.sub(r"\S*" + re.escape(name) + r"\S*", " ", gap)
         return word_cost(gap) <= NEAR_WORDS
 
     def clear(a: int, b: int) -> bool:  # nothing between two actors but a connector
@@ -243,6 +248,21 @@ def _participants(word: Found, actors: list[Actor], text: str, grammar: Grammar,
 
 
 
+def _place_names(members: list[Found], text: str, grammar: Grammar) -> tuple[str, ...]:
+    """Third-party names written as places ("in Beijing", "베이징에서"), with a country named
+    right before its city ("중국 베이징에서", "Çin'in başkenti Pekin'de")."""
+    thirds = sorted((f for f in members if f.rule.role_kind == "third"), key=lambda f: f.start)
+    out = []
+    for i, f in enumerate(thirds):
+        end = f.start + len(f.matched)
+        if grammar.is_place(text, f.start, end):
+            out.append(f.matched)
+            if i and thirds[i - 1].rule.role == f.rule.role and word_cost(
+                    text[thirds[i - 1].start + len(thirds[i - 1].matched):f.start]) <= 1:
+                out.append(thirds[i - 1].matched)
+    return tuple(dict.fromkeys(out))
+
+
 def _counterpart_gap(gap: str) -> bool:
     """A short gap with no clause punctuation ("to", "bei", "with"): the name after it is the
     relation word's counterpart."""
@@ -260,13 +280,14 @@ def _relates_sides(members: list[Found], text: str, grammar: Grammar,
     if topic_holds_pair(members, relations, actors, text, grammar):
         return False
     places = venues(members, relations, actors, text, grammar)
+    place_names = _place_names(members, text, grammar)
     bound: set[int] = set()
     taken = set(places)  # a venue is nobody's participant
     # "between" words name their participants outright: read them first ("Japan condemns cooperation
     # between Moscow and Pyongyang": Moscow is not Japan's counterpart).
     cuts = tuple(sorted({f.start for f in relations}))
     for word in sorted(relations, key=lambda f: between_kind(f, text, grammar) is None):
-        pair = _participants(word, actors, text, grammar, taken | bound, cuts)
+        pair = _participants(word, actors, text, grammar, taken | bound, cuts, place_names)
         if pair is None:
             # A third party glued to a connector before the word ("트럼프와 회담") is its
             # counterpart, whoever the subject: no participant of a later word.

@@ -214,9 +214,13 @@ def _armed_units(found: list[Found], texts: dict[str, str]) -> frozenset[tuple[s
     for word in (f for f in found if f.rule.role == "relation:military"):
         unit = (word.where, word.unit)
         text = texts.get(word.where, "")
+        word_end = word.start + len(word.matched)
+        # The name heads the word ("North Korean troops"), or follows it as an adjective in the
+        # languages that put it after the noun ("soldati nordcoreani", "tropas norcoreanas").
         heads = {f.rule.role_name for f in found if (f.where, f.unit) == unit and f.rule.role_kind == "side"
-                 and f.start + len(f.matched) <= word.start
-                 and word_cost(text[f.start + len(f.matched):word.start]) <= 1}
+                 and ((f.start + len(f.matched) <= word.start
+                       and word_cost(text[f.start + len(f.matched):word.start]) <= 1)
+                      or (f.start >= word_end and word_cost(text[word_end:f.start]) == 0))}
         if any(f.rule.role_kind == "proxy" and (f.where, f.unit) == unit and f.rule.role_name not in heads
                for f in found) and heads:
             out.add(unit)

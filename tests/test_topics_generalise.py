@@ -1,0 +1,63 @@
+"""Rules added for issue #22's generalisation round (topics_dev5), on the real seeds: places that
+sit between a pair and its verb or come with their country, seas named after a third state,
+adjectives that follow the noun, abbreviations of the pair and verb forms. Sentences are written
+for these tests, not taken from a dev set."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from newsmon.topics.match import TopicRules, load_topic_rules, match_topics
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def rules() -> TopicRules:
+    return load_topic_rules(ROOT / "seeds")
+
+
+def is_match(title: str, rules: TopicRules, text: str = "") -> bool:
+    hits = [h for h in match_topics(title, text, rules) if h.topic == "russia_dprk"]
+    return bool(hits and hits[0].is_match)
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        # A place between the pair and a verb-final verb is no distance.
+        "라브로프 러시아 외무장관과 최선희 북한 외무상이 지난달 중국 베이징에서 만난 사실이 알려졌다",
+        # A country in parentheses after its city, or in the genitive before "capital", is the place.
+        "Ngoại trưởng Nga và Ngoại trưởng Triều Tiên có cuộc gặp tại thủ đô Bắc Kinh (Trung Quốc)",
+        "Lavrov ve Kuzey Kore Dışişleri Bakanı, Çin'in başkenti Pekin'de bir araya geldi",
+        # A sea named after Japan is no third party.
+        "Корабли ВМФ России зашли в порт КНДР на побережье Японского моря",
+        "Russian and North Korean warships hold drills in the Sea of Japan",
+        # The nationality adjective follows the noun.
+        "Kiev: soldati nordcoreani nel Kursk",
+        "Seúl confirma soldados norcoreanos en Kursk",
+        # Abbreviations and verb forms.
+        '로동신문 "로조 친선은 영원할 것"',
+        "朝俄边境公路桥通车",
+        "金総書記、ロ大使館で祝賀演説",
+        "푸틴과 김정은, 블라디보스토크서 만난 지 2년",
+        "Nord Corea, operai inviati in Russia",
+    ],
+)
+def test_relations_read_past_places_seas_and_word_order(rules, title):
+    assert is_match(title, rules), title
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        # 朝 before 俄罗斯 reads "toward Russia": no pair term.
+        "韩国军方称导弹朝俄罗斯远东方向飞行",
+        # A country named only as a sea still leaves one side.
+        "North Korea fires a missile into the Sea of Japan",
+    ],
+)
+def test_no_pair_from_a_direction_or_a_sea(rules, title):
+    assert not is_match(title, rules), title
