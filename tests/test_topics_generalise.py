@@ -61,3 +61,20 @@ def test_relations_read_past_places_seas_and_word_order(rules, title):
 )
 def test_no_pair_from_a_direction_or_a_sea(rules, title):
     assert not is_match(title, rules), title
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        # The two sides discussed something with a third party in it: the sides are the participants.
+        ("Kremlin says Putin and Kim discussed Trump summit in phone call", True),
+        ("Путин и Ким Чен Ын обсудили саммит с Трампом", True),
+        ("Putin and Kim discussed the summit with Trump by phone", True),
+        # One side and a third party discuss the other side: it is their topic, not a participant.
+        ("Xi and Putin discuss North Korea at Beijing talks", False),
+        ("Лавров и Ван И обсудили КНДР в Пекине", False),
+        ("Lavrov and Wang Yi discussed North Korea in Beijing", False),
+    ],
+)
+def test_what_is_discussed_is_the_topic_not_a_participant(rules, title, expected):
+    assert is_match(title, rules) is expected, title

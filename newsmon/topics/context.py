@@ -114,7 +114,8 @@ def _is_subject(f: Found, before: int, text: str, grammar: Grammar) -> bool:
 
 
 def _participants(word: Found, actors: list[Actor], text: str, grammar: Grammar,
-                  taken: set[int], cuts: tuple[int, ...] = (), places: tuple[str, ...] = ()) -> tuple[int, int] | None:
+                  taken: set[int], cuts: tuple[int, ...] = (), places: tuple[str, ...] = (),
+                  contact_cuts: frozenset[int] = frozenset()) -> tuple[int, int] | None:
     """Indexes of the two actors a relation word relates, or None when it cannot tell.
 
     `cuts` are where the sentence's relation words start: a name after another relation word that
@@ -180,7 +181,11 @@ def _participants(word: Found, actors: list[Actor], text: str, grammar: Grammar,
             # "김정은, 베이징서 中·러 정상 연쇄 회담", "习近平同普京、金正恩会谈": the subject met each
             # of the pair.
             return left[-3], mate(actors, left[-3], list(pair))
-        if not verb_final and free and _counterpart_gap(text[end:actors[free[0]].start]):
+        if (not verb_final and free and _counterpart_gap(text[end:actors[free[0]].start])
+                and not grammar.is_topic(text, actors[free[0]].start, actors[free[0]].end)
+                and not any(end < c < actors[free[0]].start for c in contact_cuts)):
+            # (A name the word is about, "discussed Trump's summit", or the counterpart of a meeting
+            # noun in between, "обсудили саммит с Трампом", is not the subjects' counterpart.)
             # ... unless the word has its own counterpart right after it: "Kim and Xi sent greetings
             # to Putin", "Putin und Kim zu Besuch bei Xi": each subject relates to that counterpart.
             other = free[0]
@@ -286,8 +291,9 @@ def _relates_sides(members: list[Found], text: str, grammar: Grammar,
     # "between" words name their participants outright: read them first ("Japan condemns cooperation
     # between Moscow and Pyongyang": Moscow is not Japan's counterpart).
     cuts = tuple(sorted({f.start for f in relations}))
+    contacts = frozenset(f.start for f in relations if f.rule.role == "relation:contact")
     for word in sorted(relations, key=lambda f: between_kind(f, text, grammar) is None):
-        pair = _participants(word, actors, text, grammar, taken | bound, cuts, place_names)
+        pair = _participants(word, actors, text, grammar, taken | bound, cuts, place_names, contacts)
         if pair is None:
             # A third party glued to a connector before the word ("트럼프와 회담") is its
             # counterpart, whoever the subject: no participant of a later word.
