@@ -78,3 +78,21 @@ def test_no_pair_from_a_direction_or_a_sea(rules, title):
 )
 def test_what_is_discussed_is_the_topic_not_a_participant(rules, title, expected):
     assert is_match(title, rules) is expected, title
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        # A clause set off by commas is no distance between the subject and its verb, and its names
+        # take no part in that verb.
+        ("Russian President Vladimir Putin, who is in China for a summit, held talks with North Korean "
+         "leader Kim Jong Un on Wednesday.", True),
+        ("North Korea's leader Kim Jong Un and Russia's Vladimir Putin, who stood next to China's Xi at "
+         "the parade, held talks afterward.", True),
+        ("Путин, который находится в Китае с визитом, провел переговоры с Ким Чен Ыном.", True),
+        ("Xi, who hosted Putin and Kim at the parade, held talks with Kim on Thursday.", False),
+        ("Trump, who met Putin in Alaska, said he would like to meet Kim.", False),
+    ],
+)
+def test_a_clause_set_off_by_commas_is_read_apart(rules, title, expected):
+    assert is_match(title, rules) is expected, title

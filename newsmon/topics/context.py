@@ -115,7 +115,7 @@ def _is_subject(f: Found, before: int, text: str, grammar: Grammar) -> bool:
 
 def _participants(word: Found, actors: list[Actor], text: str, grammar: Grammar,
                   taken: set[int], cuts: tuple[int, ...] = (), places: tuple[str, ...] = (),
-                  contact_cuts: frozenset[int] = frozenset()) -> tuple[int, int] | None:
+                  contact_cuts: frozenset[int] = frozenset(), asides: tuple[str, ...] = ()) -> tuple[int, int] | None:
     """Indexes of the two actors a relation word relates, or None when it cannot tell.
 
     `cuts` are where the sentence's relation words start: a name after another relation word that
@@ -133,6 +133,8 @@ def _participants(word: Found, actors: list[Actor], text: str, grammar: Grammar,
     def near(gap: str) -> bool:
         # A place written between a party and the word is no distance: verb-final sentences put
         # it there ("푸틴과 김정은이 지난 3일 중국 베이징에서 만난", "... Çin'in başkenti Pekin'de bir araya geldi").
+        for clause in asides:  # "Putin, who is in China for a summit, held talks with Kim"
+            gap = gap.replace(clause, " ")
         for name in places:
             if name in gap:
                 gap = re.sub(r"\S*" + re.escape(name) + r"\S*", " ", gap)
@@ -292,8 +294,14 @@ def _relates_sides(members: list[Found], text: str, grammar: Grammar,
     # between Moscow and Pyongyang": Moscow is not Japan's counterpart).
     cuts = tuple(sorted({f.start for f in relations}))
     contacts = frozenset(f.start for f in relations if f.rule.role == "relation:contact")
+    spans = grammar.asides(text)
+    clauses = tuple(text[s:e] for s, e in spans)
     for word in sorted(relations, key=lambda f: between_kind(f, text, grammar) is None):
-        pair = _participants(word, actors, text, grammar, taken | bound, cuts, place_names, contacts)
+        # Names inside a clause set off by commas are no participants of a word outside it.
+        aside = {i for i, a in enumerate(actors) for s, e in spans
+                 if s <= a.start and a.end <= e and not s <= word.start < e}
+        pair = _participants(word, actors, text, grammar, taken | bound | aside, cuts, place_names, contacts,
+                             tuple(c for (s, e), c in zip(spans, clauses, strict=True) if not s <= word.start < e))
         if pair is None:
             # A third party glued to a connector before the word ("트럼프와 회담") is its
             # counterpart, whoever the subject: no participant of a later word.

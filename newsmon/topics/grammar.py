@@ -14,7 +14,10 @@ topic_grammar.csv (`lang,kind,form`) lists, per language:
   party to what it reports ("according to Seoul", "Seoul says", "美国称", "Güney Kore'ye göre"):
   "Seoul says Pyongyang sent more troops to Russia" relates the two sides, not Seoul;
 - `topic_before` / `topic_after`: words that make a name the *subject matter* of a relation, not a
-  party to it ("talks on North Korea", "переговоры о КНДР", "북한 문제 논의", "北朝鮮について協議").
+  party to it ("talks on North Korea", "переговоры о КНДР", "북한 문제 논의", "北朝鮮について協議");
+- `aside`: words that open a clause set off by commas ("Putin, who is in China for a summit, met
+  Kim", "Путин, который ..., встретился"): its names are no participants of the sentence's verb,
+  and it is no distance between the subject and that verb.
 
 topic_inflections.csv (`lang,suffix,case`) lists the case endings a name takes in a language with
 case or ezafe ("Putin" -> "Putina", "Putinovi", "Putinem"). A whole-word name term of that language
@@ -34,7 +37,7 @@ from newsmon.topics.scan import script_of
 from newsmon.topics.textnorm import WORD, normalize_text
 
 GRAMMAR_KINDS = ("connector", "place_before", "place_after", "separator", "order", "between_before",
-                 "between_after", "source_before", "source_after", "topic_before", "topic_after")
+                 "between_after", "source_before", "source_after", "topic_before", "topic_after", "aside")
 # A source word may follow its name after a few words ("South Korea's spy agency says").
 _SOURCE_GAP = 3
 # Scripts written without spaces between words: their function words attach to names.
@@ -65,6 +68,11 @@ class Grammar:
     particles: re.Pattern[str] | None = None  # connectors glued to a name (과, と, 与), as one regex
     topic_before: re.Pattern[str] | None = None  # "on", "about", "о", "关于" before a name
     topic_after: re.Pattern[str] | None = None  # "문제", "について", "hakkında" after a name
+    aside: re.Pattern[str] | None = None  # ", who ... ," : a clause set off by commas
+
+    def asides(self, text: str) -> list[tuple[int, int]]:
+        """Spans of the clauses set off by commas that an `aside` word opens."""
+        return [m.span() for m in self.aside.finditer(text)] if self.aside is not None else []
 
     def source_end(self, text: str, start: int, end: int) -> int | None:
         """Where the report begins when the name at text[start:end] is written as the source of a
@@ -244,4 +252,5 @@ def load_grammar(seeds_dir: Path) -> Grammar:
                    before(rows["source_before"]), source_after(rows["source_after"]),
                    tuple(sorted(counterpart, key=lambda e: (-len(e), e))),
                    re.compile(_alternation(glued)) if glued else None,
-                   before(rows["topic_before"]), after(rows["topic_after"]))
+                   before(rows["topic_before"]), after(rows["topic_after"]),
+                   re.compile(rf",\s*(?:{_alternation(rows['aside'])})(?!{WORD})[^,;:.!?|]*,") if rows["aside"] else None)
