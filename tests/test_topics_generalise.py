@@ -96,3 +96,19 @@ def test_what_is_discussed_is_the_topic_not_a_participant(rules, title, expected
 )
 def test_a_clause_set_off_by_commas_is_read_apart(rules, title, expected):
     assert is_match(title, rules) is expected, title
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        # Relation words of languages that had only contact words, beside a third party; possessives.
+        ("Kim Čong-un a Putin posílili vztahy, Čína přihlíží", True),
+        ("Severokorejští vojáci bojují v Kursku", True),
+        ("Kimova sestra chválí vztahy s Moskvou", True),
+        ("Putin se sešel s Kimem, Si Ťin-pching přihlížel", True),
+        ("Si Ťin-pching jednal s Putinem o Severní Koreji", False),
+        ("Észak-koreai katonák harcolnak Kurszkban, Kína hallgat", True),
+    ],
+)
+def test_relation_words_and_possessives_in_more_languages(rules, title, expected):
+    assert is_match(title, rules) is expected, title
