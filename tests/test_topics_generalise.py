@@ -112,3 +112,24 @@ def test_a_clause_set_off_by_commas_is_read_apart(rules, title, expected):
 )
 def test_relation_words_and_possessives_in_more_languages(rules, title, expected):
     assert is_match(title, rules) is expected, title
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        # A third party after a verb of another clause is an onlooker, not the pair's counterpart.
+        ("Moscow-Pyongyang axis alarms Washington", True),
+        ("Russia-N. Korea axis worries Tokyo", True),
+        ("Kim Jongun and Putin meet as Trump watches", True),
+        ("Russo-North Korean alliance draws US sanctions", True),
+        # ... but one after "to", "bei", "with" is the counterpart.
+        ("Putin und Kim zu Besuch bei Xi", False),
+        # Officials and bodies of the two sides, and dialogue as a contact.
+        ("Volodin meets Choe Ryong Hae amid US pressure", True),
+        ("KPA units helped free Kursk, Gerasimov says", True),
+        ("Mishustin and Pak Thae Song launch Tumen bridge construction", True),
+        ("DPRK, Russian FMs hold strategic dialogue in Wonsan as US warns", True),
+    ],
+)
+def test_onlookers_officials_and_dialogue(rules, title, expected):
+    assert is_match(title, rules) is expected, title

@@ -183,7 +183,7 @@ def _participants(word: Found, actors: list[Actor], text: str, grammar: Grammar,
             # "김정은, 베이징서 中·러 정상 연쇄 회담", "习近平同普京、金正恩会谈": the subject met each
             # of the pair.
             return left[-3], mate(actors, left[-3], list(pair))
-        if (not verb_final and free and _counterpart_gap(text[end:actors[free[0]].start])
+        if (not verb_final and free and _counterpart_gap(text[end:actors[free[0]].start], grammar)
                 and not grammar.is_topic(text, actors[free[0]].start, actors[free[0]].end)
                 and not any(end < c < actors[free[0]].start for c in contact_cuts)):
             # (A name the word is about, "discussed Trump's summit", or the counterpart of a meeting
@@ -270,10 +270,10 @@ def _place_names(members: list[Found], text: str, grammar: Grammar) -> tuple[str
     return tuple(dict.fromkeys(out))
 
 
-def _counterpart_gap(gap: str) -> bool:
-    """A short gap with no clause punctuation ("to", "bei", "with"): the name after it is the
-    relation word's counterpart."""
-    return word_cost(gap) <= 2 and not any(c in CLAUSE_MARKS for c in gap)
+def _counterpart_gap(gap: str, grammar: Grammar) -> bool:
+    """A short gap with no clause punctuation that opens with a counterpart preposition ("to",
+    "bei", "with") or is empty: the name after it is the relation word's counterpart."""
+    return word_cost(gap) <= 2 and not any(c in CLAUSE_MARKS for c in gap) and grammar.opens_counterpart(gap)
 
 
 def _relates_sides(members: list[Found], text: str, grammar: Grammar,

@@ -15,6 +15,8 @@ topic_grammar.csv (`lang,kind,form`) lists, per language:
   "Seoul says Pyongyang sent more troops to Russia" relates the two sides, not Seoul;
 - `topic_before` / `topic_after`: words that make a name the *subject matter* of a relation, not a
   party to it ("talks on North Korea", "переговоры о КНДР", "북한 문제 논의", "北朝鮮について協議");
+- `counterpart_before`: prepositions before a relation word's own counterpart ("greetings to
+  Putin", "zu Besuch bei Xi"); a verb there ("the axis worries Tokyo") opens another clause;
 - `aside`: words that open a clause set off by commas ("Putin, who is in China for a summit, met
   Kim", "Путин, который ..., встретился"): its names are no participants of the sentence's verb,
   and it is no distance between the subject and that verb.
@@ -37,7 +39,8 @@ from newsmon.topics.scan import script_of
 from newsmon.topics.textnorm import WORD, normalize_text
 
 GRAMMAR_KINDS = ("connector", "place_before", "place_after", "separator", "order", "between_before",
-                 "between_after", "source_before", "source_after", "topic_before", "topic_after", "aside")
+                 "between_after", "source_before", "source_after", "topic_before", "topic_after", "aside",
+                 "counterpart_before")
 # A source word may follow its name after a few words ("South Korea's spy agency says").
 _SOURCE_GAP = 3
 # Scripts written without spaces between words: their function words attach to names.
@@ -69,6 +72,13 @@ class Grammar:
     topic_before: re.Pattern[str] | None = None  # "on", "about", "о", "关于" before a name
     topic_after: re.Pattern[str] | None = None  # "문제", "について", "hakkında" after a name
     aside: re.Pattern[str] | None = None  # ", who ... ," : a clause set off by commas
+    counterpart_before: frozenset[str] = frozenset()  # "to", "bei", "à" before a counterpart
+
+    def opens_counterpart(self, gap: str) -> bool:
+        """True when the text between a relation word and a name is nothing, or opens with a
+        counterpart preposition or a connector ("greetings to Putin", "met with Xi")."""
+        first = next((w.strip(_EDGE_PUNCTUATION) for w in gap.split() if w.strip(_EDGE_PUNCTUATION)), "")
+        return not first or first in self.counterpart_before or self._is_connector(first, "*")
 
     def asides(self, text: str) -> list[tuple[int, int]]:
         """Spans of the clauses set off by commas that an `aside` word opens."""
@@ -253,4 +263,5 @@ def load_grammar(seeds_dir: Path) -> Grammar:
                    tuple(sorted(counterpart, key=lambda e: (-len(e), e))),
                    re.compile(_alternation(glued)) if glued else None,
                    before(rows["topic_before"]), after(rows["topic_after"]),
-                   re.compile(rf",\s*(?:{_alternation(rows['aside'])})(?!{WORD})[^,;:.!?|]*,") if rows["aside"] else None)
+                   re.compile(rf",\s*(?:{_alternation(rows['aside'])})(?!{WORD})[^,;:.!?|]*,") if rows["aside"] else None,
+                   frozenset(rows["counterpart_before"]))
