@@ -133,3 +133,18 @@ def test_relation_words_and_possessives_in_more_languages(rules, title, expected
 )
 def test_onlookers_officials_and_dialogue(rules, title, expected):
     assert is_match(title, rules) is expected, title
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        # Praise, welcome and pledges between the sides, beside a clause about third parties.
+        ("Moscow hails 'fraternal' Pyongyang as Trump meets Xi", True),
+        ("Kremlin says Kim Jong Un is welcome in Moscow as Lee visits Beijing", True),
+        ("Kim pledges to do 'anything' for Putin as Xi hosts parade", True),
+        ("Xi praises Kim as Putin looks on", False),
+        ("Japan praises South Korea's stance on North Korea and Russia", False),
+    ],
+)
+def test_praise_welcome_and_pledges(rules, title, expected):
+    assert is_match(title, rules) is expected, title
