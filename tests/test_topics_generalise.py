@@ -148,3 +148,15 @@ def test_onlookers_officials_and_dialogue(rules, title, expected):
 )
 def test_praise_welcome_and_pledges(rules, title, expected):
     assert is_match(title, rules) is expected, title
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        # Demonym nouns and rapprochement words.
+        "Severokorejci bojují za Rusko na Ukrajině",
+        "Čína přihlíží, jak se Rusko sbližuje se Severní Koreou",
+    ],
+)
+def test_demonyms_and_rapprochement(rules, title):
+    assert is_match(title, rules), title
