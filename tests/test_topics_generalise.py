@@ -160,3 +160,24 @@ def test_praise_welcome_and_pledges(rules, title, expected):
 )
 def test_demonyms_and_rapprochement(rules, title):
     assert is_match(title, rules), title
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        # South Korea is no third party by its presence (it reports on the sides all the time) ...
+        ("South Korea says North Korea sent more troops to Russia", True),
+        ("Seoul summons Russian ambassador over North Korea troop deployment", True),
+        ("Seúl confirma soldados norcoreanos en Kursk", True),
+        ("Russia tells South Korea its ties with North Korea threaten no one", True),
+        # ... but it is one when a relation word ties it to one side and the other is the topic.
+        ("Россия и Южная Корея впервые за долгое время обсудили КНДР", False),
+        ("В МИД РФ заявили, что не обсуждают с Южной Кореей денуклеаризацию КНДР", False),
+        ("Москва не проводит консультаций с Сеулом по ядерной проблеме КНДР", False),
+        # A side written before the word is its subject: the third party after it is the one bound.
+        ("Kim met Xi and later called Putin", True),
+        ("Xi met Putin and sent a letter to Kim", False),
+    ],
+)
+def test_south_korea_as_a_party_only_through_a_relation_word(rules, title, expected):
+    assert is_match(title, rules) is expected, title

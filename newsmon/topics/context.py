@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from dataclasses import replace
 
 from newsmon.topics.actors import (
     CLAUSE_MARKS,
@@ -315,13 +316,38 @@ def _relates_sides(members: list[Found], text: str, grammar: Grammar,
             return True
         if a.side != b.side:  # a third party's counterpart is not free for a later relation word
             side, third = (pair[0], pair[1]) if a.side else (pair[1], pair[0])
-            if is_counterpart(text, actors[third], grammar) and not is_counterpart(text, actors[side], grammar):
+            # A side written before the word and the third party after it ("Russia tells South
+            # Korea its ties with North Korea ...") is the subject: the third party is the one bound.
+            subject = (word.rule.lang not in grammar.verb_final
+                       and actors[side].end <= word.start and actors[third].start >= word.start)
+            if subject or (is_counterpart(text, actors[third], grammar)
+                           and not is_counterpart(text, actors[side], grammar)):
                 # ... but its subject is: "Putin, Trump ile görüşmesinin ardından Kim Jong Un ile
                 # telefonda görüştü" (after meeting Trump, Putin called Kim).
                 bound.add(third)
             else:
                 taken.add(side)
-    return False if taken - places else None
+    return False if (taken | bound) - places else None
+
+
+def _observed(members: list[Found], text: str, grammar: Grammar) -> float | None:
+    """The weight of an excluded state that a relation word ties to one side when none ties the two
+    sides ("Россия и Южная Корея обсудили КНДР", "한국과 러시아가 … 북한 … 논의"), else None.
+
+    An exclude term weighing less than 1 (South Korea in the seeds) is no third party by its
+    presence alone: Seoul reports on, and comments on, the two sides' ties all the time. It counts as
+    one only as a participant of a relation word."""
+    observers = [f for f in members if f.rule.role_kind == "exclude" and f.rule.weight < 1]
+    if not observers:
+        return None
+    as_third = [f._replace(rule=replace(f.rule, role="third:" + f.rule.role_name)) if f in observers else f
+                for f in members if f.rule.role_kind != "third"]
+    relations = [f for f in as_third if f.rule.role_kind == "relation"]
+    actors = actors_of(as_third, relations, text, grammar)
+    if only_sources(as_third, actors) or any(a.label for a in actors if not a.side):
+        return None  # "Seoul says ...", "Сеул: ...": the source of the report
+    verdict = _relates_sides(as_third, text, grammar, actors)
+    return min(f.rule.weight for f in observers) if verdict is False else None
 
 
 def separate_units(found: list[Found], texts: dict[str, str],
@@ -335,6 +361,7 @@ def separate_units(found: list[Found], texts: dict[str, str],
     for f in found:
         units.setdefault((f.where, f.unit), []).append(f)
     related = set()
+    observed: dict[tuple[str, int], float] = {}
     for unit, members in units.items():
         kinds = {f.rule.role_kind for f in members}
         if not kinds & set(_SIDE_EVIDENCE):
@@ -348,7 +375,10 @@ def separate_units(found: list[Found], texts: dict[str, str],
             # Putin are people he gets along with" still has none).
             kinds.discard("third")
         if "third" not in kinds:
-            if kinds & {"relation", "both_sides"}:
+            weight = _observed(members, text, grammar) if "relation" in kinds else None
+            if weight is not None:
+                observed[unit] = weight
+            elif kinds & {"relation", "both_sides"}:
                 related.add(unit)
             continue
         verdict = _relates_sides(members, text, grammar, actors)
@@ -356,7 +386,7 @@ def separate_units(found: list[Found], texts: dict[str, str],
             related.add(unit)
         # else a relation of a third party with one side ("Kim met Xi ... amid 북러 밀착"): the
         # sides named beside it, even as one compound, are background.
-    out = {}
+    out = dict(observed)
     for unit, members in units.items():
         if unit in related or not any(f.rule.role_kind == "third" for f in members):
             continue
