@@ -181,3 +181,19 @@ def test_demonyms_and_rapprochement(rules, title):
 )
 def test_south_korea_as_a_party_only_through_a_relation_word(rules, title, expected):
     assert is_match(title, rules) is expected, title
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        # Every name of a list after "according to" is a source; "in the Chinese capital" is a place;
+        # a name written as the place of the subject's trip is no subject.
+        ("Pyongyang has sent thousands of troops to help Moscow, according to Seoul and Washington.", True),
+        ("The Russian and North Korean leaders held talks in the Chinese capital on Wednesday.", True),
+        ("Following talks with Chinese officials in Beijing, Lavrov flew to Wonsan to meet Choe Son Hui.", True),
+        ("Trump says he will meet Kim in the Chinese capital after talks with Putin", False),
+        ("Kim Jong Un arrives in Beijing for military parade alongside Putin, Xi", False),
+    ],
+)
+def test_sources_places_and_trips(rules, title, expected):
+    assert is_match(title, rules) is expected, title

@@ -218,6 +218,8 @@ def _participants(word: Found, actors: list[Actor], text: str, grammar: Grammar,
             # "Putin's Beijing meeting with Kim": a third party's name on the noun is its venue or
             # topic; the counterpart follows "with".
             subject = left[-2]
+        elif len(left) > 1 and actors[subject].party == actors[free[0]].party and actors[left[-2]].side:
+            subject = left[-2]  # "Lavrov flew to Wonsan to meet Choe": the place's side is no subject
         # "Trump will call Putin and may meet Kim": after a connector the subject is an earlier one.
         if near(text[actors[subject].end:start]) and not grammar.starts_with_connector(gap, word.rule.lang):
             if actors[subject].party != actors[free[0]].party:

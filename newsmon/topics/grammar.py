@@ -195,7 +195,9 @@ def load_grammar(seeds_dir: Path) -> Grammar:
                     continue
                 rows[kind].append(form)
 
-    def before(forms: list[str]) -> re.Pattern[str] | None:
+    def before(forms: list[str], gap: int = 0) -> re.Pattern[str] | None:
+        """Forms at the end of the text before a name; `gap` more words may come between ("according
+        to Seoul and Washington": Washington is a source too)."""
         if not forms:
             return None
         words = [f for f in forms if not UNSPACED.search(f)]
@@ -205,7 +207,8 @@ def load_grammar(seeds_dir: Path) -> Grammar:
             parts.append(rf"(?:^|(?<!{WORD}))(?:{_alternation(words)})\s+")
         if glued:
             parts.append(rf"(?:{_alternation(glued)})\s*")
-        return re.compile("(?:" + "|".join(parts) + r")\Z")
+        words_between = rf"(?:[^\s,;:.!?|]+\s+){{0,{gap}}}" if gap else ""
+        return re.compile("(?:" + "|".join(parts) + ")" + words_between + r"\Z")
 
     def after(forms: list[str]) -> re.Pattern[str] | None:
         if not forms:
@@ -259,7 +262,7 @@ def load_grammar(seeds_dir: Path) -> Grammar:
                    {s: tuple(sorted(set(v), key=lambda f: (-len(f), f))) for s, v in suffixes.items()},
                    frozenset(orders["verb_final"]),
                    {**dict.fromkeys(rows["between_before"], "before"), **dict.fromkeys(rows["between_after"], "after")},
-                   before(rows["source_before"]), source_after(rows["source_after"]),
+                   before(rows["source_before"], gap=3), source_after(rows["source_after"]),
                    tuple(sorted(counterpart, key=lambda e: (-len(e), e))),
                    re.compile(_alternation(glued)) if glued else None,
                    before(rows["topic_before"]), after(rows["topic_after"]),
