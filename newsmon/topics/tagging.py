@@ -11,16 +11,19 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator
-from dataclasses import asdict
+from dataclasses import fields
 from pathlib import Path
 
 from newsmon.extract import html_to_text
 from newsmon.language.detect import detect_language
-from newsmon.records import TopicHit
+from newsmon.records import Evidence, TopicHit
 from newsmon.topics.match import TopicRules, load_topic_rules, match_topics
 from newsmon.untrusted import clean_text
 
 LANGUAGE_PREFIX_CHARS = 400
+# Evidence fields are plain values: read them by name (dataclasses.asdict deep-copies each one and
+# cost more than the matching itself).
+_EVIDENCE_FIELDS = tuple(f.name for f in fields(Evidence))
 
 
 def tag_text(title: str, text: str, rules: TopicRules, hint: str | None = None,
@@ -68,7 +71,7 @@ def _hit(hit: TopicHit) -> dict:
         "topic": hit.topic,
         "score": round(hit.score, 4),
         "subtopics": list(hit.subtopics),
-        "evidence": [asdict(e) for e in hit.evidence],
+        "evidence": [{name: getattr(e, name) for name in _EVIDENCE_FIELDS} for e in hit.evidence],
     }
 
 
