@@ -197,3 +197,19 @@ def test_south_korea_as_a_party_only_through_a_relation_word(rules, title, expec
 )
 def test_sources_places_and_trips(rules, title, expected):
     assert is_match(title, rules) is expected, title
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        # A relation word that names one side (방러: visit to Russia, 访朝: visit to the DPRK) relates
+        # its subject of the other side to it, whatever third party follows.
+        ("北 최선희, 방러 후 벨라루스行", True),
+        ("普京访朝后访问越南", True),
+        ("시진핑, 방북 후 푸틴과 통화", False),
+        # Second references to the DPRK leader.
+        ("김 위원장과 푸틴 대통령은 이날 베이징에서 회담했다", True),
+    ],
+)
+def test_words_that_name_a_side_and_second_references(rules, title, expected):
+    assert is_match(title, rules) is expected, title

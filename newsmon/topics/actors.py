@@ -207,3 +207,18 @@ def only_sources(members: list[Found], actors: list[Actor]) -> bool:
     spans = [(a.start, a.end) for a in actors if a.source]
     return bool(spans) and all(any(s <= f.start < e for s, e in spans)
                                for f in members if f.rule.role_kind == "third")
+
+
+def place_names_of(members: list[Found], text: str, grammar: Grammar) -> tuple[str, ...]:
+    """Third-party names written as places ("in Beijing", "베이징에서"), with a country named
+    right before its city ("중국 베이징에서", "Çin'in başkenti Pekin'de")."""
+    thirds = sorted((f for f in members if f.rule.role_kind == "third"), key=lambda f: f.start)
+    out = []
+    for i, f in enumerate(thirds):
+        end = f.start + len(f.matched)
+        if grammar.is_place(text, f.start, end):
+            out.append(f.matched)
+            if i and thirds[i - 1].rule.role == f.rule.role and word_cost(
+                    text[thirds[i - 1].start + len(thirds[i - 1].matched):f.start]) <= 1:
+                out.append(thirds[i - 1].matched)
+    return tuple(dict.fromkeys(out))

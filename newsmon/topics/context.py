@@ -47,6 +47,7 @@ from newsmon.topics.actors import (
     is_counterpart,
     mate,
     only_sources,
+    place_names_of,
     topic_holds_pair,
     topic_of,
     venues,
@@ -130,6 +131,11 @@ def _participants(word: Found, actors: list[Actor], text: str, grammar: Grammar,
     free = right
     if right and any(end < c < actors[right[0]].start and word_cost(text[end:c]) >= 1 for c in cuts):
         free = []  # the names after the other relation word are its counterparts
+    inside = [i for i in usable if actors[i].side and actors[i].start <= start and actors[i].end >= end]
+    if inside:  # "北 최선희, 방러 후 …", "普京访朝": the word names one side; the subject is the other
+        others = [i for i in reversed(left) if actors[i].party != actors[inside[0]].party]
+        if others and word_cost(text[actors[others[0]].end:start]) <= NEAR_WORDS:
+            return others[0], inside[0]
 
     def near(gap: str) -> bool:
         # A place written between a party and the word is no distance: verb-final sentences put
@@ -258,21 +264,6 @@ def _participants(word: Found, actors: list[Actor], text: str, grammar: Grammar,
 
 
 
-def _place_names(members: list[Found], text: str, grammar: Grammar) -> tuple[str, ...]:
-    """Third-party names written as places ("in Beijing", "베이징에서"), with a country named
-    right before its city ("중국 베이징에서", "Çin'in başkenti Pekin'de")."""
-    thirds = sorted((f for f in members if f.rule.role_kind == "third"), key=lambda f: f.start)
-    out = []
-    for i, f in enumerate(thirds):
-        end = f.start + len(f.matched)
-        if grammar.is_place(text, f.start, end):
-            out.append(f.matched)
-            if i and thirds[i - 1].rule.role == f.rule.role and word_cost(
-                    text[thirds[i - 1].start + len(thirds[i - 1].matched):f.start]) <= 1:
-                out.append(thirds[i - 1].matched)
-    return tuple(dict.fromkeys(out))
-
-
 def _counterpart_gap(gap: str, grammar: Grammar) -> bool:
     """A short gap with no clause punctuation that opens with a counterpart preposition ("to",
     "bei", "with") or is empty: the name after it is the relation word's counterpart."""
@@ -290,7 +281,7 @@ def _relates_sides(members: list[Found], text: str, grammar: Grammar,
     if topic_holds_pair(members, relations, actors, text, grammar):
         return False
     places = venues(members, relations, actors, text, grammar)
-    place_names = _place_names(members, text, grammar)
+    place_names = place_names_of(members, text, grammar)
     bound: set[int] = set()
     taken = set(places)  # a venue is nobody's participant
     # "between" words name their participants outright: read them first ("Japan condemns cooperation
