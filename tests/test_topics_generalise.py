@@ -213,3 +213,20 @@ def test_sources_places_and_trips(rules, title, expected):
 )
 def test_words_that_name_a_side_and_second_references(rules, title, expected):
     assert is_match(title, rules) is expected, title
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        # A ties noun with the pair right after it relates the pair, not the subject before it.
+        ("Токио осудило сотрудничество Москвы и Пхеньяна", True),
+        ("Япония выразила обеспокоенность связями России и КНДР", True),
+        ("China helps Russia and North Korea", False),
+        # Russian ties and contact words; "в связи с" (because of) is no tie.
+        ("Пхеньян и Москва укрепляют связи на фоне давления Вашингтона", True),
+        ("Путин и Ким Чен Ын на глазах у Си Цзиньпина пожали друг другу руки", True),
+        ("Ким Чен Ын в связи с визитом в Китай не встретится с Путиным", False),
+    ],
+)
+def test_ties_nouns_and_russian_words(rules, title, expected):
+    assert is_match(title, rules) is expected, title
