@@ -230,3 +230,17 @@ def test_words_that_name_a_side_and_second_references(rules, title, expected):
 )
 def test_ties_nouns_and_russian_words(rules, title, expected):
     assert is_match(title, rules) is expected, title
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        # One side's veto of a UN measure about the other shields it, whoever drafted the measure.
+        ("Russia vetoes US-drafted UN resolution on North Korea", True),
+        ("Russia and China veto UN sanctions on North Korea", True),
+        ("Россия и Китай заблокировали заявление СБ ООН по КНДР", True),
+        ("China blocks UN statement on North Korea; Russia abstains", False),
+    ],
+)
+def test_a_veto_for_the_other_side(rules, title, expected):
+    assert is_match(title, rules) is expected, title
