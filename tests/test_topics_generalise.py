@@ -244,3 +244,17 @@ def test_ties_nouns_and_russian_words(rules, title, expected):
 )
 def test_a_veto_for_the_other_side(rules, title, expected):
     assert is_match(title, rules) is expected, title
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        # South Korea beside troops or arms only is the one reporting them, not a party.
+        ("韓国国家情報院は、北朝鮮の兵士らがロシア軍の制服を着用して前線に配置されたと明らかにした。", True),
+        ("韓国軍によると、大量の弾薬が北朝鮮の港から船でロシア極東に運ばれた。", True),
+        # A side inside a compound word (訪俄: visiting Russia) is that word's participant.
+        ("韓媒稱北韓外務相崔善姬訪俄意在加強戰略溝通", True),
+    ],
+)
+def test_south_korea_reporting_and_sides_inside_words(rules, title, expected):
+    assert is_match(title, rules) is expected, title

@@ -131,7 +131,7 @@ def _participants(word: Found, actors: list[Actor], text: str, grammar: Grammar,
     free = right
     if right and any(end < c < actors[right[0]].start and word_cost(text[end:c]) >= 1 for c in cuts):
         free = []  # the names after the other relation word are its counterparts
-    inside = [i for i in usable if actors[i].side and actors[i].start <= start and actors[i].end >= end]
+    inside = [i for i in usable if actors[i].side and actors[i].start < end and actors[i].end > start]
     if inside:  # "北 최선희, 방러 후 …", "普京访朝": the word names one side; the subject is the other
         others = [i for i in reversed(left) if actors[i].party != actors[inside[0]].party]
         if others and word_cost(text[actors[others[0]].end:start]) <= NEAR_WORDS:
@@ -342,6 +342,8 @@ def _observed(members: list[Found], text: str, grammar: Grammar) -> float | None
     as_third = [f._replace(rule=replace(f.rule, role="third:" + f.rule.role_name)) if f in observers else f
                 for f in members if f.rule.role_kind != "third"]
     relations = [f for f in as_third if f.rule.role_kind == "relation"]
+    if not any(f.rule.role == "relation:contact" for f in relations):
+        return None  # beside troops, arms or ties only, it is the one reporting them ("韓国国家情報院は…")
     actors = actors_of(as_third, relations, text, grammar)
     if only_sources(as_third, actors) or any(a.label for a in actors if not a.side):
         return None  # "Seoul says ...", "Сеул: ...": the source of the report
