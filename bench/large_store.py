@@ -10,6 +10,7 @@ untried candidates and read no event window, and measure a backlog instead of a 
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 # Ids as seeds/event_terms.csv and seeds/topic_terms.csv give them: what stored events are made of.
@@ -24,12 +25,15 @@ STORIES_PER_EVENT = 3  # matching stories that report one happening
 def build_large_store(db: Path, stored: int) -> None:
     """A database holding `stored` articles over the past year, indexed for stories, loaded by bulk
     SQL in the shape the write path produces: articles, article_feeds, tags for one in ten, the
-    story index (one story per article, title keys for most, 32 LSH band rows each), the pages of the
-    tagged ones tried and their events linked. Signatures and band buckets are pseudo-random, so old
+    story index (one story per article, title keys for most, 32 LSH band rows each) for the articles
+    a run's prune_index keeps (the last INDEX_KEPT), the pages of the tagged ones tried and their
+    events linked. Signatures and band buckets are pseudo-random, so old
     articles never match new ones (they would, rarely, in life)."""
     from newsmon.store import open_store
+    from newsmon.stories.index import INDEX_KEPT
 
     con = open_store(db)
+    kept = INDEX_KEPT // timedelta(microseconds=1)
     con.execute("begin")
     con.execute(f"""
         create temp table bulk as
@@ -58,17 +62,18 @@ def build_large_store(db: Path, stored: int) -> None:
         insert into story_articles
         select article_id, article_id, lang, seen_at, case when i % 5 = 0 then null else 'old report ' || i end, 40,
                list_transform(range(128), lambda j: (hash(i, j) % 4294967296)::uinteger)::uinteger[128]
-        from bulk
-    """)
+        from bulk where seen_at >= now() - to_microseconds($kept)
+    """, {"kept": kept})
     con.execute("""
         insert into story_title_keys
-        select 'old report ' || i, article_id, article_id, seen_at from bulk where i % 5 <> 0
-    """)
+        select 'old report ' || i, article_id, article_id, seen_at from bulk
+        where i % 5 <> 0 and seen_at >= now() - to_microseconds($kept)
+    """, {"kept": kept})
     con.execute("""
         insert into story_bands
         select b::utinyint, hash(i, b, 'band'), article_id, article_id, seen_at
-        from bulk, range(32) as r(b)
-    """)
+        from bulk, range(32) as r(b) where seen_at >= now() - to_microseconds($kept)
+    """, {"kept": kept})
     _tried_pages(con)
     _linked_events(con)
     con.execute("drop table bulk")

@@ -20,7 +20,7 @@ from newsmon.stories.cluster import (
     shingle_units,
     title_key,
 )
-from newsmon.stories.index import assign_stories, write_index
+from newsmon.stories.index import INDEX_KEPT, assign_stories, prune_index, write_index
 
 PAIRS = Path(__file__).parent / "data" / "story_pairs.jsonl"
 T0 = datetime(2025, 7, 12, 6, tzinfo=UTC)
@@ -117,6 +117,33 @@ def test_later_copy_joins_and_story_ids_are_stable(con) -> None:
     assert assign_stories(con, [edited], T0 + timedelta(hours=28)) == {"other": "other"}
     rows = con.execute("select count(*), count(distinct article_id) from story_articles").fetchone()
     assert rows == (4, 3)  # the edit appended a version; nothing else was indexed twice
+
+
+def test_pruned_index_keeps_its_window_and_every_story(con) -> None:
+    # prune_index drops index rows no window reaches: a copy inside the window still joins its
+    # story, and an edit of an article whose rows were pruned keeps its story (articles.story_id),
+    # here another article's story as when it joined one.
+    old = item("old", "Lavrov tours Kalma resort", OTHER_REPORT)
+    recent = item("recent", "Lavrov holds talks with Choe in Wonsan", WIRE, hours=24 * 8)
+    con.execute("""insert into articles (article_id, url, title, text, first_seen_at, updated_at, feed_id, lang,
+                                         lang_prob, content_hash, run_id)
+                   values ('old', 'https://example.org/old', 'Lavrov tours Kalma resort', '', $t, $t, 'feed',
+                           'en', 0.99, 'h', 'r')""", {"t": T0})
+    write_index(con, [old], {"old": fingerprint(old.title, old.text)}, {"old": "story-x"}, T0 + timedelta(hours=1))
+    assign_stories(con, [recent], T0 + timedelta(hours=24 * 8 + 1))
+    counts = "select (select count(*) from {0}_articles), (select count(*) from {0}_bands), (select count(*) from {0}_title_keys)"
+    before = con.execute(counts.format("story")).fetchone()
+    prune_index(con, T0 + INDEX_KEPT - timedelta(seconds=1))  # nothing is older than INDEX_KEPT yet
+    assert con.execute(counts.format("story")).fetchone() == before
+    now = T0 + INDEX_KEPT + timedelta(hours=2)
+    prune_index(con, now)
+    assert con.execute("select distinct article_id from story_bands").fetchall() == [("recent",)]
+    assert con.execute("select article_id from story_articles union select article_id from story_title_keys"
+                       ).fetchall() == [("recent",)]
+    late = item("late", "Lavrov and Choe meet at Wonsan", WIRE.replace("Saturday", "Saturday, officials said"),
+                hours=24 * 9)
+    edited = item("old", "Lavrov tours Kalma resort (updated)", OTHER_REPORT + " He left.", is_update=True)
+    assert assign_stories(con, [late, edited], now) == {"late": "recent", "old": "story-x"}
 
 
 def test_equal_candidates_go_to_the_oldest_story_whatever_the_index_order(con) -> None:

@@ -3,7 +3,8 @@
 `run_ingest` is the whole run. Its stages, in order, with the module that does each:
 
  1. prepare   store.open_store / upsert_feeds / read_feed_states: migrate the database, refresh
-              the feed registry, read every feed's state (validators, backoff)
+              the feed registry, read every feed's state (validators, backoff); and
+              stories.index.prune_index drops story index rows no window reaches any more
  2. plan      run.plan.plan_fetch: the feeds that are due, batched by host (run.plan.group_by_host)
  3. fetch     fetch.fetch_feeds: every batch at once, each polite per host (bodies held compressed);
               then the fallbacks of feeds that failed or came back empty (run.critical)
@@ -59,7 +60,7 @@ from newsmon.run import critical, plan
 from newsmon.run.config import RunConfig
 from newsmon.run.executor import Executor, Pending, make_executor
 from newsmon.run.tally import RunTally, judge, stored_anything, summarise
-from newsmon.stories.index import assign_stories, story_items
+from newsmon.stories.index import assign_stories, prune_index, story_items
 
 # --- the I/O steps ------------------------------------------------------------------------------------
 # Each opens the database itself when it needs it (a connection cannot be shared between Prefect
@@ -67,11 +68,13 @@ from newsmon.stories.index import assign_stories, story_items
 
 
 def prepare_store(config: RunConfig, feeds: Sequence[Feed], run: RunIdentity) -> dict[str, FeedState]:
-    """Migrate, record the run as `running`, refresh the feed registry, and read every feed's state."""
+    """Migrate, record the run as `running`, refresh the feed registry, drop story index rows no
+    window reaches any more, and read every feed's state."""
     con = store.open_store(config.db_path, config.lock_wait_s)
     try:
         store.begin_run(con, run.run_id, run.started)
         store.upsert_feeds(con, feeds, run.started)
+        prune_index(con, run.started)
         return store.read_feed_states(con)
     finally:
         con.close()

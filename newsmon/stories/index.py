@@ -3,12 +3,14 @@
 `assign_stories` runs inside the caller's run transaction, after the articles it assigns are written.
 It only reads index rows that share a key with this batch and lie inside the time windows, through
 joins against small registered Arrow tables, so a run costs in proportion to its new articles.
+`prune_index` deletes index rows no window reaches any more, once a run: the index then holds about
+one window of articles however long the store runs (articles.story_id is the permanent record).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import duckdb
 import numpy as np
@@ -36,6 +38,9 @@ from newsmon.stories.cluster import (
 GENERIC_SHARE = 0.35  # capitals and heads of state in a topic-focused feed set are above it; a visiting minister is not
 GENERIC_MIN_STORIES = 3
 BUCKET_MEMBERS = 16  # members of an LSH bucket or a title key that a new article is compared with
+# Index rows are kept this long: the longest lookup window, and a day for a clock that steps back
+# between runs (a run whose time is a little earlier than the last one's still finds its window).
+INDEX_KEPT = max(TEXT_WINDOW, TITLE_WINDOW) + timedelta(days=1)
 
 
 def story_items(articles: Sequence[Article], known: Mapping[str, str]) -> list[StoryItem]:
@@ -175,6 +180,17 @@ def write_index(
     stored = pa.table({"article_id": list(result), "story_id": list(result.values())})
     with registered(con, story_batch_result=stored):
         con.execute(sql("statements/story_update_articles"))
+
+
+def prune_index(con: duckdb.DuckDBPyConnection, now: datetime) -> None:
+    """Delete story index rows older than INDEX_KEPT. Every reader of the index looks inside a
+    window (candidates, bucket and title-key caps) or falls back to articles.story_id (an edit of an
+    old article finds its story there), so nothing it decides changes; what changes is that the
+    index, 32 band rows and a 512-byte signature an article, stops growing with the store's age
+    and with it the database file and its read-only copy."""
+    params = {"before": now - INDEX_KEPT}
+    for table in ("bands", "title_keys", "articles"):
+        con.execute(sql(f"statements/story_prune_{table}"), params)
 
 
 def _link_events(
