@@ -57,6 +57,7 @@ from newsmon.read_copy import publish_read_copy, read_copy_path
 from newsmon.records import Feed, FeedState, FetchRequest, FetchResult, RunSummary
 from newsmon.report.publish import publish_report
 from newsmon.run import critical, plan
+from newsmon.run.collector import run_collection
 from newsmon.run.config import RunConfig
 from newsmon.run.executor import Executor, Pending, make_executor
 from newsmon.run.tally import RunTally, judge, stored_anything, summarise
@@ -255,7 +256,7 @@ def run_ingest(feeds: Sequence[Feed], config: RunConfig, steps: Steps = PLAIN_ST
     feeds_by_id = {f.feed_id: f for f in feeds}
     db = config.db_path
     try:
-        with writer_lock(db, config.lock_wait_s, log), make_executor(config.executor, config.workers,
+        with run_collection(), writer_lock(db, config.lock_wait_s, log), make_executor(config.executor, config.workers,
                                                                      config.seeds_dir, config.pool) as executor:
             with clock("prepare"):
                 connect(db, wait_s=config.lock_wait_s, on_wait=log).close()  # a reader may hold the file
