@@ -63,7 +63,8 @@ def actors_of(members: list[Found], relations: list[Found], text: str, grammar: 
             last.end = max(last.end, end)
             continue
         if grammar.is_topic(text, f.start, end) and not any(
-                c >= end and word_cost(text[end:c]) <= 1 for c in cuts):
+                c >= end and word_cost(text[end:c]) <= 1 for c in cuts) and not _pair_heads_word(
+                f, members, cuts, text, grammar):
             continue  # "China and Russia hold talks on North Korea": the topic, not a party
         if (last and last.party == party and not any(last.end <= c < f.start for c in cuts)
                 and word_cost(text[last.end:f.start]) <= NEAR_WORDS):
@@ -79,6 +80,22 @@ def actors_of(members: list[Found], relations: list[Found], text: str, grammar: 
             actors[0].label = True
     mark_sources(actors, text, grammar)
     return actors
+
+
+def _pair_heads_word(f: Found, members: list[Found], cuts: list[int], text: str, grammar: Grammar) -> bool:
+    """True when a name after "on"/"over" is the first of a pair written on a relation word ("over
+    Russia-North Korea ties", "on Putin and Kim's talks"): the pair is the word's, not a topic."""
+    end = f.start + len(f.matched)
+    if f.rule.role_kind not in ("side", "weak"):
+        return False
+    mate = min((m for m in members if m.start >= end and m.rule.role_kind in ACTOR_KINDS),
+               key=lambda m: m.start, default=None)
+    if mate is None or mate.rule.role_kind not in ("side", "weak") or mate.rule.role_name == f.rule.role_name:
+        return False
+    if not grammar.is_connector_gap(text[end:mate.start], "*") or word_cost(text[end:mate.start]) > 1:
+        return False
+    mate_end = mate.start + len(mate.matched)
+    return any(c >= mate_end and word_cost(text[mate_end:c].replace("'s", "")) <= 1 for c in cuts)
 
 
 _ARTICLE_CHARS = 3  # "la", "the", "die": the only word a heading label may have before its report

@@ -32,13 +32,11 @@ between a third party and one side ("김정은·시진핑 만나 … 북러 밀�
 
 from __future__ import annotations
 
-import itertools
 import re
 from dataclasses import replace
 
 from newsmon.topics.actors import (
     CLAUSE_MARKS,
-    LABEL_CHARS,
     NEAR_WORDS,
     Actor,
     actors_of,
@@ -53,68 +51,17 @@ from newsmon.topics.actors import (
     venues,
 )
 from newsmon.topics.grammar import EMPTY_GRAMMAR, Grammar, word_cost
+from newsmon.topics.phrases import (
+    after_preposition,
+    counterpart_gap,
+    ends_in_preposition,
+    framed_contact,
+    headed_pair,
+    joined_pair,
+)
 from newsmon.topics.scan import Found
 
 _SIDE_EVIDENCE = ("side", "weak", "proxy", "both_sides")
-# A pair written as one compound: "Putin-Kim", "Moscow–Pyongyang", "北·러", or "普京访朝" with no gap.
-# "and"/"과"/"と" are left out on purpose: "Russia and North Korea" also heads threat lists.
-_PAIR_JOINERS = frozenset("-·/")
-_MAX_GAP = 3
-
-
-def _joiner(text: str, a: Found, b: Found) -> str | None:
-    """What joins a and b into one compound ("-", "·", "/", "" for none in CJK), else None."""
-    gap = text[a.start + len(a.matched):b.start]
-    if gap == "":
-        return ""
-    core = gap.strip()
-    if len(gap) <= _MAX_GAP and len(core) == 1 and (core in _PAIR_JOINERS or core in ",、"):
-        return core
-    return None
-
-
-def _joined_pair(members: list[Found], text: str, grammar: Grammar) -> bool:
-    """Two sides written as one compound, and not as two items of a list with a third party in it
-    ("中·러·北", "China/Russia/North Korea") nor as a third party's counterparts ("시진핑, 푸틴·김정은과
-    잇따라 회담": Xi held talks with Putin and Kim in turn)."""
-    named = sorted((f for f in members if f.rule.role_kind in ("side", "weak", "third")),
-                   key=lambda f: f.start)
-    third = any(f.rule.role_kind == "third" for f in named)
-    for i, (a, b) in enumerate(itertools.pairwise(named)):
-        if "third" in (a.rule.role_kind, b.rule.role_kind) or a.rule.role_name == b.rule.role_name:
-            continue
-        if _ends_clause(text, b.start + len(b.matched)) and any(
-                _is_subject(f, a.start, text, grammar) for f in named[:i]):
-            continue  # "시진핑, 좌우에 설 김정은·푸틴…": a third party's objects, modifying no noun
-        joiner = _joiner(text, a, b)
-        if joiner is None or joiner in ",、":
-            continue
-        before = named[i - 1] if i > 0 else None
-        after = named[i + 2] if i + 2 < len(named) else None
-        listed = ((before is not None and before.rule.role_kind == "third" and _joiner(text, before, a) == joiner)
-                  or (after is not None and after.rule.role_kind == "third" and _joiner(text, b, after) == joiner))
-        if not listed and not (third and grammar.followed_by_particle(text, b.start + len(b.matched))):
-            return True
-    return False
-
-
-_CLAUSE_END = re.compile(r"\s*(?:[,;:.!?…|]|$)")
-
-
-def _ends_clause(text: str, end: int) -> bool:
-    return _CLAUSE_END.match(text, end) is not None
-
-
-def _is_subject(f: Found, before: int, text: str, grammar: Grammar) -> bool:
-    """True when f is a third party named as an actor (not a place, not a "Label: " heading)
-    ahead of position `before`."""
-    end = f.start + len(f.matched)
-    if f.rule.role_kind != "third" or grammar.is_place(text, f.start, end):
-        return False
-    colon = text.find(": ", end, min(before, end + LABEL_CHARS))
-    return colon < 0
-
-
 def _participants(word: Found, actors: list[Actor], text: str, grammar: Grammar,
                   taken: set[int], cuts: tuple[int, ...] = (), places: tuple[str, ...] = (),
                   contact_cuts: frozenset[int] = frozenset(), asides: tuple[str, ...] = ()) -> tuple[int, int] | None:
@@ -137,6 +84,14 @@ def _participants(word: Found, actors: list[Actor], text: str, grammar: Grammar,
         if others and word_cost(text[actors[others[0]].end:start]) <= NEAR_WORDS:
             return others[0], inside[0]
 
+    headed = headed_pair(start, end, actors, text, grammar)
+    if headed is not None:
+        return headed
+    if (len(left) >= 2 and not text[actors[left[-1]].end:start].strip(" -")
+            and re.fullmatch(r"'s\s+", text[actors[left[-2]].end:actors[left[-1]].start])
+            and actors[left[-2]].side and actors[left[-1]].side and actors[left[-2]].party != actors[left[-1]].party):
+        return left[-2], left[-1]  # "Putin's North Korea trip": the owner's relation with the name on the noun
+
     def near(gap: str) -> bool:
         # A place written between a party and the word is no distance: verb-final sentences put
         # it there ("푸틴과 김정은이 지난 3일 중국 베이징에서 만난", "... Çin'in başkenti Pekin'de bir araya geldi").
@@ -150,6 +105,18 @@ def _participants(word: Found, actors: list[Actor], text: str, grammar: Grammar,
     def clear(a: int, b: int) -> bool:  # nothing between two actors but a connector
         return grammar.is_connector_gap(text[actors[a].end:actors[b].start], word.rule.lang)
 
+    framed = framed_contact(word, actors, left, right, text, grammar)
+    if framed is not None:
+        return framed
+    if ends_in_preposition(word, text, grammar):
+        # "arrives in Moscow", "travels to Pyongyang": the destination is the name right after the
+        # word, or none ("Kim arrives in Beijing for a parade alongside Putin": Beijing, a place).
+        after = next((i for i in usable if actors[i].start >= end), None)
+        if after is None or text[end:actors[after].start].strip() or not left or not near(
+                text[actors[left[-1]].end:start]) or grammar.starts_with_connector(
+                text[actors[left[-1]].end:start], word.rule.lang):
+            return None
+        return left[-1], after
     between = between_kind(word, text, grammar)
     if between == "before":  # "between Moscow and Pyongyang"
         if len(right) >= 2 and near(text[end:actors[right[0]].start]) and clear(right[0], right[1]):
@@ -190,7 +157,7 @@ def _participants(word: Found, actors: list[Actor], text: str, grammar: Grammar,
             # "김정은, 베이징서 中·러 정상 연쇄 회담", "习近平同普京、金正恩会谈": the subject met each
             # of the pair.
             return left[-3], mate(actors, left[-3], list(pair))
-        if (not verb_final and free and _counterpart_gap(text[end:actors[free[0]].start], grammar)
+        if (not verb_final and free and counterpart_gap(text[end:actors[free[0]].start], grammar)
                 and not grammar.is_topic(text, actors[free[0]].start, actors[free[0]].end)
                 and not any(end < c < actors[free[0]].start for c in contact_cuts)):
             # (A name the word is about, "discussed Trump's summit", or the counterpart of a meeting
@@ -202,14 +169,18 @@ def _participants(word: Found, actors: list[Actor], text: str, grammar: Grammar,
                 partner = next((i for i in pair if actors[i].side and actors[other].side), pair[1])
                 return partner, other
         return pair
+    k = len(left) - 2
+    while (k > 0 and not verb_final and not actors[left[k]].side and after_preposition(text, actors[left[k]], grammar)
+           and not CLAUSE_MARKS & set(text[actors[left[k - 1]].end:actors[left[k]].start])):
+        k -= 1  # "Putin heads to Vietnam after North Korea visit": the place he heads to is no subject
     if (len(left) >= 2 and word_cost(text[actors[left[-1]].end:start]) == 0 and not (
             right and near(text[end:actors[right[0]].start]))
-            and actors[left[-2]].party != actors[left[-1]].party
-            and near(text[actors[left[-2]].end:actors[left[-1]].start])
-            and not is_counterpart(text, actors[left[-2]], grammar)):
+            and actors[left[k]].party != actors[left[-1]].party
+            and near(text[actors[left[k]].end:actors[left[-1]].start])
+            and not is_counterpart(text, actors[left[k]], grammar)):
         # A name written on the noun ("deepens Russia ties", "러시아 관계 강화"): the other party is
         # the clause's subject before it ("North Korea tests missiles and deepens Russia ties").
-        return left[-2], left[-1]
+        return left[k], left[-1]
     if (not verb_final and word.rule.role == "relation:ties" and left and len(free) >= 2 and free[0] == right[0]
             and word_cost(text[end:actors[right[0]].start]) == 0 and word_cost(text[actors[left[-1]].end:start]) >= 1
             and clear(right[0], right[1]) and actors[right[0]].party != actors[right[1]].party):
@@ -266,14 +237,6 @@ def _participants(word: Found, actors: list[Actor], text: str, grammar: Grammar,
                 k -= 1  # "پوتین پس از دیدار با ترامپ با کیم ... گفتگو کرد": both "with" names are Putin's
             return left[k], left[-1]
     return None
-
-
-
-
-def _counterpart_gap(gap: str, grammar: Grammar) -> bool:
-    """A short gap with no clause punctuation that opens with a counterpart preposition ("to",
-    "bei", "with") or is empty: the name after it is the relation word's counterpart."""
-    return word_cost(gap) <= 2 and not any(c in CLAUSE_MARKS for c in gap) and grammar.opens_counterpart(gap)
 
 
 def _relates_sides(members: list[Found], text: str, grammar: Grammar,
@@ -383,7 +346,7 @@ def separate_units(found: list[Found], texts: dict[str, str],
                 related.add(unit)
             continue
         verdict = _relates_sides(members, text, grammar, actors)
-        if verdict or (verdict is None and ("both_sides" in kinds or _joined_pair(members, text, grammar))):
+        if verdict or (verdict is None and ("both_sides" in kinds or joined_pair(members, text, grammar))):
             related.add(unit)
         # else a relation of a third party with one side ("Kim met Xi ... amid 북러 밀착"): the
         # sides named beside it, even as one compound, are background.
@@ -396,3 +359,14 @@ def separate_units(found: list[Found], texts: dict[str, str],
             continue
         out[unit] = min(f.rule.weight for f in members if f.rule.role_kind == "third")
     return out
+
+
+def relating_units(found: list[Found], texts: dict[str, str], grammar: Grammar = EMPTY_GRAMMAR) -> set[tuple[str, int]]:
+    """Sentences in which some relation word has the two sides as its participants."""
+    units: dict[tuple[str, int], list[Found]] = {}
+    for f in found:
+        units.setdefault((f.where, f.unit), []).append(f)
+    return {unit for unit, members in units.items()
+            if len({f.rule.role_name for f in members if f.rule.role_kind in ("side", "weak", "proxy")}) >= 2
+            and any(f.rule.role_kind == "relation" for f in members)
+            and _relates_sides(members, texts.get(unit[0], ""), grammar) is True}

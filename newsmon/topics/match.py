@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from newsmon.records import Evidence, TopicHit
-from newsmon.topics.context import separate_units
+from newsmon.topics.context import relating_units, separate_units
 from newsmon.topics.grammar import EMPTY_GRAMMAR, Grammar, load_grammar, word_cost
 from newsmon.topics.scan import Found, Scanner, TermRule, compile_terms, scan, script_of, scripts_in, unit_starts
 from newsmon.topics.textnorm import normalize_text
@@ -183,7 +183,7 @@ def _topic_hit(topic: str, found: list[Found], rules: TopicRules, texts: dict[st
     kept = []
     for f in found:
         kind = f.rule.role_kind
-        if kind == "weak" and (f.where, f.unit) in excluded_units:
+        if kind == "weak" and (f.where, f.unit) in excluded_units and not _joined_to_side(f, found, texts, rules.grammar):
             continue  # "Korean" in a sentence that names South Korea is not evidence for the North
         kept.append(f)
         if kind in ("side", "weak", "proxy"):  # both_sides is kept apart: it pairs with itself
@@ -197,12 +197,41 @@ def _topic_hit(topic: str, found: list[Found], rules: TopicRules, texts: dict[st
     discount = separate_units(kept, texts, rules.grammar)
     score = _side_score(by_side, sides, pairs, discount, sections, _armed_units(kept, texts)) * (0.8 + (0.2 if cues else 0.0))
     side_units = {(f.where, f.unit) for f in kept if f.rule.role_kind in _SIDE_EVIDENCE}
-    for f in kept:
-        if f.rule.role_kind == "offtopic" and (f.where == "title" or (f.where, f.unit) in side_units):
-            score *= f.rule.weight
+    offtopic = [f for f in kept if f.rule.role_kind == "offtopic" and (f.where == "title" or (f.where, f.unit) in side_units)]
+    if offtopic and relating_units(kept, texts, rules.grammar):
+        # "Kim sends condolences to Putin over Kamchatka earthquake": a relation word between the
+        # sides makes the disaster or the briefing the occasion of their relation, not the news.
+        offtopic = []
+    for f in offtopic:
+        score *= f.rule.weight
     score = round(min(1.0, score), 4)
     evidence = _evidence(kept)
     return TopicHit(topic, score, score >= rules.topics[topic].min_score, tuple(sorted(cues)), evidence)
+
+
+def _joined_to_side(weak: Found, found: list[Found], texts: dict[str, str], grammar: Grammar) -> bool:
+    """True when a weak name is joined to another side's name as one pair ("Putin-Kim pact",
+    "Putin and Kim discussed"): there it names that side's leader even beside South Korea."""
+    text = texts.get(weak.where, "")
+    end = weak.start + len(weak.matched)
+    for f in found:
+        if (f.where, f.unit) != (weak.where, weak.unit) or f.rule.role_kind != "side" or (
+                f.rule.role_name == weak.rule.role_name):
+            continue
+        f_end = f.start + len(f.matched)
+        span = (f_end, weak.start) if f_end <= weak.start else (end, f.start) if end <= f.start else None
+        if span is None:
+            continue
+        gap = text[span[0]:span[1]]
+        if grammar.is_connector_gap(gap, "*") and word_cost(gap) <= 1:
+            return True
+        # "Putin gives Kim", "Kim meets Putin": only a relation word between the two names.
+        words = [w for w in found if w.rule.role_kind == "relation" and w.where == weak.where
+                 and span[0] <= w.start and w.start + len(w.matched) <= span[1]]
+        if words and not word_cost("".join(c if not any(w.start <= span[0] + i < w.start + len(w.matched)
+                                                           for w in words) else " " for i, c in enumerate(gap))):
+            return True
+    return False
 
 
 def _armed_units(found: list[Found], texts: dict[str, str]) -> frozenset[tuple[str, int]]:

@@ -1,0 +1,139 @@
+"""Noun-phrase and clause shapes that fix a relation word's participants before the general
+reading of newsmon/topics/context.py: a side's name written on the noun with the other side right
+after it ("North Korean troops in Russia"), a contact noun framing its clause after "in"/"at" ("...
+in a phone call"), a movement word with its own preposition ("arrives in Moscow"), a verb's object
+after a preposition ("heads to Vietnam"), a counterpart preposition right after the word, and two
+sides written as one compound ("Putin-Kim", "北·러")."""
+
+from __future__ import annotations
+
+import itertools
+import re
+
+from newsmon.topics.actors import CLAUSE_MARKS, LABEL_CHARS, Actor
+from newsmon.topics.grammar import Grammar, word_cost
+from newsmon.topics.scan import Found
+
+
+def framed_contact(word: Found, actors: list[Actor], left: list[int], right: list[int], text: str,
+                    grammar: Grammar) -> tuple[int, int] | None:
+    """A contact noun framing the clause after "in"/"at" ("Putin and Kim condemn X in a phone call",
+    "Kim vows support for Russia in meeting with Lavrov"): its participants are the clause's subject
+    and the name after "with", or the subject pair; names in between are what was said."""
+    if word.rule.role != "relation:contact" or grammar.place_before is None or not left:
+        return None
+    before = text[max(0, word.start - 20):word.start]
+    trimmed = before[:before.rstrip().rfind(" ") + 1]  # past an article: "in a phone call"
+    if not any(len(c.split()[-1]) >= 2 and grammar.place_before.search(c) for c in (before, trimmed) if c.split()):
+        return None
+    clause = max((i for i, c in enumerate(text[:word.start]) if c in ",;:|"), default=-1)
+    opening = [i for i in left if actors[i].start > clause]
+    if not opening:
+        return None
+    subject = opening[0]
+    end = word.start + len(word.matched)
+    if right and word_cost(text[end:actors[right[0]].start]) <= 1 and grammar.starts_with_connector(
+            text[end:actors[right[0]].start], word.rule.lang):
+        return subject, right[0]
+    if len(opening) >= 2 and grammar.is_connector_gap(text[actors[subject].end:actors[opening[1]].start], word.rule.lang):
+        return subject, opening[1]
+    return None
+
+
+def ends_in_preposition(word: Found, text: str, grammar: Grammar) -> bool:
+    """A relation word with its own preposition at the end ("arrives in", "travels to")."""
+    words = word.matched.split()
+    if len(words) < 2:
+        return False
+    end = word.start + len(word.matched)
+    return words[-1] in grammar.counterpart_before or (
+        grammar.place_before is not None and grammar.place_before.search(text[word.start:end] + " ") is not None)
+
+
+def after_preposition(text: str, actor: Actor, grammar: Grammar) -> bool:
+    """True when a name follows a counterpart preposition ("heads to Vietnam"): a verb's object."""
+    words = text[max(0, actor.start - 12):actor.start].split()
+    return bool(words) and words[-1] in grammar.counterpart_before
+
+
+def headed_pair(start: int, end: int, actors: list[Actor], text: str, grammar: Grammar) -> tuple[int, int] | None:
+    """A relation noun with one side's name written on it and the other side right after it as its
+    place or counterpart ("North Korean troops in Russia", "Russian delegation to North Korea"):
+    the noun phrase holds the relation whatever verb takes it as object ("Biden calls North Korean
+    troops in Russia 'dangerous'")."""
+    head = next((i for i in range(len(actors) - 1, -1, -1) if actors[i].end <= start), None)
+    if head is None or not actors[head].side or actors[head].source or text[actors[head].end:start].strip(" -"):
+        return None
+    after = next((i for i in range(len(actors)) if actors[i].start >= end), None)
+    if after is None or not actors[after].side or actors[after].source or actors[after].party == actors[head].party:
+        return None
+    gap = text[end:actors[after].start]
+    if word_cost(gap) > 2 or CLAUSE_MARKS & set(gap) or not (
+            grammar.is_place(text, actors[after].start, actors[after].end) or (gap.strip() and grammar.opens_counterpart(gap))):
+        return None
+    return head, after
+
+
+def counterpart_gap(gap: str, grammar: Grammar) -> bool:
+    """A short gap with no clause punctuation that opens with a counterpart preposition ("to",
+    "bei", "with") or is empty: the name after it is the relation word's counterpart."""
+    return word_cost(gap) <= 2 and not any(c in CLAUSE_MARKS for c in gap) and grammar.opens_counterpart(gap)
+
+
+# A pair written as one compound: "Putin-Kim", "Moscow–Pyongyang", "北·러", or "普京访朝" with no gap.
+# "and"/"과"/"と" are left out on purpose: "Russia and North Korea" also heads threat lists.
+_PAIR_JOINERS = frozenset("-·/")
+_MAX_GAP = 3
+
+
+def _joiner(text: str, a: Found, b: Found) -> str | None:
+    """What joins a and b into one compound ("-", "·", "/", "" for none in CJK), else None."""
+    gap = text[a.start + len(a.matched):b.start]
+    if gap == "":
+        return ""
+    core = gap.strip()
+    if len(gap) <= _MAX_GAP and len(core) == 1 and (core in _PAIR_JOINERS or core in ",、"):
+        return core
+    return None
+
+
+def joined_pair(members: list[Found], text: str, grammar: Grammar) -> bool:
+    """Two sides written as one compound, and not as two items of a list with a third party in it
+    ("中·러·北", "China/Russia/North Korea") nor as a third party's counterparts ("시진핑, 푸틴·김정은과
+    잇따라 회담": Xi held talks with Putin and Kim in turn)."""
+    named = sorted((f for f in members if f.rule.role_kind in ("side", "weak", "third")),
+                   key=lambda f: f.start)
+    third = any(f.rule.role_kind == "third" for f in named)
+    for i, (a, b) in enumerate(itertools.pairwise(named)):
+        if "third" in (a.rule.role_kind, b.rule.role_kind) or a.rule.role_name == b.rule.role_name:
+            continue
+        if _ends_clause(text, b.start + len(b.matched)) and any(
+                _is_subject(f, a.start, text, grammar) for f in named[:i]):
+            continue  # "시진핑, 좌우에 설 김정은·푸틴…": a third party's objects, modifying no noun
+        joiner = _joiner(text, a, b)
+        if joiner is None or joiner in ",、":
+            continue
+        before = named[i - 1] if i > 0 else None
+        after = named[i + 2] if i + 2 < len(named) else None
+        listed = ((before is not None and before.rule.role_kind == "third" and _joiner(text, before, a) == joiner)
+                  or (after is not None and after.rule.role_kind == "third" and _joiner(text, b, after) == joiner))
+        if not listed and not (third and grammar.followed_by_particle(text, b.start + len(b.matched))):
+            return True
+    return False
+
+
+_CLAUSE_END = re.compile(r"\s*(?:[,;:.!?…|]|$)")
+
+
+def _ends_clause(text: str, end: int) -> bool:
+    return _CLAUSE_END.match(text, end) is not None
+
+
+def _is_subject(f: Found, before: int, text: str, grammar: Grammar) -> bool:
+    """True when f is a third party named as an actor (not a place, not a "Label: " heading)
+    ahead of position `before`."""
+    end = f.start + len(f.matched)
+    if f.rule.role_kind != "third" or grammar.is_place(text, f.start, end):
+        return False
+    colon = text.find(": ", end, min(before, end + LABEL_CHARS))
+    return colon < 0
