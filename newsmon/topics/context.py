@@ -243,12 +243,21 @@ def _relates_sides(members: list[Found], text: str, grammar: Grammar,
                    actors: list[Actor] | None = None) -> bool | None:
     """True when some relation word of one sentence has the two sides as its participants, False
     when none does but one has a third party and a side, None when no relation word tells."""
-    relations = sorted((f for f in members if f.rule.role_kind == "relation"), key=lambda f: f.start)
+    # A relation noun as the subject of a report verb is its source ("U.S., allies say ..."), no relation.
+    relations = sorted((f for f in members if f.rule.role_kind == "relation" and not (
+        f.rule.role == "relation:ties" and grammar.source_after is not None
+        and grammar.source_after.match(text, f.start + len(f.matched)))), key=lambda f: f.start)
     if not relations:
         return None
     actors = actors if actors is not None else actors_of(members, relations, text, grammar)
     if topic_holds_pair(members, relations, actors, text, grammar):
         return False
+    for pair in (f for f in members if f.rule.role_kind == "both_sides"):
+        end = pair.start + len(pair.matched)
+        if end <= relations[0].start and not text[end:relations[0].start].strip(" -"):
+            # "DPRK-Russia friendship week opens ... amid US-ROK drills": the sentence opens with the
+            # pair's own word (not "김정은·시진핑 만나 … 북러 밀착으로 …": background to a third party's).
+            return True
     places = venues(members, relations, actors, text, grammar)
     place_names = place_names_of(members, text, grammar)
     bound: set[int] = set()
