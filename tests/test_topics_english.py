@@ -74,6 +74,9 @@ POSITIVES = [
     ("North Korea's Choe Son Hui travels to Moscow, Minsk", ""),
     ("North Korea's top diplomat arrives in Moscow as Trump-Putin summit nears", ""),
     ("North Korean delegation led by Choe Son Hui arrives in Moscow after Minsk visit", ""),
+    # Each member of a listed subject relates to the counterpart after the word.
+    ("Putin, Xi and Lukashenko send greetings to Kim", ""),
+    ("Medvedev and Li Qiang join Kim Jong Un at parade", ""),
     # A contact noun after "in" takes its clause's subject and the name after "with".
     ("Putin and Kim condemn Israel's attack on Iran in phone call", ""),
     # "as", "while" and "amid" clauses about a third party.
@@ -128,6 +131,8 @@ NEGATIVES = [
     ("North Korea's Kim oversees missile test",
      "North Korean leader Kim Jong Un oversaw a test of a new missile, state media said, as the United States and "
      "South Korea held drills."),
+    # A listed subject with no side of the other party relates to no side.
+    ("Xi, Lukashenko and To Lam send greetings to Kim", ""),
     # A place the movement word does not reach: Beijing, where the parade is.
     ("Kim Jong Un arrives in Beijing for a military parade alongside Putin and Xi", ""),
     # Disasters next to both sides, with no relation between them.

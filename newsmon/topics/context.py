@@ -166,7 +166,11 @@ def _participants(word: Found, actors: list[Actor], text: str, grammar: Grammar,
             # to Putin", "Putin und Kim zu Besuch bei Xi": each subject relates to that counterpart.
             other = free[0]
             if actors[other].party not in (actors[pair[0]].party, actors[pair[1]].party):
-                partner = next((i for i in pair if actors[i].side and actors[other].side), pair[1])
+                group = list(pair)  # "Medvedev, Li Qiang and To Lam join Kim": each of a listed subject
+                while len(left) > len(group) and clear(left[-len(group) - 1], group[0]):
+                    group.insert(0, left[-len(group) - 1])
+                partner = next((i for i in reversed(group) if actors[i].side and actors[other].side
+                                and actors[i].party != actors[other].party), pair[1])
                 return partner, other
         return pair
     k = len(left) - 2
