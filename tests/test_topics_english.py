@@ -106,6 +106,8 @@ POSITIVES = [
     ("Russia is helping North Korea build nuclear-powered submarines, South Korean official says", ""),
     ("Russian tankers deliver oil to North Korea in breach of sanctions, satellite images show", ""),
     ("North Korean workers help Russia build Iranian-designed drones in Tatarstan", ""),
+    # "joint" relates the pair before it, whoever reports it.
+    ("Russian and North Korean warships hold joint drills, Japan says", ""),
     # A site name after the headline is no party.
     ("Putin thanks Kim for troops in Kursk - The Japan Times", ""),
     ("North Korea sends more troops to Russia | South China Morning Post", ""),
@@ -135,6 +137,8 @@ NEGATIVES = [
     ("Xi, Lukashenko and To Lam send greetings to Kim", ""),
     # A place the movement word does not reach: Beijing, where the parade is.
     ("Kim Jong Un arrives in Beijing for a military parade alongside Putin and Xi", ""),
+    # Third parties' joint drills beside the sides' own ties are not what relates the sides.
+    ("US, Japan and South Korea hold joint drills as North Korea fires missiles", ""),
     # Disasters next to both sides, with no relation between them.
     ("Typhoon hits North Korea; Russia's Far East braces", ""),
     ("Earthquake in Russia's Kamchatka felt in North Korea", ""),
