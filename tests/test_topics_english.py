@@ -138,7 +138,7 @@ NEGATIVES = [
     # A place the movement word does not reach: Beijing, where the parade is.
     ("Kim Jong Un arrives in Beijing for a military parade alongside Putin and Xi", ""),
     # Third parties' joint drills beside the sides' own ties are not what relates the sides.
-    ("US, Japan and South Korea hold joint drills as North Korea fires missiles", ""),
+    ("US and Japan hold joint drills to counter North Korea, Russia", ""),
     # Disasters next to both sides, with no relation between them.
     ("Typhoon hits North Korea; Russia's Far East braces", ""),
     ("Earthquake in Russia's Kamchatka felt in North Korea", ""),
