@@ -77,6 +77,11 @@ POSITIVES = [
     # Each member of a listed subject relates to the counterpart after the word.
     ("Putin, Xi and Lukashenko send greetings to Kim", ""),
     ("Medvedev and Li Qiang join Kim Jong Un at parade", ""),
+    # A passive's agent is the guest of the clause's subject, the host.
+    ("North Korea holds parade attended by Russian and Chinese officials", ""),
+    ("North Korea shows off new missile",
+     "North Korea showed off a new missile at a military parade attended by senior officials from Russia and "
+     "China, state media said."),
     # A contact noun after "in" takes its clause's subject and the name after "with".
     ("Putin and Kim condemn Israel's attack on Iran in phone call", ""),
     # "as", "while" and "amid" clauses about a third party.
@@ -133,6 +138,9 @@ NEGATIVES = [
     ("North Korea's Kim oversees missile test",
      "North Korean leader Kim Jong Un oversaw a test of a new missile, state media said, as the United States and "
      "South Korea held drills."),
+    # A third party's parade relates none of its guests.
+    ("Xi Jinping hosts a military parade in Beijing attended by Putin and Kim", ""),
+    ("China holds parade attended by Kim Jong Un and Vladimir Putin", ""),
     # A listed subject with no side of the other party relates to no side.
     ("Xi, Lukashenko and To Lam send greetings to Kim", ""),
     # A place the movement word does not reach: Beijing, where the parade is.

@@ -58,6 +58,7 @@ from newsmon.topics.phrases import (
     framed_contact,
     headed_pair,
     joined_pair,
+    passive_agent,
 )
 from newsmon.topics.scan import Found
 
@@ -105,6 +106,9 @@ def _participants(word: Found, actors: list[Actor], text: str, grammar: Grammar,
     def clear(a: int, b: int) -> bool:  # nothing between two actors but a connector
         return grammar.is_connector_gap(text[actors[a].end:actors[b].start], word.rule.lang)
 
+    passive = passive_agent(word, actors, usable, text, grammar)
+    if passive is not None:
+        return passive
     framed = framed_contact(word, actors, left, right, text, grammar)
     if framed is not None:
         return framed

@@ -17,6 +17,8 @@ topic_grammar.csv (`lang,kind,form`) lists, per language:
   party to it ("talks on North Korea", "переговоры о КНДР", "북한 문제 논의", "北朝鮮について協議");
 - `counterpart_before`: prepositions before a relation word's own counterpart ("greetings to
   Putin", "zu Besuch bei Xi"); a verb there ("the axis worries Tokyo") opens another clause;
+- `agent_before`: the word before a passive's agent ("a parade attended by officials from Russia"):
+  the relation word's participants are its clause's subject (the host) and the agent;
 - `aside`: words that open a clause set off by commas ("Putin, who is in China for a summit, met
   Kim", "Путин, который ..., встретился"): its names are no participants of the sentence's verb,
   and it is no distance between the subject and that verb.
@@ -40,7 +42,7 @@ from newsmon.topics.textnorm import WORD, normalize_text
 
 GRAMMAR_KINDS = ("connector", "place_before", "place_after", "separator", "order", "between_before",
                  "between_after", "source_before", "source_after", "topic_before", "topic_after", "aside",
-                 "counterpart_before")
+                 "counterpart_before", "agent_before")
 # A source word may follow its name after a few words ("South Korea's spy agency says").
 _SOURCE_GAP = 3
 # Scripts written without spaces between words: their function words attach to names.
@@ -73,6 +75,7 @@ class Grammar:
     topic_after: re.Pattern[str] | None = None  # "문제", "について", "hakkında" after a name
     aside: re.Pattern[str] | None = None  # ", who ... ," : a clause set off by commas
     counterpart_before: frozenset[str] = frozenset()  # "to", "bei", "à" before a counterpart
+    agent_before: frozenset[str] = frozenset()  # "by", "par", "von": a passive's agent follows
 
     def opens_counterpart(self, gap: str) -> bool:
         """True when the text between a relation word and a name is nothing, or opens with a
@@ -267,4 +270,4 @@ def load_grammar(seeds_dir: Path) -> Grammar:
                    re.compile(_alternation(glued)) if glued else None,
                    before(rows["topic_before"]), after(rows["topic_after"]),
                    re.compile(rf",\s*(?:{_alternation(rows['aside'])})(?!{WORD})[^,;:.!?|]*,") if rows["aside"] else None,
-                   frozenset(rows["counterpart_before"]))
+                   frozenset(rows["counterpart_before"]), frozenset(rows["agent_before"]))

@@ -137,3 +137,26 @@ def _is_subject(f: Found, before: int, text: str, grammar: Grammar) -> bool:
         return False
     colon = text.find(": ", end, min(before, end + LABEL_CHARS))
     return colon < 0
+
+
+def passive_agent(word: Found, actors: list[Actor], usable: list[int], text: str, grammar: Grammar) -> tuple[int, int] | None:
+    """A passive relation word ("a parade attended by top officials from Russia and China"): the
+    clause's subject hosts the event and the names after the word are its guests; the guest of the
+    other side is the host's counterpart (a third party's parade relates no two guests)."""
+    words = word.matched.split()
+    if len(words) < 2 or words[-1] not in grammar.agent_before:
+        return None
+    start, end = word.start, word.start + len(word.matched)
+    clause = max((i for i, c in enumerate(text[:start]) if c in CLAUSE_MARKS), default=-1)
+    hosts = [i for i in usable if clause < actors[i].start and actors[i].end <= start]
+    guests = []
+    for i in (i for i in usable if actors[i].start >= end):
+        gap = text[actors[guests[-1]].end if guests else end:actors[i].start]
+        if CLAUSE_MARKS & set(gap.replace(",", "")) or word_cost(gap) > 4:
+            break
+        guests.append(i)
+    if not hosts or not guests:
+        return None
+    host = hosts[0]
+    return host, next((i for i in guests if actors[i].side and actors[host].side
+                       and actors[i].party != actors[host].party), guests[-1])
