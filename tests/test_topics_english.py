@@ -94,6 +94,10 @@ POSITIVES = [
     # "Kim" joined to Putin, or only a relation word between them, beside South Korea.
     ("South Korea says Putin and Kim discussed arms", ""),
     ("Putin gives Kim another Aurus limousine as Seoul protests", ""),
+    # "the North" beside South Korea is the DPRK; "Kim" before any South Korean name is too.
+    ("South Korea says the North has sent more troops to Russia", ""),
+    ("Seoul: the North's troops are fighting in Russia", ""),
+    ("Kim vows to back Russia as South Korea protests", ""),
     # A disaster or a briefing as the occasion of a relation, not the news.
     ("Kim Jong Un sends condolences to Putin over Kamchatka earthquake", ""),
     ("North Korea's Kim expresses sympathy to Putin after powerful earthquake and tsunami", ""),
@@ -138,6 +142,8 @@ NEGATIVES = [
     ("North Korea's Kim oversees missile test",
      "North Korean leader Kim Jong Un oversaw a test of a new missile, state media said, as the United States and "
      "South Korea held drills."),
+    # A South Korean official named Kim.
+    ("South Korea's Kim Hong-kyun meets Russian envoy", ""),
     # A third party's parade relates none of its guests.
     ("Xi Jinping hosts a military parade in Beijing attended by Putin and Kim", ""),
     ("China holds parade attended by Kim Jong Un and Vladimir Putin", ""),

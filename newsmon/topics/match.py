@@ -183,7 +183,8 @@ def _topic_hit(topic: str, found: list[Found], rules: TopicRules, texts: dict[st
     kept = []
     for f in found:
         kind = f.rule.role_kind
-        if kind == "weak" and (f.where, f.unit) in excluded_units and not _joined_to_side(f, found, texts, rules.grammar):
+        if (kind == "weak" and (f.where, f.unit) in excluded_units and not _joined_to_side(f, found, texts, rules.grammar)
+                and not _named_before_the_south(f, found)):
             continue  # "Korean" in a sentence that names South Korea is not evidence for the North
         kept.append(f)
         if kind in ("side", "weak", "proxy"):  # both_sides is kept apart: it pairs with itself
@@ -207,6 +208,17 @@ def _topic_hit(topic: str, found: list[Found], rules: TopicRules, texts: dict[st
     score = round(min(1.0, score), 4)
     evidence = _evidence(kept)
     return TopicHit(topic, score, score >= rules.topics[topic].min_score, tuple(sorted(cues)), evidence)
+
+
+def _named_before_the_south(weak: Found, found: list[Found]) -> bool:
+    """True when a weak name still names the DPRK beside South Korea: "the North" (weight 1) is the
+    DPRK next to the South, and a name ("Kim", weight 0.5) that no South Korean name comes before
+    ("Kim vows to back Russia as South Korea protests"; not "South Korea's Kim")."""
+    if weak.rule.weight >= 1:
+        return True
+    return weak.rule.weight >= 0.5 and not any(
+        f.rule.role_kind == "exclude" and (f.where, f.unit) == (weak.where, weak.unit) and f.start < weak.start
+        for f in found)
 
 
 def _joined_to_side(weak: Found, found: list[Found], texts: dict[str, str], grammar: Grammar) -> bool:
