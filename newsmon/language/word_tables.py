@@ -57,6 +57,9 @@ class WordTable:
 
     def __init__(self, langs: tuple[str, ...], arrays: dict[str, np.ndarray]) -> None:
         self.langs = langs
+        # Plain ndarray views of the memory maps (the same shared pages): numpy.memmap indexes
+        # through a Python-level __getitem__, which made each lookup several times slower.
+        arrays = {name: np.asarray(array) for name, array in arrays.items()}
         self.hashes, self.indptr = arrays["hashes"], arrays["indptr"]
         self.columns, self.buckets = arrays["columns"], arrays["buckets"]
 
