@@ -48,8 +48,8 @@ def process(results, feeds_by_id, config, executor, run, states, skipped, timing
                              quote(skipped))
 
 
-def fulltext(config, feeds_by_id, now):
-    return fetch_fulltext(config, quote(feeds_by_id), now)
+def fulltext(config, feeds_by_id, now, executor=None):
+    return fetch_fulltext(config, quote(feeds_by_id), now, executor)
 
 
 def prepare(config, feeds, run):

@@ -1,9 +1,10 @@
 """The run's `fulltext` step: candidates -> robots.txt -> pages -> text, walls, tags -> one transaction.
 
 Called by run/loop.py after the chunks are stored (a Prefect task in flows/ingest.py). It opens
-the database itself, as every step does; the run holds the writer lock. Extraction runs inline in
-this process: the run's executor has stopped by then, and at the default budget (100 pages) the
-pages cost ~10 ms each to extract, less than starting a worker pool.
+the database itself, as every step does; the run holds the writer lock. Pages are extracted and
+tagged on the run's executor when its workers are running (a run that built enough articles to
+start them: its other cores would otherwise sit idle through this step), else in this process,
+which is cheaper than starting workers for a few pages.
 
 The transaction writes article_texts, the re-tagged articles' topics, their stories' events
 (events/body.py: a story that matches only through its body is linked as a new story would be; a
@@ -102,19 +103,20 @@ def page_settings(fetch: FetchSettings, budget: FulltextBudget) -> FetchSettings
                    concurrency=max(budget.concurrency, budget.per_host_concurrency))
 
 
-def fetch_fulltext(config, feeds_by_id: Mapping[str, Feed], now: datetime, resolver: Resolver | None = None,
-                   rules: TopicRules | None = None) -> FulltextReport:
+def fetch_fulltext(config, feeds_by_id: Mapping[str, Feed], now: datetime, executor=None,
+                   resolver: Resolver | None = None, rules: TopicRules | None = None) -> FulltextReport:
     """The step: `config` is the run's RunConfig (db_path, lock_wait_s, fetch, fulltext, seeds_dir,
-    alert_plan); `now` the run's start (alert rows of a run share it). It fails on its own: what it
-    could not do is left for the next run, and the report says why."""
+    alert_plan); `now` the run's start (alert rows of a run share it); `executor` the run's
+    (run/executor.py), or None to read pages here. It fails on its own: what it could not do is
+    left for the next run, and the report says why."""
     try:
-        return _fetch_fulltext(config, feeds_by_id, now, resolver, rules)
+        return _fetch_fulltext(config, feeds_by_id, now, executor, resolver, rules)
     except Exception as exc:  # noqa: BLE001 - a failure here must not fail a run whose feeds are stored
         LOG.debug("fulltext failed", exc_info=True)
         return FulltextReport(failure=" ".join(f"{type(exc).__name__}: {exc}".split())[:300])
 
 
-def _fetch_fulltext(config, feeds_by_id: Mapping[str, Feed], now: datetime, resolver: Resolver | None,
+def _fetch_fulltext(config, feeds_by_id: Mapping[str, Feed], now: datetime, executor, resolver: Resolver | None,
                     rules: TopicRules | None) -> FulltextReport:
     budget: FulltextBudget = config.fulltext
     if not budget.enabled or budget.pages <= 0:
@@ -133,9 +135,13 @@ def _fetch_fulltext(config, feeds_by_id: Mapping[str, Feed], now: datetime, reso
         results = fetch_pages([c.request(feeds_by_id) for c in allowed], settings, resolver=resolver, budget_s=remaining)
         fetch_seconds = monotonic() - t0
         by_id = {c.article_id: r for c, r in zip(allowed, results)}
-        rules = rules or load_topic_rules(config.seeds_dir)
+        pages = [(c, by_id.get(c.article_id)) for c in candidates]
         t0 = monotonic()
-        outcomes = [read_page(c, by_id.get(c.article_id), rules) for c in candidates]
+        if rules is None and executor is not None:
+            outcomes = executor.read_pages(pages, config.seeds_dir)
+        else:
+            rules = rules or load_topic_rules(config.seeds_dir)
+            outcomes = [read_page(c, result, rules) for c, result in pages]
         extract_seconds = monotonic() - t0
         stored = [o for o in outcomes if o.status != "deferred"]
         with transaction(con):
@@ -193,6 +199,14 @@ def read_page(candidate: Candidate, result: FetchResult | None, rules: TopicRule
     tags = tag_body(candidate.title, candidate.teaser, page.text, rules, feed_side=candidate.side,
                     lang=page.lang or candidate.lang)
     return PageOutcome(candidate, "ok", result, replace(page, html=""), tags)
+
+
+def read_pages(pages: list[tuple[Candidate, FetchResult | None]], seeds_dir: str) -> list[PageOutcome]:
+    """read_page for each pair, with the topic rules of seeds_dir (compiled once per process)."""
+    from newsmon.articles import topic_rules
+
+    rules = topic_rules(seeds_dir)
+    return [read_page(candidate, result, rules) for candidate, result in pages]
 
 
 def write_outcomes(con: duckdb.DuckDBPyConnection, outcomes: Sequence[PageOutcome], now: datetime,

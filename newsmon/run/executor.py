@@ -31,6 +31,7 @@ from newsmon import articles
 from newsmon.records import Feed, FetchResult
 
 TASKS_PER_WORKER = 2  # pieces a batch is cut into per worker: enough to even out their finishing times
+PAGES_MIN = 16  # article pages worth sending to running workers (~20 ms of extraction each)
 
 # Loading langdetect's profiles and mapping the word tables takes a worker ~0.5 s; a worker does it while
 # it starts (and the run is still fetching) rather than on its first real batch. One short line per
@@ -122,6 +123,19 @@ class Executor:
                 for part in _split(list(candidates), self.workers * TASKS_PER_WORKER)]
         return self._submit(function, args)
 
+    def read_pages(self, pages: Sequence[tuple], seeds_dir: Path) -> list:
+        """fulltext.stage.read_page for each (candidate, fetch result) pair; results keep the input
+        order. Pages go to the workers only while they are running: the full-text step comes after
+        the chunks are built, and never pays for starting them."""
+        from newsmon.fulltext.stage import read_pages
+
+        if not (self.workers > 1 and self.started and len(pages) >= PAGES_MIN and self._reads_pages):
+            return read_pages(list(pages), str(seeds_dir))
+        parts = _split(list(pages), self.workers * TASKS_PER_WORKER)
+        return self._submit(read_pages, [(part, str(seeds_dir)) for part in parts]).get()
+
+    _reads_pages = False  # whether pages may go to this executor's workers (they load seeds from seeds_dir)
+
     def _sends(self, entries: int, size_bytes: int) -> bool:
         return self.workers > 1 and self.policy.sends(entries, size_bytes, self.started)
 
@@ -139,6 +153,8 @@ class InlineExecutor(Executor):
 
 class LocalPoolExecutor(Executor):
     """A pool of `workers` spawned processes on this machine, started on first need (or by `start`)."""
+
+    _reads_pages = True
 
     def __init__(self, workers: int = 0, seeds_dir: Path | None = None, policy: PoolPolicy = PoolPolicy()) -> None:
         self.workers = workers or os.cpu_count() or 1

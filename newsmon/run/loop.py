@@ -179,7 +179,6 @@ def process_documents(results: Sequence[FetchResult], feeds_by_id: Mapping[str, 
             previous = building
         if previous is not None:
             store_chunk(con, previous, run, config, tally, clock, capped=len(chunks) > 1)
-        executor.close()  # everything is built: the workers' memory goes back before alerts and report
         summary = summarise(run.run_id, run.started, datetime.now(UTC), results, skipped, tally)
         with clock("finish"), transaction(con):
             store.write_fetch_results(con, run.run_id, results, tally.entries_by_feed, tally.new_by_feed,
@@ -281,8 +280,9 @@ def run_ingest(feeds: Sequence[Feed], config: RunConfig, steps: Steps = PLAIN_ST
             log(f"stored {summary.articles_new} new articles ({_languages(summary)}), {summary.articles_updated}"
                 f" updated, {summary.matches_new} new topic matches; {summary.feeds_failed} feeds failed")
             with clock("fulltext"):
-                fulltext = steps.fulltext(config, feeds_by_id, run.started)
+                fulltext = steps.fulltext(config, feeds_by_id, run.started, executor)
                 log(fulltext.line())
+            executor.close()  # the workers' memory goes back before the report
             with clock("publish"):
                 published = steps.publish(config, stored_anything(summary) or bool(fulltext.new_matches
                                                                                    or fulltext.downgraded))
