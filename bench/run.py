@@ -150,9 +150,12 @@ def part_scale(config: dict) -> dict:
     out["build_seconds"] = time.perf_counter() - started
     out["large_db_mb"] = Path(config["large_db"]).stat().st_size / 1e6
     out["empty"], out["large"] = [], []
-    # Interleaved, so load from other processes on the machine hits both sides alike.
-    for csv_path in config["new_csvs"]:
-        for label, db in (("empty", Path(config["empty_db"])), ("large", Path(config["large_db"]))):
+    # Interleaved, so load from other processes on the machine hits both sides alike, and in
+    # alternating order (empty first, then large first, ...), so a machine that slows down or speeds
+    # up during the part does not always favour the side that runs first.
+    sides = (("empty", Path(config["empty_db"])), ("large", Path(config["large_db"])))
+    for k, csv_path in enumerate(config["new_csvs"]):
+        for label, db in (sides if k % 2 == 0 else sides[::-1]):
             timings: dict[str, float] = {}
             fulltext: dict = {}
             t0 = time.perf_counter()
