@@ -26,7 +26,7 @@ from newsmon.alerts.rules import (
     operator_payload,
     select_story_alerts,
 )
-from newsmon.alerts.story_context import body_snippet
+from newsmon.alerts.story_context import MAX_ALSO_OUTLETS, body_snippet
 from newsmon.db import registered, sql, transaction
 
 _TS = pa.timestamp("us", tz="UTC")
@@ -97,7 +97,8 @@ def read_candidates(con: duckdb.DuckDBPyConnection, article_ids: Sequence[str],
     ids = pa.table({"article_id": pa.array(list(article_ids), pa.string())})
     with registered(con, alert_batch_ids=ids):
         for since in _bounds(now):
-            rows = con.execute(sql("statements/alert_candidates"), {"since": since}).fetchall()
+            rows = con.execute(sql("statements/alert_candidates"),
+                               {"since": since, "also_outlets": MAX_ALSO_OUTLETS}).fetchall()
             if rows[0][0] == distinct and rows[0][1]:
                 break
     out = []
@@ -110,7 +111,7 @@ def read_candidates(con: duckdb.DuckDBPyConnection, article_ids: Sequence[str],
             url=r[7], first_seen=r[8], published_at=r[9], evidence_terms=sides + cues, outlets=tuple(r[11]),
             feed_published_at=r[12], snippet=body or r[13] or "", languages=tuple(r[14]), side_terms=sides,
             cue_terms=cues, snippet_source="body" if body else "feed", event_id=r[16], also_languages=tuple(r[17]),
-            also_outlets=tuple(r[18])))
+            also_outlets=tuple(r[18]), also_outlet_total=r[19]))
     return out
 
 

@@ -121,6 +121,7 @@ class StoryCandidate:
     event_id: str | None = None  # story_event_ids; None: the story has no event
     also_languages: tuple[str, ...] = ()  # of the event's other stories, first reported first
     also_outlets: tuple[str, ...] = ()  # outlets of the event's other stories not carrying this one
+    also_outlet_total: int | None = None  # how many such outlets there are, when also_outlets lists only the first
 
 
 @dataclass(frozen=True, slots=True)
@@ -340,7 +341,8 @@ def story_payload(rule: AlertRule, c: StoryCandidate, topic_label: str | None = 
         "languages": [clean_text(x, one_line=True) for x in c.languages],
         "published": c.feed_published_at.isoformat() if c.feed_published_at else None,
         "first_seen": c.first_seen.isoformat(), "snippet": snippet, "snippet_source": c.snippet_source,
-        "event_id": c.event_id, "also_reported": also_reported(c.also_languages, c.also_outlets),
+        "event_id": c.event_id, "also_reported": also_reported(c.also_languages, c.also_outlets,
+                                                                         c.also_outlet_total),
         "score": round(c.score, 3), "subtopics": list(c.subtopics),
         "evidence": [clean_text(t, one_line=True) for t in c.evidence_terms[:MAX_EVIDENCE_TERMS]],
         "sides": [clean_text(t, one_line=True) for t in c.side_terms[:MAX_EVIDENCE_TERMS]],

@@ -28,15 +28,18 @@ MAX_ALSO_LANGUAGES = 4
 MAX_ALSO_OUTLETS = 4
 
 
-def also_reported(languages: Sequence[str], outlets: Sequence[str]) -> dict | None:
+def also_reported(languages: Sequence[str], outlets: Sequence[str], outlet_total: int | None = None) -> dict | None:
     """The bounded summary of an event's other reports (None for a story alone in its event):
-    the first languages and outlets to report it, and how many more there are."""
+    the first languages and outlets to report it, and how many more there are. `outlet_total`:
+    how many outlets there are in all when `outlets` holds only the first (alert_candidates.sql
+    reads no more than it shows: an event can have hundreds)."""
     languages = [x for x in (clean_text(v, one_line=True) for v in languages) if x]
     outlets = [x for x in (clean_text(v, one_line=True) for v in outlets) if x]
     if not languages and not outlets:
         return None
+    total = len(outlets) if outlet_total is None else max(outlet_total, len(outlets))
     return {"languages": languages[:MAX_ALSO_LANGUAGES], "more_languages": max(0, len(languages) - MAX_ALSO_LANGUAGES),
-            "outlets": outlets[:MAX_ALSO_OUTLETS], "more_outlets": max(0, len(outlets) - MAX_ALSO_OUTLETS)}
+            "outlets": outlets[:MAX_ALSO_OUTLETS], "more_outlets": max(0, total - MAX_ALSO_OUTLETS)}
 
 
 def body_snippet(topic: str, score: float, evidence_json: str | None) -> str | None:

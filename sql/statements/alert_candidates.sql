@@ -85,17 +85,17 @@ members as (
     from event_stories
     where linked_at >= $since and event_id in (select member_event_id from merged_from)
 ),
--- every story to read the copies of, for each matched story: itself and its event's other stories
-wanted as (
-    select story_id, story_id as for_story_id from stories
-    union
-    select e.story_id, s.story_id
-    from story_events as s
-    join merged_from as d on d.event_id = s.event_id
-    join members as e on e.event_id = d.member_event_id and e.story_id <> s.story_id
+-- each event's member stories (as resolved above)
+event_members as (
+    select distinct d.event_id, e.story_id
+    from merged_from as d
+    join members as e on e.event_id = d.member_event_id
 ),
+-- every story to read the copies of: the matched stories and their events' other stories
 wanted_ids as (
-    select distinct story_id from wanted
+    select story_id from stories
+    union
+    select story_id from event_members
 ),
 read as (
     select a.story_id, a.article_id, a.lang, a.published_at, a.first_seen_at
@@ -109,50 +109,64 @@ complete as (
     from read
     where article_id = story_id
 ),
-copies as (
-    select
-        w.for_story_id,
-        w.story_id = w.for_story_id as is_own,
-        a.lang,
-        coalesce(f.name, af.feed_id) as outlet,
-        coalesce(a.published_at, a.first_seen_at) as reported_at
-    from wanted as w
-    join read as a on a.story_id = w.story_id
+-- one row per story, language and outlet, with when the story was first reported there
+story_copies as (
+    select a.story_id, a.lang, coalesce(f.name, af.feed_id) as outlet,
+           min(coalesce(a.published_at, a.first_seen_at)) as reported_at
+    from read as a
     join article_feeds as af on af.article_id = a.article_id and af.first_seen_at >= $since
     left join feeds as f on f.feed_id = af.feed_id
+    group by all
 ),
 outlets as (
-    select
-        for_story_id as story_id,
-        list(distinct outlet order by outlet) as outlets,
-        list(distinct lang order by lang) as langs
-    from copies
-    where is_own
-    group by for_story_id
+    select story_id, list(distinct outlet order by outlet) as outlets, list(distinct lang order by lang) as langs
+    from story_copies
+    where story_id in (select story_id from stories)
+    group by story_id
 ),
-other_langs as (
-    select for_story_id, lang, min(reported_at) as first_at
-    from copies
-    where not is_own
-    group by for_story_id, lang
-),
-other_outlets as (
-    -- outlets that already carry this story are in its own outlet list
-    select c.for_story_id, c.outlet, min(c.reported_at) as first_at
-    from copies as c
-    left join outlets as own on own.story_id = c.for_story_id
-    where not c.is_own and not list_contains(coalesce(own.outlets, []), c.outlet)
-    group by c.for_story_id, c.outlet
+-- "Also reported in" is computed per event, not per pair of stories: an event of a thousand
+-- stories in hundreds of outlets must not multiply into a row per (story, other story, copy).
+-- Languages: per event and language, the first two stories to report in it, so that a matched
+-- story that was itself the first takes the time of the next one.
+event_langs as (
+    select event_id, lang, story_id, first_at,
+           row_number() over (partition by event_id, lang order by first_at, story_id) as rank
+    from (select m.event_id, c.lang, c.story_id, min(c.reported_at) as first_at
+          from event_members as m
+          join story_copies as c on c.story_id = m.story_id
+          group by all)
+    qualify rank <= 2
 ),
 also_langs as (
-    select for_story_id as story_id, list(lang order by first_at, lang) as langs
-    from other_langs
-    group by for_story_id
+    select story_id, list(lang order by first_at, lang) as langs
+    from (select s.story_id, l.lang, arg_min(l.first_at, l.rank) as first_at
+          from story_events as s
+          join event_langs as l on l.event_id = s.event_id and l.story_id <> s.story_id
+          group by s.story_id, l.lang)
+    group by story_id
+),
+-- Outlets: those of the event that do not carry the matched story itself, in the order they
+-- first reported the event (an outlet that does not carry the story has no copy of it, so the
+-- event's first time there is the other stories' first time). Only the first $also_outlets are
+-- listed, with how many there are in all: the message names no more.
+event_outlets as (
+    select m.event_id, c.outlet, min(c.reported_at) as first_at,
+           row_number() over (partition by m.event_id order by min(c.reported_at), c.outlet) as rank,
+           count(*) over (partition by m.event_id) as total
+    from event_members as m
+    join story_copies as c on c.story_id = m.story_id
+    group by m.event_id, c.outlet
 ),
 also_outlets as (
-    select for_story_id as story_id, list(outlet order by first_at, outlet) as outlets
-    from other_outlets
-    group by for_story_id
+    select s.story_id,
+           list(x.outlet order by x.rank) as outlets,
+           any_value(x.total) - len(any_value(o.outlets)) as total
+    from story_events as s
+    join outlets as o on o.story_id = s.story_id
+    join event_outlets as x on x.event_id = s.event_id
+         and x.rank <= $also_outlets + len(o.outlets)
+         and not list_contains(o.outlets, x.outlet)
+    group by s.story_id
 ),
 final as (
     select
@@ -160,7 +174,8 @@ final as (
         m.story_id, m.article_id, m.topic, m.score, m.lang, m.subtopics, m.title, m.url, m.first_seen_at,
         m.published_at, m.evidence, coalesce(o.outlets, []) as outlets, m.feed_published_at, m.snippet,
         coalesce(o.langs, []) as langs, m.has_page_text, e.event_id,
-        coalesce(al.langs, []) as also_langs, coalesce(ao.outlets, []) as also_outlets
+        coalesce(al.langs, []) as also_langs, coalesce(ao.outlets, [])[:$also_outlets] as also_outlets,
+        coalesce(ao.total, 0) as also_outlet_total
     from (select count(*) as found from found) as n
     cross join complete as c
     left join matched as m on true
