@@ -387,6 +387,11 @@ def _part_config(part: str, args, tmp: Path, www: Path, base: str, csv_path: Pat
     if part == "rss":
         feeds = max(1, args.rss_articles // 50)
         _, rss_csv = make_corpus(www, "rss", base, feeds, 50, seed=7, first_feed=200_000)
+        from bench.article_pages import serve_article_pages
+
+        # its candidates' pages from loopback too (their links name no real host: looking those up
+        # would leave the machine, and wait on a resolver)
+        serve_article_pages(www / "rss", env, enabled=args.article_pages)
         return {"feeds_csv": str(rss_csv), "corpus_dir": str(www / "rss"), "db": str(tmp / "rss.duckdb")}
     return common
 
