@@ -53,7 +53,7 @@ def test_ascii_spellings_keep_the_most_frequent_accented_word(cache) -> None:
 def test_a_table_is_built_once_and_memory_mapped(cache) -> None:
     table = word_table(LANGS, "small")
     (built,) = list(cache.iterdir())
-    assert isinstance(table.hashes, np.memmap)
+    assert isinstance(table.hashes.base, np.memmap)  # an ndarray view of the memory map (shared pages)
     word_table.cache_clear()
     stamp = os.stat(built / "hashes.npy").st_mtime_ns
     again = word_table(LANGS, "small")
