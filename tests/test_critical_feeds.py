@@ -4,6 +4,8 @@ the same run and raises one operator alert, and a feed that flaps alerts once, n
 Real parts: feeds served from a loopback directory, real DuckDB files, the plain run loop.
 """
 
+import os
+import time
 from dataclasses import replace
 from datetime import UTC, datetime
 
@@ -60,7 +62,7 @@ def test_an_empty_critical_feed_fetches_its_fallback_and_alerts_once_while_it_fl
     with serve_directory(www) as base:
         feeds = _write_feeds(tmp_path, base)
         for run, kcna_items in enumerate(([], [("KCNA: delegation leaves for Moscow", "Pyongyang.")], [])):
-            (www / "kcna.xml").write_text(_rss("kcna", kcna_items))
+            _rewrite(www / "kcna.xml", _rss("kcna", kcna_items))
             run_ingest(feeds, _config(db), force=True)
             fetched = dict(_query(db, "select feed_id, count(*) from fetch_events group by 1"))
             # the fallback is fetched exactly in the runs where the critical feed is empty
@@ -70,6 +72,15 @@ def test_an_empty_critical_feed_fetches_its_fallback_and_alerts_once_while_it_fl
     assert "Rodong Sinmun on Russia ties" in titles  # what the fallback carried is stored
     ((detail,),) = _query(db, "select detail from alert_conditions where condition_id = 'critical_feed:kcna'")
     assert "held no item" in detail and "kcna_gn" in detail
+
+
+def _rewrite(path, text: str) -> None:
+    """Write a served feed with a Last-Modified later than its previous one: a rewrite within the
+    same second as the last fetch would otherwise be answered 304 Not Modified."""
+    before = path.stat().st_mtime if path.exists() else 0.0
+    path.write_text(text)
+    stamp = max(time.time(), before + 2)
+    os.utime(path, (stamp, stamp))
 
 
 def test_a_critical_feed_recovers_after_good_runs_in_a_row(tmp_path):
@@ -82,7 +93,7 @@ def test_a_critical_feed_recovers_after_good_runs_in_a_row(tmp_path):
         feeds = _write_feeds(tmp_path, base)
         (www / "kcna.xml").write_text(_rss("kcna", []))
         run_ingest(feeds, _config(db), force=True)
-        (www / "kcna.xml").write_text(_rss("kcna", [("KCNA: talks in Moscow", "Delegation.")]))
+        _rewrite(www / "kcna.xml", _rss("kcna", [("KCNA: talks in Moscow", "Delegation.")]))
         for _ in range(3):
             run_ingest(feeds, _config(db), force=True)
     states = _query(db, "select is_active from alert_conditions where condition_id = 'critical_feed:kcna'")
