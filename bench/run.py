@@ -39,11 +39,11 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bench.run_servers import dask_cluster, dask_line, start_prefect_server
 from bench.run_steps import drain_fulltext, run_core, store_counts, touch_feeds
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -291,13 +291,13 @@ def main() -> int:
             if set(parts) & set(PREFECT_PARTS):
                 results["prefect_home"] = run_part("prefect_home", {}, env)
                 if args.prefect_server == "persistent":
-                    server = _start_prefect_server(tmp / "prefect-home", env)
+                    server = start_prefect_server(tmp / "prefect-home", env)
                     env["PREFECT_API_URL"] = f"http://127.0.0.1:{server.port}/api"
             for part in parts:
                 config = _part_config(part, args, tmp, www, base, csv_path, env)
                 print(f"... running {part}", flush=True)
                 if part == "dask":
-                    with _dask_cluster() as address:
+                    with dask_cluster() as address:
                         results[part] = run_part(part, {**config, "executor": address}, env)
                 else:
                     results[part] = run_part(part, config, env)
@@ -319,54 +319,10 @@ def main() -> int:
     results["load_after"] = os.getloadavg()
     print(format_report(results, args))
     if "dask" in results:
-        print(_dask_line(results))
+        print(dask_line(results))
     if args.json:
         args.json.write_text(json.dumps(results, indent=2), encoding="utf-8")
     return 0
-
-
-@contextmanager
-def _dask_cluster(workers: int = 2) -> Iterator[str]:
-    """A LocalCluster on 127.0.0.1 (one thread per worker process); yields its dask:// address."""
-    from distributed import LocalCluster
-
-    with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1",
-                      dashboard_address="127.0.0.1:0") as cluster:
-        yield "dask://" + cluster.scheduler_address.split("://", 1)[1]
-
-
-def _dask_line(results: dict) -> str:
-    dask = results["dask"]["part_result"]["cold"]
-    line = f"dask (2-worker LocalCluster): {dask['new']:,} articles in {dask['seconds']:.1f} s " \
-           f"({dask['new'] / dask['seconds']:,.0f}/s)"
-    if "core" in results:
-        core = results["core"]["part_result"]["cold"]
-        line += f"; local pool {core['seconds']:.1f} s ({core['new'] / core['seconds']:,.0f}/s): " \
-                f"dask/local throughput {core['seconds'] / dask['seconds']:.0%}"
-    return line
-
-
-class _Server:
-    def __init__(self, port: int, process) -> None:
-        self.port, self.process = port, process
-
-
-def _start_prefect_server(home: Path, env: dict[str, str]) -> _Server:
-    """A long-running local Prefect server (what `newsmon serve` starts), outside the measured tree."""
-    import socket
-
-    from newsmon.prefect_server import start_or_reuse_server
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    saved = dict(os.environ)
-    os.environ.update(env)
-    try:
-        return _Server(port, start_or_reuse_server(port, home))
-    finally:
-        os.environ.clear()
-        os.environ.update(saved)
 
 
 def _part_config(part: str, args, tmp: Path, www: Path, base: str, csv_path: Path, env: dict[str, str]) -> dict:

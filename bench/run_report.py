@@ -122,7 +122,7 @@ def fulltext_lines(fulltext: dict | None, label: str) -> list[str]:
     statuses = ", ".join(f"{n} {k}" for k, n in fulltext["statuses"].items())
     return [f"  full text ({label}): {pages} pages of {fulltext['candidates']} candidates ({statuses}; "
             f"{fulltext['deferred']} deferred); per page: fetch {1000 * fetch / pages:.1f} ms (wall, 8 at once on one "
-            f"loopback host) + extraction, walls and tagging {1000 * extract / pages:.1f} ms (one core) = "
+            f"loopback host) + extraction, walls and tagging {1000 * extract / pages:.1f} ms (wall, on the workers when running) = "
             f"{1000 * (fetch + extract) / pages:.1f} ms; stage {fulltext['seconds']:.2f} s in all"]
 
 
