@@ -311,11 +311,10 @@ def cmd_tag(args) -> int:
 
 
 def cmd_retag(args) -> int:
-    from newsmon.topics.retag import retag_database
+    from newsmon.topics.retag import retag_store
 
     settings = _settings()
-    changed, total = retag_database(args.db or settings.db_path, settings.seeds_dir)
-    print(f"re-tagged {total} articles; {changed} changed their match")
+    print(retag_store(args.db or settings.db_path, settings.seeds_dir).line())
     return 0
 
 

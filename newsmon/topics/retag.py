@@ -5,11 +5,16 @@ leaves the old tags in place and memory stays flat on large databases. An articl
 read (article_texts status ok) is re-tagged as the full-text stage tags it (fulltext.tagging.tag_body:
 title and feed text, then the body paragraph by paragraph), so body matches and their evidence
 survive a re-tag, and its teaser_match / body_match follow the new rules.
+
+Events follow the new tags in the same transaction (events/retag.py relink_events): a story that
+stopped matching leaves its event, a story that matches and has no event is linked as a run links
+it, so every matching story has one event row, and no event id changes.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -18,6 +23,7 @@ import pyarrow as pa
 
 from newsmon import store
 from newsmon.db import registered, sql, transaction, writer_lock
+from newsmon.events.retag import relink_events
 from newsmon.fulltext.tagging import tag_body
 from newsmon.records import TopicHit
 from newsmon.topics.match import TopicRules, load_topic_rules, match_topics
@@ -25,8 +31,20 @@ from newsmon.topics.match import TopicRules, load_topic_rules, match_topics
 PAGE_SIZE = 5_000
 
 
-def retag_database(db_path: Path, seeds_dir: Path) -> tuple[int, int]:
-    """Returns (change in the number of matching tags, articles re-tagged)."""
+@dataclass(frozen=True, slots=True)
+class Retagged:
+    changed: int  # change in the number of matching tags
+    articles: int  # articles re-tagged
+    linked: int  # stories linked to an event (they match now and had none)
+    unlinked: int  # stories that stopped matching, taken out of their event
+
+    def line(self) -> str:
+        return (f"re-tagged {self.articles} articles; {self.changed} changed their match; "
+                f"{self.linked} {'story' if self.linked == 1 else 'stories'} linked to events, {self.unlinked} unlinked")
+
+
+def retag_store(db_path: Path, seeds_dir: Path) -> Retagged:
+    """Re-tag every stored article, then bring events in line with the new tags, in one transaction."""
     rules = load_topic_rules(seeds_dir)
     now = datetime.now(UTC)
     with writer_lock(db_path):
@@ -41,9 +59,16 @@ def retag_database(db_path: Path, seeds_dir: Path) -> tuple[int, int]:
                     write_text_matches(con, text_matches)
                     total += len(page)
                     after = page[-1][0]
-            return store.count_matches(con) - before, total
+                events = relink_events(con, seeds_dir, now)
+            return Retagged(store.count_matches(con) - before, total, events.linked, events.unlinked)
         finally:
             con.close()
+
+
+def retag_database(db_path: Path, seeds_dir: Path) -> tuple[int, int]:
+    """Returns (change in the number of matching tags, articles re-tagged); retag_store says more."""
+    done = retag_store(db_path, seeds_dir)
+    return done.changed, done.articles
 
 
 def retag_page(page: Sequence[tuple], rules: TopicRules) -> tuple[list[tuple[str, Sequence[TopicHit]]],

@@ -1,0 +1,48 @@
+-- After a re-tag: every story that matches a topic and has no event row (it matches now and did not
+-- before, or was never linked), with its representative as a run picks it (events/link.py
+-- representatives): its earliest matching article by event time, then article_id. Event time is
+-- the publication time when it lies in [first seen - $max_backdate, first seen + $max_ahead], else
+-- the first sighting (events/signals.py event_time). Kept as a temp table for the re-tag's
+-- transaction so the linking reads it page by page in event-time order (`position`).
+create or replace temp table event_retag_pending as
+with matching as (
+    select distinct t.article_id
+    from article_topics as t
+    where t.is_match
+),
+
+placed as (
+    select
+        a.story_id,
+        a.article_id,
+        case
+            when a.published_at between a.first_seen_at - $max_backdate and a.first_seen_at + $max_ahead
+                then a.published_at
+            else a.first_seen_at
+        end as event_time
+    from articles as a
+    semi join matching as m on m.article_id = a.article_id
+    where a.story_id is not null
+),
+
+unlinked as (
+    select p.*
+    from placed as p
+    anti join event_stories as e on e.story_id = p.story_id
+),
+
+representatives as (
+    select
+        story_id,
+        arg_min(article_id, (event_time, article_id)) as article_id,
+        min(event_time) as event_time
+    from unlinked
+    group by story_id
+),
+
+final as (
+    select row_number() over (order by event_time, story_id) as position, story_id, article_id, event_time
+    from representatives
+)
+
+select * from final
