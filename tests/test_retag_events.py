@@ -255,3 +255,52 @@ def test_new_matches_are_linked_in_event_time_order_page_by_page(tmp_path):
         con.close()
     assert (done.linked, done.unlinked) == (2, 0)
     assert _events(db) == {"later-ja": earlier, "earlier-ja": earlier}
+
+
+LINK_COLUMNS = "select story_id, event_id, article_id, lang, event_time, entities, is_future, score from event_stories"
+
+
+def test_a_store_without_event_rows_is_linked_as_the_run_linked_it(store, tmp_path):
+    """A store whose matching stories have no event rows (written before events existed) gets from a
+    re-tag with the run's own terms the rows the run wrote: same events, representatives, times,
+    ids and scores."""
+    ran = _rows(store, LINK_COLUMNS + " order by story_id")
+    con = duckdb.connect(str(store))
+    con.execute("delete from event_stories")
+    con.close()
+    done = retag_store(store, tmp_path / "run_seeds")
+    assert (done.linked, done.unlinked) == (len(ran), 0)
+    assert _rows(store, LINK_COLUMNS + " order by story_id") == ran
+
+
+def test_a_story_matching_through_its_page_is_linked_with_its_page(tmp_path):
+    """A teaser that names only Russia, whose page names the DPRK in paragraph 4 (tests/fixtures/pages):
+    the run's full-text stage links it with its page's lede (events/body.py); with its event row
+    gone, a re-tag links it again with the same signals, and a second re-tag keeps it."""
+    www = tmp_path / "www"
+    www.mkdir()
+    shutil.copy(Path(__file__).parent / "fixtures" / "pages" / "body_second_side_para4.html", www / "page.html")
+    db = tmp_path / "db.duckdb"
+    with serve_directory(www) as base:
+        when = format_datetime(NOW - timedelta(hours=3))
+        (www / "feed.xml").write_text(
+            '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>o</title>'
+            f"<link>{base}/</link><item><title>Shoigu makes second surprise foreign trip in a month</title>"
+            f"<link>{base}/page.html</link><guid>page</guid><pubDate>{when}</pubDate><description>Russia's "
+            "Security Council secretary Sergei Shoigu left Moscow on Tuesday on his second unannounced trip "
+            "abroad.</description></item></channel></rss>", encoding="utf-8")
+        feeds = tmp_path / "feeds.csv"
+        feeds.write_text(f"feed_id,name,url\noutlet,Outlet,{base}/feed.xml\n", encoding="utf-8")
+        config = RunConfig(db_path=db, seeds_dir=SEEDS_DIR,
+                           fetch=FetchSettings(allow_private_networks=True, per_host_min_interval_s=0.0),
+                           executor="inline", alert_plan=plan_for(""), alerts_dir=tmp_path,
+                           fulltext=FulltextBudget(per_host_interval_s=0.0))
+        run_ingest(read_feeds_csv(feeds), config, force=True, log=lambda line: None)
+    ran = _rows(db, LINK_COLUMNS)
+    assert len(ran) == 1 and _rows(db, "select teaser_match, body_match from article_texts") == [(False, True)]
+    assert retag_store(db, SEEDS_DIR) == Retagged(0, 1, 0, 0)
+    con = duckdb.connect(str(db))
+    con.execute("delete from event_stories")
+    con.close()
+    assert retag_store(db, SEEDS_DIR) == Retagged(0, 1, 1, 0)
+    assert _rows(db, LINK_COLUMNS) == ran
