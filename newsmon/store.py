@@ -190,7 +190,10 @@ def write_articles(
     articles: Sequence[Article],
     article_feeds: Sequence[tuple[str, str]],
 ) -> None:
-    """Write one chunk's articles (new and edited), which feeds carried them, and their tags."""
+    """Write one chunk's articles (new and edited), which feeds carried them, and their tags.
+    Call in the chunk's transaction, under the writer lock: the statements keep article_id unique in
+    articles and (article_id, feed_id) in article_feeds by inserting only what is not stored (the
+    tables have no keys, migration 008), which holds while no other writer inserts between them."""
     tables = {
         "batch_articles": _articles_table(articles),
         "batch_ids": pa.table({"article_id": pa.array([a.article_id for a in articles], pa.string())}),
@@ -202,7 +205,8 @@ def write_articles(
         }),
     }
     with registered(con, **tables):
-        con.execute(sql("statements/upsert_articles"), {"run_id": run_id})
+        con.execute(sql("statements/update_articles"))  # edited ones, before the new ones are in
+        con.execute(sql("statements/insert_articles"), {"run_id": run_id})
         con.execute(sql("statements/insert_article_feeds"))
         con.execute(sql("statements/delete_article_topics"))
         con.execute(sql("statements/insert_article_topics"), {"now": now})
