@@ -2,8 +2,9 @@
 seeds (issue #22): reporting subjects and "Speaker:" headings, third parties condemning or
 sanctioning the cooperation, possessives, metonymy, relative clauses and asides, "as"/"while"/"amid"
 clauses, meetings and calls next to a third party, movement words, a contact noun framing its
-clause, offtopic cues that are only the occasion of a relation, and near-miss negatives. Every
-sentence is written for these tests (none is taken from a dev set or a corpus)."""
+clause, offtopic cues that are only the occasion of a relation, movements and transfers with a
+side as destination, guests "in attendance", digest headlines joined by semicolons, and near-miss
+negatives. Every sentence is written for these tests (none is taken from a dev set or a corpus)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from newsmon.topics.grammar import word_cost
 from newsmon.topics.match import TopicRules, load_topic_rules, match_topics
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -120,6 +122,20 @@ POSITIVES = [
     # A site name after the headline is no party.
     ("Putin thanks Kim for troops in Kursk - The Japan Times", ""),
     ("North Korea sends more troops to Russia | South China Morning Post", ""),
+    # A movement or transfer to one side from the other is their relation, whoever is the subject.
+    ("UK sanctions North Korean generals over troop deployment to Russia", ""),
+    ("Canada targets North Korean officials over arms transfers to Russia", ""),
+    ("Brussels weighs penalties for Pyongyang's missile shipments to Moscow, diplomats say", ""),
+    # A number with group separators is one word ("more than 15,000 containers").
+    ("U.S., partners say North Korea has sent more than 15,000 containers of munitions to Russia", ""),
+    # Pronoun subjects beside a third party.
+    ("North Korea defends its troop deployment to Russia as US condemns the move", ""),
+    ("Pyongyang says its soldiers in Russia fought heroically, mocks Seoul and Washington", ""),
+    # A noun with its "with" counterpart belongs to the clause's subject, further away.
+    ("Russia tells South Korea not to worry about its treaty with North Korea", ""),
+    # Guests framed by "with ... in attendance" are the host's counterparts, as after "attended by".
+    ("North Korea stages parade with China's Li Qiang and Russia's Medvedev in attendance", ""),
+    ("Kim Jong Un opens new hospital with Russian envoy and Chinese diplomats in attendance", ""),
 ]
 
 NEGATIVES = [
@@ -156,6 +172,14 @@ NEGATIVES = [
     # Disasters next to both sides, with no relation between them.
     ("Typhoon hits North Korea; Russia's Far East braces", ""),
     ("Earthquake in Russia's Kamchatka felt in North Korea", ""),
+    # A transfer whose origin is a third party, or whose destination is no side.
+    ("Japan says Chinese arms shipments to Russia rose as North Korea tested missiles", ""),
+    ("North Korea warns US over troop deployment to South Korea", ""),
+    # A third party's guests, framed by "with ... in attendance".
+    ("Xi hosts banquet with Kim and Putin in attendance", ""),
+    # A semicolon joins two items of a digest headline.
+    ("North Korea fires cruise missiles; Russia strikes Kyiv with drones", ""),
+    ("Russia's Lavrov meets Rubio in Riyadh; North Korea tests new engine", ""),
 ]
 
 
@@ -167,3 +191,11 @@ def test_english_relations_beside_a_third_party_match(rules, title, text):
 @pytest.mark.parametrize("title, text", NEGATIVES)
 def test_english_near_misses_do_not_match(rules, title, text):
     assert not is_match(title, rules, text), title
+
+
+def test_a_number_with_group_separators_is_one_word():
+    # "more than 20,000 containers" is four words, as "more than 900 containers" is; a comma that
+    # ends a clause before a number is no group separator.
+    assert word_cost("sent more than 20,000 containers of") == word_cost("sent more than 900 containers of") == 6
+    assert word_cost("1.500 soldaten") == 2
+    assert word_cost("in 2024, 300 troops") == 4

@@ -27,13 +27,15 @@ read a sentence's structure in any language:
 A sentence that names a third party counts its side evidence at the third party's weight (0.5 in the
 seeds) unless some relation word in it has the two sides as its participants, or it holds a
 both_sides term (북러, 露朝) or a joined pair ("Putin-Kim", "北·러") and no relation word in it is
-between a third party and one side ("김정은·시진핑 만나 … 북러 밀착으로 소원해졌던 북중관계").
+between a third party and one side ("김정은·시진핑 만나 … 북러 밀착으로 소원해졌던 북중관계"); that
+sentence-level reading is newsmon/topics/units.py. A movement or transfer with one side as its
+destination and the other as its origin ("troop deployment to Russia") relates the two whoever is
+the subject (newsmon/topics/phrases.py).
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 
 from newsmon.topics.actors import (
     CLAUSE_MARKS,
@@ -44,25 +46,24 @@ from newsmon.topics.actors import (
     heads_list,
     is_counterpart,
     mate,
-    only_sources,
     place_names_of,
     topic_holds_pair,
     topic_of,
     venues,
 )
-from newsmon.topics.grammar import EMPTY_GRAMMAR, Grammar, word_cost
+from newsmon.topics.grammar import Grammar, word_cost
 from newsmon.topics.phrases import (
     after_preposition,
     counterpart_gap,
+    destination_pair,
     ends_in_preposition,
     framed_contact,
     headed_pair,
-    joined_pair,
     passive_agent,
 )
 from newsmon.topics.scan import Found
 
-_SIDE_EVIDENCE = ("side", "weak", "proxy", "both_sides")
+
 def _participants(word: Found, actors: list[Actor], text: str, grammar: Grammar,
                   taken: set[int], cuts: tuple[int, ...] = (), places: tuple[str, ...] = (),
                   contact_cuts: frozenset[int] = frozenset(), asides: tuple[str, ...] = ()) -> tuple[int, int] | None:
@@ -212,7 +213,14 @@ def _participants(word: Found, actors: list[Actor], text: str, grammar: Grammar,
         elif len(left) > 1 and actors[subject].party == actors[free[0]].party and actors[left[-2]].side:
             subject = left[-2]  # "Lavrov flew to Wonsan to meet Choe": the place's side is no subject
         # "Trump will call Putin and may meet Kim": after a connector the subject is an earlier one.
-        if near(text[actors[subject].end:start]) and not grammar.starts_with_connector(gap, word.rule.lang):
+        # A noun with its "with" counterpart belongs to the clause's subject further away, another
+        # relation word in between being no distance ("Russia tells South Korea not to worry about
+        # its treaty with North Korea").
+        span = text[actors[subject].end:start]
+        with_mate = grammar.starts_with_connector(text[end:actors[free[0]].start], word.rule.lang)
+        if (near(span) or (with_mate and not CLAUSE_MARKS & set(span) and word_cost(span) - sum(
+                actors[subject].end < c < start for c in cuts) <= 2 * NEAR_WORDS)) and not grammar.starts_with_connector(
+                gap, word.rule.lang):
             if actors[subject].party != actors[free[0]].party:
                 return subject, free[0]  # "Kim met Xi", "Kim sends greetings to Putin"
     if (len(free) >= 2 and near(text[end:actors[right[0]].start])
@@ -247,7 +255,7 @@ def _participants(word: Found, actors: list[Actor], text: str, grammar: Grammar,
     return None
 
 
-def _relates_sides(members: list[Found], text: str, grammar: Grammar,
+def relates_sides(members: list[Found], text: str, grammar: Grammar,
                    actors: list[Actor] | None = None) -> bool | None:
     """True when some relation word of one sentence has the two sides as its participants, False
     when none does but one has a third party and a side, None when no relation word tells."""
@@ -260,6 +268,8 @@ def _relates_sides(members: list[Found], text: str, grammar: Grammar,
     actors = actors if actors is not None else actors_of(members, relations, text, grammar)
     if topic_holds_pair(members, relations, actors, text, grammar):
         return False
+    if destination_pair(members, relations, text, grammar, NEAR_WORDS + 3):
+        return True  # "EU sanctions North Korean officials over troop deployment to Russia"
     for pair in (f for f in members if f.rule.role_kind == "both_sides"):
         end = pair.start + len(pair.matched)
         if end <= relations[0].start and not text[end:relations[0].start].strip(" -"):
@@ -307,83 +317,3 @@ def _relates_sides(members: list[Found], text: str, grammar: Grammar,
             else:
                 taken.add(side)
     return False if (taken | bound) - places else None
-
-
-def _observed(members: list[Found], text: str, grammar: Grammar) -> float | None:
-    """The weight of an excluded state that a relation word ties to one side when none ties the two
-    sides ("Россия и Южная Корея обсудили КНДР", "한국과 러시아가 … 북한 … 논의"), else None.
-
-    An exclude term weighing less than 1 (South Korea in the seeds) is no third party by its
-    presence alone: Seoul reports on, and comments on, the two sides' ties all the time. It counts as
-    one only as a participant of a relation word."""
-    observers = [f for f in members if f.rule.role_kind == "exclude" and f.rule.weight < 1]
-    if not observers:
-        return None
-    as_third = [f._replace(rule=replace(f.rule, role="third:" + f.rule.role_name)) if f in observers else f
-                for f in members if f.rule.role_kind != "third"]
-    relations = [f for f in as_third if f.rule.role_kind == "relation"]
-    if not any(f.rule.role == "relation:contact" for f in relations):
-        return None  # beside troops, arms or ties only, it is the one reporting them ("韓国国家情報院は…")
-    actors = actors_of(as_third, relations, text, grammar)
-    if only_sources(as_third, actors) or any(a.label for a in actors if not a.side):
-        return None  # "Seoul says ...", "Сеул: ...": the source of the report
-    verdict = _relates_sides(as_third, text, grammar, actors)
-    return min(f.rule.weight for f in observers) if verdict is False else None
-
-
-def separate_units(found: list[Found], texts: dict[str, str],
-                   grammar: Grammar = EMPTY_GRAMMAR) -> dict[tuple[str, int], float]:
-    """Sentences (where, unit) whose side evidence a third party discounts, with the weight to apply.
-
-    A sentence with one side only ("EU sanctions North Korean generals") keeps its full weight when
-    another sentence with side evidence supplies the relation ("... who sent soldiers to Russia").
-    """
-    units: dict[tuple[str, int], list[Found]] = {}
-    for f in found:
-        units.setdefault((f.where, f.unit), []).append(f)
-    related = set()
-    observed: dict[tuple[str, int], float] = {}
-    for unit, members in units.items():
-        kinds = {f.rule.role_kind for f in members}
-        if not kinds & set(_SIDE_EVIDENCE):
-            continue
-        text = texts.get(unit[0], "")
-        actors = actors_of(members, [f for f in members if f.rule.role_kind == "relation"], text, grammar) if (
-            "third" in kinds) else []
-        if "third" in kinds and only_sources(members, actors):
-            # Every third party is the source of the report ("Seoul says Pyongyang sent troops to
-            # Russia"): a relation word relates the sides as if it named none ("Trump says Kim and
-            # Putin are people he gets along with" still has none).
-            kinds.discard("third")
-        if "third" not in kinds:
-            weight = _observed(members, text, grammar) if "relation" in kinds else None
-            if weight is not None:
-                observed[unit] = weight
-            elif kinds & {"relation", "both_sides"}:
-                related.add(unit)
-            continue
-        verdict = _relates_sides(members, text, grammar, actors)
-        if verdict or (verdict is None and ("both_sides" in kinds or joined_pair(members, text, grammar))):
-            related.add(unit)
-        # else a relation of a third party with one side ("Kim met Xi ... amid 북러 밀착"): the
-        # sides named beside it, even as one compound, are background.
-    out = dict(observed)
-    for unit, members in units.items():
-        if unit in related or not any(f.rule.role_kind == "third" for f in members):
-            continue
-        sides = {f.rule.role_name for f in members if f.rule.role_kind in ("side", "weak", "proxy")}
-        if len(sides) < 2 and related:
-            continue
-        out[unit] = min(f.rule.weight for f in members if f.rule.role_kind == "third")
-    return out
-
-
-def relating_units(found: list[Found], texts: dict[str, str], grammar: Grammar = EMPTY_GRAMMAR) -> set[tuple[str, int]]:
-    """Sentences in which some relation word has the two sides as its participants."""
-    units: dict[tuple[str, int], list[Found]] = {}
-    for f in found:
-        units.setdefault((f.where, f.unit), []).append(f)
-    return {unit for unit, members in units.items()
-            if len({f.rule.role_name for f in members if f.rule.role_kind in ("side", "weak", "proxy")}) >= 2
-            and any(f.rule.role_kind == "relation" for f in members)
-            and _relates_sides(members, texts.get(unit[0], ""), grammar) is True}

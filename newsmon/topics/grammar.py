@@ -19,6 +19,10 @@ topic_grammar.csv (`lang,kind,form`) lists, per language:
   Putin", "zu Besuch bei Xi"); a verb there ("the axis worries Tokyo") opens another clause;
 - `agent_before`: the word before a passive's agent ("a parade attended by officials from Russia"):
   the relation word's participants are its clause's subject (the host) and the agent;
+- `guests_before`: the word that opens the guests of a relation word written after them ("a parade
+  with Li Qiang and Medvedev in attendance"): read as the agents of a passive;
+- `destination_before`: prepositions before the destination of a movement or transfer ("troop
+  deployment to Russia", "Truppen nach Russland"): the side named before the word is its origin;
 - `aside`: words that open a clause set off by commas ("Putin, who is in China for a summit, met
   Kim", "Путин, который ..., встретился"): its names are no participants of the sentence's verb,
   and it is no distance between the subject and that verb.
@@ -42,7 +46,7 @@ from newsmon.topics.textnorm import WORD, normalize_text
 
 GRAMMAR_KINDS = ("connector", "place_before", "place_after", "separator", "order", "between_before",
                  "between_after", "source_before", "source_after", "topic_before", "topic_after", "aside",
-                 "counterpart_before", "agent_before")
+                 "counterpart_before", "agent_before", "guests_before", "destination_before")
 # A source word may follow its name after a few words ("South Korea's spy agency says").
 _SOURCE_GAP = 3
 # Scripts written without spaces between words: their function words attach to names.
@@ -76,6 +80,8 @@ class Grammar:
     aside: re.Pattern[str] | None = None  # ", who ... ," : a clause set off by commas
     counterpart_before: frozenset[str] = frozenset()  # "to", "bei", "à" before a counterpart
     agent_before: frozenset[str] = frozenset()  # "by", "par", "von": a passive's agent follows
+    guests_before: frozenset[str] = frozenset()  # "with": guests before "in attendance"
+    destination_before: frozenset[str] = frozenset()  # "to", "nach": a movement's destination follows
 
     def opens_counterpart(self, gap: str) -> bool:
         """True when the text between a relation word and a name is nothing, or opens with a
@@ -161,11 +167,16 @@ class Grammar:
 # Han, kana and Hangul count one word per two characters; Thai, which puts spaces between phrases
 # but not words, counts one word per phrase ("และประธานาธิบดีวลาดิมีร์": "and President Vladimir").
 _PER_CHARACTER = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]")
+# A digit group separator inside a number ("20,000", "1.500", "10 000"): one number is one word.
+DIGIT_GROUP = re.compile(r"(?<=\d)[,.\u00a0\u202f' ](?=\d{3}(?!\d))")
 
 
 def word_cost(text: str) -> float:
-    """Length in words; text written without spaces counts one word per two characters."""
+    """Length in words; text written without spaces counts one word per two characters, and a
+    number with group separators ("more than 20,000 containers") one word."""
     cost = 0.0
+    if DIGIT_GROUP.search(text):
+        text = DIGIT_GROUP.sub("", text)
     for token in _TOKEN.findall(text):
         unspaced = len(_PER_CHARACTER.findall(token))
         cost += unspaced / 2 if unspaced else 1
@@ -270,4 +281,5 @@ def load_grammar(seeds_dir: Path) -> Grammar:
                    re.compile(_alternation(glued)) if glued else None,
                    before(rows["topic_before"]), after(rows["topic_after"]),
                    re.compile(rf",\s*(?:{_alternation(rows['aside'])})(?!{WORD})[^,;:.!?|]*,") if rows["aside"] else None,
-                   frozenset(rows["counterpart_before"]), frozenset(rows["agent_before"]))
+                   frozenset(rows["counterpart_before"]), frozenset(rows["agent_before"]),
+                   frozenset(rows["guests_before"]), frozenset(rows["destination_before"]))

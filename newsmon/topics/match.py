@@ -17,10 +17,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from newsmon.records import Evidence, TopicHit
-from newsmon.topics.context import relating_units, separate_units
 from newsmon.topics.grammar import EMPTY_GRAMMAR, Grammar, load_grammar, word_cost
 from newsmon.topics.scan import Found, Scanner, TermRule, compile_terms, scan, script_of, scripts_in, unit_starts
 from newsmon.topics.textnorm import normalize_text
+from newsmon.topics.units import relating_units, separate_units
 
 __all__ = ["MATCH_KINDS", "ROLE_KINDS", "SeedError", "TermRule", "TopicRules", "TopicSpec",
            "load_topic_rules", "match_topics", "normalize_text"]
@@ -33,6 +33,8 @@ SIDE_ROLE_KINDS = ("side", "weak", "proxy", "both_sides", "exclude")
 CONTEXT_ROLE_KINDS = ("third", "relation")
 _SIDE_EVIDENCE = ("side", "weak", "proxy", "both_sides")
 WHERE_ORDER = {"title": 0, "text": 1, "feed": 2}
+_ITEMS = "title;"  # sections key of the headline parts a semicolon separates
+_ITEM_MARKS = (";", "؛")
 
 
 # --- seed records ----------------------------------------------------------------------------------
@@ -149,7 +151,9 @@ def _closeness(a: Found, b: Found, sections: dict[tuple[str, int], int]) -> floa
         body = a if a.where == "text" else b
         return 0.75 if body.unit <= 2 else 0.65
     if a.where == "title":
-        return 0.7
+        # "North Korea fires missiles; Russia strikes Kyiv": a semicolon joins two items of a digest
+        # headline, as far apart as distant sentences of a body.
+        return 0.5 if sections.get((_ITEMS, a.unit), 0) != sections.get((_ITEMS, b.unit), 0) else 0.7
     gap = abs(a.unit - b.unit)
     return 0.85 if gap == 1 else 0.7 if gap <= 3 else 0.5
 
@@ -362,6 +366,11 @@ def match_topics(
         found += scan(rules.context_scanner, norm, where, starts, scripts)
         if len(starts) > 1 and rules.grammar.separator is not None:
             sections.update(_sections(where, norm, starts, rules.grammar))
+        if where == "title" and len(starts) > 1:
+            item = 0
+            for unit, start in enumerate(starts[1:], 1):
+                item += norm[:start].rstrip().endswith(_ITEM_MARKS)
+                sections[(_ITEMS, unit)] = item
     found = _inside_names(_gated(found, title or "", text or "", lang))
     hits = []
     for topic in rules.topics:

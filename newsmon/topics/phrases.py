@@ -11,7 +11,7 @@ import itertools
 import re
 
 from newsmon.topics.actors import CLAUSE_MARKS, LABEL_CHARS, Actor
-from newsmon.topics.grammar import Grammar, word_cost
+from newsmon.topics.grammar import DIGIT_GROUP, Grammar, word_cost
 from newsmon.topics.scan import Found
 
 
@@ -142,21 +142,71 @@ def _is_subject(f: Found, before: int, text: str, grammar: Grammar) -> bool:
 def passive_agent(word: Found, actors: list[Actor], usable: list[int], text: str, grammar: Grammar) -> tuple[int, int] | None:
     """A passive relation word ("a parade attended by top officials from Russia and China"): the
     clause's subject hosts the event and the names after the word are its guests; the guest of the
-    other side is the host's counterpart (a third party's parade relates no two guests)."""
+    other side is the host's counterpart (a third party's parade relates no two guests). A word
+    framed by "with" ("a parade with Li Qiang and Medvedev in attendance") has its guests between."""
     words = word.matched.split()
-    if len(words) < 2 or words[-1] not in grammar.agent_before:
-        return None
     start, end = word.start, word.start + len(word.matched)
     clause = max((i for i, c in enumerate(text[:start]) if c in CLAUSE_MARKS), default=-1)
-    hosts = [i for i in usable if clause < actors[i].start and actors[i].end <= start]
-    guests = []
-    for i in (i for i in usable if actors[i].start >= end):
-        gap = text[actors[guests[-1]].end if guests else end:actors[i].start]
-        if CLAUSE_MARKS & set(gap.replace(",", "")) or word_cost(gap) > 4:
-            break
-        guests.append(i)
+    if len(words) >= 2 and words[-1] in grammar.agent_before:
+        hosts = [i for i in usable if clause < actors[i].start and actors[i].end <= start]
+        guests = []
+        for i in (i for i in usable if actors[i].start >= end):
+            gap = text[actors[guests[-1]].end if guests else end:actors[i].start]
+            if CLAUSE_MARKS & set(gap.replace(",", "")) or word_cost(gap) > 4:
+                break
+            guests.append(i)
+    else:
+        opening = _guests_opening(word, text, clause, grammar)
+        if opening is None:
+            return None
+        hosts = [i for i in usable if clause < actors[i].start and actors[i].end <= opening]
+        guests = [i for i in usable if opening <= actors[i].start and actors[i].end <= start]
+        if guests and word_cost(text[actors[guests[-1]].end:start]) > 2:
+            return None
     if not hosts or not guests:
         return None
     host = hosts[0]
     return host, next((i for i in guests if actors[i].side and actors[host].side
                        and actors[i].party != actors[host].party), guests[-1])
+
+
+def _guests_opening(word: Found, text: str, clause: int, grammar: Grammar) -> int | None:
+    """Where the guests of a framed word begin: the last "with" of its clause before a word that
+    opens with a place preposition ("with Li Qiang and Medvedev in attendance")."""
+    words = word.matched.split()
+    if (len(words) < 2 or not grammar.guests_before or grammar.place_before is None
+            or not grammar.place_before.search(words[0] + " ")):
+        return None
+    forms = "|".join(re.escape(f) for f in grammar.guests_before)
+    found = list(re.finditer(rf"(?<!\w)(?:{forms})\s", text[clause + 1:word.start]))
+    return clause + 1 + found[-1].end() if found else None
+
+
+def destination_pair(members: list[Found], relations: list[Found], text: str, grammar: Grammar,
+                     near: int) -> bool:
+    """True when a relation word has a side as its destination ("troop deployment to Russia",
+    "containers of munitions to Russia") and the other side before it in its clause, with no third
+    party between and at most `near` words away: the movement or transfer between the two sides is
+    their relation, whoever reports, sanctions or condemns it ("EU imposes sanctions on North
+    Korean officials over troop deployment to Russia")."""
+    if not grammar.destination_before:
+        return False
+    named = sorted((f for f in members if f.rule.role_kind in ("side", "weak", "third")), key=lambda f: f.start)
+    for word in relations:
+        end = word.start + len(word.matched)
+        own = word.matched.split()[-1] in grammar.destination_before
+        target = next((f for f in named if f.start >= end), None)
+        if target is None or target.rule.role_kind != "side":
+            continue
+        lead = text[end:target.start].split()
+        if not (own and len(lead) <= 1) and not (lead and lead[0] in grammar.destination_before and len(lead) <= 2):
+            continue
+        before = [f for f in named if f.start + len(f.matched) <= word.start]
+        origin = before[-1] if before else None
+        if origin is None or origin.rule.role_kind not in ("side", "weak") or origin.rule.role_name == target.rule.role_name:
+            continue
+        gap = DIGIT_GROUP.sub("", text[origin.start + len(origin.matched):word.start])  # "20,000"
+        if (not CLAUSE_MARKS & set(gap) and word_cost(gap) <= near
+                and not grammar.is_place(text, origin.start, origin.start + len(origin.matched))):
+            return True
+    return False

@@ -1,0 +1,101 @@
+"""Which sentences of an item relate the two sides, and which a third party discounts: the sentence
+level of the relation rules of newsmon/topics/context.py.
+
+A sentence that names a third party counts its side evidence at the third party's weight unless
+some relation word in it has the two sides as its participants (context.relates_sides); a sentence
+with one side only keeps its weight when another sentence supplies the relation; South Korea (an
+exclude term weighing less than 1) counts as a third party only as the participant of a contact
+word.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from newsmon.topics.actors import actors_of, only_sources
+from newsmon.topics.context import relates_sides
+from newsmon.topics.grammar import EMPTY_GRAMMAR, Grammar
+from newsmon.topics.phrases import joined_pair
+from newsmon.topics.scan import Found
+
+_SIDE_EVIDENCE = ("side", "weak", "proxy", "both_sides")
+
+
+def _observed(members: list[Found], text: str, grammar: Grammar) -> float | None:
+    """The weight of an excluded state that a relation word ties to one side when none ties the two
+    sides ("Россия и Южная Корея обсудили КНДР", "한국과 러시아가 … 북한 … 논의"), else None.
+
+    An exclude term weighing less than 1 (South Korea in the seeds) is no third party by its
+    presence alone: Seoul reports on, and comments on, the two sides' ties all the time. It counts as
+    one only as a participant of a relation word."""
+    observers = [f for f in members if f.rule.role_kind == "exclude" and f.rule.weight < 1]
+    if not observers:
+        return None
+    as_third = [f._replace(rule=replace(f.rule, role="third:" + f.rule.role_name)) if f in observers else f
+                for f in members if f.rule.role_kind != "third"]
+    relations = [f for f in as_third if f.rule.role_kind == "relation"]
+    if not any(f.rule.role == "relation:contact" for f in relations):
+        return None  # beside troops, arms or ties only, it is the one reporting them ("韓国国家情報院は…")
+    actors = actors_of(as_third, relations, text, grammar)
+    if only_sources(as_third, actors) or any(a.label for a in actors if not a.side):
+        return None  # "Seoul says ...", "Сеул: ...": the source of the report
+    verdict = relates_sides(as_third, text, grammar, actors)
+    return min(f.rule.weight for f in observers) if verdict is False else None
+
+
+def separate_units(found: list[Found], texts: dict[str, str],
+                   grammar: Grammar = EMPTY_GRAMMAR) -> dict[tuple[str, int], float]:
+    """Sentences (where, unit) whose side evidence a third party discounts, with the weight to apply.
+
+    A sentence with one side only ("EU sanctions North Korean generals") keeps its full weight when
+    another sentence with side evidence supplies the relation ("... who sent soldiers to Russia").
+    """
+    units: dict[tuple[str, int], list[Found]] = {}
+    for f in found:
+        units.setdefault((f.where, f.unit), []).append(f)
+    related = set()
+    observed: dict[tuple[str, int], float] = {}
+    for unit, members in units.items():
+        kinds = {f.rule.role_kind for f in members}
+        if not kinds & set(_SIDE_EVIDENCE):
+            continue
+        text = texts.get(unit[0], "")
+        actors = actors_of(members, [f for f in members if f.rule.role_kind == "relation"], text, grammar) if (
+            "third" in kinds) else []
+        if "third" in kinds and only_sources(members, actors):
+            # Every third party is the source of the report ("Seoul says Pyongyang sent troops to
+            # Russia"): a relation word relates the sides as if it named none ("Trump says Kim and
+            # Putin are people he gets along with" still has none).
+            kinds.discard("third")
+        if "third" not in kinds:
+            weight = _observed(members, text, grammar) if "relation" in kinds else None
+            if weight is not None:
+                observed[unit] = weight
+            elif kinds & {"relation", "both_sides"}:
+                related.add(unit)
+            continue
+        verdict = relates_sides(members, text, grammar, actors)
+        if verdict or (verdict is None and ("both_sides" in kinds or joined_pair(members, text, grammar))):
+            related.add(unit)
+        # else a relation of a third party with one side ("Kim met Xi ... amid 북러 밀착"): the
+        # sides named beside it, even as one compound, are background.
+    out = dict(observed)
+    for unit, members in units.items():
+        if unit in related or not any(f.rule.role_kind == "third" for f in members):
+            continue
+        sides = {f.rule.role_name for f in members if f.rule.role_kind in ("side", "weak", "proxy")}
+        if len(sides) < 2 and related:
+            continue
+        out[unit] = min(f.rule.weight for f in members if f.rule.role_kind == "third")
+    return out
+
+
+def relating_units(found: list[Found], texts: dict[str, str], grammar: Grammar = EMPTY_GRAMMAR) -> set[tuple[str, int]]:
+    """Sentences in which some relation word has the two sides as its participants."""
+    units: dict[tuple[str, int], list[Found]] = {}
+    for f in found:
+        units.setdefault((f.where, f.unit), []).append(f)
+    return {unit for unit, members in units.items()
+            if len({f.rule.role_name for f in members if f.rule.role_kind in ("side", "weak", "proxy")}) >= 2
+            and any(f.rule.role_kind == "relation" for f in members)
+            and relates_sides(members, texts.get(unit[0], ""), grammar) is True}
