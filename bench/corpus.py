@@ -11,7 +11,9 @@ as real ones; nothing comes from ../shared/corpus. What a real run meets is mixe
   URL (with tracking parameters) and with small edits (an extra sentence, a cut ending);
 - exact duplicates: the same item (same URL apart from tracking parameters) in several feeds;
 - a share of Russia–DPRK stories, so topic tagging has real matches to find.
-The same (feeds, items, seed) always gives byte-identical files.
+The same (feeds, items, seed, epoch) always gives byte-identical files. Items are published in
+the three days before `epoch` (EPOCH by default; bench/run.py passes the hour it starts in, so its
+new articles are as recent as a daily run's, whatever the calendar says).
 """
 
 from __future__ import annotations
@@ -281,7 +283,7 @@ def _own_sentence(rng: random.Random, code: str) -> str:
     return " ".join(words).capitalize() + _FULL_STOP.get(code, ".")
 
 
-def _story(rng: random.Random, code: str, host: str, serial: int, is_dprk: bool) -> Item:
+def _story(rng: random.Random, code: str, host: str, serial: int, is_dprk: bool, epoch: datetime) -> Item:
     lang = TEMPLATES[code]
     headline = rng.choice(lang["dprk_headline" if is_dprk else "headline"])
     # The story's own sentences, and for a Russia–DPRK story one templated sentence with the
@@ -301,7 +303,7 @@ def _story(rng: random.Random, code: str, host: str, serial: int, is_dprk: bool)
     elif extra < 0.6:
         body += f'<p><a href="https://{host}/topics/{serial % 97}"><strong>&#8594;</strong> {lang["place"][0]}</a></p>'
     path = f"news/2026/11/{serial % 28 + 1:02d}/story-{serial}"
-    published = EPOCH - timedelta(minutes=rng.randint(0, 3 * 24 * 60))
+    published = epoch - timedelta(minutes=rng.randint(0, 3 * 24 * 60))
     return Item(f"https://{host}/{path}", f"{host}:{serial}", _fill(headline, rng, lang), body, published)
 
 
@@ -335,10 +337,10 @@ def _rss(title: str, link: str, code: str, items: list[Item]) -> str:
     return "\n".join(parts)
 
 
-def _atom(title: str, link: str, code: str, items: list[Item]) -> str:
+def _atom(title: str, link: str, code: str, items: list[Item], epoch: datetime) -> str:
     parts = [f'<?xml version="1.0" encoding="UTF-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="{code}">'
              f'<title>{escape(title)}</title><link href="{link}"/><id>{link}</id>'
-             f"<updated>{EPOCH.isoformat()}</updated>"]
+             f"<updated>{epoch.isoformat()}</updated>"]
     for item in items:
         parts.append(
             f'<entry><title>{escape(item.title)}</title><link href="{escape(item.url)}"/><id>{item.guid}</id>'
@@ -350,12 +352,13 @@ def _atom(title: str, link: str, code: str, items: list[Item]) -> str:
 
 
 def generate_corpus(out_dir: Path, feeds: int, items: int, seed: int = 0, first_feed: int = 1,
-                    dprk_share: float = DPRK_SHARE) -> CorpusInfo:
+                    dprk_share: float = DPRK_SHARE, epoch: datetime = EPOCH) -> CorpusInfo:
     """Write `feeds` feed files of `items` items each, plus feeds.csv (URLs start with {base}).
 
     `first_feed` numbers the feeds, so two corpora with different numbers and seeds share nothing.
     `dprk_share`: the share of fresh stories about Russia–DPRK relations (the topic matches that
-    event linking works on; 0.15 by default, bench/run.py --dprk-share)."""
+    event linking works on; 0.15 by default, bench/run.py --dprk-share). `epoch`: items are
+    published in the three days before it (a syndicated copy up to 90 minutes after its source)."""
     rng = random.Random(seed)
     feed_dir = Path(out_dir) / "feeds"
     feed_dir.mkdir(parents=True, exist_ok=True)
@@ -378,14 +381,14 @@ def generate_corpus(out_dir: Path, feeds: int, items: int, seed: int = 0, first_
             else:
                 is_dprk = rng.random() < dprk_share
                 dprk += is_dprk
-                item = _story(rng, code, host, serial, is_dprk)
+                item = _story(rng, code, host, serial, is_dprk, epoch)
                 if rng.random() < WIRE_SHARE:
                     pool.append(item)
             feed_items.append(item)
             urls.add(item.url.split("?", 1)[0])
         name = f"Outlet {feed_no} ({code})"
         link = f"https://{host}/"
-        document = _atom(name, link, code, feed_items) if rng.random() < ATOM_SHARE else _rss(name, link, code, feed_items)
+        document = _atom(name, link, code, feed_items, epoch) if rng.random() < ATOM_SHARE else _rss(name, link, code, feed_items)
         (feed_dir / f"f{feed_no:05d}.xml").write_text(document, encoding="utf-8")
         written += len(feed_items)
         # A quarter of the registry rows leave the language blank: detection must not lean on hints.

@@ -40,7 +40,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bench.run_servers import dask_cluster, dask_line, start_prefect_server
@@ -223,13 +223,22 @@ def child_env(prefect_home: Path) -> dict[str, str]:
     return env
 
 
+def corpus_epoch(now: datetime) -> datetime:
+    """The corpora's publication times end here: the hour the bench starts in, less two (a
+    syndicated copy is published up to 90 minutes after its source, and none may lie in the
+    future). New articles are then as recent as a daily run's; a fixed date would turn every run
+    into a backfill of older and older items as the calendar moves on."""
+    return now.astimezone(UTC).replace(minute=0, second=0, microsecond=0) - timedelta(hours=2)
+
+
 def make_corpus(www: Path, name: str, base: str, feeds: int, items: int, seed: int, first_feed: int = 1,
-                dprk_share: float | None = None):
+                dprk_share: float | None = None, epoch: datetime | None = None):
     from bench.corpus import DPRK_SHARE, generate_corpus
     from newsmon.demo import demo_feeds_csv
 
     info = generate_corpus(www / name, feeds, items, seed=seed, first_feed=first_feed,
-                           dprk_share=DPRK_SHARE if dprk_share is None else dprk_share)
+                           dprk_share=DPRK_SHARE if dprk_share is None else dprk_share,
+                           epoch=epoch or corpus_epoch(datetime.now(UTC)))
     csv_path = demo_feeds_csv(f"{base}/{name}", www.parent / f"{name}.csv", demo_dir=www / name)
     return info, csv_path
 
