@@ -32,9 +32,9 @@ from newsmon.db import registered, sql, transaction
 _TS = pa.timestamp("us", tz="UTC")
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 # The alert step reads rows first seen within the first of these before the run (new articles, and
-# stories and events begun in the last days), then within the next (an older edited article, story
-# or event), then all.
-READ_WINDOWS = (timedelta(days=8), timedelta(days=400))
+# stories and events begun in the last days), then within the next ones (an older edited article,
+# story or event: a backfill of last month's items reads the month, not the year), then all.
+READ_WINDOWS = (timedelta(days=8), timedelta(days=40), timedelta(days=400))
 SINK_FAILING = "sink_failing"
 
 
