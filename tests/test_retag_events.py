@@ -304,3 +304,41 @@ def test_a_story_matching_through_its_page_is_linked_with_its_page(tmp_path):
     con.close()
     assert retag_store(db, SEEDS_DIR) == Retagged(0, 1, 1, 0)
     assert _rows(db, LINK_COLUMNS) == ran
+
+
+def test_merges_are_kept_and_an_event_left_with_no_story_keeps_its_id(store, retag_seeds):
+    """The Wonsan event recorded as merged into the bridge event (written here as the full-text stage
+    records a merge: younger into older). The re-tag unlinks the bridge story, the only story of the
+    event the merge points to: the merge stays, the Wonsan stories keep that id through it (nothing
+    is re-keyed), and the Japanese report joins them under it."""
+    bridge, wonsan = _story(store, "bridge-de"), _story(store, "wonsan-ko")
+    con = duckdb.connect(str(store))
+    con.execute("insert into event_merges values (?, ?, now())", [wonsan, bridge])
+    con.close()
+    merges = _rows(store, "select * from event_merges")
+    assert retag_store(store, retag_seeds).unlinked == 2
+    assert _rows(store, "select * from event_merges") == merges
+    events = _events(store)
+    assert events["bridge-de"] is None
+    assert events["wonsan-ko"] == events["wonsan-en"] == events["wonsan-ru"] == events["wonsan-ja"] == bridge
+    assert _rows(store, f"select languages from events where event_id = '{bridge}'") == [(["en", "ja", "ko", "ru"],)]
+
+
+def test_a_page_holds_the_stories_within_its_span(store):
+    """The page statement cuts a page where its stories grow further apart than the span (here one
+    hour: the German Shoigu report alone, then the English and Korean ones an hour apart)."""
+    con = open_store(store)
+    try:
+        con.execute("begin")
+        con.execute("delete from event_stories")  # every matching story is pending
+        con.execute(sql("statements/event_retag_pending"), {"max_backdate": timedelta(days=3650),
+                                                             "max_ahead": timedelta(hours=1)})
+        params = {"page_size": 100, "span": timedelta(hours=1)}
+        first = con.execute(sql("statements/event_retag_page"), {**params, "after": 0}).fetchall()
+        second = con.execute(sql("statements/event_retag_page"), {**params, "after": 1}).fetchall()
+        con.execute("rollback")
+    finally:
+        con.close()
+    guid = dict(_rows(store, "select story_id, guid from articles"))
+    assert [guid[row[1]] for row in first] == ["shoigu-de"]
+    assert [guid[row[1]] for row in second] == ["shoigu-en", "shoigu-ko"]

@@ -15,7 +15,9 @@ every story with a topic match has exactly one event_stories row, as after a run
   a story that matches   it is linked as link_events links a new story (link.link_stories: the
   and has no event row   same signals, window, scores and thresholds, one representative per
                          story: its earliest matching article), stories in event-time order, page
-                         by page, each page reading only the stored stories of its window's days;
+                         by page (at most PAGE_SIZE stories within PAGE_SPAN of each other), each
+                         page reading only the stored stories of its window's days, so memory
+                         follows a page's stretch of days, not the history;
                          the stories linked by earlier pages are stored by then, as earlier runs'
                          are. A representative whose page was read adds its page's lede to its
                          signals, as the full-text stage adds it to a linked story's (body.py)
@@ -32,7 +34,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import duckdb
@@ -44,6 +46,9 @@ from newsmon.events.link import EventStory, link_stories
 from newsmon.events.signals import MAX_AHEAD, MAX_BACKDATE, EventTerms, event_terms, story_signals
 
 PAGE_SIZE = 2_000  # stories linked per page: one window read per run of adjacent days the page covers
+# A page's stories lie within this of each other, so its window read covers at most this and two
+# windows of stored stories (a wider span reads overlapping windows fewer times, a narrower holds less).
+PAGE_SPAN = timedelta(days=14)
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +65,8 @@ def relink_events(con: duckdb.DuckDBPyConnection, seeds_dir: Path | str, now: da
     (unlinked,) = con.execute(sql("statements/event_retag_unlink")).fetchone()
     con.execute(sql("statements/event_retag_pending"), {"max_backdate": MAX_BACKDATE, "max_ahead": MAX_AHEAD})
     linked, after = 0, 0
-    while rows := con.execute(sql("statements/event_retag_page"), {"after": after, "page_size": page_size}).fetchall():
+    params = {"page_size": page_size, "span": PAGE_SPAN}
+    while rows := con.execute(sql("statements/event_retag_page"), {**params, "after": after}).fetchall():
         linked += len(link_stories(con, [pending_story(row, terms) for row in rows], now, terms))
         after = rows[-1][0]
         testing.crash_point("retag_events_page")

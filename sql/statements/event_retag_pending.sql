@@ -2,8 +2,11 @@
 -- before, or was never linked), with its representative as a run picks it (events/link.py
 -- representatives): its earliest matching article by event time, then article_id. Event time is
 -- the publication time when it lies in [first seen - $max_backdate, first seen + $max_ahead], else
--- the first sighting (events/signals.py event_time). Kept as a temp table for the re-tag's
--- transaction so the linking reads it page by page in event-time order (`position`).
+-- the first sighting (events/signals.py event_time); with what its signals are read from: headline,
+-- feed text, language, the evidence of its topic tags (JSON lists) and its page text when one was
+-- read (status ok). Kept as a temp table for the re-tag's transaction (DuckDB's, spilled to disk if
+-- large), so the linking reads it page by page in event-time order (`position`) without reading
+-- articles again.
 create or replace temp table event_retag_pending as
 with matching as (
     select distinct t.article_id
@@ -40,9 +43,23 @@ representatives as (
     group by story_id
 ),
 
+evidence as (
+    select t.article_id, list(t.evidence) as evidence
+    from article_topics as t
+    semi join representatives as r on r.article_id = t.article_id
+    group by t.article_id
+),
+
 final as (
-    select row_number() over (order by event_time, story_id) as position, story_id, article_id, event_time
-    from representatives
+    select
+        row_number() over (order by r.event_time, r.story_id) as position,
+        r.story_id, r.article_id, r.event_time, a.title, a.text, a.lang,
+        coalesce(e.evidence, []) as evidence,
+        x.text as page_text
+    from representatives as r
+    join articles as a on a.article_id = r.article_id
+    left join evidence as e on e.article_id = r.article_id
+    left join article_texts as x on x.article_id = r.article_id and x.status = 'ok' and x.text is not null
 )
 
 select * from final
