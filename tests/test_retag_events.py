@@ -131,11 +131,13 @@ EVENT_ROWS = "select * from event_stories order by story_id"
 
 @pytest.fixture
 def store(tmp_path) -> Path:
+    """ITEMS stored by one real run whose terms make every report but the Japanese one match."""
     return _build(tmp_path)
 
 
 @pytest.fixture
 def retag_seeds(tmp_path) -> Path:
+    """The re-tag's terms: the Japanese report starts matching, both German stories stop."""
     return _seeds(tmp_path / "retag_seeds", "de")
 
 
