@@ -22,9 +22,10 @@ EVENT_ACTIONS = ("act_visit", "act_talks", "act_treaty", "act_ratify", "act_flig
 STORIES_PER_EVENT = 3  # matching stories that report one happening
 
 
-def build_large_store(db: Path, stored: int) -> None:
+def build_large_store(db: Path, stored: int, match_share: float = 0.1) -> None:
     """A database holding `stored` articles over the past year, indexed for stories, loaded by bulk
-    SQL in the shape the write path produces: articles, article_feeds, tags for one in ten, the
+    SQL in the shape the write path produces: articles, article_feeds, topic matches for
+    `match_share` of them (the scale bench passes its corpus's share: the history of the same feeds), the
     story index (one story per article, title keys for most, 32 LSH band rows each) for the articles
     a run's prune_index keeps (the last INDEX_KEPT), the pages of the tagged ones tried and their
     events linked. Signatures and band buckets are pseudo-random, so old
@@ -34,6 +35,7 @@ def build_large_store(db: Path, stored: int) -> None:
 
     con = open_store(db)
     kept = INDEX_KEPT // timedelta(microseconds=1)
+    step = max(1, round(1 / match_share))  # every step-th article matches
     con.execute("begin")
     con.execute(f"""
         create temp table bulk as
@@ -54,9 +56,9 @@ def build_large_store(db: Path, stored: int) -> None:
         from bulk
     """)
     con.execute("insert into article_feeds select article_id, 'old' || (i % 3000), seen_at from bulk")
-    con.execute("""
+    con.execute(f"""
         insert into article_topics
-        select article_id, 'russia_dprk', 0.8, true, ['diplomacy'], '[]', seen_at from bulk where i % 10 = 0
+        select article_id, 'russia_dprk', 0.8, true, ['diplomacy'], '[]', seen_at from bulk where i % {step} = 0
     """)
     con.execute("""
         insert into story_articles
@@ -74,21 +76,21 @@ def build_large_store(db: Path, stored: int) -> None:
         select b::utinyint, hash(i, b, 'band'), article_id, article_id, seen_at
         from bulk, range(32) as r(b) where seen_at >= now() - to_microseconds($kept)
     """, {"kept": kept})
-    _tried_pages(con)
-    _linked_events(con)
+    _tried_pages(con, step)
+    _linked_events(con, step)
     con.execute("drop table bulk")
     con.execute("commit")
     con.execute("checkpoint")
     con.close()
 
 
-def _tried_pages(con) -> None:
+def _tried_pages(con, step: int) -> None:
     """An article_texts row for every stored candidate (the matches), as fulltext/stage.py writes
     it: mostly `ok` with the page's text, one in twenty a paywall, one in twenty a 404; nothing is
     due again (next_attempt_at null), so a run finds only its own new candidates."""
     from newsmon.fulltext.extract import EXTRACTOR
 
-    con.execute("""
+    con.execute(f"""
         insert into article_texts
         select article_id, seen_at + interval 5 second, status,
                'https://old' || (i % 3000) || '.example.com/news/' || i, 'https://old' || (i % 3000) || '.example.com/news/' || i,
@@ -97,18 +99,18 @@ def _tried_pages(con) -> None:
                case status when 'ok' then repeat('The delegation discussed rail links, the port and flights. ', 30) || i end,
                title, null, seen_at, lang, ?, '"' || substr(md5('e' || i), 1, 16) || '"', null,
                38000, 150, 1, null, true, case status when 'ok' then true end
-        from (select *, case (i // 10) % 20 when 0 then 'paywall' when 1 then 'http_4xx' else 'ok' end as status
-              from bulk where i % 10 = 0)
+        from (select *, case (i // {step}) % 20 when 0 then 'paywall' when 1 then 'http_4xx' else 'ok' end as status
+              from bulk where i % {step} = 0)
     """, [EXTRACTOR])
 
 
-def _linked_events(con) -> None:
+def _linked_events(con, step: int) -> None:
     """An event_stories row for every matching story, as events/link.py writes them: in event-time
     order, STORIES_PER_EVENT consecutive matching stories to an event (its id the first one's
     story_id, null score for it), each with a few language-independent ids of the topic."""
     con.execute(f"""
         insert into event_stories
-        select article_id, substr(md5('old' || (j // {STORIES_PER_EVENT} * {STORIES_PER_EVENT} * 10)), 1, 16),
+        select article_id, substr(md5('old' || (j // {STORIES_PER_EVENT} * {STORIES_PER_EVENT} * {step})), 1, 16),
                article_id, lang, seen_at,
                list_sort(list_distinct([
                    {list(EVENT_COMMON)}[j % {len(EVENT_COMMON)} + 1],
@@ -117,6 +119,6 @@ def _linked_events(con) -> None:
                    {list(EVENT_PLACES)}[k % {len(EVENT_PLACES)} + 1],
                    {list(EVENT_ACTIONS)}[k % {len(EVENT_ACTIONS)} + 1]])),
                k % 25 = 0, case when j % {STORIES_PER_EVENT} = 0 then null else 1.5 + (j % 7) / 4 end, seen_at
-        from (select *, i // 10 as j, i // 10 // {STORIES_PER_EVENT} as k from bulk where i % 10 = 0)
+        from (select *, i // {step} as j, i // {step} // {STORIES_PER_EVENT} as k from bulk where i % {step} = 0)
         order by seen_at
     """)

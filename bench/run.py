@@ -20,7 +20,8 @@ ephemeral server included) is sampled from /proc. Parts:
            size). It is not linear: its recent-titles query scans the whole table per item, so it
            runs at ~114 articles/s on 5,000 entries and ~75/s on 12,500 here; a smaller subset flatters it
   scale    ~1,000 new entries into a database holding --stored articles vs an empty one (three
-           corpora, runs interleaved; their article pages served too), the median per stage
+           corpora, runs interleaved; their article pages served too), the median per stage; the
+           stored articles match the topic at --dprk-share too (the same feeds' history)
   rss      peak RSS of one run over --rss-articles articles through the Prefect flow
   dask     the core part's cold run with `--executor dask://...`: parsing and building on a
            distributed.LocalCluster of 2 worker processes (1 thread each, on 127.0.0.1) that this
@@ -146,7 +147,7 @@ def part_scale(config: dict) -> dict:
     started = time.perf_counter()
     from bench.large_store import build_large_store
 
-    build_large_store(Path(config["large_db"]), config["stored"])
+    build_large_store(Path(config["large_db"]), config["stored"], config["match_share"])
     out["build_seconds"] = time.perf_counter() - started
     out["large_db_mb"] = Path(config["large_db"]).stat().st_size / 1e6
     out["empty"], out["large"] = [], []
@@ -341,6 +342,7 @@ def _part_config(part: str, args, tmp: Path, www: Path, base: str, csv_path: Pat
         return {**common, "limit": args.naive_limit}
     if part == "scale":
         from bench.article_pages import serve_article_pages
+        from bench.corpus import DPRK_SHARE
 
         new_csvs = []
         for k in range(3):
@@ -348,7 +350,8 @@ def _part_config(part: str, args, tmp: Path, www: Path, base: str, csv_path: Pat
                                             dprk_share=args.dprk_share)[1]))
             serve_article_pages(www / f"new{k}", env, enabled=args.article_pages)  # the candidates' pages
         return {"large_db": str(tmp / "large.duckdb"), "empty_db": str(tmp / "empty.duckdb"),
-                "stored": args.stored, "new_csvs": new_csvs}
+                "stored": args.stored, "new_csvs": new_csvs,
+                "match_share": DPRK_SHARE if args.dprk_share is None else args.dprk_share}
     if part == "rss":
         feeds = max(1, args.rss_articles // 50)
         _, rss_csv = make_corpus(www, "rss", base, feeds, 50, seed=7, first_feed=200_000)
