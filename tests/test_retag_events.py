@@ -33,6 +33,7 @@ from newsmon.fetch import FetchSettings
 from newsmon.fulltext.config import FulltextBudget
 from newsmon.paths import SEEDS_DIR
 from newsmon.query import run_query
+from newsmon.report.data import read_report_data
 from newsmon.run.config import RunConfig
 from newsmon.run.loop import run_ingest
 from newsmon.store import open_store, read_articles_for_tagging, replace_topics
@@ -175,6 +176,16 @@ def test_retag_links_new_matches_and_unlinks_stories_that_stopped(store, retag_s
             _rows(store, "select event_id, languages, stories from events")}
     assert view == {shoigu: (["en", "ko"], 2), wonsan: (["en", "ja", "ko", "ru"], 4)} and bridge not in view
     assert _rows(store, f"select event_id from stories where story_id = '{_story(store, 'bridge-de')}'") == [(None,)]
+    con = duckdb.connect(str(store), read_only=True)
+    try:
+        report = read_report_data(con, datetime.now(UTC) + timedelta(minutes=1), days=3)
+    finally:
+        con.close()
+    grouped: dict[str, set[str]] = {}
+    for story in report.stories:
+        grouped.setdefault(story["event_id"], set()).add(story["story_id"])
+    assert grouped == {shoigu: {_story(store, "shoigu-en"), _story(store, "shoigu-ko")},
+                       wonsan: {_story(store, f"wonsan-{lang}") for lang in ("ko", "en", "ru", "ja")}}
     _, listed = run_query(store, sql("queries/events_since"), {"since": (NOW - timedelta(days=3)).date().isoformat()})
     assert {row[0] for row in listed} == {shoigu, wonsan}
     # every matching story has exactly one event row, and no other story has one
