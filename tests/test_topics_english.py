@@ -126,6 +126,14 @@ POSITIVES = [
     ("UK sanctions North Korean generals over troop deployment to Russia", ""),
     ("Canada targets North Korean officials over arms transfers to Russia", ""),
     ("Brussels weighs penalties for Pyongyang's missile shipments to Moscow, diplomats say", ""),
+    # ... also with its origin after "from", or the destination after a place of the origin.
+    ("Britain targets vessels that carried munitions from North Korea to Russia", ""),
+    ("US sanctions shipping firms",
+     "The U.S. Treasury on Tuesday sanctioned two shipping companies and three vessels it said carried North "
+     "Korean shells from the port of Rajin to Russian ports in the Far East."),
+    # Joint military hardware and "stand by" are relation words.
+    ("Japan scrambles jets as Russian and North Korean bombers fly near its airspace", ""),
+    ("Kim's sister says Pyongyang will stand by Moscow whatever happens, blasting Washington", ""),
     # A number with group separators is one word ("more than 15,000 containers").
     ("U.S., partners say North Korea has sent more than 15,000 containers of munitions to Russia", ""),
     # Pronoun subjects beside a third party.
@@ -175,6 +183,10 @@ NEGATIVES = [
     # A transfer whose origin is a third party, or whose destination is no side.
     ("Japan says Chinese arms shipments to Russia rose as North Korea tested missiles", ""),
     ("North Korea warns US over troop deployment to South Korea", ""),
+    ("Japan says shipments from China to Russia rose as North Korea tested missiles", ""),
+    # A destination after another verb of a third party's clause is not the first verb's.
+    ("Trump says he spoke with Putin for an hour and will write to Kim again", ""),
+    ("Japan scrambles jets as Chinese and Russian bombers fly near; North Korea fires missile", ""),
     # A third party's guests, framed by "with ... in attendance".
     ("Xi hosts banquet with Kim and Putin in attendance", ""),
     # A semicolon joins two items of a digest headline.

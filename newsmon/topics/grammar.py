@@ -23,6 +23,8 @@ topic_grammar.csv (`lang,kind,form`) lists, per language:
   with Li Qiang and Medvedev in attendance"): read as the agents of a passive;
 - `destination_before`: prepositions before the destination of a movement or transfer ("troop
   deployment to Russia", "Truppen nach Russland"): the side named before the word is its origin;
+- `origin_before`: prepositions before the origin of a movement or transfer named after it ("munitions
+  from North Korea to Russia");
 - `aside`: words that open a clause set off by commas ("Putin, who is in China for a summit, met
   Kim", "Путин, который ..., встретился"): its names are no participants of the sentence's verb,
   and it is no distance between the subject and that verb.
@@ -46,7 +48,8 @@ from newsmon.topics.textnorm import WORD, normalize_text
 
 GRAMMAR_KINDS = ("connector", "place_before", "place_after", "separator", "order", "between_before",
                  "between_after", "source_before", "source_after", "topic_before", "topic_after", "aside",
-                 "counterpart_before", "agent_before", "guests_before", "destination_before")
+                 "counterpart_before", "agent_before", "guests_before", "destination_before",
+                 "origin_before")
 # A source word may follow its name after a few words ("South Korea's spy agency says").
 _SOURCE_GAP = 3
 # Scripts written without spaces between words: their function words attach to names.
@@ -82,6 +85,7 @@ class Grammar:
     agent_before: frozenset[str] = frozenset()  # "by", "par", "von": a passive's agent follows
     guests_before: frozenset[str] = frozenset()  # "with": guests before "in attendance"
     destination_before: frozenset[str] = frozenset()  # "to", "nach": a movement's destination follows
+    origin_before: frozenset[str] = frozenset()  # "from", "aus": a movement's origin follows
 
     def opens_counterpart(self, gap: str) -> bool:
         """True when the text between a relation word and a name is nothing, or opens with a
@@ -282,4 +286,5 @@ def load_grammar(seeds_dir: Path) -> Grammar:
                    before(rows["topic_before"]), after(rows["topic_after"]),
                    re.compile(rf",\s*(?:{_alternation(rows['aside'])})(?!{WORD})[^,;:.!?|]*,") if rows["aside"] else None,
                    frozenset(rows["counterpart_before"]), frozenset(rows["agent_before"]),
-                   frozenset(rows["guests_before"]), frozenset(rows["destination_before"]))
+                   frozenset(rows["guests_before"]), frozenset(rows["destination_before"]),
+                   frozenset(rows["origin_before"]))

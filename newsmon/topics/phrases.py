@@ -185,7 +185,8 @@ def _guests_opening(word: Found, text: str, clause: int, grammar: Grammar) -> in
 def destination_pair(members: list[Found], relations: list[Found], text: str, grammar: Grammar,
                      near: int) -> bool:
     """True when a relation word has a side as its destination ("troop deployment to Russia",
-    "containers of munitions to Russia") and the other side before it in its clause, with no third
+    "containers of munitions to Russia") and the other side as its origin, named before it in its
+    clause or between it and the destination ("munitions from North Korea to Russia"), with no third
     party between and at most `near` words away: the movement or transfer between the two sides is
     their relation, whoever reports, sanctions or condemns it ("EU imposes sanctions on North
     Korean officials over troop deployment to Russia")."""
@@ -193,20 +194,38 @@ def destination_pair(members: list[Found], relations: list[Found], text: str, gr
         return False
     named = sorted((f for f in members if f.rule.role_kind in ("side", "weak", "third")), key=lambda f: f.start)
     for word in relations:
-        end = word.start + len(word.matched)
-        own = word.matched.split()[-1] in grammar.destination_before
-        target = next((f for f in named if f.start >= end), None)
-        if target is None or target.rule.role_kind != "side":
-            continue
-        lead = text[end:target.start].split()
-        if not (own and len(lead) <= 1) and not (lead and lead[0] in grammar.destination_before and len(lead) <= 2):
+        target, origins = _destination(word, named, text, grammar, near)
+        if target is None:
             continue
         before = [f for f in named if f.start + len(f.matched) <= word.start]
-        origin = before[-1] if before else None
-        if origin is None or origin.rule.role_kind not in ("side", "weak") or origin.rule.role_name == target.rule.role_name:
-            continue
-        gap = DIGIT_GROUP.sub("", text[origin.start + len(origin.matched):word.start])  # "20,000"
-        if (not CLAUSE_MARKS & set(gap) and word_cost(gap) <= near
-                and not grammar.is_place(text, origin.start, origin.start + len(origin.matched))):
+        if before:
+            gap = DIGIT_GROUP.sub("", text[before[-1].start + len(before[-1].matched):word.start])  # "20,000"
+            if (not CLAUSE_MARKS & set(gap) and word_cost(gap) <= near
+                    and not grammar.is_place(text, before[-1].start, before[-1].start + len(before[-1].matched))):
+                origins.append(before[-1])
+        if any(f.rule.role_kind in ("side", "weak") and f.rule.role_name != target.rule.role_name for f in origins):
             return True
     return False
+
+
+def _destination(word: Found, named: list[Found], text: str, grammar: Grammar,
+                 near: int) -> tuple[Found | None, list[Found]]:
+    """The side a relation word moves to (the first name after it that a destination preposition
+    opens, "to Russia", "to the Russian port of ..."), and the origins between, unless a third party or
+    a clause break comes first; only those an origin preposition opens ("from North Korea") are
+    origins."""
+    end = word.start + len(word.matched)
+    own = word.matched.split()[-1] in grammar.destination_before  # "travels to"
+    between: list[Found] = []
+    last = end
+    for f in (f for f in named if f.start >= end):
+        lead = DIGIT_GROUP.sub("", text[end:f.start])
+        if CLAUSE_MARKS & set(lead) or word_cost(lead) > near or f.rule.role_kind == "third":
+            break
+        tail = text[last:f.start].split()[-2:]
+        if (own and not lead.strip()) or any(t in grammar.destination_before for t in tail):
+            return (f, between) if f.rule.role_kind == "side" else (None, [])
+        if any(t in grammar.origin_before for t in tail):
+            between.append(f)  # "from North Korea": a name after the word is an origin only so
+        last = f.start + len(f.matched)
+    return None, []
