@@ -218,9 +218,9 @@ def _participants(word: Found, actors: list[Actor], text: str, grammar: Grammar,
         # its treaty with North Korea").
         span = text[actors[subject].end:start]
         with_mate = grammar.starts_with_connector(text[end:actors[free[0]].start], word.rule.lang)
-        if (near(span) or (with_mate and not CLAUSE_MARKS & set(span) and word_cost(span) - sum(
-                actors[subject].end < c < start for c in cuts) <= 2 * NEAR_WORDS)) and not grammar.starts_with_connector(
-                gap, word.rule.lang):
+        far_subject = (with_mate and not CLAUSE_MARKS & set(span) and not grammar.has_connector(span)
+                       and word_cost(span) - sum(actors[subject].end < c < start for c in cuts) <= 2 * NEAR_WORDS)
+        if (near(span) or far_subject) and not grammar.starts_with_connector(gap, word.rule.lang):
             if actors[subject].party != actors[free[0]].party:
                 return subject, free[0]  # "Kim met Xi", "Kim sends greetings to Putin"
     if (len(free) >= 2 and near(text[end:actors[right[0]].start])
