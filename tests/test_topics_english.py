@@ -126,6 +126,10 @@ POSITIVES = [
     ("UK sanctions North Korean generals over troop deployment to Russia", ""),
     ("Canada targets North Korean officials over arms transfers to Russia", ""),
     ("Brussels weighs penalties for Pyongyang's missile shipments to Moscow, diplomats say", ""),
+    # ... also with the origin as the owner of the sanctioned, some words before.
+    ("EU sanctions North Korean defence chief",
+     "The European Union on Tuesday imposed sanctions on North Korea's defence minister and a deputy chief of "
+     "staff over the deployment of soldiers to Russia."),
     # ... also with its origin after "from", or the destination after a place of the origin.
     ("Britain targets vessels that carried munitions from North Korea to Russia", ""),
     ("US sanctions shipping firms",

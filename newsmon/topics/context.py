@@ -268,7 +268,7 @@ def relates_sides(members: list[Found], text: str, grammar: Grammar,
     actors = actors if actors is not None else actors_of(members, relations, text, grammar)
     if topic_holds_pair(members, relations, actors, text, grammar):
         return False
-    if destination_pair(members, relations, text, grammar, NEAR_WORDS + 3):
+    if destination_pair(members, relations, text, grammar, NEAR_WORDS + 3, 2 * NEAR_WORDS + 2):
         return True  # "EU sanctions North Korean officials over troop deployment to Russia"
     for pair in (f for f in members if f.rule.role_kind == "both_sides"):
         end = pair.start + len(pair.matched)

@@ -183,16 +183,16 @@ def _guests_opening(word: Found, text: str, clause: int, grammar: Grammar) -> in
 
 
 def destination_pair(members: list[Found], relations: list[Found], text: str, grammar: Grammar,
-                     near: int) -> bool:
+                     near: int, reach: int) -> bool:
     """True when a relation word has a side as its destination ("troop deployment to Russia",
     "containers of munitions to Russia") and the other side as its origin, named before it in its
-    clause or between it and the destination ("munitions from North Korea to Russia"), with no third
-    party between and at most `near` words away: the movement or transfer between the two sides is
-    their relation, whoever reports, sanctions or condemns it ("EU imposes sanctions on North
-    Korean officials over troop deployment to Russia")."""
+    clause (at most `reach` words away) or between it and the destination (at most `near` words
+    away; "munitions from North Korea to Russia"), with no third party or South Korea between: the
+    movement or transfer between the two sides is their relation, whoever reports, sanctions or
+    condemns it ("EU imposes sanctions on North Korean officials over troop deployment to Russia")."""
     if not grammar.destination_before:
         return False
-    named = sorted((f for f in members if f.rule.role_kind in ("side", "weak", "third")), key=lambda f: f.start)
+    named = sorted((f for f in members if f.rule.role_kind in ("side", "weak", "third", "exclude")), key=lambda f: f.start)
     for word in relations:
         target, origins = _destination(word, named, text, grammar, near)
         if target is None:
@@ -200,7 +200,7 @@ def destination_pair(members: list[Found], relations: list[Found], text: str, gr
         before = [f for f in named if f.start + len(f.matched) <= word.start]
         if before:
             gap = DIGIT_GROUP.sub("", text[before[-1].start + len(before[-1].matched):word.start])  # "20,000"
-            if (not CLAUSE_MARKS & set(gap) and word_cost(gap) <= near
+            if (not CLAUSE_MARKS & set(gap) and word_cost(gap) <= reach
                     and not grammar.is_place(text, before[-1].start, before[-1].start + len(before[-1].matched))):
                 origins.append(before[-1])
         if any(f.rule.role_kind in ("side", "weak") and f.rule.role_name != target.rule.role_name for f in origins):
@@ -220,7 +220,7 @@ def _destination(word: Found, named: list[Found], text: str, grammar: Grammar,
     last = end
     for f in (f for f in named if f.start >= end):
         lead = DIGIT_GROUP.sub("", text[end:f.start])
-        if CLAUSE_MARKS & set(lead) or word_cost(lead) > near or f.rule.role_kind == "third":
+        if CLAUSE_MARKS & set(lead) or word_cost(lead) > near or f.rule.role_kind in ("third", "exclude"):
             break
         tail = text[last:f.start].split()[-2:]
         if (own and not lead.strip()) or any(t in grammar.destination_before for t in tail):
