@@ -134,7 +134,7 @@ def test_a_feed_asking_for_full_text_sends_its_user_agent_to_pages(tmp_path, sit
 def test_retag_keeps_body_matches_and_their_evidence(tmp_path, site):
     """`newsmon retag` re-tags an article with a page as the stage does: the item that matches only
     on its body stays matched with body evidence, and teaser_match / body_match are set again."""
-    from newsmon.topics.retag import retag_database
+    from newsmon.topics.retag import Retagged, retag_store
 
     _run(tmp_path, site, [])
     db = tmp_path / "db.duckdb"
@@ -143,7 +143,7 @@ def test_retag_keeps_body_matches_and_their_evidence(tmp_path, site):
     con.close()
     before = _rows(db, "select article_id, is_match, evidence from article_topics order by 1")
 
-    assert retag_database(db, SEEDS_DIR) == (0, len(ITEMS))
+    assert retag_store(db, SEEDS_DIR) == Retagged(changed=0, articles=len(ITEMS), linked=0, unlinked=0)
     assert _rows(db, "select article_id, is_match, evidence from article_topics order by 1") == before
     (article_id, is_match, evidence, text), = _rows(
         db, "select t.article_id, t.is_match, t.evidence, x.text from article_topics as t "

@@ -65,12 +65,6 @@ def retag_store(db_path: Path, seeds_dir: Path) -> Retagged:
             con.close()
 
 
-def retag_database(db_path: Path, seeds_dir: Path) -> tuple[int, int]:
-    """Returns (change in the number of matching tags, articles re-tagged); retag_store says more."""
-    done = retag_store(db_path, seeds_dir)
-    return done.changed, done.articles
-
-
 def retag_page(page: Sequence[tuple], rules: TopicRules) -> tuple[list[tuple[str, Sequence[TopicHit]]],
                                                                    list[tuple[str, bool, bool]]]:
     """Pure: the new tags of a page of articles, and (article_id, teaser_match, body_match) of those
