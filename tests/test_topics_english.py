@@ -138,6 +138,8 @@ POSITIVES = [
     # Joint military hardware and "stand by" are relation words.
     ("Japan scrambles jets as Russian and North Korean bombers fly near its airspace", ""),
     ("Kim's sister says Pyongyang will stand by Moscow whatever happens, blasting Washington", ""),
+    # A movement verb opening the next clause shares the sentence's subject.
+    ("Russia's Shoigu meets China's Wang Yi, then flies to Pyongyang", ""),
     # A number with group separators is one word ("more than 15,000 containers").
     ("U.S., partners say North Korea has sent more than 15,000 containers of munitions to Russia", ""),
     # Pronoun subjects beside a third party.
@@ -188,6 +190,8 @@ NEGATIVES = [
     ("Japan says Chinese arms shipments to Russia rose as North Korea tested missiles", ""),
     ("North Korea warns US over troop deployment to South Korea", ""),
     ("Japan says shipments from China to Russia rose as North Korea tested missiles", ""),
+    # A third party's trip after its talks with one side.
+    ("China's Wang Yi meets Lavrov in Moscow, then flies to Pyongyang", ""),
     # A destination after another verb of a third party's clause is not the first verb's.
     ("Trump says he spoke with Putin for an hour and will write to Kim again", ""),
     ("Japan scrambles jets as Chinese and Russian bombers fly near; North Korea fires missile", ""),

@@ -116,12 +116,18 @@ def _participants(word: Found, actors: list[Actor], text: str, grammar: Grammar,
     if ends_in_preposition(word, text, grammar):
         # "arrives in Moscow", "travels to Pyongyang": the destination is the name right after the
         # word, or none ("Kim arrives in Beijing for a parade alongside Putin": Beijing, a place).
+        # A verb that opens the next clause shares the sentence's subject ("Shoigu holds talks with
+        # Wang Yi, then flies to Pyongyang").
         after = next((i for i in usable if actors[i].start >= end), None)
-        if after is None or text[end:actors[after].start].strip() or not left or not near(
-                text[actors[left[-1]].end:start]) or grammar.starts_with_connector(
-                text[actors[left[-1]].end:start], word.rule.lang):
+        gap = text[actors[left[-1]].end:start] if left else ""
+        before = [i for i, a in enumerate(actors) if a.end <= start]
+        prior = text[actors[before[-1]].end:start] if before else ""
+        shared = (len(before) > 1 and bool(left) and left[0] == before[0] and "," in prior
+                  and word_cost(re.split(r"[,;]", prior)[-1]) <= 1)
+        if after is None or text[end:actors[after].start].strip() or not left or not shared and (
+                not near(gap) or grammar.starts_with_connector(gap, word.rule.lang)):
             return None
-        return left[-1], after
+        return left[0] if shared else left[-1], after
     between = between_kind(word, text, grammar)
     if between == "before":  # "between Moscow and Pyongyang"
         if len(right) >= 2 and near(text[end:actors[right[0]].start]) and clear(right[0], right[1]):
