@@ -142,7 +142,10 @@ POSITIVES = [
     ("Russia's Shoigu meets China's Wang Yi, then flies to Pyongyang", ""),
     # A number with group separators is one word ("more than 15,000 containers").
     ("U.S., partners say North Korea has sent more than 15,000 containers of munitions to Russia", ""),
-    # Pronoun subjects beside a third party.
+    # Pronoun subjects beside a third party; a possessive before a relation noun stands for the
+    # sentence's subject, also after third parties named in between.
+    ("North Korea slams US, Japan and South Korea, defends its troop deployment to Russia", ""),
+    ("Pyongyang accuses Washington of lying about its troops in Russia", ""),
     ("North Korea defends its troop deployment to Russia as US condemns the move", ""),
     ("Pyongyang says its soldiers in Russia fought heroically, mocks Seoul and Washington", ""),
     # A noun with its "with" counterpart belongs to the clause's subject, further away.
@@ -190,6 +193,8 @@ NEGATIVES = [
     ("Japan says Chinese arms shipments to Russia rose as North Korea tested missiles", ""),
     ("North Korea warns US over troop deployment to South Korea", ""),
     ("Japan says shipments from China to Russia rose as North Korea tested missiles", ""),
+    # A possessive after a name told to do something is that name's ("its" is China's).
+    ("Russia asks China to use its ties with North Korea", ""),
     # A third party's trip after its talks with one side.
     ("China's Wang Yi meets Lavrov in Moscow, then flies to Pyongyang", ""),
     # A destination after another verb of a third party's clause is not the first verb's.

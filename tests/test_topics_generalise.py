@@ -226,6 +226,8 @@ def test_words_that_name_a_side_and_second_references(rules, title, expected):
         ("Пхеньян и Москва укрепляют связи на фоне давления Вашингтона", True),
         ("Путин и Ким Чен Ын на глазах у Си Цзиньпина пожали друг другу руки", True),
         ("Ким Чен Ын в связи с визитом в Китай не встретится с Путиным", False),
+        # Reflexive свой names the subject on the relation noun, also after third parties between.
+        ("КНДР ответила Сеулу и США, назвав законным присутствие своих войск в России", True),
     ],
 )
 def test_ties_nouns_and_russian_words(rules, title, expected):

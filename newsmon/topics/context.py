@@ -61,6 +61,7 @@ from newsmon.topics.phrases import (
     headed_pair,
     passive_agent,
 )
+from newsmon.topics.pronouns import pronoun_stand_ins
 from newsmon.topics.scan import Found
 
 
@@ -271,6 +272,9 @@ def relates_sides(members: list[Found], text: str, grammar: Grammar,
         and grammar.source_after.match(text, f.start + len(f.matched)))), key=lambda f: f.start)
     if not relations:
         return None
+    stand_ins = pronoun_stand_ins(members, relations, text, grammar)
+    if stand_ins:  # "North Korea slams US ..., defends its troop deployment to Russia"
+        members, actors = members + stand_ins, None
     actors = actors if actors is not None else actors_of(members, relations, text, grammar)
     if topic_holds_pair(members, relations, actors, text, grammar):
         return False

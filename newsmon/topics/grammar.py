@@ -23,6 +23,8 @@ topic_grammar.csv (`lang,kind,form`) lists, per language:
   with Li Qiang and Medvedev in attendance"): read as the agents of a passive;
 - `destination_before`: prepositions before the destination of a movement or transfer ("troop
   deployment to Russia", "Truppen nach Russland"): the side named before the word is its origin;
+- `possessive`: possessive pronouns that stand for the sentence's subject before a relation noun
+  ("North Korea ..., defends its troop deployment to Russia", Russian своих);
 - `origin_before`: prepositions before the origin of a movement or transfer named after it ("munitions
   from North Korea to Russia");
 - `aside`: words that open a clause set off by commas ("Putin, who is in China for a summit, met
@@ -49,7 +51,7 @@ from newsmon.topics.textnorm import WORD, normalize_text
 GRAMMAR_KINDS = ("connector", "place_before", "place_after", "separator", "order", "between_before",
                  "between_after", "source_before", "source_after", "topic_before", "topic_after", "aside",
                  "counterpart_before", "agent_before", "guests_before", "destination_before",
-                 "origin_before")
+                 "origin_before", "possessive")
 # A source word may follow its name after a few words ("South Korea's spy agency says").
 _SOURCE_GAP = 3
 # Scripts written without spaces between words: their function words attach to names.
@@ -86,6 +88,7 @@ class Grammar:
     guests_before: frozenset[str] = frozenset()  # "with": guests before "in attendance"
     destination_before: frozenset[str] = frozenset()  # "to", "nach": a movement's destination follows
     origin_before: frozenset[str] = frozenset()  # "from", "aus": a movement's origin follows
+    possessive: re.Pattern[str] | None = None  # "its", "своих": the subject's pronoun, as a whole word
 
     def opens_counterpart(self, gap: str) -> bool:
         """True when the text between a relation word and a name is nothing, or opens with a
@@ -287,4 +290,5 @@ def load_grammar(seeds_dir: Path) -> Grammar:
                    re.compile(rf",\s*(?:{_alternation(rows['aside'])})(?!{WORD})[^,;:.!?|]*,") if rows["aside"] else None,
                    frozenset(rows["counterpart_before"]), frozenset(rows["agent_before"]),
                    frozenset(rows["guests_before"]), frozenset(rows["destination_before"]),
-                   frozenset(rows["origin_before"]))
+                   frozenset(rows["origin_before"]),
+                   re.compile(rf"(?<!{WORD})(?:{_alternation(rows['possessive'])})(?!{WORD})") if rows["possessive"] else None)
