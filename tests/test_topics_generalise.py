@@ -260,3 +260,19 @@ def test_a_veto_for_the_other_side(rules, title, expected):
 )
 def test_south_korea_reporting_and_sides_inside_words(rules, title, expected):
     assert is_match(title, rules) is expected, title
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        # A military noun with one side's adjective after it and the other side as its destination
+        # ("a Rusia", "para a Rússia") is their relation, whoever condemns it.
+        ("Japón condena el envío de soldados norcoreanos a Rusia", True),
+        ("EUA condenam o envio de tropas norte-coreanas para a Rússia", True),
+        # A third party's arms, and a third party's messages to each side, are none.
+        ("Japón condena el envío de armas chinas a Rusia mientras Corea del Norte lanza misiles", False),
+        ("Xi felicita a Kim y envía un mensaje a Putin", False),
+    ],
+)
+def test_movements_with_a_side_as_destination(rules, title, expected):
+    assert is_match(title, rules) is expected, title

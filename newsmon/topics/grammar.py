@@ -125,6 +125,10 @@ class Grammar:
         return any(words & forms or any(c in gap for c in forms if UNSPACED.match(c))
                    for forms in self.connectors.values())
 
+    def holds_connector(self, gap: str, lang: str) -> bool:
+        """True when a gap holds a connector of `lang` ("for two hours and will write to")."""
+        return any(self._is_connector(w.strip(_EDGE_PUNCTUATION), lang) for w in gap.split())
+
     def _is_connector(self, word: str, lang: str) -> bool:
         """A connector of `lang` ("*": of any language)."""
         if lang == "*":

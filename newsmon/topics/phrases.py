@@ -220,12 +220,16 @@ def _destination(word: Found, named: list[Found], text: str, grammar: Grammar,
     last = end
     for f in (f for f in named if f.start >= end):
         lead = DIGIT_GROUP.sub("", text[end:f.start])
-        if CLAUSE_MARKS & set(lead) or word_cost(lead) > near or f.rule.role_kind in ("third", "exclude"):
+        if (CLAUSE_MARKS & set(lead) or word_cost(lead) > near or f.rule.role_kind in ("third", "exclude")
+                or (between and grammar.holds_connector(text[last:f.start], word.rule.lang))):
             break
         tail = text[last:f.start].split()[-2:]
         if (own and not lead.strip()) or any(t in grammar.destination_before for t in tail):
             return (f, between) if f.rule.role_kind == "side" else (None, [])
-        if any(t in grammar.origin_before for t in tail):
-            between.append(f)  # "from North Korea": a name after the word is an origin only so
+        if any(t in grammar.origin_before for t in tail) or (
+                word.rule.role == "relation:military" and not between and not text[end:f.start].strip()):
+            # "from North Korea", or a name right after a military noun ("soldados norcoreanos a
+            # Rusia"): a name after the word is an origin only so ("spoke with Putin ... write to Kim")
+            between.append(f)
         last = f.start + len(f.matched)
     return None, []
