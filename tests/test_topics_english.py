@@ -224,3 +224,11 @@ def test_a_number_with_group_separators_is_one_word():
     assert word_cost("sent more than 20,000 containers of") == word_cost("sent more than 900 containers of") == 6
     assert word_cost("1.500 soldaten") == 2
     assert word_cost("in 2024, 300 troops") == 4
+
+
+def test_a_possessive_heads_a_military_noun_beside_a_place_of_the_other_side(rules):
+    # "its soldiers in Kursk": the pronoun stands for Pyongyang, so Kursk counts at full weight as
+    # with "North Korean soldiers in Kursk" (without the pronoun rule the proxy's own weight, 0.632).
+    hits = [h for h in match_topics("Pyongyang rejects US claims about its soldiers in Kursk", "", rules, lang="en")
+            if h.topic == "russia_dprk"]
+    assert hits and hits[0].is_match and hits[0].score == 1.0

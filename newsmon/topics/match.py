@@ -18,6 +18,7 @@ from pathlib import Path
 
 from newsmon.records import Evidence, TopicHit
 from newsmon.topics.grammar import EMPTY_GRAMMAR, Grammar, load_grammar, word_cost
+from newsmon.topics.pronouns import pronoun_stand_ins
 from newsmon.topics.scan import Found, Scanner, TermRule, compile_terms, scan, script_of, scripts_in, unit_starts
 from newsmon.topics.textnorm import normalize_text
 from newsmon.topics.units import relating_units, separate_units
@@ -200,7 +201,8 @@ def _topic_hit(topic: str, found: list[Found], rules: TopicRules, texts: dict[st
     if not any(f.where != "feed" and f.rule.role_kind in _SIDE_EVIDENCE for f in kept):
         return None
     discount = separate_units(kept, texts, rules.grammar)
-    score = _side_score(by_side, sides, pairs, discount, sections, _armed_units(kept, texts)) * (0.8 + (0.2 if cues else 0.0))
+    armed = _armed_units(kept, texts, rules.grammar)
+    score = _side_score(by_side, sides, pairs, discount, sections, armed) * (0.8 + (0.2 if cues else 0.0))
     side_units = {(f.where, f.unit) for f in kept if f.rule.role_kind in _SIDE_EVIDENCE}
     offtopic = [f for f in kept if f.rule.role_kind == "offtopic" and (f.where == "title" or (f.where, f.unit) in side_units)]
     if offtopic and relating_units(kept, texts, rules.grammar):
@@ -250,13 +252,19 @@ def _joined_to_side(weak: Found, found: list[Found], texts: dict[str, str], gram
     return False
 
 
-def _armed_units(found: list[Found], texts: dict[str, str]) -> frozenset[tuple[str, int]]:
+def _armed_units(found: list[Found], texts: dict[str, str], grammar: Grammar = EMPTY_GRAMMAR) -> frozenset[tuple[str, int]]:
     """Sentences where one side's name heads a military relation word and a place or event of the
     other side is named: "North Korean troops in Kursk", "Северокорейские военные в Курской
     области" are the two sides' cooperation, though Kursk or Ukraine alone only weakly names Russia
     ("North Korea slams US weapons deliveries to Ukraine" has no such head)."""
     out = set()
-    for word in (f for f in found if f.rule.role == "relation:military"):
+    military = [f for f in found if f.rule.role == "relation:military"]
+    if military and grammar.possessive is not None:  # "Pyongyang ... about its soldiers in Kursk"
+        for unit in {(f.where, f.unit) for f in military}:
+            members = [f for f in found if (f.where, f.unit) == unit]
+            found = found + pronoun_stand_ins(members, [f for f in military if (f.where, f.unit) == unit],
+                                              texts.get(unit[0], ""), grammar)
+    for word in military:
         unit = (word.where, word.unit)
         text = texts.get(word.where, "")
         word_end = word.start + len(word.matched)
