@@ -140,6 +140,9 @@ POSITIVES = [
     ("Kim's sister says Pyongyang will stand by Moscow whatever happens, blasting Washington", ""),
     # A movement verb opening the next clause shares the sentence's subject.
     ("Russia's Shoigu meets China's Wang Yi, then flies to Pyongyang", ""),
+    # A pair after a topic preposition heads its own relation word, and is no counterpart of an
+    # earlier verb ("briefs NATO allies on North Korea-Russia ...").
+    ("Canada briefs NATO allies on North Korea-Russia military cooperation", ""),
     # A number with group separators is one word ("more than 15,000 containers").
     ("U.S., partners say North Korea has sent more than 15,000 containers of munitions to Russia", ""),
     # Pronoun subjects beside a third party; a possessive before a relation noun stands for the
@@ -195,6 +198,8 @@ NEGATIVES = [
     ("Japan says shipments from China to Russia rose as North Korea tested missiles", ""),
     # A possessive after a name told to do something is that name's ("its" is China's).
     ("Russia asks China to use its ties with North Korea", ""),
+    # A topic's pair is a topic too: "on China-Russia drills" names no party.
+    ("US briefs Seoul on China-Russia drills as North Korea fires missile", ""),
     # A third party's trip after its talks with one side.
     ("China's Wang Yi meets Lavrov in Moscow, then flies to Pyongyang", ""),
     # A destination after another verb of a third party's clause is not the first verb's.

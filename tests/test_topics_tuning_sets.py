@@ -2,7 +2,8 @@
 `tune`, each collected before the round that tuned on it): topics_dev3.jsonl (2024–26, second
 round), topics_dev4.jsonl (176 items of 2025–26 in 26 languages, third round), topics_dev5.jsonl
 (155 items of 2024–26 in 22 languages, fourth round), topics_dev6.jsonl (44 English items of
-2024–26, fifth round) and topics_dev7.jsonl (60 English items of 2024–26, sixth round)."""
+2024–26, fifth round), topics_dev7.jsonl (60 English items of 2024–26, sixth round) and
+topics_dev8.jsonl (29 English items of 2024–26, collected to check the sixth round)."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ FLOOR = {"precision": 0.95, "recall": 0.95, "f1": 0.95}
     "topics_dev5.jsonl",  # measured 0.988 / 0.988 / 0.988; 0.965 / 0.976 / 0.971 before its round
     "topics_dev6.jsonl",  # measured 1.000 / 1.000 / 1.000; 0.971 / 1.000 / 0.986 before its round
     "topics_dev7.jsonl",  # measured 1.000 / 1.000 / 1.000; 1.000 / 0.973 / 0.986 before its round
+    "topics_dev8.jsonl",  # measured 1.000 / 1.000 / 1.000; 1.000 / 0.947 / 0.973 before its fix
 ])
 def test_tuning_set_quality_floor(name):
     rules = load_topic_rules(ROOT / "seeds")

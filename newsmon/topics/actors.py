@@ -37,6 +37,7 @@ class Actor:
 
 _PLACE_JOINERS = re.compile(r"[\s,·、，()（）]*")  # "in Beijing, China", "tại Bắc Kinh (Trung Quốc)"
 _COUNTRY_CITY = re.compile(r"[\s·]*")  # "中国・北京で", "China Peking": not "시진핑, 베이징서" (Xi, in Beijing)
+_PAIR_JOIN = re.compile(r"\s*[-–·/]\s*")  # "China-Russia", "中·러": a topic's pair is a topic too
 LABEL_CHARS = 30  # a headline label ("Госдеп: ", "USA: ", "White House: ") ends this early
 
 
@@ -45,6 +46,7 @@ def actors_of(members: list[Found], relations: list[Found], text: str, grammar: 
     cuts = sorted(f.start for f in relations)
     actors: list[Actor] = []
     place_end: tuple[str, int] | None = None
+    topic_end: int | None = None
     for f in sorted(members, key=lambda f: f.start):
         kind = f.rule.role_kind
         if kind not in ACTOR_KINDS:
@@ -62,10 +64,13 @@ def actors_of(members: list[Found], relations: list[Found], text: str, grammar: 
         if last and f.start < last.end:  # overlapping matches: one name
             last.end = max(last.end, end)
             continue
-        if grammar.is_topic(text, f.start, end) and not any(
+        if (grammar.is_topic(text, f.start, end) or (topic_end is not None and _PAIR_JOIN.fullmatch(
+                text[topic_end:f.start]))) and not any(
                 c >= end and word_cost(text[end:c]) <= 1 for c in cuts) and not _pair_heads_word(
                 f, members, cuts, text, grammar):
+            topic_end = end  # "briefs Seoul on China-Russia drills": both names of the pair are the topic
             continue  # "China and Russia hold talks on North Korea": the topic, not a party
+        topic_end = None
         if (last and last.party == party and not any(last.end <= c < f.start for c in cuts)
                 and word_cost(text[last.end:f.start]) <= NEAR_WORDS):
             last.end = max(last.end, end)  # "North Korean leader Kim Jong Un": one actor

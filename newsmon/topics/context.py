@@ -77,7 +77,15 @@ def _participants(word: Found, actors: list[Actor], text: str, grammar: Grammar,
     start, end = word.start, word.start + len(word.matched)
     usable = [i for i in range(len(actors)) if i not in taken and not actors[i].source]
     left = [i for i in usable if actors[i].end <= start]
-    right = [i for i in usable if actors[i].start >= end]
+    # A name written as a topic, with its pair, is kept only to head that pair on a later word
+    # ("briefs UN on North Korea-Russia cooperation"): they are no counterparts of this one.
+    right, topics = [], set()
+    for i in (i for i in usable if actors[i].start >= end):
+        if grammar.is_topic(text, actors[i].start, actors[i].end) or (
+                i - 1 in topics and not text[actors[i - 1].end:actors[i].start].strip(" -–·/")):
+            topics.add(i)
+        else:
+            right.append(i)
     free = right
     if right and any(end < c < actors[right[0]].start and word_cost(text[end:c]) >= 1 for c in cuts):
         free = []  # the names after the other relation word are its counterparts
