@@ -3,7 +3,8 @@ seeds (issue #22): reporting subjects and "Speaker:" headings, third parties con
 sanctioning the cooperation, possessives, metonymy, relative clauses and asides, "as"/"while"/"amid"
 clauses, meetings and calls next to a third party, movement words, a contact noun framing its
 clause, offtopic cues that are only the occasion of a relation, movements and transfers with a
-side as destination, guests "in attendance", digest headlines joined by semicolons, and near-miss
+side as destination, guests "in attendance", digest headlines joined by semicolons, a headline's
+short form that its lede names in full, a side written on a policy or issue noun, and near-miss
 negatives. Every sentence is written for these tests (none is taken from a dev set or a corpus)."""
 
 from __future__ import annotations
@@ -156,6 +157,11 @@ POSITIVES = [
     # Guests framed by "with ... in attendance" are the host's counterparts, as after "attended by".
     ("North Korea stages parade with China's Li Qiang and Russia's Medvedev in attendance", ""),
     ("Kim Jong Un opens new hospital with Russian envoy and Chinese diplomats in attendance", ""),
+    # A headline's one-word short form ("Korea", "Kim") is the side its lede names in full.
+    ("Memorial to Kursk fallen to rise in Korea", "The DPRK's news agency announced the plan on Monday."),
+    ("Korea to send art troupe to Vladivostok", "The DPRK's culture ministry announced the tour on Tuesday."),
+    # A side on a policy noun stays a party when it is the counterpart's own side.
+    ("Lavrov held talks with Choe on North Korea policy", ""),
 ]
 
 NEGATIVES = [
@@ -210,6 +216,14 @@ NEGATIVES = [
     # A semicolon joins two items of a digest headline.
     ("North Korea fires cruise missiles; Russia strikes Kyiv with drones", ""),
     ("Russia's Lavrov meets Rubio in Riyadh; North Korea tests new engine", ""),
+    # A side written on a policy or issue noun is what the talks are about, not a party to them.
+    ("A Japanese envoy held talks in Moscow with Russian diplomats handling North Korea policy", ""),
+    ("Seoul's nuclear envoy meets Russian officials in charge of North Korea affairs", ""),
+    ("Chinese and Russian envoys compare notes on North Korea issues", ""),
+    # A headline's short form is not the DPRK when the lede gives it as the South, or gives no side.
+    ("Korea to send art troupe to Vladivostok", "South Korea's culture ministry announced the tour on Tuesday."),
+    ("Russian tourists flock to Korea's ski resorts", "Seoul's tourism board counted 2,000 visitors from Russia."),
+    ("Memorial to Kursk fallen to rise in Korea", ""),
 ]
 
 

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from newsmon.records import Evidence, TopicHit
 from newsmon.topics.grammar import EMPTY_GRAMMAR, Grammar, load_grammar, word_cost
-from newsmon.topics.pronouns import pronoun_stand_ins
+from newsmon.topics.pronouns import headline_short_forms, pronoun_stand_ins
 from newsmon.topics.scan import Found, Scanner, TermRule, compile_terms, scan, script_of, scripts_in, unit_starts
 from newsmon.topics.textnorm import normalize_text
 from newsmon.topics.units import relating_units, separate_units
@@ -182,6 +182,7 @@ def _side_score(by_side: dict[str, list[Found]], sides: tuple[str, ...], pairs: 
 def _topic_hit(topic: str, found: list[Found], rules: TopicRules, texts: dict[str, str],
                sections: dict[tuple[str, int], int]) -> TopicHit | None:
     sides = rules.sides[topic]
+    found = headline_short_forms(found)
     excluded_units = {(f.where, f.unit) for f in found if f.rule.role_kind == "exclude"}
     by_side: dict[str, list[Found]] = {side: [] for side in sides}
     pairs, cues = [], set()
