@@ -4,8 +4,9 @@ sanctioning the cooperation, possessives, metonymy, relative clauses and asides,
 clauses, meetings and calls next to a third party, movement words, a contact noun framing its
 clause, offtopic cues that are only the occasion of a relation, movements and transfers with a
 side as destination, guests "in attendance", digest headlines joined by semicolons, a headline's
-short form that its lede names in full, a side written on a policy or issue noun, and near-miss
-negatives. Every sentence is written for these tests (none is taken from a dev set or a corpus)."""
+short form that its lede names in full, a side written on a policy or issue noun, a lone "Kim"
+beside Seoul as the counterpart of the other side's relation noun, and near-miss negatives. Every
+sentence is written for these tests (none is taken from a dev set or a corpus)."""
 
 from __future__ import annotations
 
@@ -160,6 +161,10 @@ POSITIVES = [
     # A headline's one-word short form ("Korea", "Kim") is the side its lede names in full.
     ("Memorial to Kursk fallen to rise in Korea", "The DPRK's news agency announced the plan on Monday."),
     ("Korea to send art troupe to Vladivostok", "The DPRK's culture ministry announced the tour on Tuesday."),
+    # A lone "Kim" beside Seoul is the DPRK's when it is the counterpart of the other side's relation
+    # noun, the owner written before it or as a pronoun standing for the sentence's subject.
+    ("Seoul protests Putin's defence pact with Kim", ""),
+    ("Putin tells Seoul his defence pact with Kim is no threat", ""),
     # A side on a policy noun stays a party when it is the counterpart's own side.
     ("Lavrov held talks with Choe on North Korea policy", ""),
 ]
@@ -220,6 +225,9 @@ NEGATIVES = [
     ("A Japanese envoy held talks in Moscow with Russian diplomats handling North Korea policy", ""),
     ("Seoul's nuclear envoy meets Russian officials in charge of North Korea affairs", ""),
     ("Chinese and Russian envoys compare notes on North Korea issues", ""),
+    # A lone "Kim" beside Seoul that is no counterpart of the other side's relation noun stays ambiguous.
+    ("Seoul says Putin's talks with Xi worry Kim", ""),
+    ("Seoul warns Putin's military deal with Xi could embolden Kim", ""),
     # A headline's short form is not the DPRK when the lede gives it as the South, or gives no side.
     ("Korea to send art troupe to Vladivostok", "South Korea's culture ministry announced the tour on Tuesday."),
     ("Russian tourists flock to Korea's ski resorts", "Seoul's tourism board counted 2,000 visitors from Russia."),

@@ -18,10 +18,11 @@ from pathlib import Path
 
 from newsmon.records import Evidence, TopicHit
 from newsmon.topics.grammar import EMPTY_GRAMMAR, Grammar, load_grammar, word_cost
-from newsmon.topics.pronouns import headline_short_forms, pronoun_stand_ins
+from newsmon.topics.pronouns import pronoun_stand_ins
 from newsmon.topics.scan import Found, Scanner, TermRule, compile_terms, scan, script_of, scripts_in, unit_starts
 from newsmon.topics.textnorm import normalize_text
 from newsmon.topics.units import relating_units, separate_units
+from newsmon.topics.weak import headline_short_forms, joined_to_side, named_before_the_south
 
 __all__ = ["MATCH_KINDS", "ROLE_KINDS", "SeedError", "TermRule", "TopicRules", "TopicSpec",
            "load_topic_rules", "match_topics", "normalize_text"]
@@ -189,8 +190,8 @@ def _topic_hit(topic: str, found: list[Found], rules: TopicRules, texts: dict[st
     kept = []
     for f in found:
         kind = f.rule.role_kind
-        if (kind == "weak" and (f.where, f.unit) in excluded_units and not _joined_to_side(f, found, texts, rules.grammar)
-                and not _named_before_the_south(f, found)):
+        if (kind == "weak" and (f.where, f.unit) in excluded_units and not joined_to_side(f, found, texts, rules.grammar)
+                and not named_before_the_south(f, found)):
             continue  # "Korean" in a sentence that names South Korea is not evidence for the North
         kept.append(f)
         if kind in ("side", "weak", "proxy"):  # both_sides is kept apart: it pairs with itself
@@ -215,42 +216,6 @@ def _topic_hit(topic: str, found: list[Found], rules: TopicRules, texts: dict[st
     score = round(min(1.0, score), 4)
     evidence = _evidence(kept)
     return TopicHit(topic, score, score >= rules.topics[topic].min_score, tuple(sorted(cues)), evidence)
-
-
-def _named_before_the_south(weak: Found, found: list[Found]) -> bool:
-    """True when a weak name still names the DPRK beside South Korea: "the North" (weight 1) is the
-    DPRK next to the South, and a name ("Kim", weight 0.5) that no South Korean name comes before
-    ("Kim vows to back Russia as South Korea protests"; not "South Korea's Kim")."""
-    if weak.rule.weight >= 1:
-        return True
-    return weak.rule.weight >= 0.5 and not any(
-        f.rule.role_kind == "exclude" and (f.where, f.unit) == (weak.where, weak.unit) and f.start < weak.start
-        for f in found)
-
-
-def _joined_to_side(weak: Found, found: list[Found], texts: dict[str, str], grammar: Grammar) -> bool:
-    """True when a weak name is joined to another side's name as one pair ("Putin-Kim pact",
-    "Putin and Kim discussed"): there it names that side's leader even beside South Korea."""
-    text = texts.get(weak.where, "")
-    end = weak.start + len(weak.matched)
-    for f in found:
-        if (f.where, f.unit) != (weak.where, weak.unit) or f.rule.role_kind != "side" or (
-                f.rule.role_name == weak.rule.role_name):
-            continue
-        f_end = f.start + len(f.matched)
-        span = (f_end, weak.start) if f_end <= weak.start else (end, f.start) if end <= f.start else None
-        if span is None:
-            continue
-        gap = text[span[0]:span[1]]
-        if grammar.is_connector_gap(gap, "*") and word_cost(gap) <= 1:
-            return True
-        # "Putin gives Kim", "Kim meets Putin": only a relation word between the two names.
-        words = [w for w in found if w.rule.role_kind == "relation" and w.where == weak.where
-                 and span[0] <= w.start and w.start + len(w.matched) <= span[1]]
-        if words and not word_cost("".join(c if not any(w.start <= span[0] + i < w.start + len(w.matched)
-                                                           for w in words) else " " for i, c in enumerate(gap))):
-            return True
-    return False
 
 
 def _armed_units(found: list[Found], texts: dict[str, str], grammar: Grammar = EMPTY_GRAMMAR) -> frozenset[tuple[str, int]]:

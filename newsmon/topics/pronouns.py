@@ -8,15 +8,11 @@ names the subject.
 Only a subject that opens the sentence is an antecedent (a third party or a place first, and the
 pronoun is left alone), and not when a name between is told to do something ("Russia asks China
 to use its ties with North Korea": its is China's).
-
-A headline's one-word short form of a side ("Korea", "Kim") likewise stands for the name its lede
-gives in full (headline_short_forms).
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 
 from newsmon.topics.actors import CLAUSE_MARKS
 from newsmon.topics.grammar import Grammar, word_cost
@@ -47,20 +43,3 @@ def pronoun_stand_ins(members: list[Found], relations: list[Found], text: str, g
         out.append(first._replace(matched=m.group(), start=m.start()))
     return out
 
-
-def headline_short_forms(found: list[Found]) -> list[Found]:
-    """`found` with a headline's one-word weak name of a side ("Korea", "Kim") weighed as that side's
-    full name when the item's lede names the side in full and no South Korean name appears in the
-    item: "Monument to liberators of Kursk region to be erected in Korea" above "The Central
-    Telegraphic Agency of the DPRK publishes an official statement". The short form is headline
-    shorthand for the name the lede gives; a phrase ("Korean Peninsula") names a region, not a
-    side, and beside any South Korean name "Korea" or "Kim" may be the South's."""
-    if any(f.rule.role_kind == "exclude" and f.where != "feed" for f in found):
-        return found
-    full = {}
-    for f in found:
-        if f.where == "text" and f.rule.role_kind == "side":
-            full[f.rule.role_name] = max(full.get(f.rule.role_name, 0.0), f.rule.weight)
-    return [f._replace(rule=replace(f.rule, weight=min(1.0, full[f.rule.role_name])))
-            if f.where == "title" and f.rule.role_kind == "weak" and f.rule.role_name in full
-            and " " not in f.rule.term.strip() and f.rule.weight < full[f.rule.role_name] else f for f in found]
