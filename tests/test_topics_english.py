@@ -5,7 +5,8 @@ clauses, meetings and calls next to a third party, movement words, a contact nou
 clause, offtopic cues that are only the occasion of a relation, movements and transfers with a
 side as destination, guests "in attendance", digest headlines joined by semicolons, a headline's
 short form that its lede names in full, a side written on a policy or issue noun, a lone "Kim"
-beside Seoul as the counterpart of the other side's relation noun, and near-miss negatives. Every
+beside Seoul as the counterpart of the other side's relation noun, a relation noun in a clause told
+to a third party ("assures South Korea that ..."), and near-miss negatives. Every
 sentence is written for these tests (none is taken from a dev set or a corpus)."""
 
 from __future__ import annotations
@@ -165,6 +166,10 @@ POSITIVES = [
     # noun, the owner written before it or as a pronoun standing for the sentence's subject.
     ("Seoul protests Putin's defence pact with Kim", ""),
     ("Putin tells Seoul his defence pact with Kim is no threat", ""),
+    # A third party told "that" a relation noun with one side ... owns nothing of the noun: the
+    # speaker does ("assures South Korea that the agreement with Pyongyang").
+    ("Putin assures South Korea that the partnership agreement with Pyongyang is not a threat", ""),
+    ("Putin tells Tokyo that the defence treaty with North Korea targets no one", ""),
     # A side on a policy noun stays a party when it is the counterpart's own side.
     ("Lavrov held talks with Choe on North Korea policy", ""),
 ]
@@ -228,6 +233,9 @@ NEGATIVES = [
     # A lone "Kim" beside Seoul that is no counterpart of the other side's relation noun stays ambiguous.
     ("Seoul says Putin's talks with Xi worry Kim", ""),
     ("Seoul warns Putin's military deal with Xi could embolden Kim", ""),
+    # ... and a speaker that is no side owns it with the third party told, not with the other side.
+    ("Xi assures South Korea that the talks with Pyongyang went well", ""),
+    ("Japan tells Russia that the talks with China were useful, as North Korea watches", ""),
     # A headline's short form is not the DPRK when the lede gives it as the South, or gives no side.
     ("Korea to send art troupe to Vladivostok", "South Korea's culture ministry announced the tour on Tuesday."),
     ("Russian tourists flock to Korea's ski resorts", "Seoul's tourism board counted 2,000 visitors from Russia."),

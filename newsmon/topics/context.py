@@ -227,6 +227,13 @@ def _participants(word: Found, actors: list[Actor], text: str, grammar: Grammar,
             subject = left[-2]
         elif len(left) > 1 and actors[subject].party == actors[free[0]].party and actors[left[-2]].side:
             subject = left[-2]  # "Lavrov flew to Wonsan to meet Choe": the place's side is no subject
+        elif (len(left) > 1 and not actors[subject].side and (gap.split() or [""])[0] in grammar.complementizer
+              and word_cost(text[actors[left[-2]].end:actors[subject].start]) <= 1
+              and not CLAUSE_MARKS & set(text[actors[left[-2]].end:actors[subject].start])):
+            # "Putin assures South Korea that the pact with Pyongyang ...": a third party told of a
+            # relation noun with one side owns nothing of it (a side told of one may: "Seoul tells
+            # Moscow that the treaty with Pyongyang ...").
+            subject = left[-2]
         # "Trump will call Putin and may meet Kim": after a connector the subject is an earlier one.
         # A noun with its "with" counterpart belongs to the clause's subject further away, another
         # relation word in between being no distance ("Russia tells South Korea not to worry about

@@ -27,6 +27,9 @@ topic_grammar.csv (`lang,kind,form`) lists, per language:
   ("North Korea ..., defends its troop deployment to Russia", Russian своих);
 - `origin_before`: prepositions before the origin of a movement or transfer named after it ("munitions
   from North Korea to Russia");
+- `complementizer`: the word that opens a reported clause after its addressee ("Putin assures South
+  Korea that the pact with Pyongyang is no threat"): the addressee owns nothing of the clause, so a
+  relation noun there with its "with" counterpart is the speaker's;
 - `aside`: words that open a clause set off by commas ("Putin, who is in China for a summit, met
   Kim", "Путин, который ..., встретился"): its names are no participants of the sentence's verb,
   and it is no distance between the subject and that verb.
@@ -51,7 +54,7 @@ from newsmon.topics.textnorm import WORD, normalize_text
 GRAMMAR_KINDS = ("connector", "place_before", "place_after", "separator", "order", "between_before",
                  "between_after", "source_before", "source_after", "topic_before", "topic_after", "aside",
                  "counterpart_before", "agent_before", "guests_before", "destination_before",
-                 "origin_before", "possessive")
+                 "origin_before", "possessive", "complementizer")
 # A source word may follow its name after a few words ("South Korea's spy agency says").
 _SOURCE_GAP = 3
 # Scripts written without spaces between words: their function words attach to names.
@@ -89,6 +92,7 @@ class Grammar:
     destination_before: frozenset[str] = frozenset()  # "to", "nach": a movement's destination follows
     origin_before: frozenset[str] = frozenset()  # "from", "aus": a movement's origin follows
     possessive: re.Pattern[str] | None = None  # "its", "своих": the subject's pronoun, as a whole word
+    complementizer: frozenset[str] = frozenset()  # "that": a reported clause follows its addressee
 
     def opens_counterpart(self, gap: str) -> bool:
         """True when the text between a relation word and a name is nothing, or opens with a
@@ -295,4 +299,5 @@ def load_grammar(seeds_dir: Path) -> Grammar:
                    frozenset(rows["counterpart_before"]), frozenset(rows["agent_before"]),
                    frozenset(rows["guests_before"]), frozenset(rows["destination_before"]),
                    frozenset(rows["origin_before"]),
-                   re.compile(rf"(?<!{WORD})(?:{_alternation(rows['possessive'])})(?!{WORD})") if rows["possessive"] else None)
+                   re.compile(rf"(?<!{WORD})(?:{_alternation(rows['possessive'])})(?!{WORD})") if rows["possessive"] else None,
+                   frozenset(rows["complementizer"]))
