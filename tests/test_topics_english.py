@@ -6,8 +6,8 @@ clause, offtopic cues that are only the occasion of a relation, movements and tr
 side as destination, guests "in attendance", digest headlines joined by semicolons, a headline's
 short form that its lede names in full, a side written on a policy or issue noun, a lone "Kim"
 beside Seoul as the counterpart of the other side's relation noun, a relation noun in a clause told
-to a third party ("assures South Korea that ..."), and near-miss negatives. Every
-sentence is written for these tests (none is taken from a dev set or a corpus)."""
+to a third party ("assures South Korea that ..."), state-media "Korean side", and near-miss negatives.
+Every sentence is written for these tests (none is taken from a dev set or a corpus)."""
 
 from __future__ import annotations
 
@@ -170,6 +170,10 @@ POSITIVES = [
     # speaker does ("assures South Korea that the agreement with Pyongyang").
     ("Putin assures South Korea that the partnership agreement with Pyongyang is not a threat", ""),
     ("Putin tells Tokyo that the defence treaty with North Korea targets no one", ""),
+    # State-media phrasing: "the Korean side" beside "the Russian side", "Korean comrades".
+    ("Talks held between the Korean side and the Russian side", ""),
+    ("The Russian side expressed thanks to the Korean side for the support", ""),
+    ("Putin thanks Korean comrades for Kursk", ""),
     # A side on a policy noun stays a party when it is the counterpart's own side.
     ("Lavrov held talks with Choe on North Korea policy", ""),
 ]
@@ -236,6 +240,8 @@ NEGATIVES = [
     # ... and a speaker that is no side owns it with the third party told, not with the other side.
     ("Xi assures South Korea that the talks with Pyongyang went well", ""),
     ("Japan tells Russia that the talks with China were useful, as North Korea watches", ""),
+    # "The Korean side" in a sentence that names Seoul may be the South's.
+    ("The Korean side and the Russian side signed a fisheries protocol in Seoul", ""),
     # A headline's short form is not the DPRK when the lede gives it as the South, or gives no side.
     ("Korea to send art troupe to Vladivostok", "South Korea's culture ministry announced the tour on Tuesday."),
     ("Russian tourists flock to Korea's ski resorts", "Seoul's tourism board counted 2,000 visitors from Russia."),
