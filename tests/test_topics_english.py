@@ -6,7 +6,8 @@ clause, offtopic cues that are only the occasion of a relation, movements and tr
 side as destination, guests "in attendance", digest headlines joined by semicolons, a headline's
 short form that its lede names in full, a side written on a policy or issue noun, a lone "Kim"
 beside Seoul as the counterpart of the other side's relation noun, a relation noun in a clause told
-to a third party ("assures South Korea that ..."), state-media "Korean side", and near-miss negatives.
+to a third party ("assures South Korea that ..."), state-media "Korean side", hyphen compounds of
+third parties, bare movement verbs, and near-miss negatives.
 Every sentence is written for these tests (none is taken from a dev set or a corpus)."""
 
 from __future__ import annotations
@@ -174,6 +175,11 @@ POSITIVES = [
     ("Talks held between the Korean side and the Russian side", ""),
     ("The Russian side expressed thanks to the Korean side for the support", ""),
     ("Putin thanks Korean comrades for Kursk", ""),
+    # A hyphen compound of third parties is one word between the subject and its next verb.
+    ("North Korea condemns US-Japan-South Korea drills, backs Russia on Ukraine", ""),
+    # Bare movement verbs with a destination list that holds a third party.
+    ("North Korea's foreign minister will travel to Russia and Belarus this week", ""),
+    ("North Korean delegation to head to Moscow and Beijing", ""),
     # A side on a policy noun stays a party when it is the counterpart's own side.
     ("Lavrov held talks with Choe on North Korea policy", ""),
 ]
@@ -242,6 +248,9 @@ NEGATIVES = [
     ("Japan tells Russia that the talks with China were useful, as North Korea watches", ""),
     # "The Korean side" in a sentence that names Seoul may be the South's.
     ("The Korean side and the Russian side signed a fisheries protocol in Seoul", ""),
+    # ... while a third party's travel beside one side is none.
+    ("Putin will travel to China, then fly to Vietnam, as North Korea watches", ""),
+    ("Japan condemns North Korea-Russia-China drills, backs Ukraine", ""),
     # A headline's short form is not the DPRK when the lede gives it as the South, or gives no side.
     ("Korea to send art troupe to Vladivostok", "South Korea's culture ministry announced the tour on Tuesday."),
     ("Russian tourists flock to Korea's ski resorts", "Seoul's tourism board counted 2,000 visitors from Russia."),

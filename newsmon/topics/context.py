@@ -64,6 +64,8 @@ from newsmon.topics.phrases import (
 from newsmon.topics.pronouns import pronoun_stand_ins
 from newsmon.topics.scan import Found
 
+_COMPOUND = re.compile(r"\w+(?:[-–]\w+)+")
+
 
 def _participants(word: Found, actors: list[Actor], text: str, grammar: Grammar,
                   taken: set[int], cuts: tuple[int, ...] = (), places: tuple[str, ...] = (),
@@ -111,7 +113,8 @@ def _participants(word: Found, actors: list[Actor], text: str, grammar: Grammar,
         for name in places:
             if name in gap:
                 gap = re.sub(r"\S*" + re.escape(name) + r"\S*", " ", gap)
-        return word_cost(gap) <= NEAR_WORDS
+        # A hyphen compound ("condemns US-Japan-South Korea drills") is one word of distance.
+        return word_cost(_COMPOUND.sub("x", gap)) <= NEAR_WORDS
 
     def clear(a: int, b: int) -> bool:  # nothing between two actors but a connector
         return grammar.is_connector_gap(text[actors[a].end:actors[b].start], word.rule.lang)
