@@ -276,3 +276,22 @@ def test_south_korea_reporting_and_sides_inside_words(rules, title, expected):
 )
 def test_movements_with_a_side_as_destination(rules, title, expected):
     assert is_match(title, rules) is expected, title
+
+
+@pytest.mark.parametrize(
+    "title, expected",
+    [
+        # DPRK state media's name for the deployment to Russia stands for the Russian side, as
+        # Kursk does, in each language it is written in.
+        ("Kim Jong Un meets families of soldiers who fell in the overseas military operation", True),
+        ("Kim Jong Un awards state honours to soldiers of the overseas operation units", True),
+        ("김정은, 해외군사작전 참전 열사 유가족 만나", True),
+        ("Ким Чен Ын наградил участников зарубежной военной операции", True),
+        ("金正恩会见海外军事行动烈士遗属", True),
+        # Overseas operations of another kind are no such event.
+        ("North Korea expands overseas operations of its IT workers", False),
+        ("North Korea's overseas workers face new sanctions", False),
+    ],
+)
+def test_the_state_media_name_of_the_deployment_stands_for_russia(rules, title, expected):
+    assert is_match(title, rules) is expected
