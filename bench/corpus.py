@@ -11,9 +11,8 @@ as real ones; nothing comes from ../shared/corpus. What a real run meets is mixe
   URL (with tracking parameters) and with small edits (an extra sentence, a cut ending);
 - exact duplicates: the same item (same URL apart from tracking parameters) in several feeds;
 - a share of Russia–DPRK stories, so topic tagging has real matches to find.
-The same (feeds, items, seed, epoch) always gives byte-identical files. Items are published in
-the three days before `epoch` (EPOCH by default; bench/run.py passes the hour it starts in, so its
-new articles are as recent as a daily run's, whatever the calendar says).
+The same (feeds, items, seed, epoch) always gives byte-identical files; bench/run.py passes the
+hour it starts in as `epoch`, so its new articles are as recent as a daily run's.
 """
 
 from __future__ import annotations
@@ -357,8 +356,8 @@ def generate_corpus(out_dir: Path, feeds: int, items: int, seed: int = 0, first_
 
     `first_feed` numbers the feeds, so two corpora with different numbers and seeds share nothing.
     `dprk_share`: the share of fresh stories about Russia–DPRK relations (the topic matches that
-    event linking works on; 0.15 by default, bench/run.py --dprk-share). `epoch`: items are
-    published in the three days before it (a syndicated copy up to 90 minutes after its source)."""
+    event linking works on; 0.15 by default, bench/run.py --dprk-share). Items are published in
+    the three days before `epoch` (a syndicated copy up to 90 minutes after its source)."""
     rng = random.Random(seed)
     feed_dir = Path(out_dir) / "feeds"
     feed_dir.mkdir(parents=True, exist_ok=True)
