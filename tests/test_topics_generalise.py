@@ -295,3 +295,23 @@ def test_movements_with_a_side_as_destination(rules, title, expected):
 )
 def test_the_state_media_name_of_the_deployment_stands_for_russia(rules, title, expected):
     assert is_match(title, rules) is expected
+
+
+@pytest.mark.parametrize(
+    "title, expected",
+    [
+        # The destination named before the movement, marked by a particle or an ending, or bare
+        # before a military noun of a verb-final language; the other side after it in the clause;
+        # a third party as the subject takes nothing away.
+        ("英国、ロシアへの派兵で北朝鮮の将官らを制裁", True),
+        ("미국, 러시아 파병 관련 북한 군 간부 제재", True),
+        ("Kanada, Rusya'ya asker gönderen Kuzey Koreli komutanlara yaptırım getirdi", True),
+        ("英国就向俄罗斯派兵制裁朝鲜将领", True),
+        # With the genitive the side is the sender; a movement to a third country is none.
+        ("러시아의 파병 요청에 중국 거부…북한은 침묵", False),
+        ("북한, 중국에 대표단 파견", False),
+        ("İran, Rusya'ya İHA gönderdi", False),
+    ],
+)
+def test_a_destination_named_before_its_movement_relates_the_two_sides(rules, title, expected):
+    assert is_match(title, rules) is expected

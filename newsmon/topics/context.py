@@ -55,6 +55,7 @@ from newsmon.topics.grammar import Grammar, word_cost
 from newsmon.topics.phrases import (
     after_preposition,
     counterpart_gap,
+    destination_first_pair,
     destination_pair,
     ends_in_preposition,
     framed_contact,
@@ -296,8 +297,9 @@ def relates_sides(members: list[Found], text: str, grammar: Grammar,
     actors = actors if actors is not None else actors_of(members, relations, text, grammar)
     if topic_holds_pair(members, relations, actors, text, grammar):
         return False
-    if destination_pair(members, relations, text, grammar, NEAR_WORDS + 3, 2 * NEAR_WORDS + 2):
-        return True  # "EU sanctions North Korean officials over troop deployment to Russia"
+    if (destination_pair(members, relations, text, grammar, NEAR_WORDS + 3, 2 * NEAR_WORDS + 2)
+            or destination_first_pair(members, relations, text, grammar, 2 * NEAR_WORDS + 2)):
+        return True  # "EU sanctions North Korean officials over troop deployment to Russia", "EU, 러시아 파병 …"
     for pair in (f for f in members if f.rule.role_kind == "both_sides"):
         end = pair.start + len(pair.matched)
         if end <= relations[0].start and not text[end:relations[0].start].strip(" -"):

@@ -27,6 +27,9 @@ topic_grammar.csv (`lang,kind,form`) lists, per language:
   ("North Korea ..., defends its troop deployment to Russia", Russian своих);
 - `origin_before`: prepositions before the origin of a movement or transfer named after it ("munitions
   from North Korea to Russia");
+- `destination_after`: particles and endings between a destination and the movement written after
+  it ("ロシアへの派兵", "러시아에 포탄", "Rusya'ya asker"); destination_before forms written without
+  spaces open one before it ("向俄罗斯派兵");
 - `complementizer`: the word that opens a reported clause after its addressee ("Putin assures South
   Korea that the pact with Pyongyang is no threat"): the addressee owns nothing of the clause, so a
   relation noun there with its "with" counterpart is the speaker's;
@@ -54,7 +57,7 @@ from newsmon.topics.textnorm import WORD, normalize_text
 GRAMMAR_KINDS = ("connector", "place_before", "place_after", "separator", "order", "between_before",
                  "between_after", "source_before", "source_after", "topic_before", "topic_after", "aside",
                  "counterpart_before", "agent_before", "guests_before", "destination_before",
-                 "origin_before", "possessive", "complementizer")
+                 "origin_before", "possessive", "complementizer", "destination_after")
 # A source word may follow its name after a few words ("South Korea's spy agency says").
 _SOURCE_GAP = 3
 # Scripts written without spaces between words: their function words attach to names.
@@ -93,6 +96,7 @@ class Grammar:
     origin_before: frozenset[str] = frozenset()  # "from", "aus": a movement's origin follows
     possessive: re.Pattern[str] | None = None  # "its", "своих": the subject's pronoun, as a whole word
     complementizer: frozenset[str] = frozenset()  # "that": a reported clause follows its addressee
+    destination_after: frozenset[str] = frozenset()  # "への", "에", "'ya": a movement follows its destination
 
     def opens_counterpart(self, gap: str) -> bool:
         """True when the text between a relation word and a name is nothing, or opens with a
@@ -300,4 +304,4 @@ def load_grammar(seeds_dir: Path) -> Grammar:
                    frozenset(rows["guests_before"]), frozenset(rows["destination_before"]),
                    frozenset(rows["origin_before"]),
                    re.compile(rf"(?<!{WORD})(?:{_alternation(rows['possessive'])})(?!{WORD})") if rows["possessive"] else None,
-                   frozenset(rows["complementizer"]))
+                   frozenset(rows["complementizer"]), frozenset(rows["destination_after"]))

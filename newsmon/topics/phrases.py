@@ -11,7 +11,7 @@ import itertools
 import re
 
 from newsmon.topics.actors import CLAUSE_MARKS, LABEL_CHARS, Actor
-from newsmon.topics.grammar import DIGIT_GROUP, Grammar, word_cost
+from newsmon.topics.grammar import DIGIT_GROUP, UNSPACED, Grammar, word_cost
 from newsmon.topics.scan import Found
 
 
@@ -233,3 +233,47 @@ def _destination(word: Found, named: list[Found], text: str, grammar: Grammar,
             between.append(f)
         last = f.start + len(f.matched)
     return None, []
+
+
+def destination_first_pair(members: list[Found], relations: list[Found], text: str, grammar: Grammar,
+                           reach: int) -> bool:
+    """The word orders that name a movement's destination first: a relation word right after a side,
+    with only a destination particle or ending between ("ロシアへの派兵", "러시아에 포탄", "Rusya'ya
+    asker"), or nothing at all before a military noun of a verb-final language (the compounds
+    "러시아 파병", "ロシア派兵": a dispatch to Russia; with the genitive, "러시아의 파병", Russia is the
+    sender and this does not apply), or after a side that a destination preposition written without
+    spaces opens ("向俄罗斯派兵"), moves to that side. With the other side named in its clause, before
+    or after it (at most `reach` words away, no third party or South Korea between), the movement is
+    the two sides' relation whoever the subject is ("EU, 러시아 파병 관련 북한 관리들 제재"), as
+    destination_pair reads "troop deployment to Russia"."""
+    if not (grammar.destination_after or grammar.destination_before):
+        return False
+    named = sorted((f for f in members if f.rule.role_kind in ("side", "weak", "third", "exclude")), key=lambda f: f.start)
+    for word in relations:
+        before = [f for f in named if f.start + len(f.matched) <= word.start]
+        target = before[-1] if before else None
+        if target is None or target.rule.role_kind != "side" or not _moves_to(target, word, text, grammar):
+            continue
+        for other in named:
+            if other.rule.role_kind not in ("side", "weak") or other.rule.role_name == target.rule.role_name:
+                continue
+            lo, hi = ((other.start + len(other.matched), target.start) if other.start < target.start
+                      else (word.start + len(word.matched), other.start))
+            gap = DIGIT_GROUP.sub("", text[lo:hi]) if lo <= hi else "\n"
+            if CLAUSE_MARKS & set(gap) or word_cost(gap) > reach:
+                continue
+            if not any(f.rule.role_kind in ("third", "exclude") and lo <= f.start < hi for f in named):
+                return True
+    return False
+
+
+def _moves_to(name: Found, word: Found, text: str, grammar: Grammar) -> bool:
+    gap = text[name.start + len(name.matched):word.start]
+    if gap.strip() in grammar.destination_after and not gap.startswith(" "):
+        return True  # "ロシアへの", "러시아에 ", "rusya'ya "
+    if gap.strip():
+        return False
+    if word.rule.role == "relation:military" and word.rule.lang in grammar.verb_final:
+        return True  # "러시아 파병", "ロシア派兵"
+    lead = text[:name.start].rstrip()
+    return any(lead.endswith(p) for p in grammar.destination_before if UNSPACED.search(p))  # "向俄罗斯"
