@@ -315,3 +315,19 @@ def test_the_state_media_name_of_the_deployment_stands_for_russia(rules, title, 
 )
 def test_a_destination_named_before_its_movement_relates_the_two_sides(rules, title, expected):
     assert is_match(title, rules) is expected
+
+
+@pytest.mark.parametrize(
+    "title, expected",
+    [
+        # A ties noun with the pair that owns it right after it (bare, or after a genitive word) is
+        # the pair's relation, whether one third party or two condemn it.
+        ("США и Япония осудили военное сотрудничество России и КНДР", True),
+        ("Washington and Tokyo condemn the cooperation of Moscow and Pyongyang", True),
+        ("Stati Uniti e Giappone condannano la cooperazione di Russia e Corea del Nord", True),
+        # A pair that is only what a noun is about stays none of its participants.
+        ("Xi and Putin discuss the future of Russia and North Korea", False),
+    ],
+)
+def test_a_ties_noun_owned_by_the_pair_is_their_relation(rules, title, expected):
+    assert is_match(title, rules) is expected

@@ -174,6 +174,13 @@ def _participants(word: Found, actors: list[Actor], text: str, grammar: Grammar,
         # "Hszi Csin-ping Kim Dzsong Unnal tárgyalt": a name in the instrumental or comitative is
         # the counterpart of the name before it.
         return left[-2], left[-1]
+    if (not verb_final and word.rule.role == "relation:ties" and left and len(free) >= 2 and free[0] == right[0]
+            and grammar.opens_owner(text[end:actors[right[0]].start]) and word_cost(text[actors[left[-1]].end:start]) >= 1
+            and clear(right[0], right[1]) and actors[right[0]].party != actors[right[1]].party):
+        # A ties noun with its pair right after it ("осудили военное сотрудничество Москвы и
+        # Пхеньяна", "cooperation of Russia and North Korea"): the pair's own ties, not the
+        # subjects' some words before, one or a pair ("США и Япония осудили ...").
+        return right[0], right[1]
     if len(left) >= 2 and near(text[actors[left[-1]].end:start]) and clear(left[-2], left[-1]) and not all(
             is_counterpart(text, actors[i], grammar) for i in left[-2:]):  # "با ترامپ با کیم": two "with"s
         pair = left[-2], left[-1]  # "Putin and Kim met", "푸틴과 김정은은 … 만났다"
@@ -209,12 +216,6 @@ def _participants(word: Found, actors: list[Actor], text: str, grammar: Grammar,
         # A name written on the noun ("deepens Russia ties", "러시아 관계 강화"): the other party is
         # the clause's subject before it ("North Korea tests missiles and deepens Russia ties").
         return left[k], left[-1]
-    if (not verb_final and word.rule.role == "relation:ties" and left and len(free) >= 2 and free[0] == right[0]
-            and word_cost(text[end:actors[right[0]].start]) == 0 and word_cost(text[actors[left[-1]].end:start]) >= 1
-            and clear(right[0], right[1]) and actors[right[0]].party != actors[right[1]].party):
-        # A ties noun with its pair right after it ("осудили военное сотрудничество Москвы и
-        # Пхеньяна"): the pair's own ties, not the subject's some words before.
-        return right[0], right[1]
     if (not verb_final and left and free and near(text[end:actors[free[0]].start])
             and not CLAUSE_MARKS & set(text[end:actors[free[0]].start])):
         gap = text[actors[left[-1]].end:start]

@@ -27,6 +27,8 @@ topic_grammar.csv (`lang,kind,form`) lists, per language:
   ("North Korea ..., defends its troop deployment to Russia", Russian своих);
 - `origin_before`: prepositions before the origin of a movement or transfer named after it ("munitions
   from North Korea to Russia");
+- `genitive_before`: words between a relation noun and the pair that owns it ("cooperation of Russia
+  and North Korea", "Zusammenarbeit der beiden"): the pair's own relation, as with no word between;
 - `destination_after`: particles and endings between a destination and the movement written after
   it ("ロシアへの派兵", "러시아에 포탄", "Rusya'ya asker"); destination_before forms written without
   spaces open one before it ("向俄罗斯派兵");
@@ -57,7 +59,7 @@ from newsmon.topics.textnorm import WORD, normalize_text
 GRAMMAR_KINDS = ("connector", "place_before", "place_after", "separator", "order", "between_before",
                  "between_after", "source_before", "source_after", "topic_before", "topic_after", "aside",
                  "counterpart_before", "agent_before", "guests_before", "destination_before",
-                 "origin_before", "possessive", "complementizer", "destination_after")
+                 "origin_before", "possessive", "complementizer", "destination_after", "genitive_before")
 # A source word may follow its name after a few words ("South Korea's spy agency says").
 _SOURCE_GAP = 3
 # Scripts written without spaces between words: their function words attach to names.
@@ -97,6 +99,11 @@ class Grammar:
     possessive: re.Pattern[str] | None = None  # "its", "своих": the subject's pronoun, as a whole word
     complementizer: frozenset[str] = frozenset()  # "that": a reported clause follows its addressee
     destination_after: frozenset[str] = frozenset()  # "への", "에", "'ya": a movement follows its destination
+    genitive_before: frozenset[str] = frozenset()  # "of", "de": the noun's owners follow
+
+    def opens_owner(self, gap: str) -> bool:
+        """True when the text between a relation noun and a name is nothing or only genitive words."""
+        return all(w in self.genitive_before for w in gap.split())
 
     def opens_counterpart(self, gap: str) -> bool:
         """True when the text between a relation word and a name is nothing, or opens with a
@@ -304,4 +311,5 @@ def load_grammar(seeds_dir: Path) -> Grammar:
                    frozenset(rows["guests_before"]), frozenset(rows["destination_before"]),
                    frozenset(rows["origin_before"]),
                    re.compile(rf"(?<!{WORD})(?:{_alternation(rows['possessive'])})(?!{WORD})") if rows["possessive"] else None,
-                   frozenset(rows["complementizer"]), frozenset(rows["destination_after"]))
+                   frozenset(rows["complementizer"]), frozenset(rows["destination_after"]),
+                   frozenset(rows["genitive_before"]))
