@@ -98,13 +98,22 @@ class _Handler(BaseHTTPRequestHandler):
                                                   dict(self.headers.items())))
             state.in_flight[host] += 1
             state.max_in_flight[host] = max(state.max_in_flight[host], state.in_flight[host])
+        self._in_flight_host = host
         try:
             self._route()
         except (BrokenPipeError, ConnectionResetError, ConnectionAbortedError):
             self.close_connection = True
         finally:
-            with state.lock:
-                state.in_flight[host] -= 1
+            self._count_out()
+
+    def _count_out(self) -> None:
+        """The request leaves the in-flight count once, before its body is written: a client that
+        has the whole answer may start its next request, which could reach another server thread
+        before this one returned (a peak above a limit the client kept)."""
+        host, self._in_flight_host = getattr(self, "_in_flight_host", None), None
+        if host is not None:
+            with self.server.state.lock:
+                self.server.state.in_flight[host] -= 1
 
     def _send(self, status: int, body: bytes = b"", headers: dict[str, str] | None = None,
               content_type: str = "application/rss+xml") -> None:
@@ -114,6 +123,7 @@ class _Handler(BaseHTTPRequestHandler):
         for name, value in (headers or {}).items():
             self.send_header(name, value)
         self.end_headers()
+        self._count_out()
         self.wfile.write(body)
 
     def _start_close_delimited(self, status: int, headers: dict[str, str]) -> None:
