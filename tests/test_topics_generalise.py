@@ -331,3 +331,20 @@ def test_a_destination_named_before_its_movement_relates_the_two_sides(rules, ti
 )
 def test_a_ties_noun_owned_by_the_pair_is_their_relation(rules, title, expected):
     assert is_match(title, rules) is expected
+
+
+@pytest.mark.parametrize(
+    "title, expected",
+    [
+        # Verbs of conferring are contact words: the two sides conferring relate; one side
+        # conferring with South Korea about the other does not.
+        ("Putin und Kim beraten über Zusammenarbeit", True),
+        ("Russland verhandelt mit Nordkorea über Arbeitskräfte", True),
+        ("Moskou en Pyongyang overleggen over handel", True),
+        ("Moskau und Seoul beraten über Nordkorea", False),
+        ("Russland und Südkorea besprechen Nordkorea", False),
+        ("Moscow and Seoul confer on North Korea", False),
+    ],
+)
+def test_conferring_is_contact_and_what_is_conferred_on_is_the_topic(rules, title, expected):
+    assert is_match(title, rules) is expected
