@@ -238,8 +238,8 @@ def _destination(word: Found, named: list[Found], text: str, grammar: Grammar,
 def destination_first_pair(members: list[Found], relations: list[Found], text: str, grammar: Grammar,
                            reach: int) -> bool:
     """The word orders that name a movement's destination first: a relation word right after a side,
-    with only a destination particle or ending between ("ロシアへの派兵", "러시아에 포탄", "Rusya'ya
-    asker"), or nothing at all before a military noun of a verb-final language (the compounds
+    with only a destination particle, ending or postposition between ("ロシアへの派兵", "러시아에 포탄",
+    "Rusya'ya asker", "रूस को हथियार"), or nothing at all before a military noun of a verb-final language (the compounds
     "러시아 파병", "ロシア派兵": a dispatch to Russia; with the genitive, "러시아의 파병", Russia is the
     sender and this does not apply), or after a side that a destination preposition written without
     spaces opens ("向俄罗斯派兵"), moves to that side. With the other side named in its clause, before
@@ -269,8 +269,8 @@ def destination_first_pair(members: list[Found], relations: list[Found], text: s
 
 def _moves_to(name: Found, word: Found, text: str, grammar: Grammar) -> bool:
     gap = text[name.start + len(name.matched):word.start]
-    if gap.strip() in grammar.destination_after and not gap.startswith(" "):
-        return True  # "ロシアへの", "러시아에 ", "rusya'ya "
+    if gap.strip() in grammar.destination_after:
+        return True  # "ロシアへの", "러시아에 ", "rusya'ya ", "रूस को "
     if gap.strip():
         return False
     if word.rule.role == "relation:military" and word.rule.lang in grammar.verb_final:
