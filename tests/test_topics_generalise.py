@@ -309,6 +309,7 @@ def test_the_state_media_name_of_the_deployment_stands_for_russia(rules, title, 
         ("英国就向俄罗斯派兵制裁朝鲜将领", True),
         ("अमेरिका ने रूस को गोले देने पर उत्तर कोरिया के जनरलों पर प्रतिबंध लगाए", True),
         ("اتحادیه اروپا فرماندهان کره شمالی را به دلیل اعزام سرباز به روسیه تحریم کرد", True),
+        ("الاتحاد الأوروبي يعاقب ضباطا كوريين شماليين بسبب إرسال جنود إلى روسيا", True),
         # With the genitive the side is the sender; a movement to a third country is none.
         ("러시아의 파병 요청에 중국 거부…북한은 침묵", False),
         ("북한, 중국에 대표단 파견", False),
