@@ -103,3 +103,14 @@ def write_feeds_csv(path: Path, rows: list[tuple[str, str, str]]) -> Path:
     lines = ["feed_id,name,url"] + [",".join(row) for row in rows]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
+
+
+def query_db(db: Path, sql: str) -> list[tuple]:
+    """The rows of one query on a closed database file, read-only (the connection is closed after)."""
+    import duckdb
+
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()

@@ -10,10 +10,10 @@ import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import duckdb
 import feedparser
 import pytest
 from alert_pipeline import run_once, write_feed
+from conftest import query_db
 from receivers import WebhookReceiver, start_webhook
 
 from newsmon import store
@@ -178,7 +178,7 @@ def test_once_per_event_per_destination_and_rule(tmp_path, site, hooks):
     assert sorted(sent(a)) == [("every", "en"), ("every", "ja"), ("every", "ko"), ("every", "ru"), ("once", "ko")]
     # B never had the event: the once rule sends it its first report of this run (earliest published)
     assert sorted(sent(b)) == [("every", "en"), ("every", "ja"), ("every", "ru"), ("once", "ru")]
-    log = _outbox(db, "select rule_id, count(*) from alert_outbox where channel = 'sink:jsonl' group by 1")
+    log = query_db(db, "select rule_id, count(*) from alert_outbox where channel = 'sink:jsonl' group by 1")
     assert dict(log) == {"once": 1, "every": 4}  # the JSON-lines log is a destination like any other
 
 
@@ -189,7 +189,7 @@ def test_once_per_event_counts_a_pending_alert_and_not_a_dead_letter(tmp_path, s
     a.mode, b.mode = "down", "410"  # A drops connections (retried later), B refuses for good
     site.publish(("ko",))
     run_once(db, site.csv, plan([once], f"{a.url} {b.url}"), data, budget_s=1.0)
-    assert dict(_outbox(db, "select destination, status from alert_outbox where kind = 'story' "
+    assert dict(query_db(db, "select destination, status from alert_outbox where kind = 'story' "
                             "and channel <> 'sink:jsonl'")) == {_label(a): "pending", _label(b): "dead_letter"}
     a.mode, b.mode = "ok", "ok"
     site.publish(("ko", "ru"))
@@ -208,7 +208,7 @@ def test_once_per_event_two_reports_in_one_run_make_one_alert(tmp_path, site, ho
     db = tmp_path / "t.duckdb"
     site.publish(("ko", "ru", "ja", "en"), bridge=True)
     run_once(db, site.csv, plan([once], a.url), tmp_path / "data", chunk_bytes=chunk_bytes)
-    assert _outbox(db, "select count(distinct event_id) from story_event_ids") == [(2,)]
+    assert query_db(db, "select count(distinct event_id) from story_event_ids") == [(2,)]
     titles = [body["alerts"][0]["title"] for body in a.delivered.values()]
     assert len(titles) == 2 and BRIDGE[0] in titles  # one report of the meeting, and the bridge
     if chunk_bytes > 1:  # in one chunk the earliest published report speaks, naming the others
@@ -276,14 +276,6 @@ def test_events_merged_later_are_followed_as_the_view_follows_them(tmp_path):
         assert prior.events == {("once", rules.JSONL_SINK, view[ko])}
         assert rules.select_story_alerts(plan, [candidates[bridge]], NOW, prior) == []
         assert rules.select_story_alerts(plan, [candidates[bridge]], NOW) != []  # without the prior alerts: one
-    finally:
-        con.close()
-
-
-def _outbox(db: Path, query: str) -> list[tuple]:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(query).fetchall()
     finally:
         con.close()
 

@@ -9,7 +9,7 @@ import time
 from dataclasses import replace
 from datetime import UTC, datetime
 
-import duckdb
+from conftest import query_db
 
 from newsmon.demo import serve_directory
 from newsmon.feeds import read_feeds_csv
@@ -43,14 +43,6 @@ def _config(db):
     return replace(run_config(settings, db), read_copy=False)
 
 
-def _query(db, sql: str):
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
-
-
 def test_an_empty_critical_feed_fetches_its_fallback_and_alerts_once_while_it_flaps(tmp_path):
     www = tmp_path / "www"
     www.mkdir()
@@ -64,13 +56,13 @@ def test_an_empty_critical_feed_fetches_its_fallback_and_alerts_once_while_it_fl
         for run, kcna_items in enumerate(([], [("KCNA: delegation leaves for Moscow", "Pyongyang.")], [])):
             _rewrite(www / "kcna.xml", _rss("kcna", kcna_items))
             run_ingest(feeds, _config(db), force=True)
-            fetched = dict(_query(db, "select feed_id, count(*) from fetch_events group by 1"))
+            fetched = dict(query_db(db, "select feed_id, count(*) from fetch_events group by 1"))
             # the fallback is fetched exactly in the runs where the critical feed is empty
             assert fetched.get("kcna_gn", 0) == (1 if run < 2 else 2), (run, fetched)
-            assert _query(db, operator_alerts) == [(1,)], run  # raised once, kept through the flap
-    titles = {t for (t,) in _query(db, "select title from articles")}
+            assert query_db(db, operator_alerts) == [(1,)], run  # raised once, kept through the flap
+    titles = {t for (t,) in query_db(db, "select title from articles")}
     assert "Rodong Sinmun on Russia ties" in titles  # what the fallback carried is stored
-    ((detail,),) = _query(db, "select detail from alert_conditions where condition_id = 'critical_feed:kcna'")
+    ((detail,),) = query_db(db, "select detail from alert_conditions where condition_id = 'critical_feed:kcna'")
     assert "held no item" in detail and "kcna_gn" in detail
 
 
@@ -96,8 +88,8 @@ def test_a_critical_feed_recovers_after_good_runs_in_a_row(tmp_path):
         _rewrite(www / "kcna.xml", _rss("kcna", [("KCNA: talks in Moscow", "Delegation.")]))
         for _ in range(3):
             run_ingest(feeds, _config(db), force=True)
-    states = _query(db, "select is_active from alert_conditions where condition_id = 'critical_feed:kcna'")
+    states = query_db(db, "select is_active from alert_conditions where condition_id = 'critical_feed:kcna'")
     assert states == [(False,)]
-    recovered = _query(db, "select count(*) from alert_outbox where kind = 'operator' "
+    recovered = query_db(db, "select count(*) from alert_outbox where kind = 'operator' "
                            "and subject_id like 'critical_feed:kcna@recovered%'")
     assert recovered == [(1,)]

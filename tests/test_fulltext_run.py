@@ -19,7 +19,7 @@ from xml.sax.saxutils import escape
 import duckdb
 import pytest
 from alert_pipeline import plan_for
-from conftest import FIXTURES
+from conftest import FIXTURES, query_db
 
 from newsmon.demo import serve_directory
 from newsmon.feeds import read_feeds_csv
@@ -73,14 +73,6 @@ def site(tmp_path):
         yield base
 
 
-def _rows(db: Path, query: str) -> list[tuple]:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(query).fetchall()
-    finally:
-        con.close()
-
-
 def _run(tmp_path: Path, base: str, lines: list[str]):
     feeds_csv = tmp_path / "feeds.csv"
     feeds_csv.write_text(f"feed_id,name,url\noutlet,Outlet,{base}/feed.xml\n", encoding="utf-8")
@@ -93,29 +85,29 @@ def test_body_match_alerts_once_and_walls_and_robots_are_typed(tmp_path, site):
     summary = _run(tmp_path, site, lines)
     assert summary.articles_new == len(ITEMS)
     db = tmp_path / "db.duckdb"
-    statuses = dict(_rows(db, "select split_part(url, '/', -1), status from article_texts"))
+    statuses = dict(query_db(db, "select split_part(url, '/', -1), status from article_texts"))
     assert statuses == {"body_second_side_para4.html": "ok", "paywall.html": "paywall", "antibot.html": "antibot",
                         "en_wire.html": "robots_disallowed", "article_mentions_subscriptions.html": "ok"}
-    assert _rows(db, "select count(*) from article_texts where status <> 'ok' and text is not null") == [(0,)]
+    assert query_db(db, "select count(*) from article_texts where status <> 'ok' and text is not null") == [(0,)]
 
-    (article_id, teaser_match, body_match, text), = _rows(
+    (article_id, teaser_match, body_match, text), = query_db(
         db, "select article_id, teaser_match, body_match, text from article_texts where url like '%para4.html'")
     assert (teaser_match, body_match) == (False, True)
-    (is_match, evidence), = _rows(db, f"select is_match, evidence from article_topics where article_id = '{article_id}'")
+    (is_match, evidence), = query_db(db, f"select is_match, evidence from article_topics where article_id = '{article_id}'")
     assert is_match
     body = [e for e in json.loads(evidence) if e["where"] == "body" and e["role"] == "side:dprk"]
     assert body and all(text[e["offset"]:].casefold().startswith(e["matched"]) for e in body)
     assert any("Pyongyang" in e["snippet"] or "Kim" in e["snippet"] for e in body)
     assert text.count("\n", 0, body[0]["offset"]) == 3  # found in paragraph 4, where the page names it first
     # the story alerts once (the shipped JSON-lines sink), the line log says what happened
-    alerts = _rows(db, "select subject_id from alert_outbox where kind = 'story'")
-    story, = _rows(db, f"select story_id from articles where article_id = '{article_id}'")
+    alerts = query_db(db, "select subject_id from alert_outbox where kind = 'story'")
+    story, = query_db(db, f"select story_id from articles where article_id = '{article_id}'")
     assert alerts.count(story) == 1
     assert any(line.startswith("full text: 5 candidates") for line in lines)
 
     again: list[str] = []
     _run(tmp_path, site, again)
-    assert _rows(db, "select count(*) from alert_outbox where kind = 'story'") == [(len(alerts),)]
+    assert query_db(db, "select count(*) from alert_outbox where kind = 'story'") == [(len(alerts),)]
     assert any(line.startswith("full text: 0 candidates") for line in again)
 
 
@@ -141,17 +133,17 @@ def test_retag_keeps_body_matches_and_their_evidence(tmp_path, site):
     con = duckdb.connect(str(db))
     con.execute("update article_texts set teaser_match = null, body_match = null")
     con.close()
-    before = _rows(db, "select article_id, is_match, evidence from article_topics order by 1")
+    before = query_db(db, "select article_id, is_match, evidence from article_topics order by 1")
 
     assert retag_store(db, SEEDS_DIR) == Retagged(changed=0, articles=len(ITEMS), linked=0, unlinked=0)
-    assert _rows(db, "select article_id, is_match, evidence from article_topics order by 1") == before
-    (article_id, is_match, evidence, text), = _rows(
+    assert query_db(db, "select article_id, is_match, evidence from article_topics order by 1") == before
+    (article_id, is_match, evidence, text), = query_db(
         db, "select t.article_id, t.is_match, t.evidence, x.text from article_topics as t "
             "join article_texts as x using (article_id) where x.url like '%para4.html'")
     body = [e for e in json.loads(evidence) if e["where"] == "body"]
     assert is_match and any(e["role"] == "side:dprk" for e in body)
     assert all(text[e["offset"]:].casefold().startswith(e["matched"]) for e in body)
-    assert _rows(db, f"select teaser_match, body_match from article_texts where article_id = '{article_id}'") == [
+    assert query_db(db, f"select teaser_match, body_match from article_texts where article_id = '{article_id}'") == [
         (False, True)]
     # an article without a page text (robots.txt disallowed) keeps feed-text tags only
-    assert _rows(db, "select count(*) from article_texts where teaser_match is not null and status <> 'ok'") == [(0,)]
+    assert query_db(db, "select count(*) from article_texts where teaser_match is not null and status <> 'ok'") == [(0,)]

@@ -16,7 +16,7 @@ from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from conftest import FIXTURES
+from conftest import FIXTURES, query_db
 
 from newsmon import articles, store
 from newsmon.fetch import FetchSettings, fetch_feeds
@@ -84,27 +84,19 @@ def ingest(db, url: str, now: datetime | None = None) -> tuple[int, int]:
     return sum(a.article_id not in known for a in built), sum(a.article_id in known for a in built)
 
 
-def rows(db, sql: str):
-    con = store.connect(db, read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
-
-
 def test_re_runs_add_no_rows_for_unstable_items(tmp_path):
     db = tmp_path / "identity.duckdb"
     with changing_feed() as url:
         first = ingest(db, url)
-        counts = [rows(db, "select count(*) from articles")[0][0]]
+        counts = [query_db(db, "select count(*) from articles")[0][0]]
         for _ in range(3):
             assert ingest(db, url) == (0, 0)  # nothing new, nothing rewritten
-            counts.append(rows(db, "select count(*) from articles")[0][0])
+            counts.append(query_db(db, "select count(*) from articles")[0][0])
     assert first == (10, 0)
     assert counts == [10, 10, 10, 10]
-    assert rows(db, "select count(*) from article_feeds")[0][0] == 10
+    assert query_db(db, "select count(*) from article_feeds")[0][0] == 10
     # stories: one per article, no orphan left by an id that was not kept
-    assert rows(db, "select count(*) from articles where story_id is null")[0][0] == 0
+    assert query_db(db, "select count(*) from articles where story_id is null")[0][0] == 0
 
 
 def test_distinct_stable_links_sharing_a_title_stay_distinct(tmp_path):
@@ -112,7 +104,7 @@ def test_distinct_stable_links_sharing_a_title_stay_distinct(tmp_path):
     with changing_feed() as url:
         ingest(db, url)
         ingest(db, url)
-    titles = dict(rows(db, "select title, count(*) from articles group by 1"))
+    titles = dict(query_db(db, "select title, count(*) from articles group by 1"))
     assert titles["Live: summit in Pyongyang"] == 2
     assert titles["Morning briefing"] == 2  # same title and body, different stable links
     assert titles["Weather note"] == 2  # same title and body, stable GUIDs, different days
@@ -123,14 +115,14 @@ def test_links_are_stored_as_published_and_the_canonical_form_beside_them(tmp_pa
     with changing_feed() as url:
         ingest(db, url)
         ingest(db, url)
-    stored = dict(rows(db, "select title, url from articles where url is not null"))
-    canonical = dict(rows(db, "select title, canonical_url from articles where url is not null"))
+    stored = dict(query_db(db, "select title, url from articles where url is not null"))
+    canonical = dict(query_db(db, "select title, canonical_url from articles where url is not null"))
     rail = "Rail link between Khasan and Tumangang reopens"
     assert stored[rail].startswith("http://unstable.example/news/42?ts=")  # http stays http, as published
     assert canonical[rail] == "https://unstable.example/news/42"  # identity form: scheme, no cache-buster
     assert stored["Live: summit in Pyongyang"] in ("http://unstable.example/live/1", "http://unstable.example/live/2")
     assert all(u.startswith("http://") for u in stored.values())
-    assert rows(db, "select count(*) from articles where identity_key is null")[0][0] == 0
+    assert query_db(db, "select count(*) from articles where identity_key is null")[0][0] == 0
 
 
 def test_an_edited_unstable_item_is_updated_not_added(tmp_path):
@@ -140,7 +132,7 @@ def test_an_edited_unstable_item_is_updated_not_added(tmp_path):
     try:
         with changing_feed() as url:
             ingest(db, url)
-            ids = set(rows(db, "select article_id from articles"))
+            ids = set(query_db(db, "select article_id from articles"))
             # the outlet fixes a typo in the body of the link-less item: its identity key changes, its raw
             # hash too; it is a new version of nothing we can recognise by content, so it is one new row,
             # while the item whose only change is its cache-buster still adds none
@@ -148,7 +140,7 @@ def test_an_edited_unstable_item_is_updated_not_added(tmp_path):
             assert ingest(db, url) == (1, 0)
     finally:
         TEMPLATE = original
-    assert ids <= set(rows(db, "select article_id from articles"))
+    assert ids <= set(query_db(db, "select article_id from articles"))
 
 
 def test_rows_stored_before_migration_005_keep_their_ids_and_are_recognised(tmp_path):
@@ -175,7 +167,7 @@ def test_rows_stored_before_migration_005_keep_their_ids_and_are_recognised(tmp_
             con.close()
         assert ingest(db, url) == (0, 0)
         assert ingest(db, url) == (0, 0)
-    assert set(rows(db, "select article_id from articles")) == before
+    assert set(query_db(db, "select article_id from articles")) == before
 
 
 def test_an_item_outside_the_window_is_not_recognised(tmp_path):
@@ -216,5 +208,5 @@ def test_whole_runs_add_no_rows_for_unstable_items(tmp_path):
         summaries = [run_ingest([feed], config, force=True).summary for _ in range(3)]
     assert [s.articles_new for s in summaries] == [10, 0, 0]
     assert [s.articles_updated for s in summaries] == [0, 0, 0]
-    assert rows(db, "select count(*) from articles")[0][0] == 10
-    assert rows(db, "select count(*) from article_feeds")[0][0] == 10
+    assert query_db(db, "select count(*) from articles")[0][0] == 10
+    assert query_db(db, "select count(*) from article_feeds")[0][0] == 10

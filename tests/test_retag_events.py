@@ -24,6 +24,7 @@ from xml.sax.saxutils import escape
 import duckdb
 import pytest
 from alert_pipeline import plan_for
+from conftest import query_db
 
 from newsmon.db import sql, transaction
 from newsmon.demo import serve_directory
@@ -109,22 +110,14 @@ def _build(tmp_path: Path, items: dict = ITEMS) -> Path:
     return db
 
 
-def _rows(db: Path, query: str) -> list[tuple]:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(query).fetchall()
-    finally:
-        con.close()
-
-
 def _events(db: Path) -> dict[str, str | None]:
     """Item key -> its story's event (merges followed), None when the story has no event row."""
-    return dict(_rows(db, "select a.guid, e.event_id from articles as a "
+    return dict(query_db(db, "select a.guid, e.event_id from articles as a "
                           "left join story_event_ids as e on e.story_id = a.story_id"))
 
 
 def _story(db: Path, key: str) -> str:
-    return _rows(db, f"select story_id from articles where guid = '{key}'")[0][0]
+    return query_db(db, f"select story_id from articles where guid = '{key}'")[0][0]
 
 
 EVENT_ROWS = "select * from event_stories order by story_id"
@@ -155,8 +148,8 @@ def test_retag_links_new_matches_and_unlinks_stories_that_stopped(store, retag_s
     from newsmon.cli import main
 
     before = _events(store)
-    alerts = _rows(store, "select alert_id, status from alert_outbox order by 1")
-    assert _rows(store, f"select count(*) from alert_outbox where subject_id = '{before['bridge-de']}'") != [(0,)]
+    alerts = query_db(store, "select alert_id, status from alert_outbox order by 1")
+    assert query_db(store, f"select count(*) from alert_outbox where subject_id = '{before['bridge-de']}'") != [(0,)]
     shoigu, bridge, wonsan = before["shoigu-de"], before["bridge-de"], before["wonsan-ko"]
     monkeypatch.setenv("NEWSMON_SEEDS", str(retag_seeds))
     assert main(["retag", "--db", str(store)]) == 0
@@ -166,16 +159,16 @@ def test_retag_links_new_matches_and_unlinks_stories_that_stopped(store, retag_s
     after = _events(store)
     # the Japanese report joins the existing event of the same talks in other languages
     assert after["wonsan-ja"] == wonsan == after["wonsan-ko"] == after["wonsan-en"] == after["wonsan-ru"]
-    (score,), = _rows(store, "select score from event_stories where story_id = "
+    (score,), = query_db(store, "select score from event_stories where story_id = "
                              f"'{_story(store, 'wonsan-ja')}'")
     assert score is not None, "linked by a score, not started as an event of its own"
     # the German stories left their events; the event the German report started keeps its id
     assert after["shoigu-de"] is None and after["bridge-de"] is None
     assert after["shoigu-en"] == after["shoigu-ko"] == shoigu
     view = {event_id: (languages, stories) for event_id, languages, stories in
-            _rows(store, "select event_id, languages, stories from events")}
+            query_db(store, "select event_id, languages, stories from events")}
     assert view == {shoigu: (["en", "ko"], 2), wonsan: (["en", "ja", "ko", "ru"], 4)} and bridge not in view
-    assert _rows(store, f"select event_id from stories where story_id = '{_story(store, 'bridge-de')}'") == [(None,)]
+    assert query_db(store, f"select event_id from stories where story_id = '{_story(store, 'bridge-de')}'") == [(None,)]
     con = duckdb.connect(str(store), read_only=True)
     try:
         report = read_report_data(con, datetime.now(UTC) + timedelta(minutes=1), days=3)
@@ -189,7 +182,7 @@ def test_retag_links_new_matches_and_unlinks_stories_that_stopped(store, retag_s
     _, listed = run_query(store, sql("queries/events_since"), {"since": (NOW - timedelta(days=3)).date().isoformat()})
     assert {row[0] for row in listed} == {shoigu, wonsan}
     # every matching story has exactly one event row, and no other story has one
-    assert _rows(store, """
+    assert query_db(store, """
         with matching as (select distinct a.story_id from articles as a join article_topics as t
                           on t.article_id = a.article_id and t.is_match)
         select (select count(*) from event_stories), (select count(distinct story_id) from event_stories),
@@ -197,17 +190,17 @@ def test_retag_links_new_matches_and_unlinks_stories_that_stopped(store, retag_s
                (select count(*) from matching semi join event_stories as e on e.story_id = matching.story_id)
     """) == [(6, 6, 6, 6)]
     # alerts already written or sent are history
-    assert _rows(store, "select alert_id, status from alert_outbox order by 1") == alerts
+    assert query_db(store, "select alert_id, status from alert_outbox order by 1") == alerts
 
 
 def test_a_second_retag_changes_nothing(store, retag_seeds):
     first = retag_store(store, retag_seeds)
     assert (first.linked, first.unlinked) == (1, 2)
-    rows = _rows(store, EVENT_ROWS)
+    rows = query_db(store, EVENT_ROWS)
     again = retag_store(store, retag_seeds)
     assert again == Retagged(0, len(ITEMS), 0, 0)
-    assert _rows(store, EVENT_ROWS) == rows
-    assert _rows(store, "select count(*) from event_merges") == [(0,)]
+    assert query_db(store, EVENT_ROWS) == rows
+    assert query_db(store, "select count(*) from event_merges") == [(0,)]
 
 
 def test_the_rules_changed_back_give_the_same_event_ids(store, retag_seeds, tmp_path):
@@ -222,26 +215,26 @@ def test_the_rules_changed_back_give_the_same_event_ids(store, retag_seeds, tmp_
 
 def test_a_failure_mid_retag_leaves_the_old_rows(store, retag_seeds):
     """The process is killed after the first page of new links, inside the transaction."""
-    rows = _rows(store, EVENT_ROWS)
-    tags = _rows(store, "select article_id, topic, is_match, evidence from article_topics order by 1, 2")
+    rows = query_db(store, EVENT_ROWS)
+    tags = query_db(store, "select article_id, topic, is_match, evidence from article_topics order by 1, 2")
     env = {**os.environ, "NEWSMON_SEEDS": str(retag_seeds), "NEWSMON_TEST_CRASH_AT": "retag_events_page"}
     done = subprocess.run([sys.executable, "-m", "newsmon.cli", "retag", "--db", str(store)], env=env,
                           capture_output=True, text=True, timeout=300)
     assert done.returncode == -signal.SIGKILL, done.stderr
-    assert _rows(store, EVENT_ROWS) == rows
-    assert _rows(store, "select article_id, topic, is_match, evidence from article_topics order by 1, 2") == tags
+    assert query_db(store, EVENT_ROWS) == rows
+    assert query_db(store, "select article_id, topic, is_match, evidence from article_topics order by 1, 2") == tags
 
 
 def test_an_error_while_linking_rolls_back_the_tags_too(store, retag_seeds):
     """Broken event terms fail the re-tag after every article was re-tagged: nothing is kept."""
-    rows = _rows(store, EVENT_ROWS)
-    tags = _rows(store, "select article_id, topic, is_match, evidence from article_topics order by 1, 2")
+    rows = query_db(store, EVENT_ROWS)
+    tags = query_db(store, "select article_id, topic, is_match, evidence from article_topics order by 1, 2")
     with open(retag_seeds / "event_terms.csv", "a", encoding="utf-8") as f:
         f.write("broken,no_such_kind,en,broken\n")
     with pytest.raises(ValueError, match="event_terms.csv"):
         retag_store(store, retag_seeds)
-    assert _rows(store, EVENT_ROWS) == rows
-    assert _rows(store, "select article_id, topic, is_match, evidence from article_topics order by 1, 2") == tags
+    assert query_db(store, EVENT_ROWS) == rows
+    assert query_db(store, "select article_id, topic, is_match, evidence from article_topics order by 1, 2") == tags
 
 
 def test_new_matches_are_linked_in_event_time_order_page_by_page(tmp_path):
@@ -277,13 +270,13 @@ def test_a_store_without_event_rows_is_linked_as_the_run_linked_it(store, tmp_pa
     """A store whose matching stories have no event rows (written before events existed) gets from a
     re-tag with the run's own terms the rows the run wrote: same events, representatives, times,
     ids and scores."""
-    ran = _rows(store, LINK_COLUMNS + " order by story_id")
+    ran = query_db(store, LINK_COLUMNS + " order by story_id")
     con = duckdb.connect(str(store))
     con.execute("delete from event_stories")
     con.close()
     done = retag_store(store, tmp_path / "run_seeds")
     assert (done.linked, done.unlinked) == (len(ran), 0)
-    assert _rows(store, LINK_COLUMNS + " order by story_id") == ran
+    assert query_db(store, LINK_COLUMNS + " order by story_id") == ran
 
 
 def test_a_story_matching_through_its_page_is_linked_with_its_page(tmp_path):
@@ -309,14 +302,14 @@ def test_a_story_matching_through_its_page_is_linked_with_its_page(tmp_path):
                            executor="inline", alert_plan=plan_for(""), alerts_dir=tmp_path,
                            fulltext=FulltextBudget(per_host_interval_s=0.0))
         run_ingest(read_feeds_csv(feeds), config, force=True, log=lambda line: None)
-    ran = _rows(db, LINK_COLUMNS)
-    assert len(ran) == 1 and _rows(db, "select teaser_match, body_match from article_texts") == [(False, True)]
+    ran = query_db(db, LINK_COLUMNS)
+    assert len(ran) == 1 and query_db(db, "select teaser_match, body_match from article_texts") == [(False, True)]
     assert retag_store(db, SEEDS_DIR) == Retagged(0, 1, 0, 0)
     con = duckdb.connect(str(db))
     con.execute("delete from event_stories")
     con.close()
     assert retag_store(db, SEEDS_DIR) == Retagged(0, 1, 1, 0)
-    assert _rows(db, LINK_COLUMNS) == ran
+    assert query_db(db, LINK_COLUMNS) == ran
 
 
 def test_merges_are_kept_and_an_event_left_with_no_story_keeps_its_id(store, retag_seeds):
@@ -328,13 +321,13 @@ def test_merges_are_kept_and_an_event_left_with_no_story_keeps_its_id(store, ret
     con = duckdb.connect(str(store))
     con.execute("insert into event_merges values (?, ?, now())", [wonsan, bridge])
     con.close()
-    merges = _rows(store, "select * from event_merges")
+    merges = query_db(store, "select * from event_merges")
     assert retag_store(store, retag_seeds).unlinked == 2
-    assert _rows(store, "select * from event_merges") == merges
+    assert query_db(store, "select * from event_merges") == merges
     events = _events(store)
     assert events["bridge-de"] is None
     assert events["wonsan-ko"] == events["wonsan-en"] == events["wonsan-ru"] == events["wonsan-ja"] == bridge
-    assert _rows(store, f"select languages from events where event_id = '{bridge}'") == [(["en", "ja", "ko", "ru"],)]
+    assert query_db(store, f"select languages from events where event_id = '{bridge}'") == [(["en", "ja", "ko", "ru"],)]
 
 
 def test_a_page_holds_the_stories_within_its_span(store):
@@ -352,6 +345,6 @@ def test_a_page_holds_the_stories_within_its_span(store):
         con.execute("rollback")
     finally:
         con.close()
-    guid = dict(_rows(store, "select story_id, guid from articles"))
+    guid = dict(query_db(store, "select story_id, guid from articles"))
     assert [guid[row[1]] for row in first] == ["shoigu-de"]
     assert [guid[row[1]] for row in second] == ["shoigu-en", "shoigu-ko"]
