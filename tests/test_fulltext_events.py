@@ -22,7 +22,7 @@ from xml.sax.saxutils import escape
 
 import pytest
 from alert_pipeline import plan_for
-from test_fulltext_run import _rows
+from conftest import query_db
 
 from newsmon import store
 from newsmon.articles import Candidate, build_article, entry_hash, topic_rules
@@ -109,26 +109,26 @@ def test_the_body_links_a_body_only_match_and_joins_a_lone_story_to_its_event(tm
     lines: list[str] = []
     _run(tmp_path, site, lines)
     db = tmp_path / "db.duckdb"
-    story = dict(_rows(db, "select guid, story_id from articles"))
+    story = dict(query_db(db, "select guid, story_id from articles"))
     assert len(set(story.values())) == 4  # four stories: not copies of one another
-    assert _rows(db, "select teaser_match, body_match from article_texts where url like '%/b.html'") == [(False, True)]
+    assert query_db(db, "select teaser_match, body_match from article_texts where url like '%/b.html'") == [(False, True)]
 
-    raw = dict(_rows(db, "select story_id, event_id from event_stories"))
+    raw = dict(query_db(db, "select story_id, event_id from event_stories"))
     assert raw[story["b"]] in (story["a"], story["c"])  # linked by the stage as a new story would be
     assert raw[story["c"]] == story["c"]  # its own event, as the feed left it: never renumbered
-    assert _rows(db, "select event_id, into_event_id from event_merges") == [(story["c"], story["a"])]
-    resolved = dict(_rows(db, "select story_id, event_id from story_event_ids"))
+    assert query_db(db, "select event_id, into_event_id from event_merges") == [(story["c"], story["a"])]
+    resolved = dict(query_db(db, "select story_id, event_id from story_event_ids"))
     assert resolved == {story["a"]: story["a"], story["b"]: story["a"], story["c"]: story["a"], story["d"]: story["d"]}
-    assert _rows(db, f"select stories from events where event_id = '{story['a']}'") == [(3,)]
+    assert query_db(db, f"select stories from events where event_id = '{story['a']}'") == [(3,)]
     # the page's later paragraph about Wonsan is background: it added nothing to Shoigu's story
-    (entities,), = _rows(db, f"select entities from event_stories where story_id = '{story['d']}'")
+    (entities,), = query_db(db, f"select entities from event_stories where story_id = '{story['d']}'")
     assert "wonsan" not in entities and "choe_son_hui" not in entities
     assert any("1 linked to events, 1 events merged" in line for line in lines)
 
     again: list[str] = []
     _run(tmp_path, site, again)
-    assert _rows(db, "select count(*) from event_merges") == [(1,)]
-    assert _rows(db, "select count(*) from event_stories") == [(4,)]
+    assert query_db(db, "select count(*) from event_merges") == [(1,)]
+    assert query_db(db, "select count(*) from event_stories") == [(4,)]
 
 
 NOW = datetime.now(UTC).replace(microsecond=0)
