@@ -136,3 +136,41 @@ def test_evidence_roles_say_sides_cues_and_context(rules):
 )
 def test_counterparts_subjects_and_officials(title, expected, rules):
     assert is_match(title, rules) is expected
+
+
+@pytest.mark.parametrize(
+    ("title", "lang"),
+    [
+        # "and" in these languages is a place or destination word in another: read in the item's
+        # language, South Korea is the talks' party and North Korea their topic.
+        ("Rosja i Korea Południowa rozmawiały o Korei Północnej", "pl"),
+        ("Rusland en Zuid-Korea bespreken Noord-Korea", "nl"),
+        ("Rusko a Jižní Korea jednaly o Severní Koreji", "cs"),
+        # A name with its topic word after it is the topic, even right before the verb.
+        ("Rusya ve Güney Kore Kuzey Kore meselesini görüştü", "tr"),
+        ("러시아와 한국, 북한 문제 논의", "ko"),
+    ],
+)
+def test_one_language_connector_is_not_another_language_place(title, lang, rules):
+    assert not is_match(title, rules, lang=lang)
+    assert not is_match(title, rules)  # detected when the word needs it
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Rusko a KLDR podepsaly dohodu o spolupráci",  # Czech "a" joins the two sides
+        "Rosja i Korea Północna podpisały traktat",
+        "Rusland en Noord-Korea tekenen verdrag",
+        "Kim Jong-un en Russie: rencontre avec Poutine à Vostotchny",  # French "en" is still "in"
+        "Putin in Pyongyang: il vertice con Kim",
+    ],
+)
+def test_connector_reading_keeps_real_relations(title, rules):
+    assert is_match(title, rules)
+
+
+def test_the_north_korea_is_a_full_name_not_the_north(rules):
+    found = hit("Russia and North Korea: what the North Korea treaty means", rules)
+    assert found and found.is_match
+    assert any(e.matched == "the north korea" and e.role == "side:dprk" for e in found.evidence)

@@ -50,7 +50,7 @@ from __future__ import annotations
 
 import csv
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from newsmon.topics.scan import script_of
@@ -100,6 +100,31 @@ class Grammar:
     complementizer: frozenset[str] = frozenset()  # "that": a reported clause follows its addressee
     destination_after: frozenset[str] = frozenset()  # "への", "에", "'ya": a movement follows its destination
     genitive_before: frozenset[str] = frozenset()  # "of", "de": the noun's owners follow
+    place_forms: tuple[str, ...] = ()  # the place_before forms, to compile a reading in one language
+    # A place or destination word of one language that is another's connector ("en": Spanish "in",
+    # Dutch "and"; "ve": Czech "in", Turkish "and"; "i", "a") -> the languages it joins names in.
+    ambiguous: dict[str, frozenset[str]] = field(default_factory=dict)
+
+    def ambiguous_before(self, text: str, start: int) -> frozenset[str]:
+        """The languages in which the word right before text[start] joins two names, when another
+        language reads it as a place or destination word ("Rusya ve Güney Kore": Turkish "and")."""
+        if not self.ambiguous:
+            return frozenset()
+        words = text[max(0, start - 8):start].split()
+        return self.ambiguous.get(words[-1], frozenset()) if words and text[start - 1:start].isspace() else frozenset()
+
+    def in_language(self, lang: str) -> Grammar:
+        """This grammar read in `lang`: its connectors are no place or destination words there
+        ("Rosja i Korea Południowa": "i" is Polish "and", not Swedish "in")."""
+        mine = frozenset(form for form, langs in self.ambiguous.items() if lang in langs)
+        if not mine:
+            return self
+        key = (id(self), lang)
+        if key not in _READINGS:
+            _READINGS[key] = (self, replace(
+                self, place_before=_before([f for f in self.place_forms if f not in mine]),
+                destination_before=self.destination_before - mine, ambiguous={}))
+        return _READINGS[key][1]
 
     def opens_owner(self, gap: str) -> bool:
         """True when the text between a relation noun and a name is nothing or only genitive words."""
@@ -176,6 +201,10 @@ class Grammar:
         """True when the name at text[start:end] is written as what a relation is about."""
         if self.topic_before is not None and self.topic_before.search(text, max(0, start - 16), start):
             return True
+        return self.topic_follows(text, end)
+
+    def topic_follows(self, text: str, end: int) -> bool:
+        """True when a topic word follows the name ending at `end` ("북한 문제", "Kuzey Kore meselesi")."""
         return self.topic_after is not None and self.topic_after.match(text, end) is not None
 
     def is_place(self, text: str, start: int, end: int) -> bool:
@@ -210,16 +239,35 @@ def word_cost(text: str) -> float:
 
 
 EMPTY_GRAMMAR = Grammar({}, None, None, None, None, {})
+# (id of a grammar, language) -> (that grammar, kept alive so the id stays its own; its reading)
+_READINGS: dict[tuple[int, str], tuple[Grammar, Grammar]] = {}
 
 
 def _alternation(forms: list[str]) -> str:
     return "|".join(re.escape(f) for f in sorted(set(forms), key=lambda f: (-len(f), f)))
 
 
+def _before(forms: list[str] | frozenset[str], gap: int = 0) -> re.Pattern[str] | None:
+    """Forms at the end of the text before a name; `gap` more words may come between ("according
+    to Seoul and Washington": Washington is a source too)."""
+    if not forms:
+        return None
+    words = [f for f in forms if not UNSPACED.search(f)]
+    glued = [f for f in forms if UNSPACED.search(f)]
+    parts = []
+    if words:
+        parts.append(rf"(?:^|(?<!{WORD}))(?:{_alternation(words)})\s+")
+    if glued:
+        parts.append(rf"(?:{_alternation(glued)})\s*")
+    words_between = rf"(?:[^\s,;:.!?|]+\s+){{0,{gap}}}" if gap else ""
+    return re.compile("(?:" + "|".join(parts) + ")" + words_between + r"\Z")
+
+
 def load_grammar(seeds_dir: Path) -> Grammar:
     rows: dict[str, list[str]] = {kind: [] for kind in GRAMMAR_KINDS}
     orders: dict[str, list[str]] = {"verb_final": []}
     connectors: dict[str, list[str]] = {}
+    kind_langs: dict[tuple[str, str], set[str]] = {}
     path = seeds_dir / "topic_grammar.csv"
     if path.exists():
         with path.open(encoding="utf-8-sig", newline="") as handle:
@@ -234,21 +282,7 @@ def load_grammar(seeds_dir: Path) -> Grammar:
                     connectors.setdefault((row.get("lang") or "").strip(), []).append(form)
                     continue
                 rows[kind].append(form)
-
-    def before(forms: list[str], gap: int = 0) -> re.Pattern[str] | None:
-        """Forms at the end of the text before a name; `gap` more words may come between ("according
-        to Seoul and Washington": Washington is a source too)."""
-        if not forms:
-            return None
-        words = [f for f in forms if not UNSPACED.search(f)]
-        glued = [f for f in forms if UNSPACED.search(f)]
-        parts = []
-        if words:
-            parts.append(rf"(?:^|(?<!{WORD}))(?:{_alternation(words)})\s+")
-        if glued:
-            parts.append(rf"(?:{_alternation(glued)})\s*")
-        words_between = rf"(?:[^\s,;:.!?|]+\s+){{0,{gap}}}" if gap else ""
-        return re.compile("(?:" + "|".join(parts) + ")" + words_between + r"\Z")
+                kind_langs.setdefault((kind, form), set()).add((row.get("lang") or "").strip())
 
     def after(forms: list[str]) -> re.Pattern[str] | None:
         if not forms:
@@ -263,8 +297,8 @@ def load_grammar(seeds_dir: Path) -> Grammar:
             # An ending glued to the name ("'de"); one left on the matched word itself
             # ("pekingissä": a stem match runs to the word's end) is checked by `ending`.
             parts.append(rf"(?:{_alternation(endings)})(?!{WORD})")
-        if particles:  # "北京で", "베이징에서": the next word follows with no space
-            parts.append(rf"(?:{_alternation(particles)})")
+        if particles:  # "北京で", "베이징에서": the next word follows with no space; a noun may
+            parts.append(rf"\s?(?:{_alternation(particles)})")  # have one ("북한 문제", "북한문제")
         return re.compile("|".join(parts))
 
     def ending(forms: list[str]) -> re.Pattern[str] | None:
@@ -296,20 +330,27 @@ def load_grammar(seeds_dir: Path) -> Grammar:
         return re.compile("|".join(parts)) if parts else None
 
     glued = [c for forms in connectors.values() for c in forms if UNSPACED.match(c)]
+    ambiguous: dict[str, set[str]] = {}
+    for kind in ("place_before", "destination_before"):
+        for form in rows[kind]:
+            joins = {lang for lang, forms in connectors.items() if form in forms} - kind_langs[(kind, form)]
+            if joins and not UNSPACED.search(form):
+                ambiguous.setdefault(form, set()).update(joins)
     separator = (re.compile(rf"(?:{_alternation(rows['separator'])})(?!{WORD})") if rows["separator"] else None)
-    return Grammar({lang: frozenset(forms) for lang, forms in connectors.items()}, before(rows["place_before"]),
+    return Grammar({lang: frozenset(forms) for lang, forms in connectors.items()}, _before(rows["place_before"]),
                    after(rows["place_after"]), ending(rows["place_after"]), separator,
                    {s: tuple(sorted(set(v), key=lambda f: (-len(f), f))) for s, v in suffixes.items()},
                    frozenset(orders["verb_final"]),
                    {**dict.fromkeys(rows["between_before"], "before"), **dict.fromkeys(rows["between_after"], "after")},
-                   before(rows["source_before"], gap=3), source_after(rows["source_after"]),
+                   _before(rows["source_before"], gap=3), source_after(rows["source_after"]),
                    tuple(sorted(counterpart, key=lambda e: (-len(e), e))),
                    re.compile(_alternation(glued)) if glued else None,
-                   before(rows["topic_before"]), after(rows["topic_after"]),
+                   _before(rows["topic_before"]), after(rows["topic_after"]),
                    re.compile(rf",\s*(?:{_alternation(rows['aside'])})(?!{WORD})[^,;:.!?|]*,") if rows["aside"] else None,
                    frozenset(rows["counterpart_before"]), frozenset(rows["agent_before"]),
                    frozenset(rows["guests_before"]), frozenset(rows["destination_before"]),
                    frozenset(rows["origin_before"]),
                    re.compile(rf"(?<!{WORD})(?:{_alternation(rows['possessive'])})(?!{WORD})") if rows["possessive"] else None,
                    frozenset(rows["complementizer"]), frozenset(rows["destination_after"]),
-                   frozenset(rows["genitive_before"]))
+                   frozenset(rows["genitive_before"]), tuple(rows["place_before"]),
+                   {form: frozenset(langs) for form, langs in ambiguous.items()})

@@ -13,7 +13,7 @@ import csv
 import math
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from newsmon.records import Evidence, TopicHit
@@ -31,6 +31,7 @@ MATCH_KINDS = ("word", "prefix", "substring", "regex")
 ROLE_KINDS = ("side", "weak", "proxy", "both_sides", "subtopic", "exclude", "offtopic", "third", "relation")
 # Scanned together, so the longest term wins: "South Korea" (exclude) hides "Korea" (weak).
 SIDE_ROLE_KINDS = ("side", "weak", "proxy", "both_sides", "exclude")
+_NAME_KINDS = (*SIDE_ROLE_KINDS, "third")
 # Scanned on their own, so a longer subtopic cue ("military cooperation") cannot hide them.
 CONTEXT_ROLE_KINDS = ("third", "relation")
 _SIDE_EVIDENCE = ("side", "weak", "proxy", "both_sides")
@@ -297,6 +298,22 @@ def _gated(found: list[Found], title: str, text: str, lang: str | None) -> list[
     return [f for f in found if id(f) not in drop] if drop else found
 
 
+def _read_in_language(rules: TopicRules, found: list[Found], texts: dict[str, str], title: str, text: str,
+                      lang: str | None) -> TopicRules:
+    """The rules with their grammar read in the item's language when a name follows a word that
+    is a place word in one language and "and" in another ("Rusya ve Güney Kore", "Rosja i Korea
+    Południowa"); the language is detected only then."""
+    joins = frozenset().union(*(rules.grammar.ambiguous_before(texts[f.where], f.start) for f in found
+                                if f.rule.role_kind in _NAME_KINDS and f.where in texts))
+    if not joins:
+        return rules
+    if lang is None:
+        from newsmon.language.detect import detect_language
+
+        lang = detect_language(title, text[:400]).lang
+    return replace(rules, grammar=rules.grammar.in_language(lang)) if lang in joins else rules
+
+
 def _inside_names(found: list[Found]) -> list[Found]:
     """Drop relation words that are part of a longer name: "workers" in "Partito dei Lavoratori
     della RPDC" (the Workers' Party) is no relation."""
@@ -346,6 +363,7 @@ def match_topics(
                 item += norm[:start].rstrip().endswith(_ITEM_MARKS)
                 sections[(_ITEMS, unit)] = item
     found = _inside_names(_gated(found, title or "", text or "", lang))
+    rules = _read_in_language(rules, found, texts, title or "", text or "", lang)
     hits = []
     for topic in rules.topics:
         mine = [f for f in found if f.rule.topic == topic]
