@@ -217,7 +217,8 @@ def _participants(word: Found, actors: list[Actor], text: str, grammar: Grammar,
         # the clause's subject before it ("North Korea tests missiles and deepens Russia ties").
         return left[k], left[-1]
     if (not verb_final and left and free and near(text[end:actors[free[0]].start])
-            and not CLAUSE_MARKS & set(text[end:actors[free[0]].start])):
+            and not CLAUSE_MARKS & set(text[end:actors[free[0]].start])
+            and not grammar.opens_clause(text[end:actors[free[0]].start])):
         gap = text[actors[left[-1]].end:start]
         subject = left[-1]
         tail = re.split(r"[,;]", gap)[-1]

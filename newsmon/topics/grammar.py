@@ -35,6 +35,9 @@ topic_grammar.csv (`lang,kind,form`) lists, per language:
 - `complementizer`: the word that opens a reported clause after its addressee ("Putin assures South
   Korea that the pact with Pyongyang is no threat"): the addressee owns nothing of the clause, so a
   relation noun there with its "with" counterpart is the speaker's;
+- `clause_before`: conjunctions that open a clause with a subject of its own ("Japan protests Russian
+  bomber flights as North Korea tests a missile", "während", "alors que"): the name after one is
+  that clause's subject, no counterpart of a relation word before it;
 - `aside`: words that open a clause set off by commas ("Putin, who is in China for a summit, met
   Kim", "Путин, который ..., встретился"): its names are no participants of the sentence's verb,
   and it is no distance between the subject and that verb.
@@ -59,7 +62,8 @@ from newsmon.topics.textnorm import WORD, normalize_text
 GRAMMAR_KINDS = ("connector", "place_before", "place_after", "separator", "order", "between_before",
                  "between_after", "source_before", "source_after", "topic_before", "topic_after", "aside",
                  "counterpart_before", "agent_before", "guests_before", "destination_before",
-                 "origin_before", "possessive", "complementizer", "destination_after", "genitive_before")
+                 "origin_before", "possessive", "complementizer", "destination_after", "genitive_before",
+                 "clause_before")
 # A source word may follow its name after a few words ("South Korea's spy agency says").
 _SOURCE_GAP = 3
 # Scripts written without spaces between words: their function words attach to names.
@@ -100,6 +104,7 @@ class Grammar:
     complementizer: frozenset[str] = frozenset()  # "that": a reported clause follows its addressee
     destination_after: frozenset[str] = frozenset()  # "への", "에", "'ya": a movement follows its destination
     genitive_before: frozenset[str] = frozenset()  # "of", "de": the noun's owners follow
+    clause_before: frozenset[str] = frozenset()  # "as", "while": a new clause's subject follows
     place_forms: tuple[str, ...] = ()  # the place_before forms, to compile a reading in one language
     # A place or destination word of one language that is another's connector ("en": Spanish "in",
     # Dutch "and"; "ve": Czech "in", Turkish "and"; "i", "a") -> the languages it joins names in.
@@ -125,6 +130,11 @@ class Grammar:
                 self, place_before=_before([f for f in self.place_forms if f not in mine]),
                 destination_before=self.destination_before - mine, ambiguous={}))
         return _READINGS[key][1]
+
+    def opens_clause(self, gap: str) -> bool:
+        """True when a gap before a name ends with a clause conjunction ("flights as North Korea")."""
+        words = gap.split()
+        return bool(words) and any(" ".join(words[-n:]) in self.clause_before for n in (1, 2, 3))
 
     def opens_owner(self, gap: str) -> bool:
         """True when the text between a relation noun and a name is nothing or only genitive words."""
@@ -352,5 +362,5 @@ def load_grammar(seeds_dir: Path) -> Grammar:
                    frozenset(rows["origin_before"]),
                    re.compile(rf"(?<!{WORD})(?:{_alternation(rows['possessive'])})(?!{WORD})") if rows["possessive"] else None,
                    frozenset(rows["complementizer"]), frozenset(rows["destination_after"]),
-                   frozenset(rows["genitive_before"]), tuple(rows["place_before"]),
+                   frozenset(rows["genitive_before"]), frozenset(rows["clause_before"]), tuple(rows["place_before"]),
                    {form: frozenset(langs) for form, langs in ambiguous.items()})
