@@ -72,6 +72,8 @@ def actors_of(members: list[Found], relations: list[Found], text: str, grammar: 
                 f, members, cuts, text, grammar):
             topic_end = end  # "briefs Seoul on China-Russia drills": both names of the pair are the topic
             continue  # "China and Russia hold talks on North Korea": the topic, not a party
+        if kind != "third" and _owns_what_is_discussed(f, members, relations, text, grammar):
+            continue  # "한국과 러시아가 북한의 핵 프로그램을 논의": the owner of the talks' matter
         topic_end = None
         if (last and last.party == party and not any(last.end <= c < f.start for c in cuts)
                 and word_cost(text[last.end:f.start]) <= NEAR_WORDS):
@@ -87,6 +89,24 @@ def actors_of(members: list[Found], relations: list[Found], text: str, grammar: 
             actors[0].label = True
     mark_sources(actors, text, grammar)
     return actors
+
+
+def _owns_what_is_discussed(f: Found, members: list[Found], relations: list[Found], text: str,
+                            grammar: Grammar) -> bool:
+    """True when a side's name in the genitive owns the object of the contact word after it, with
+    no other name in between: "북한의 핵 프로그램을 논의" (discussed North Korea's nuclear
+    programme). A relation word right after the genitive is the owner's own ("김정은의 방러")."""
+    end = f.start + len(f.matched)
+    owner = grammar.genitive_after.match(text, end) if grammar.genitive_after is not None else None
+    if owner is None:
+        return False
+    word = min((r for r in relations if r.start >= owner.end()), key=lambda r: r.start, default=None)
+    if word is None or word.rule.role != "relation:contact" or word.rule.lang not in grammar.verb_final:
+        return False
+    if any(owner.end() <= m.start < word.start for m in members if m.rule.role_kind in ACTOR_KINDS):
+        return False  # "북한의 러시아 파병": the owner's relation with the name in between
+    gap = text[owner.end():word.start]
+    return word_cost(gap) >= 1 and not CLAUSE_MARKS & set(gap)
 
 
 def _pair_heads_word(f: Found, members: list[Found], cuts: list[int], text: str, grammar: Grammar) -> bool:

@@ -38,6 +38,9 @@ topic_grammar.csv (`lang,kind,form`) lists, per language:
 - `clause_before`: conjunctions that open a clause with a subject of its own ("Japan protests Russian
   bomber flights as North Korea tests a missile", "während", "alors que"): the name after one is
   that clause's subject, no counterpart of a relation word before it;
+- `genitive_after`: the genitive particle or ending glued to a name in a verb-final language ("북한의",
+  "北朝鮮の", "Kuzey Kore'nin"): a name owning the object of a talk verb ("한국과 러시아가 북한의 핵
+  프로그램을 논의") is what is talked about, not a party to the talks;
 - `aside`: words that open a clause set off by commas ("Putin, who is in China for a summit, met
   Kim", "Путин, который ..., встретился"): its names are no participants of the sentence's verb,
   and it is no distance between the subject and that verb.
@@ -63,7 +66,7 @@ GRAMMAR_KINDS = ("connector", "place_before", "place_after", "separator", "order
                  "between_after", "source_before", "source_after", "topic_before", "topic_after", "aside",
                  "counterpart_before", "agent_before", "guests_before", "destination_before",
                  "origin_before", "possessive", "complementizer", "destination_after", "genitive_before",
-                 "clause_before")
+                 "clause_before", "genitive_after")
 # A source word may follow its name after a few words ("South Korea's spy agency says").
 _SOURCE_GAP = 3
 # Scripts written without spaces between words: their function words attach to names.
@@ -105,6 +108,7 @@ class Grammar:
     destination_after: frozenset[str] = frozenset()  # "への", "에", "'ya": a movement follows its destination
     genitive_before: frozenset[str] = frozenset()  # "of", "de": the noun's owners follow
     clause_before: frozenset[str] = frozenset()  # "as", "while": a new clause's subject follows
+    genitive_after: re.Pattern[str] | None = None  # "의", "の", "'nin" glued to an owner's name
     place_forms: tuple[str, ...] = ()  # the place_before forms, to compile a reading in one language
     # A place or destination word of one language that is another's connector ("en": Spanish "in",
     # Dutch "and"; "ve": Czech "in", Turkish "and"; "i", "a") -> the languages it joins names in.
@@ -362,5 +366,6 @@ def load_grammar(seeds_dir: Path) -> Grammar:
                    frozenset(rows["origin_before"]),
                    re.compile(rf"(?<!{WORD})(?:{_alternation(rows['possessive'])})(?!{WORD})") if rows["possessive"] else None,
                    frozenset(rows["complementizer"]), frozenset(rows["destination_after"]),
-                   frozenset(rows["genitive_before"]), frozenset(rows["clause_before"]), tuple(rows["place_before"]),
+                   frozenset(rows["genitive_before"]), frozenset(rows["clause_before"]),
+                   after(rows["genitive_after"]), tuple(rows["place_before"]),
                    {form: frozenset(langs) for form, langs in ambiguous.items()})
