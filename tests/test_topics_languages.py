@@ -82,6 +82,19 @@ def test_a_meeting_or_treaty_between_the_sides_in_a_third_country_matches(rules,
     assert is_match(title, rules), hit(title, rules, None)
 
 
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Samarbejdet mellem Rusland og Nordkorea bekymrer Japan",
+        "Japonia condamnă cooperarea între Rusia și Coreea de Nord",
+        "Japan veroordeelt de samenwerking tussen Rusland en Noord-Korea",
+        "Η Ιαπωνία καταδικάζει τη συνεργασία μεταξύ Ρωσίας και Βόρειας Κορέας",
+    ],
+)
+def test_ties_between_the_sides_hold_beside_a_third_party_that_comments(rules, title):
+    assert is_match(title, rules), hit(title, rules, None)
+
+
 def test_each_thin_language_has_relation_words_connectors_and_topic_words():
     with (SEEDS / "topic_terms.csv").open(encoding="utf-8", newline="") as handle:
         roles = {(row["lang"], row["role"]) for row in csv.DictReader(handle)}
