@@ -13,6 +13,8 @@ import pytest
 
 from newsmon.records import TopicHit
 from newsmon.topics.match import TopicRules, load_topic_rules, match_topics
+from newsmon.topics.scan import scan, scripts_in, unit_starts
+from newsmon.topics.textnorm import normalize_text
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 # Languages whose headlines name the sides with the seeds' names but had few or no relation words.
@@ -107,3 +109,20 @@ def test_each_thin_language_has_relation_words_connectors_and_topic_words():
     missing += [(lang, "topic word") for lang in THIN_LANGUAGES
                 if not {(lang, "topic_before"), (lang, "topic_after")} & kinds]
     assert missing == []
+
+
+@pytest.mark.parametrize(
+    ("form", "side"),
+    [
+        ("Putinilla", "russia"),  # Finnish adessive: "Putinilla on ..."
+        ("Kim Jong-unilla", "dprk"),
+        ("Putiniga", "russia"),  # Estonian comitative, ablative, elative on a consonant stem
+        ("Kim Jong-uniga", "dprk"),
+        ("Putinilt", "russia"),
+        ("Putinist", "russia"),
+    ],
+)
+def test_case_forms_of_leaders_names_name_their_side(rules, form, side):
+    norm = normalize_text(form)
+    found = scan(rules.side_scanner, norm, "title", unit_starts(norm), scripts_in(norm))
+    assert any(f.rule.role_name == side and f.matched == norm for f in found), found
