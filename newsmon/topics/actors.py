@@ -82,6 +82,8 @@ def actors_of(members: list[Found], relations: list[Found], text: str, grammar: 
             actors.append(Actor(party, f.start, end, kind != "third", head_end=end))
         if kind == "third":
             actors[-1].report = grammar.source_end(text, f.start, end)
+            # "according to Seoul", "nach US-Angaben": an attribution is a source wherever it stands
+            actors[-1].source = grammar.attribution(text, f.start, end)
     if actors and not actors[0].side:
         colon = text.find(": ", actors[0].end, actors[0].end + LABEL_CHARS)
         if colon >= 0 and (len(actors) == 1 or actors[1].start > colon) and word_cost(
@@ -138,6 +140,8 @@ def mark_sources(actors: list[Actor], text: str, grammar: Grammar) -> None:
     """
     for i, actor in enumerate(actors):
         nxt = actors[i + 1] if i + 1 < len(actors) else None
+        if actor.source:
+            continue
         if actor.report is not None:
             if nxt is None:
                 actor.source = True

@@ -11,7 +11,8 @@ topic_grammar.csv (`lang,kind,form`) lists, per language:
 - `order`: `verb_final` for languages whose verb (and relation noun) follows both its parties
   (Korean, Japanese, Turkish, Hindi, Persian);
 - `source_before` / `source_after`: words that make a name the *source* of a report rather than a
-  party to what it reports ("according to Seoul", "Seoul says", "美国称", "Güney Kore'ye göre"):
+  party to what it reports ("according to Seoul", "Seoul says", "美国称", "Güney Kore'ye göre"; a
+  form starting with "-" is a compound's second part, "US-Angaben"):
   "Seoul says Pyongyang sent more troops to Russia" relates the two sides, not Seoul;
 - `topic_before` / `topic_after`: words that make a name the *subject matter* of a relation, not a
   party to it ("talks on North Korea", "переговоры о КНДР", "북한 문제 논의", "北朝鮮について協議");
@@ -109,6 +110,7 @@ class Grammar:
     genitive_before: frozenset[str] = frozenset()  # "of", "de": the noun's owners follow
     clause_before: frozenset[str] = frozenset()  # "as", "while": a new clause's subject follows
     genitive_after: re.Pattern[str] | None = None  # "의", "の", "'nin" glued to an owner's name
+    source_compound: re.Pattern[str] | None = None  # "-angaben": "US-Angaben" (US figures)
     place_forms: tuple[str, ...] = ()  # the place_before forms, to compile a reading in one language
     # A place or destination word of one language that is another's connector ("en": Spanish "in",
     # Dutch "and"; "ve": Czech "in", Turkish "and"; "i", "a") -> the languages it joins names in.
@@ -161,6 +163,14 @@ class Grammar:
             return end
         m = self.source_after.match(text, end) if self.source_after is not None else None
         return m.end() if m else None
+
+    def attribution(self, text: str, start: int, end: int) -> bool:
+        """True when the name at text[start:end] is written as an attribution ("according to
+        Seoul", "nach US-Angaben"), which names a source wherever it stands in the sentence, unlike
+        "Seoul says", whose report follows it."""
+        if self.source_before is not None and self.source_before.search(text, max(0, start - 30), start):
+            return True
+        return self.source_compound is not None and self.source_compound.match(text, end) is not None
 
     def counterpart_form(self, text: str, end: int) -> bool:
         """True when the name ending at `end` carries an instrumental or comitative ending
@@ -277,6 +287,12 @@ def _before(forms: list[str] | frozenset[str], gap: int = 0) -> re.Pattern[str] 
     return re.compile("(?:" + "|".join(parts) + ")" + words_between + r"\Z")
 
 
+def _compound(forms: list[str]) -> re.Pattern[str] | None:
+    """A compound's second part glued to a name by a hyphen (a name term may end in it)."""
+    parts = [f.lstrip("-") for f in forms if f.startswith("-") and not UNSPACED.search(f)]
+    return re.compile(rf"-?(?:{_alternation(parts)})(?!{WORD})") if parts else None
+
+
 def load_grammar(seeds_dir: Path) -> Grammar:
     rows: dict[str, list[str]] = {kind: [] for kind in GRAMMAR_KINDS}
     orders: dict[str, list[str]] = {"verb_final": []}
@@ -334,13 +350,16 @@ def load_grammar(seeds_dir: Path) -> Grammar:
                     counterpart.add(suffix)
                 suffixes.setdefault("*" + script, []).append(suffix)
     def source_after(forms: list[str]) -> re.Pattern[str] | None:
-        words = [f for f in forms if not UNSPACED.search(f)]
+        words = [f for f in forms if not UNSPACED.search(f) and not f.startswith("-")]
         glued = [f for f in forms if UNSPACED.search(f)]
         parts = []
         if words:  # "Seoul says", "South Korea's spy agency says", but no clause break in between
             parts.append(rf"(?:'s?)?(?:\s+[^\s,;:.!?|]+){{0,{_SOURCE_GAP}}}?\s+(?:{_alternation(words)})(?!{WORD})")
         if glued:  # "美国称", "미국 측은"
             parts.append(rf"\s*(?:{_alternation(glued)})")
+        compound = _compound(forms)
+        if compound is not None:
+            parts.append(compound.pattern)
         return re.compile("|".join(parts)) if parts else None
 
     glued = [c for forms in connectors.values() for c in forms if UNSPACED.match(c)]
@@ -367,5 +386,5 @@ def load_grammar(seeds_dir: Path) -> Grammar:
                    re.compile(rf"(?<!{WORD})(?:{_alternation(rows['possessive'])})(?!{WORD})") if rows["possessive"] else None,
                    frozenset(rows["complementizer"]), frozenset(rows["destination_after"]),
                    frozenset(rows["genitive_before"]), frozenset(rows["clause_before"]),
-                   after(rows["genitive_after"]), tuple(rows["place_before"]),
+                   after(rows["genitive_after"]), _compound(rows["source_after"]), tuple(rows["place_before"]),
                    {form: frozenset(langs) for form, langs in ambiguous.items()})

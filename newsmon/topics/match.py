@@ -280,10 +280,17 @@ def _fits_language(rule: TermRule, lang: str) -> bool:
     return any(lang in group and rule.lang in group for group in CLOSE_LANGUAGES)
 
 
+def _abbreviation(rule: TermRule) -> bool:
+    """A two-letter party abbreviation of one language is a common word in others (Turkish "AB",
+    the EU, is German "ab"): it counts only in text of its own language, as cue words do."""
+    return (rule.role_kind in ("third", "exclude") and rule.lang != "en" and rule.match == "word"
+            and len(rule.term) <= 2 and script_of(rule.term) in ("latin", "cyrillic"))
+
+
 def _gated(found: list[Found], title: str, text: str, lang: str | None) -> list[Found]:
     """Drop cue words of another language than the item's (detected here only when some cue needs it)."""
-    doubtful = [f for f in found if f.rule.role_kind in GATED_ROLE_KINDS and f.rule.lang not in ("", "mul")
-                and script_of(f.matched) in _SHARED_SCRIPTS]
+    doubtful = [f for f in found if f.rule.lang not in ("", "mul") and (
+        (f.rule.role_kind in GATED_ROLE_KINDS and script_of(f.matched) in _SHARED_SCRIPTS) or _abbreviation(f.rule))]
     if not doubtful:
         return found
     if lang is None:
