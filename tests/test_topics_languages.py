@@ -62,6 +62,12 @@ def is_match(title: str, rules: TopicRules, lang: str | None = None) -> bool:
         ("চীন ও রাশিয়া উত্তর কোরিয়া সম্পর্কে আলোচনা করেছে", None),
         ("চীনের প্রেসিডেন্ট ও রাশিয়ার প্রেসিডেন্ট উত্তর কোরিয়া নিয়ে বৈঠক করেছেন", None),
         ("เกาหลีใต้และรัสเซียหารือเกี่ยวกับเกาหลีเหนือ", None),
+        # One side's minister with a third state's about the other side; a meeting with a third state.
+        ("De Russische minister van Buitenlandse Zaken besprak Noord-Korea met zijn Chinese collega", None),
+        ("Ruský ministr zahraničí jednal o Severní Koreji s čínským protějškem", None),
+        ("שר החוץ הרוסי שוחח על צפון קוריאה עם עמיתו הסיני", None),
+        ("Poetin ontmoette Xi Jinping en besprak Noord-Korea", None),
+        ("Putin bertemu Xi Jinping dan membahas Korea Utara", None),
         ("Кітай і Расія вялі перамовы пра Паўночную Карэю", None),
         ("Қытай мен Ресей Солтүстік Корея туралы келіссөз жүргізді", None),
         # Short headlines in these languages are detected as another one; a feed's language says which.
