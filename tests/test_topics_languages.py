@@ -68,6 +68,9 @@ def is_match(title: str, rules: TopicRules, lang: str | None = None) -> bool:
         ("שר החוץ הרוסי שוחח על צפון קוריאה עם עמיתו הסיני", None),
         ("Poetin ontmoette Xi Jinping en besprak Noord-Korea", None),
         ("Putin bertemu Xi Jinping dan membahas Korea Utara", None),
+        ("Amerikkalaiset ja venäläiset diplomaatit keskustelivat Pohjois-Koreasta", None),
+        ("USA a Rusko jednali o Severní Koreji", None),
+        ("Japani ja Venäjä neuvottelivat Pohjois-Koreasta", None),
         ("Кітай і Расія вялі перамовы пра Паўночную Карэю", None),
         ("Қытай мен Ресей Солтүстік Корея туралы келіссөз жүргізді", None),
         # Short headlines in these languages are detected as another one; a feed's language says which.
