@@ -1,8 +1,9 @@
 """The relation rules in the languages with few seed terms: a contact word with South Korea or a third
 state as one participant and North Korea as the talk's subject matter is no Russia–DPRK relation,
 while a meeting, treaty or letter between the two sides still is, wherever it is held. Each case
-needs the relation words or function words (topic_before/topic_after, connectors, place endings) of
-its language in seeds/; the sentences are written for these tests, not taken from a dev set."""
+needs relation words, function words (topic_before/topic_after, connectors, place endings) or
+third-party names of its language in seeds/; the sentences are written for these tests, not taken
+from a dev set."""
 
 from __future__ import annotations
 
