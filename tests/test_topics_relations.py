@@ -174,3 +174,55 @@ def test_the_north_korea_is_a_full_name_not_the_north(rules):
     found = hit("Russia and North Korea: what the North Korea treaty means", rules)
     assert found and found.is_match
     assert any(e.matched == "the north korea" and e.role == "side:dprk" for e in found.evidence)
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        # A name after a clause conjunction is that clause's subject, not the counterpart of a
+        # relation word before it: a third party's dispute with one side beside the other's test.
+        "Japan protests Russian bomber flights as North Korea tests a missile",
+        "Japan protests Russian bomber flights while North Korea fires missiles",
+        # A side's name in the genitive owning the matter of talks held by a third party and the
+        # other side is that matter, not a party to the talks.
+        "중국과 러시아가 북한의 핵 프로그램을 논의했다",
+        "한국과 러시아가 북한의 핵 프로그램을 논의했다",
+        "Çin ve Rusya, Kuzey Kore'nin nükleer programını görüştü",
+    ],
+)
+def test_clause_subjects_and_genitive_owners_are_no_participants(title, rules):
+    assert not is_match(title, rules)
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Russia welcomes Kim as North Korea's leader arrives in Vladivostok",
+        "북한의 러시아 파병 규모 1만명",  # the owner's own relation, the other side named in between
+        "김정은의 방러, 푸틴과 정상회담",  # a relation word right after the genitive is the owner's
+        "Kuzey Kore'nin Rusya'ya asker göndermesi",
+        "ロシアと北朝鮮の外相が会談、核問題も協議",
+    ],
+)
+def test_clause_and_genitive_readings_keep_real_relations(title, rules):
+    assert is_match(title, rules)
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        # An attribution names a source wherever it stands, not a third party to the report.
+        "Tausende nordkoreanische Soldaten kämpfen nach US-Angaben in der russischen Region Kursk",
+        "North Korean troops are, according to Washington, fighting in Russia's Kursk region",
+    ],
+)
+def test_an_attribution_mid_sentence_is_a_source(title, rules):
+    assert is_match(title, rules)
+
+
+def test_a_two_letter_abbreviation_counts_only_in_its_language(rules):
+    # Turkish "AB" (the EU) is the German verb particle "ab": no third party in German text.
+    found = hit("Nordkorea feuert Raketen ab, Russland schweigt", rules)
+    assert found and not any(e.role == "third:eu" for e in found.evidence)
+    turkish = hit("AB, Rusya ve Kuzey Kore'ye yaptırım kararı aldı", rules, lang="tr")
+    assert turkish and any(e.role == "third:eu" for e in turkish.evidence)

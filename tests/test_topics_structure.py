@@ -145,6 +145,23 @@ CONTACT_FORMS = {
     "ko": "만나|만날|만남|회담|회동|통화|친서|서한|메시지|축전|방문|대표단|조약|감사|설명",
     "ja": "会談|会った|面会|電話|書簡|親書|メッセージ|祝電|訪問|代表団|条約|説明",
     "zh": "会谈|會談|会见|会晤|通话|致电|贺电|致信|访问|代表团|条约|介绍",
+    "da": "mødtes|møde|topmøde|samtaler|forhandlinger|brev|besøg|delegation|aftale",
+    "no": "møttes|møte|toppmøte|samtaler|forhandlinger|brev|besøk|delegasjon|avtale",
+    "et": "kohtusid|kohtumine|tippkohtumine|läbirääkimised|kõnelused|kiri|visiit|delegatsioon|kokkulepe",
+    "lv": "tikās|tikšanās|sarunas|vēstule|vizīte|delegācija|vienošanās|parakstīja",
+    "lt": "susitikimas|susitiko|derybos|pokalbis|laiškas|vizitas|delegacija|susitarimas|pasirašė",
+    "sl": "srečal|srečanje|pogovori|pogajanja|pismo|obisk|delegacija|sporazum|podpisala",
+    "sq": "takim|takuan|bisedime|letër|vizitë|delegacion|marrëveshje|samit|nënshkruan",
+    "mk": "средба|се сретна|разговори|преговори|писмо|посета|делегација|спогодба|самит",
+    "be": "сустрэча|сустрэўся|перамовы|размова|ліст|візіт|дэлегацыя|пагадненне|саміт",
+    "kk": "келіссөздер|сапар|делегация|келісім|кездесу|кездесті",
+    "az": "görüşdü|danışıqlar|məktub|səfər|nümayəndə heyəti|saziş|sammit|imzaladı",
+    "uz": "uchrashdi|uchrashuv|muzokaralar|tashrif|delegatsiya|kelishuv|sammit|imzoladi",
+    "ms": "berbincang|perbincangan|rundingan|lawatan|melawat|sidang kemuncak|mesyuarat|perjanjian",
+    "sw": "walikutana|mkutano|mazungumzo|barua|ziara|ujumbe|makubaliano",
+    "tl": "nagkita|pag-uusap|usapan|liham|bumisita|delegasyon|kasunduan|summit",
+    "ur": "ملاقات|بات چیت|مذاکرات|پیغام|دورہ|وفد|معاہدہ|سربراہی اجلاس",
+    "bn": "বৈঠক|সাক্ষাৎ|আলোচনা|চিঠি|বার্তা|সফর|প্রতিনিধিদল|চুক্তি|শীর্ষ সম্মেলন",
 }
 
 
