@@ -226,3 +226,16 @@ def test_a_two_letter_abbreviation_counts_only_in_its_language(rules):
     assert found and not any(e.role == "third:eu" for e in found.evidence)
     turkish = hit("AB, Rusya ve Kuzey Kore'ye yaptırım kararı aldı", rules, lang="tr")
     assert turkish and any(e.role == "third:eu" for e in turkish.evidence)
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        # A news outlet named after a state is no side ("Russia Al-Youm" is RT's Arabic service).
+        "Nordkorea testet Kurzstreckenraketen, meldet Russia Al-Youm",
+        # Turkish headlines name Xi by his surname with a case ending: a third party.
+        "Putin ve Kim, Şi'nin konukları olarak geçit törenini izledi",
+    ],
+)
+def test_outlets_and_inflected_short_names(title, rules):
+    assert not is_match(title, rules)
