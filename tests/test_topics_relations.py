@@ -239,3 +239,10 @@ def test_a_two_letter_abbreviation_counts_only_in_its_language(rules):
 )
 def test_outlets_and_inflected_short_names(title, rules):
     assert not is_match(title, rules)
+
+
+def test_a_case_ending_meaning_about_makes_a_topic(rules):
+    # Hungarian delative "-ról/-ről" on the name itself: North Korea is what the two talked about.
+    assert not is_match("Dél-Korea és Oroszország Észak-Koreáról tárgyalt", rules)
+    assert not is_match("Kína és Oroszország Észak-Koreáról tárgyalt", rules)
+    assert is_match("Oroszország és Észak-Korea katonai szövetséget kötött", rules)

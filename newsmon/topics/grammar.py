@@ -111,6 +111,7 @@ class Grammar:
     clause_before: frozenset[str] = frozenset()  # "as", "while": a new clause's subject follows
     genitive_after: re.Pattern[str] | None = None  # "의", "の", "'nin" glued to an owner's name
     source_compound: re.Pattern[str] | None = None  # "-angaben": "US-Angaben" (US figures)
+    topic_ending: re.Pattern[str] | None = None  # a case ending meaning "about" on the word itself
     place_forms: tuple[str, ...] = ()  # the place_before forms, to compile a reading in one language
     # A place or destination word of one language that is another's connector ("en": Spanish "in",
     # Dutch "and"; "ve": Czech "in", Turkish "and"; "i", "a") -> the languages it joins names in.
@@ -228,7 +229,10 @@ class Grammar:
         return self.topic_follows(text, end)
 
     def topic_follows(self, text: str, end: int) -> bool:
-        """True when a topic word follows the name ending at `end` ("북한 문제", "Kuzey Kore meselesi")."""
+        """True when a topic word follows the name ending at `end` ("북한 문제", "Kuzey Kore meselesi"),
+        or a case ending meaning "about" ends the name itself (Hungarian "Észak-Koreáról")."""
+        if self.topic_ending is not None and self.topic_ending.search(text, max(0, end - 8), end):
+            return True
         return self.topic_after is not None and self.topic_after.match(text, end) is not None
 
     def is_place(self, text: str, start: int, end: int) -> bool:
@@ -386,5 +390,6 @@ def load_grammar(seeds_dir: Path) -> Grammar:
                    re.compile(rf"(?<!{WORD})(?:{_alternation(rows['possessive'])})(?!{WORD})") if rows["possessive"] else None,
                    frozenset(rows["complementizer"]), frozenset(rows["destination_after"]),
                    frozenset(rows["genitive_before"]), frozenset(rows["clause_before"]),
-                   after(rows["genitive_after"]), _compound(rows["source_after"]), tuple(rows["place_before"]),
+                   after(rows["genitive_after"]), _compound(rows["source_after"]), ending(rows["topic_after"]),
+                   tuple(rows["place_before"]),
                    {form: frozenset(langs) for form, langs in ambiguous.items()})
