@@ -246,3 +246,16 @@ def test_a_case_ending_meaning_about_makes_a_topic(rules):
     assert not is_match("Dél-Korea és Oroszország Észak-Koreáról tárgyalt", rules)
     assert not is_match("Kína és Oroszország Észak-Koreáról tárgyalt", rules)
     assert is_match("Oroszország és Észak-Korea katonai szövetséget kötött", rules)
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        # What is talked about sits between the subject pair and the verb in a verb-final
+        # sentence; it is no distance, so South Korea is still the talks' party.
+        "جنوبی کوریا اور روس نے شمالی کوریا کے بارے میں بات چیت کی",
+        "한국과 러시아가 모스크바에서 북한의 핵 프로그램을 논의했다",
+    ],
+)
+def test_a_topic_between_subject_and_verb_is_no_distance(title, rules):
+    assert not is_match(title, rules)

@@ -309,7 +309,11 @@ def relates_sides(members: list[Found], text: str, grammar: Grammar,
             # pair's own word (not "김정은·시진핑 만나 … 북러 밀착으로 …": background to a third party's).
             return True
     places = venues(members, relations, actors, text, grammar)
-    place_names = place_names_of(members, text, grammar)
+    # A side's name written as what is talked about, so no actor ("… شمالی کوریا کے بارے میں بات
+    # چیت", "북한의 핵 프로그램을 논의"), is no distance between a subject and its verb, as a place is not.
+    place_names = place_names_of(members, text, grammar) + tuple(
+        f.matched for f in members if f.rule.role_kind in ("side", "weak", "proxy")
+        and not any(a.start <= f.start < a.end for a in actors))
     bound: set[int] = set()
     taken = set(places)  # a venue is nobody's participant
     # "between" words name their participants outright: read them first ("Japan condemns cooperation
