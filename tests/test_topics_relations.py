@@ -259,3 +259,14 @@ def test_a_case_ending_meaning_about_makes_a_topic(rules):
 )
 def test_a_topic_between_subject_and_verb_is_no_distance(title, rules):
     assert not is_match(title, rules)
+
+
+def test_verb_final_objects_and_genitive_pairs(rules):
+    # The whole object stands between a verb-final subject and its verb: South Korea still holds
+    # the talks about the North's programme (not Russia with the North).
+    assert not is_match("한국과 러시아가 최근 모스크바에서 북한의 핵 프로그램과 지역 안보 문제를 논의했다", rules)
+    # A pair joined by と and put in the genitive owns the noun after it: a third party condemns
+    # the two sides' cooperation (with no genitive, "日本は北朝鮮と協力" is Japan's cooperation).
+    assert is_match("日本は北朝鮮とロシアの軍事協力を非難", rules)
+    assert is_match("日米、北朝鮮とロシアの軍事協力に懸念", rules)
+    assert not is_match("日本は北朝鮮と協力、ロシアは反発", rules)

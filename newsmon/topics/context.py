@@ -120,6 +120,12 @@ def _participants(word: Found, actors: list[Actor], text: str, grammar: Grammar,
     def clear(a: int, b: int) -> bool:  # nothing between two actors but a connector
         return grammar.is_connector_gap(text[actors[a].end:actors[b].start], word.rule.lang)
 
+    if len(left) >= 2 and grammar.genitive_after is not None and clear(left[-2], left[-1]):
+        owner = grammar.genitive_after.match(text, actors[left[-1]].end)
+        if owner and word_cost(text[owner.end():start]) <= 1:
+            # "北朝鮮とロシアの軍事協力", "북한과 러시아의 협력": a pair in the genitive owns the noun
+            # (not "日本は北朝鮮と協力": the name before と is a counterpart only with no genitive).
+            return left[-2], left[-1]
     passive = passive_agent(word, actors, usable, text, grammar)
     if passive is not None:
         return passive
@@ -267,7 +273,14 @@ def _participants(word: Found, actors: list[Actor], text: str, grammar: Grammar,
                 or (not subject and not verb_final
                     and near(text[actors[right[0]].end:actors[right[1]].start]))):
             return right[0], right[1]
-    if len(left) >= 2 and near(text[actors[left[-1]].end:start]):
+    object_gap = text[actors[left[-1]].end:start] if left else ""
+    if len(left) >= 2 and (near(object_gap) or (
+            # A verb-final sentence puts the whole object between its subject and the verb
+            # ("한국과 러시아가 최근 모스크바에서 북한의 핵 프로그램과 … 논의"): one clause, no other
+            # relation word, reaches twice as far.
+            verb_final and not CLAUSE_MARKS & set(object_gap)
+            and not any(actors[left[-1]].end <= c < start for c in cuts)
+            and word_cost(object_gap) <= 2 * NEAR_WORDS)):
         # Subject, object, then the word: "Ким Чен Ын направил Путину телеграмму", "김정은, 푸틴에
         # 친서". In a language that puts the verb first, a third party before the two is the subject
         # ("Japan protests against Russia as North Korea tests weapons"), unless it only labels the
