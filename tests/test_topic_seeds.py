@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from newsmon.topics.grammar import GRAMMAR_KINDS, load_grammar
+from newsmon.topics.grammar_seeds import GRAMMAR_KINDS, load_grammar
 from newsmon.topics.match import (
     GATED_ROLE_KINDS,
     MATCH_KINDS,

@@ -1,75 +1,16 @@
-"""Function words and endings for the relation rules, read from seeds/topic_grammar.csv and
-seeds/topic_inflections.csv and compiled once.
-
-topic_grammar.csv (`lang,kind,form`) lists, per language:
-- `connector`: words joining two participants ("and", "with", и, с, 과, と, 与, ile, و ...);
-- `place_before` / `place_after`: words or endings that make a name the *place* of an event
-  ("in Beijing", "в Пекине", "베이징에서", "北京で", "Pekin'de", "Pekingissä") rather than a party;
-- `separator`: phrases that open an unrelated item inside a text ("Separately, ...");
-- `between_before` / `between_after`: "between" words, whose two participants follow them ("between
-  Moscow and Pyongyang", "بين موسكو وبيونغ يانغ") or precede them ("俄朝之间", "북러 사이");
-- `order`: `verb_final` for languages whose verb (and relation noun) follows both its parties
-  (Korean, Japanese, Turkish, Hindi, Persian);
-- `source_before` / `source_after`: words that make a name the *source* of a report rather than a
-  party to what it reports ("according to Seoul", "Seoul says", "美国称", "Güney Kore'ye göre"; a
-  form starting with "-" is a compound's second part, "US-Angaben"):
-  "Seoul says Pyongyang sent more troops to Russia" relates the two sides, not Seoul;
-- `topic_before` / `topic_after`: words that make a name the *subject matter* of a relation, not a
-  party to it ("talks on North Korea", "переговоры о КНДР", "북한 문제 논의", "北朝鮮について協議");
-- `counterpart_before`: prepositions before a relation word's own counterpart ("greetings to
-  Putin", "zu Besuch bei Xi"); a verb there ("the axis worries Tokyo") opens another clause;
-- `agent_before`: the word before a passive's agent ("a parade attended by officials from Russia"):
-  the relation word's participants are its clause's subject (the host) and the agent;
-- `guests_before`: the word that opens the guests of a relation word written after them ("a parade
-  with Li Qiang and Medvedev in attendance"): read as the agents of a passive;
-- `destination_before`: prepositions before the destination of a movement or transfer ("troop
-  deployment to Russia", "Truppen nach Russland"): the side named before the word is its origin;
-- `possessive`: possessive pronouns that stand for the sentence's subject before a relation noun
-  ("North Korea ..., defends its troop deployment to Russia", Russian своих);
-- `origin_before`: prepositions before the origin of a movement or transfer named after it ("munitions
-  from North Korea to Russia");
-- `genitive_before`: words between a relation noun and the pair that owns it ("cooperation of Russia
-  and North Korea", "Zusammenarbeit der beiden"): the pair's own relation, as with no word between;
-- `destination_after`: particles and endings between a destination and the movement written after
-  it ("ロシアへの派兵", "러시아에 포탄", "Rusya'ya asker"); destination_before forms written without
-  spaces open one before it ("向俄罗斯派兵");
-- `complementizer`: the word that opens a reported clause after its addressee ("Putin assures South
-  Korea that the pact with Pyongyang is no threat"): the addressee owns nothing of the clause, so a
-  relation noun there with its "with" counterpart is the speaker's;
-- `clause_before`: conjunctions that open a clause with a subject of its own ("Japan protests Russian
-  bomber flights as North Korea tests a missile", "während", "alors que"): the name after one is
-  that clause's subject, no counterpart of a relation word before it;
-- `genitive_after`: the genitive particle or ending glued to a name in a verb-final language ("북한의",
-  "北朝鮮の", "Kuzey Kore'nin"): a name owning the object of a talk verb ("한국과 러시아가 북한의 핵
-  프로그램을 논의") is what is talked about, not a party to the talks;
-- `aside`: words that open a clause set off by commas ("Putin, who is in China for a summit, met
-  Kim", "Путин, который ..., встретился"): its names are no participants of the sentence's verb,
-  and it is no distance between the subject and that verb.
-
-topic_inflections.csv (`lang,suffix,case`) lists the case endings a name takes in a language with
-case or ezafe ("Putin" -> "Putina", "Putinovi", "Putinem"). A whole-word name term of that language
-may carry them, and so may the names written alike in many languages (`en` and `mul` terms: "Putin",
-"Kim Jong Un"), which take the endings of every language of their script: matching never needs to
-know the item's language.
+"""The function words and endings the relation rules read a sentence with, compiled once from
+seeds/topic_grammar.csv and seeds/topic_inflections.csv by newsmon/topics/grammar_seeds.py (which
+describes every kind of row). A Grammar answers questions about the text around a name: is it a
+place, a topic, a source; does a gap hold a connector; and it can be read in one language.
 """
 
 from __future__ import annotations
 
-import csv
 import re
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 
-from newsmon.topics.scan import script_of
-from newsmon.topics.textnorm import WORD, normalize_text
+from newsmon.topics.textnorm import WORD
 
-GRAMMAR_KINDS = ("connector", "place_before", "place_after", "separator", "order", "between_before",
-                 "between_after", "source_before", "source_after", "topic_before", "topic_after", "aside",
-                 "counterpart_before", "agent_before", "guests_before", "destination_before",
-                 "origin_before", "possessive", "complementizer", "destination_after", "genitive_before",
-                 "clause_before", "genitive_after")
-# A source word may follow its name after a few words ("South Korea's spy agency says").
-_SOURCE_GAP = 3
 # Scripts written without spaces between words: their function words attach to names.
 UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u0e00-\u0eff\uac00-\ud7af]")
 _TOKEN = re.compile(WORD + "+")
@@ -134,7 +75,7 @@ class Grammar:
         key = (id(self), lang)
         if key not in _READINGS:
             _READINGS[key] = (self, replace(
-                self, place_before=_before([f for f in self.place_forms if f not in mine]),
+                self, place_before=before_pattern([f for f in self.place_forms if f not in mine]),
                 destination_before=self.destination_before - mine, ambiguous={}))
         return _READINGS[key][1]
 
@@ -271,11 +212,11 @@ EMPTY_GRAMMAR = Grammar({}, None, None, None, None, {})
 _READINGS: dict[tuple[int, str], tuple[Grammar, Grammar]] = {}
 
 
-def _alternation(forms: list[str]) -> str:
+def alternation(forms: list[str]) -> str:
     return "|".join(re.escape(f) for f in sorted(set(forms), key=lambda f: (-len(f), f)))
 
 
-def _before(forms: list[str] | frozenset[str], gap: int = 0) -> re.Pattern[str] | None:
+def before_pattern(forms: list[str] | frozenset[str], gap: int = 0) -> re.Pattern[str] | None:
     """Forms at the end of the text before a name; `gap` more words may come between ("according
     to Seoul and Washington": Washington is a source too)."""
     if not forms:
@@ -284,112 +225,8 @@ def _before(forms: list[str] | frozenset[str], gap: int = 0) -> re.Pattern[str] 
     glued = [f for f in forms if UNSPACED.search(f)]
     parts = []
     if words:
-        parts.append(rf"(?:^|(?<!{WORD}))(?:{_alternation(words)})\s+")
+        parts.append(rf"(?:^|(?<!{WORD}))(?:{alternation(words)})\s+")
     if glued:
-        parts.append(rf"(?:{_alternation(glued)})\s*")
+        parts.append(rf"(?:{alternation(glued)})\s*")
     words_between = rf"(?:[^\s,;:.!?|]+\s+){{0,{gap}}}" if gap else ""
     return re.compile("(?:" + "|".join(parts) + ")" + words_between + r"\Z")
-
-
-def _compound(forms: list[str]) -> re.Pattern[str] | None:
-    """A compound's second part glued to a name by a hyphen (a name term may end in it)."""
-    parts = [f.lstrip("-") for f in forms if f.startswith("-") and not UNSPACED.search(f)]
-    return re.compile(rf"-?(?:{_alternation(parts)})(?!{WORD})") if parts else None
-
-
-def load_grammar(seeds_dir: Path) -> Grammar:
-    rows: dict[str, list[str]] = {kind: [] for kind in GRAMMAR_KINDS}
-    orders: dict[str, list[str]] = {"verb_final": []}
-    connectors: dict[str, list[str]] = {}
-    kind_langs: dict[tuple[str, str], set[str]] = {}
-    path = seeds_dir / "topic_grammar.csv"
-    if path.exists():
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            for line, row in enumerate(csv.DictReader(handle), 2):
-                kind, form = (row.get("kind") or "").strip(), normalize_text(row.get("form") or "")
-                if kind not in rows or not form or (kind == "order" and form not in orders):
-                    raise ValueError(f"{path}:{line}: unknown kind {kind!r} or empty/unknown form")
-                if kind == "order":
-                    orders[form].append((row.get("lang") or "").strip())
-                    continue
-                if kind == "connector":
-                    connectors.setdefault((row.get("lang") or "").strip(), []).append(form)
-                    continue
-                rows[kind].append(form)
-                kind_langs.setdefault((kind, form), set()).add((row.get("lang") or "").strip())
-
-    def after(forms: list[str]) -> re.Pattern[str] | None:
-        if not forms:
-            return None
-        words = [f for f in forms if not UNSPACED.search(f) and not f.startswith(("-", "'"))]
-        endings = [f.lstrip("-") for f in forms if f.startswith(("-", "'")) and not UNSPACED.search(f)]
-        particles = [f for f in forms if UNSPACED.search(f)]
-        parts = []
-        if words:
-            parts.append(rf"\s+(?:{_alternation(words)})(?!{WORD})")
-        if endings:
-            # An ending glued to the name ("'de"); one left on the matched word itself
-            # ("pekingissä": a stem match runs to the word's end) is checked by `ending`.
-            parts.append(rf"(?:{_alternation(endings)})(?!{WORD})")
-        if particles:  # "北京で", "베이징에서": the next word follows with no space; a noun may
-            parts.append(rf"\s?(?:{_alternation(particles)})")  # have one ("북한 문제", "북한문제")
-        return re.compile("|".join(parts))
-
-    def ending(forms: list[str]) -> re.Pattern[str] | None:
-        endings = [f.lstrip("-") for f in forms if f.startswith("-") and not UNSPACED.search(f)]
-        return re.compile(rf"(?:{_alternation(endings)})\Z") if endings else None
-
-    suffixes: dict[str, list[str]] = {}
-    counterpart: set[str] = set()
-    path = seeds_dir / "topic_inflections.csv"
-    if path.exists():
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            for line, row in enumerate(csv.DictReader(handle), 2):
-                suffix = normalize_text(row.get("suffix") or "")
-                script = script_of(suffix)
-                if not suffix or script is None:
-                    raise ValueError(f"{path}:{line}: empty suffix or one with no letter of a known script")
-                suffixes.setdefault((row.get("lang") or "").strip(), []).append(suffix)
-                if len(suffix) > 1 and (row.get("case") or "").strip().startswith(("instrumental", "comitative")):
-                    counterpart.add(suffix)
-                suffixes.setdefault("*" + script, []).append(suffix)
-    def source_after(forms: list[str]) -> re.Pattern[str] | None:
-        words = [f for f in forms if not UNSPACED.search(f) and not f.startswith("-")]
-        glued = [f for f in forms if UNSPACED.search(f)]
-        parts = []
-        if words:  # "Seoul says", "South Korea's spy agency says", but no clause break in between
-            parts.append(rf"(?:'s?)?(?:\s+[^\s,;:.!?|]+){{0,{_SOURCE_GAP}}}?\s+(?:{_alternation(words)})(?!{WORD})")
-        if glued:  # "美国称", "미국 측은"
-            parts.append(rf"\s*(?:{_alternation(glued)})")
-        compound = _compound(forms)
-        if compound is not None:
-            parts.append(compound.pattern)
-        return re.compile("|".join(parts)) if parts else None
-
-    glued = [c for forms in connectors.values() for c in forms if UNSPACED.match(c)]
-    ambiguous: dict[str, set[str]] = {}
-    for kind in ("place_before", "destination_before"):
-        for form in rows[kind]:
-            joins = {lang for lang, forms in connectors.items() if form in forms} - kind_langs[(kind, form)]
-            if joins and not UNSPACED.search(form):
-                ambiguous.setdefault(form, set()).update(joins)
-    separator = (re.compile(rf"(?:{_alternation(rows['separator'])})(?!{WORD})") if rows["separator"] else None)
-    return Grammar({lang: frozenset(forms) for lang, forms in connectors.items()}, _before(rows["place_before"]),
-                   after(rows["place_after"]), ending(rows["place_after"]), separator,
-                   {s: tuple(sorted(set(v), key=lambda f: (-len(f), f))) for s, v in suffixes.items()},
-                   frozenset(orders["verb_final"]),
-                   {**dict.fromkeys(rows["between_before"], "before"), **dict.fromkeys(rows["between_after"], "after")},
-                   _before(rows["source_before"], gap=3), source_after(rows["source_after"]),
-                   tuple(sorted(counterpart, key=lambda e: (-len(e), e))),
-                   re.compile(_alternation(glued)) if glued else None,
-                   _before(rows["topic_before"]), after(rows["topic_after"]),
-                   re.compile(rf",\s*(?:{_alternation(rows['aside'])})(?!{WORD})[^,;:.!?|]*,") if rows["aside"] else None,
-                   frozenset(rows["counterpart_before"]), frozenset(rows["agent_before"]),
-                   frozenset(rows["guests_before"]), frozenset(rows["destination_before"]),
-                   frozenset(rows["origin_before"]),
-                   re.compile(rf"(?<!{WORD})(?:{_alternation(rows['possessive'])})(?!{WORD})") if rows["possessive"] else None,
-                   frozenset(rows["complementizer"]), frozenset(rows["destination_after"]),
-                   frozenset(rows["genitive_before"]), frozenset(rows["clause_before"]),
-                   after(rows["genitive_after"]), _compound(rows["source_after"]), ending(rows["topic_after"]),
-                   tuple(rows["place_before"]),
-                   {form: frozenset(langs) for form, langs in ambiguous.items()})

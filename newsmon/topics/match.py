@@ -17,7 +17,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from newsmon.records import Evidence, TopicHit
-from newsmon.topics.grammar import EMPTY_GRAMMAR, Grammar, load_grammar, word_cost
+from newsmon.topics.grammar import EMPTY_GRAMMAR, Grammar, word_cost
+from newsmon.topics.grammar_seeds import load_grammar
 from newsmon.topics.pronouns import pronoun_stand_ins
 from newsmon.topics.scan import Found, Scanner, TermRule, compile_terms, scan, script_of, scripts_in, unit_starts
 from newsmon.topics.textnorm import normalize_text
