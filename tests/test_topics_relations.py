@@ -270,3 +270,15 @@ def test_verb_final_objects_and_genitive_pairs(rules):
     assert is_match("日本は北朝鮮とロシアの軍事協力を非難", rules)
     assert is_match("日米、北朝鮮とロシアの軍事協力に懸念", rules)
     assert not is_match("日本は北朝鮮と協力、ロシアは反発", rules)
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        # The one told, before a quote, owns nothing of what is quoted: the treaty is Russia's.
+        "プーチン氏、韓国に「北朝鮮との条約を心配する必要はない」",
+        "プーチン氏、韓国に「北朝鮮は条約を守る」",
+    ],
+)
+def test_an_addressee_before_a_quote_owns_nothing_of_it(title, rules):
+    assert is_match(title, rules)

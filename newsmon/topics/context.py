@@ -170,6 +170,8 @@ def _participants(word: Found, actors: list[Actor], text: str, grammar: Grammar,
             j -= 1
         if j > 1 and heads_list(text, actors, left[j - 2], left[j - 1], left[j], grammar, verb_final):
             j -= 1  # "김정은, 시진핑·푸틴과 잇따라 회담": the topic, then its counterparts
+        elif verb_final and j > 1 and _QUOTE_OPENS.search(text[actors[left[j - 1]].end:actors[left[j]].start]):
+            j -= 1  # "プーチン氏、韓国に「北朝鮮との条約…」": the one told owns nothing of the quote
         if j == 0 or (CLAUSE_MARKS & set(text[actors[left[j - 1]].end:actors[left[j]].start])
                       and not topic_of(text, actors, left[j - 1], left[j:])):
             return None  # '트럼프 "김정은 만날 것"…푸틴과는 통화': the subject is in another clause
@@ -292,8 +294,13 @@ def _participants(word: Found, actors: list[Actor], text: str, grammar: Grammar,
             while verb_final and k > 0 and is_counterpart(text, actors[left[k]], grammar) and not CLAUSE_MARKS & set(
                     text[actors[left[k - 1]].end:actors[left[k]].start]):
                 k -= 1  # "پوتین پس از دیدار با ترامپ با کیم ... گفتگو کرد": both "with" names are Putin's
+            if verb_final and k > 0 and _QUOTE_OPENS.search(text[actors[left[k]].end:actors[left[-1]].start]):
+                k -= 1  # "プーチン氏、韓国に「北朝鮮との条約…」": the one told owns nothing of the quote
             return left[k], left[-1]
     return None
+
+
+_QUOTE_OPENS = re.compile(r"[「『“\"]")
 
 
 def relates_sides(members: list[Found], text: str, grammar: Grammar,
