@@ -282,3 +282,24 @@ def test_verb_final_objects_and_genitive_pairs(rules):
 )
 def test_an_addressee_before_a_quote_owns_nothing_of_it(title, rules):
     assert is_match(title, rules)
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        # One side talks with a third state about the other: discuss verbs and "about" endings
+        # make the other side the topic, and short local names of Xi are a third party.
+        ("Putin e Xi discutem Coreia do Norte", False),
+        ("Putin y Xi discuten la situación en Corea del Norte", False),
+        ("Putin và Tập Cận Bình thảo luận về Triều Tiên", False),
+        ("पुतिन और शी ने उत्तर कोरिया पर चर्चा की", False),
+        ("Путін і Сі обговорили КНДР", False),
+        ("Putin ve Şi Cinping Kuzey Kore'yi görüştü", False),
+        # An accusative object of a relation verb is still its participant.
+        ("Rusya, Kuzey Kore'yi destekliyor", True),
+        ("Putin ile Kim Jong Un Pekin'de görüştü", True),
+        ("Putin y Kim discuten la cooperación militar", True),
+    ],
+)
+def test_talks_about_the_other_side(title, expected, rules):
+    assert is_match(title, rules) is expected
