@@ -303,3 +303,18 @@ def test_an_addressee_before_a_quote_owns_nothing_of_it(title, rules):
 )
 def test_talks_about_the_other_side(title, expected, rules):
     assert is_match(title, rules) is expected
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        # The war stands in for Russia beside the North's soldiers in every language, as in English.
+        "یوکرین جنگ میں شامل شمالی کوریا کا گرفتار فوجی ہلاک",
+        "Severokorejští vojáci bojují na Ukrajině",
+        "Soldati nordcoreani catturati in Ucraina",
+        # The DPRK's full name, each word inflected ("Народную", not only "Народно-").
+        "Первый туристический поезд отправился из Владивостока в Корейскую Народную Демократическую Республику",
+    ],
+)
+def test_the_war_and_the_full_name_in_more_languages(title, rules):
+    assert is_match(title, rules)

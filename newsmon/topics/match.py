@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from newsmon.language.data import GROUPS, SINGLE_SCRIPTS
 from newsmon.records import Evidence, TopicHit
 from newsmon.topics.grammar import EMPTY_GRAMMAR, Grammar, word_cost
 from newsmon.topics.grammar_seeds import load_grammar
@@ -275,8 +276,15 @@ CLOSE_LANGUAGES = (
 )
 
 
+# The languages newsmon.language.detect can answer. A text in another one (Slovak, Croatian,
+# Serbian, Lithuanian, Albanian...) comes back as a relative or a neighbour of its script ("cs",
+# "it", "pl"), so a cue of a language it never names cannot be ruled out by its answer.
+_NAMED = frozenset({"ko", "ja", "zh", *SINGLE_SCRIPTS.values(),
+                    *(lang for _, candidates in GROUPS.values() for lang in candidates)})
+
+
 def _fits_language(rule: TermRule, lang: str) -> bool:
-    if lang in ("", "und") or rule.lang in ("", "mul", lang):
+    if lang in ("", "und") or rule.lang in ("", "mul", lang) or rule.lang not in _NAMED:
         return True
     return any(lang in group and rule.lang in group for group in CLOSE_LANGUAGES)
 
