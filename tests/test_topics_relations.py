@@ -324,3 +324,25 @@ def test_cue_words_of_a_language_the_detector_never_names_count(rules):
     # Serbian Latin comes back from the detector as Czech: its "razgovarali" still relates the two
     # sides of a meeting in a third country.
     assert is_match("Putin i Kim Džong Un razgovarali u Pekingu o razvoju bilateralnih odnosa", rules)
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "expected"),
+    [
+        # "The two leaders" after "Putin and Kim" stands for both sides, in the next sentence too.
+        ("Xi hosts Putin and Kim at parade", "Chinese President Xi Jinping hosted Vladimir Putin and Kim "
+         "Jong Un at the parade in Beijing. The two leaders later held talks at a state guest house.", True),
+        ("Си Цзиньпин принял Путина и Ким Чен Ына на параде", "Си Цзиньпин принял Путина и Ким Чен Ына на "
+         "параде в Пекине. Стороны провели переговоры.", True),
+        # Without the pronoun the host's parade is no relation between its guests.
+        ("Xi hosts Putin and Kim at parade", "Chinese President Xi Jinping hosted Vladimir Putin and Kim "
+         "Jong Un at the parade in Beijing.", False),
+        # A pair someone else meets (an object) stands for nobody's talks with each other.
+        ("시진핑, 푸틴·김정은과 잇따라 회담", "시 주석은 열병식 전후로 두 정상을 각각 만났다.", False),
+        # The pair must be the two sides: Putin and Xi are not.
+        ("Putin and Xi meet in Beijing", "Putin and Xi met in Beijing on Tuesday. The two leaders "
+         "agreed to deepen their partnership.", False),
+    ],
+)
+def test_a_pair_pronoun_stands_for_a_pair_of_the_two_sides(title, text, expected, rules):
+    assert is_match(title, rules, text=text) is expected

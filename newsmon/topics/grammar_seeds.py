@@ -42,6 +42,9 @@ topic_grammar.csv (`lang,kind,form`) lists, per language:
 - `genitive_after`: the genitive particle or ending glued to a name in a verb-final language ("북한의",
   "北朝鮮の", "Kuzey Kore'nin"): a name owning the object of a talk verb ("한국과 러시아가 북한의 핵
   프로그램을 논의") is what is talked about, not a party to the talks;
+- `pair_pronoun`: words that name the two parties just named as a pair ("the two leaders", "стороны",
+  "양 정상", "両首脳", "双方"): after "Putin and Kim" (a pair joined by a connector) in the same or
+  the previous sentence, they stand for both sides (newsmon/topics/pronouns.py);
 - `aside`: words that open a clause set off by commas ("Putin, who is in China for a summit, met
   Kim", "Путин, который ..., встретился"): its names are no participants of the sentence's verb,
   and it is no distance between the subject and that verb.
@@ -67,6 +70,7 @@ GRAMMAR_KINDS = ("connector", "place_before", "place_after", "separator", "order
                  "between_after", "source_before", "source_after", "topic_before", "topic_after", "aside",
                  "counterpart_before", "agent_before", "guests_before", "destination_before",
                  "origin_before", "possessive", "complementizer", "destination_after", "genitive_before",
+                 "pair_pronoun",
                  "clause_before", "genitive_after")
 # A source word may follow its name after a few words ("South Korea's spy agency says").
 _SOURCE_GAP = 3
@@ -76,6 +80,15 @@ def _compound(forms: list[str]) -> re.Pattern[str] | None:
     """A compound's second part glued to a name by a hyphen (a name term may end in it)."""
     parts = [f.lstrip("-") for f in forms if f.startswith("-") and not UNSPACED.search(f)]
     return re.compile(rf"-?(?:{alternation(parts)})(?!{WORD})") if parts else None
+
+
+def _whole_words(forms: list[str]) -> re.Pattern[str] | None:
+    """Forms as whole words; those of the unspaced scripts anywhere ("両首脳は")."""
+    words = [f for f in forms if not UNSPACED.search(f)]
+    glued = [f for f in forms if UNSPACED.search(f)]
+    parts = ([rf"(?<!{WORD})(?:{alternation(words)})(?!{WORD})"] if words else []) + (
+        [f"(?:{alternation(glued)})"] if glued else [])
+    return re.compile("|".join(parts)) if parts else None
 
 
 def load_grammar(seeds_dir: Path) -> Grammar:
@@ -172,5 +185,5 @@ def load_grammar(seeds_dir: Path) -> Grammar:
                    frozenset(rows["complementizer"]), frozenset(rows["destination_after"]),
                    frozenset(rows["genitive_before"]), frozenset(rows["clause_before"]),
                    after(rows["genitive_after"]), _compound(rows["source_after"]), ending(rows["topic_after"]),
-                   tuple(rows["place_before"]),
+                   _whole_words(rows["pair_pronoun"]), tuple(rows["place_before"]),
                    {form: frozenset(langs) for form, langs in ambiguous.items()})

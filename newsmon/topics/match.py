@@ -20,7 +20,7 @@ from newsmon.language.data import GROUPS, SINGLE_SCRIPTS
 from newsmon.records import Evidence, TopicHit
 from newsmon.topics.grammar import EMPTY_GRAMMAR, Grammar, word_cost
 from newsmon.topics.grammar_seeds import load_grammar
-from newsmon.topics.pronouns import pronoun_stand_ins
+from newsmon.topics.pronouns import pair_stand_ins, pronoun_stand_ins
 from newsmon.topics.scan import Found, Scanner, TermRule, compile_terms, scan, script_of, scripts_in, unit_starts
 from newsmon.topics.textnorm import normalize_text
 from newsmon.topics.units import relating_units, separate_units
@@ -363,6 +363,7 @@ def match_topics(
         if norm:
             fields.append((where, norm, unit_starts(norm), scripts_in(norm)))
     texts = {where: norm for where, norm, _, _ in fields}
+    unit_starts_of = {where: starts for where, _, starts, _ in fields}
     found = [f for where, norm, starts, scripts in fields
              for f in scan(rules.side_scanner, norm, where, starts, scripts)]
     if not any(f.rule.role_kind in _SIDE_EVIDENCE for f in found):
@@ -386,6 +387,7 @@ def match_topics(
         if feed_side and feed_side in rules.sides[topic]:
             stand_in = TermRule(f"feed:{feed_side}", topic, f"side:{feed_side}", "", "feed", feed_side, 1.0)
             mine.append(Found(stand_in, "", "feed", 0, 0))
+        mine += pair_stand_ins(mine, texts, unit_starts_of, rules.grammar, topic)
         hit = _topic_hit(topic, mine, rules, texts, sections)
         if hit:
             hits.append(hit)
