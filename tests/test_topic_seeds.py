@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from newsmon.topics.grammar_seeds import GRAMMAR_KINDS, load_grammar
+from newsmon.topics.languages import GATED_ROLE_KINDS
 from newsmon.topics.match import (
-    GATED_ROLE_KINDS,
     MATCH_KINDS,
     ROLE_KINDS,
     SeedError,

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from newsmon.topics.match import TopicRules, _fits_language, load_topic_rules, match_topics
+from newsmon.topics.languages import _fits_language
+from newsmon.topics.match import TopicRules, load_topic_rules, match_topics
 from newsmon.topics.scan import scan, scripts_in, unit_starts
 from newsmon.topics.textnorm import normalize_text
 

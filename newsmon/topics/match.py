@@ -16,12 +16,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from newsmon.language.data import GROUPS, SINGLE_SCRIPTS
 from newsmon.records import Evidence, TopicHit
 from newsmon.topics.grammar import EMPTY_GRAMMAR, Grammar, word_cost
 from newsmon.topics.grammar_seeds import load_grammar
+from newsmon.topics.languages import gated, read_in_language
 from newsmon.topics.pronouns import pair_stand_ins, pronoun_stand_ins
-from newsmon.topics.scan import Found, Scanner, TermRule, compile_terms, scan, script_of, scripts_in, unit_starts
+from newsmon.topics.scan import Found, Scanner, TermRule, compile_terms, scan, scripts_in, unit_starts
 from newsmon.topics.textnorm import normalize_text
 from newsmon.topics.units import relating_units, separate_units
 from newsmon.topics.weak import headline_short_forms, joined_to_side, named_before_the_south
@@ -33,7 +33,6 @@ MATCH_KINDS = ("word", "prefix", "substring", "regex")
 ROLE_KINDS = ("side", "weak", "proxy", "both_sides", "subtopic", "exclude", "offtopic", "third", "relation")
 # Scanned together, so the longest term wins: "South Korea" (exclude) hides "Korea" (weak).
 SIDE_ROLE_KINDS = ("side", "weak", "proxy", "both_sides", "exclude")
-_NAME_KINDS = (*SIDE_ROLE_KINDS, "third")
 # Scanned on their own, so a longer subtopic cue ("military cooperation") cannot hide them.
 CONTEXT_ROLE_KINDS = ("third", "relation")
 _SIDE_EVIDENCE = ("side", "weak", "proxy", "both_sides")
@@ -260,76 +259,6 @@ def _evidence(found: list[Found]) -> tuple[Evidence, ...]:
     return tuple(out)
 
 
-# Cue words (subtopic, offtopic and relation words) count only in text of their own language: the
-# French stem "accord" is no cue in English "according". Names (sides, third parties) count in any.
-GATED_ROLE_KINDS = ("subtopic", "offtopic", "relation")
-# Scripts shared by several languages (Han: Chinese and Japanese); a cue in a script of its own
-# (Hangul, Thai) needs no check.
-_SHARED_SCRIPTS = ("latin", "cyrillic", "semitic", "indic", "cjk")
-# Languages a detector confuses on a short text, and whose news vocabulary overlaps: a cue of one
-# counts in the others.
-CLOSE_LANGUAGES = (
-    frozenset({"ru", "uk", "be", "bg", "mk", "kk", "sr"}), frozenset({"es", "pt", "gl", "ca"}),
-    frozenset({"hi", "mr", "ne"}), frozenset({"id", "ms"}), frozenset({"cs", "sk"}),
-    frozenset({"sr", "hr", "bs"}), frozenset({"da", "no", "nb", "nn", "sv"}), frozenset({"ar", "fa", "ur"}),
-    frozenset({"zh", "ja"}),
-)
-
-
-# The languages newsmon.language.detect can answer. A text in another one (Slovak, Croatian,
-# Serbian, Lithuanian, Albanian...) comes back as a relative or a neighbour of its script ("cs",
-# "it", "pl"), so a cue of a language it never names cannot be ruled out by its answer.
-_NAMED = frozenset({"ko", "ja", "zh", *SINGLE_SCRIPTS.values(),
-                    *(lang for _, candidates in GROUPS.values() for lang in candidates)})
-
-
-def _fits_language(rule: TermRule, lang: str) -> bool:
-    if lang in ("", "und") or rule.lang in ("", "mul", lang) or rule.lang not in _NAMED:
-        return True
-    return any(lang in group and rule.lang in group for group in CLOSE_LANGUAGES)
-
-
-def _abbreviation(rule: TermRule) -> bool:
-    """A two-letter party abbreviation of one language is a common word in others (Turkish "AB",
-    the EU, is German "ab"): it counts only in text of its own language, as cue words do."""
-    return (rule.role_kind in ("third", "exclude") and rule.lang != "en" and rule.match == "word"
-            and len(rule.term) <= 2 and script_of(rule.term) in ("latin", "cyrillic"))
-
-
-def _gated(found: list[Found], title: str, text: str, lang: str | None) -> list[Found]:
-    """Drop cue words of another language than the item's (detected here only when some cue needs it)."""
-    doubtful = [f for f in found if f.rule.lang not in ("", "mul") and (
-        (f.rule.role_kind in GATED_ROLE_KINDS and script_of(f.matched) in _SHARED_SCRIPTS) or _abbreviation(f.rule))]
-    if not doubtful:
-        return found
-    if lang is None:
-        from newsmon.language.detect import detect_language
-
-        lang = detect_language(title, text[:400]).lang
-    # A word that is a cue in the item's own language and in a close one (訪問 in ja and zh) is read
-    # as the item's language's: the languages may put its participants on different sides.
-    own = {(f.where, f.start, f.rule.role_kind) for f in doubtful if f.rule.lang == lang}
-    drop = {id(f) for f in doubtful if not _fits_language(f.rule, lang)
-            or (f.rule.lang != lang and (f.where, f.start, f.rule.role_kind) in own)}
-    return [f for f in found if id(f) not in drop] if drop else found
-
-
-def _read_in_language(rules: TopicRules, found: list[Found], texts: dict[str, str], title: str, text: str,
-                      lang: str | None) -> TopicRules:
-    """The rules with their grammar read in the item's language when a name follows a word that
-    is a place word in one language and "and" in another ("Rusya ve Güney Kore", "Rosja i Korea
-    Południowa"); the language is detected only then."""
-    joins = frozenset().union(*(rules.grammar.ambiguous_before(texts[f.where], f.start) for f in found
-                                if f.rule.role_kind in _NAME_KINDS and f.where in texts))
-    if not joins:
-        return rules
-    if lang is None:
-        from newsmon.language.detect import detect_language
-
-        lang = detect_language(title, text[:400]).lang
-    return replace(rules, grammar=rules.grammar.in_language(lang)) if lang in joins else rules
-
-
 def _inside_names(found: list[Found]) -> list[Found]:
     """Drop relation words that are part of a longer name: "workers" in "Partito dei Lavoratori
     della RPDC" (the Workers' Party) is no relation."""
@@ -379,8 +308,10 @@ def match_topics(
             for unit, start in enumerate(starts[1:], 1):
                 item += norm[:start].rstrip().endswith(_ITEM_MARKS)
                 sections[(_ITEMS, unit)] = item
-    found = _inside_names(_gated(found, title or "", text or "", lang))
-    rules = _read_in_language(rules, found, texts, title or "", text or "", lang)
+    found = _inside_names(gated(found, title or "", text or "", lang))
+    grammar = read_in_language(rules.grammar, found, texts, title or "", text or "", lang)
+    if grammar is not rules.grammar:
+        rules = replace(rules, grammar=grammar)
     hits = []
     for topic in rules.topics:
         mine = [f for f in found if f.rule.topic == topic]

@@ -1,0 +1,83 @@
+"""Which language's words count in an item: cue words (subtopic, offtopic and relation words) only
+in text of their own language or a close one, and the grammar read in the item's language where a
+function word means one thing in one language and another in the next. The item's language is
+detected here only when some word needs it (the pipeline passes the one it detected).
+"""
+
+from __future__ import annotations
+
+from newsmon.language.data import GROUPS, SINGLE_SCRIPTS
+from newsmon.topics.grammar import Grammar
+from newsmon.topics.scan import Found, TermRule, script_of
+
+# Names of the parties (sides, their stand-ins, third parties): what a function word can precede.
+_NAME_KINDS = ("side", "weak", "proxy", "both_sides", "exclude", "third")
+
+# Cue words (subtopic, offtopic and relation words) count only in text of their own language: the
+# French stem "accord" is no cue in English "according". Names (sides, third parties) count in any.
+GATED_ROLE_KINDS = ("subtopic", "offtopic", "relation")
+# Scripts shared by several languages (Han: Chinese and Japanese); a cue in a script of its own
+# (Hangul, Thai) needs no check.
+_SHARED_SCRIPTS = ("latin", "cyrillic", "semitic", "indic", "cjk")
+# Languages a detector confuses on a short text, and whose news vocabulary overlaps: a cue of one
+# counts in the others.
+CLOSE_LANGUAGES = (
+    frozenset({"ru", "uk", "be", "bg", "mk", "kk", "sr"}), frozenset({"es", "pt", "gl", "ca"}),
+    frozenset({"hi", "mr", "ne"}), frozenset({"id", "ms"}), frozenset({"cs", "sk"}),
+    frozenset({"sr", "hr", "bs"}), frozenset({"da", "no", "nb", "nn", "sv"}), frozenset({"ar", "fa", "ur"}),
+    frozenset({"zh", "ja"}),
+)
+
+
+# The languages newsmon.language.detect can answer. A text in another one (Slovak, Croatian,
+# Serbian, Lithuanian, Albanian...) comes back as a relative or a neighbour of its script ("cs",
+# "it", "pl"), so a cue of a language it never names cannot be ruled out by its answer.
+_NAMED = frozenset({"ko", "ja", "zh", *SINGLE_SCRIPTS.values(),
+                    *(lang for _, candidates in GROUPS.values() for lang in candidates)})
+
+
+def _fits_language(rule: TermRule, lang: str) -> bool:
+    if lang in ("", "und") or rule.lang in ("", "mul", lang) or rule.lang not in _NAMED:
+        return True
+    return any(lang in group and rule.lang in group for group in CLOSE_LANGUAGES)
+
+
+def _abbreviation(rule: TermRule) -> bool:
+    """A two-letter party abbreviation of one language is a common word in others (Turkish "AB",
+    the EU, is German "ab"): it counts only in text of its own language, as cue words do."""
+    return (rule.role_kind in ("third", "exclude") and rule.lang != "en" and rule.match == "word"
+            and len(rule.term) <= 2 and script_of(rule.term) in ("latin", "cyrillic"))
+
+
+def gated(found: list[Found], title: str, text: str, lang: str | None) -> list[Found]:
+    """Drop cue words of another language than the item's (detected here only when some cue needs it)."""
+    doubtful = [f for f in found if f.rule.lang not in ("", "mul") and (
+        (f.rule.role_kind in GATED_ROLE_KINDS and script_of(f.matched) in _SHARED_SCRIPTS) or _abbreviation(f.rule))]
+    if not doubtful:
+        return found
+    if lang is None:
+        from newsmon.language.detect import detect_language
+
+        lang = detect_language(title, text[:400]).lang
+    # A word that is a cue in the item's own language and in a close one (訪問 in ja and zh) is read
+    # as the item's language's: the languages may put its participants on different sides.
+    own = {(f.where, f.start, f.rule.role_kind) for f in doubtful if f.rule.lang == lang}
+    drop = {id(f) for f in doubtful if not _fits_language(f.rule, lang)
+            or (f.rule.lang != lang and (f.where, f.start, f.rule.role_kind) in own)}
+    return [f for f in found if id(f) not in drop] if drop else found
+
+
+def read_in_language(grammar: Grammar, found: list[Found], texts: dict[str, str], title: str, text: str,
+                     lang: str | None) -> Grammar:
+    """The grammar read in the item's language when a name follows a word that
+    is a place word in one language and "and" in another ("Rusya ve Güney Kore", "Rosja i Korea
+    Południowa"); the language is detected only then."""
+    joins = frozenset().union(*(grammar.ambiguous_before(texts[f.where], f.start) for f in found
+                                if f.rule.role_kind in _NAME_KINDS and f.where in texts))
+    if not joins:
+        return grammar
+    if lang is None:
+        from newsmon.language.detect import detect_language
+
+        lang = detect_language(title, text[:400]).lang
+    return grammar.in_language(lang) if lang in joins else grammar
