@@ -346,3 +346,9 @@ def test_cue_words_of_a_language_the_detector_never_names_count(rules):
 )
 def test_a_pair_pronoun_stands_for_a_pair_of_the_two_sides(title, text, expected, rules):
     assert is_match(title, rules, text=text) is expected
+
+
+def test_a_relation_word_inside_a_digest_label_is_no_relation(rules):
+    # "briefing" is a contact word, but in "Morning briefing" it names the digest.
+    assert not is_match("Morning briefing: North Korea fires missiles, Russia hits Kyiv, Trump meets Xi", rules)
+    assert is_match("Putin briefs Kim Jong Un by phone on his Alaska talks", rules)

@@ -260,9 +260,10 @@ def _evidence(found: list[Found]) -> tuple[Evidence, ...]:
 
 
 def _inside_names(found: list[Found]) -> list[Found]:
-    """Drop relation words that are part of a longer name: "workers" in "Partito dei Lavoratori
-    della RPDC" (the Workers' Party) is no relation."""
-    names = [(f.where, f.start, f.start + len(f.matched)) for f in found if f.rule.role_kind in SIDE_ROLE_KINDS]
+    """Drop relation words that are part of a longer name or offtopic phrase: "workers" in "Partito
+    dei Lavoratori della RPDC" (the Workers' Party), "briefing" in "Morning briefing" (a digest)."""
+    names = [(f.where, f.start, f.start + len(f.matched)) for f in found
+             if f.rule.role_kind in SIDE_ROLE_KINDS or f.rule.role_kind == "offtopic"]
     return [f for f in found if f.rule.role_kind != "relation" or not any(
         where == f.where and start <= f.start and f.start + len(f.matched) <= end
         and end - start > len(f.matched) for where, start, end in names)]
