@@ -352,3 +352,18 @@ def test_a_relation_word_inside_a_digest_label_is_no_relation(rules):
     # "briefing" is a contact word, but in "Morning briefing" it names the digest.
     assert not is_match("Morning briefing: North Korea fires missiles, Russia hits Kyiv, Trump meets Xi", rules)
     assert is_match("Putin briefs Kim Jong Un by phone on his Alaska talks", rules)
+
+
+def test_a_feed_side_stands_in_only_beside_a_relation(rules):
+    # A Russian outlet's report of a launch is no relation with Russia; KCNA's "arrived here" is one.
+    def feed_match(title, text, side):
+        return any(h.is_match for h in match_topics(title, text, rules, side))
+
+    assert not feed_match("North Korea fires ballistic missile, Japan says",
+                          "North Korea fired a ballistic missile, the Japanese coast guard said.", "russia")
+    assert feed_match("Russian art troupe arrives", "A Russian art troupe arrived here on Saturday.", "dprk")
+    assert feed_match("Talks held", "Talks were held between Choe Son Hui and Sergei Lavrov.", "dprk")
+
+
+def test_shipping_to_one_side_is_a_transfer(rules):
+    assert is_match("White House readies sanctions after Russia found shipping fuel to North Korea above UN cap", rules)

@@ -259,6 +259,15 @@ def _evidence(found: list[Found]) -> tuple[Evidence, ...]:
     return tuple(out)
 
 
+def _speaks_of_relation(found: list[Found]) -> bool:
+    """Whether a feed's declared side may stand in: the item has a relation word or a cue of
+    something the two sides share (culture, trade, travel), not only military words ("North Korea
+    fired a ballistic missile" from a Russian outlet is no relation with Russia; "A Russian art
+    troupe arrived here" from KCNA is one with the DPRK)."""
+    return any(f.rule.role_kind == "relation" or (f.rule.role_kind == "subtopic" and f.rule.role_name != "military")
+               for f in found)
+
+
 def _inside_names(found: list[Found]) -> list[Found]:
     """Drop relation words that are part of a longer name or offtopic phrase: "workers" in "Partito
     dei Lavoratori della RPDC" (the Workers' Party), "briefing" in "Morning briefing" (a digest)."""
@@ -316,7 +325,7 @@ def match_topics(
     hits = []
     for topic in rules.topics:
         mine = [f for f in found if f.rule.topic == topic]
-        if feed_side and feed_side in rules.sides[topic]:
+        if feed_side and feed_side in rules.sides[topic] and _speaks_of_relation(mine):
             stand_in = TermRule(f"feed:{feed_side}", topic, f"side:{feed_side}", "", "feed", feed_side, 1.0)
             mine.append(Found(stand_in, "", "feed", 0, 0))
         mine += pair_stand_ins(mine, texts, unit_starts_of, rules.grammar, topic)
