@@ -367,3 +367,14 @@ def test_a_feed_side_stands_in_only_beside_a_relation(rules):
 
 def test_shipping_to_one_side_is_a_transfer(rules):
     assert is_match("White House readies sanctions after Russia found shipping fuel to North Korea above UN cap", rules)
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "EU condemns Russia for sending oil to North Korea",
+        "Japan protests as Russia sends refined petroleum to North Korea",
+    ],
+)
+def test_a_sending_to_one_side_is_a_transfer_beside_a_third_party(title, rules):
+    assert is_match(title, rules)
