@@ -378,3 +378,17 @@ def test_shipping_to_one_side_is_a_transfer(rules):
 )
 def test_a_sending_to_one_side_is_a_transfer_beside_a_third_party(title, rules):
     assert is_match(title, rules)
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        # A third party condemns one side's sending of goods to the other, in more languages.
+        "Япония протестует: Россия отправляет нефть в Северную Корею",
+        "Die EU verurteilt Russland für Öllieferungen an Nordkorea",  # a compound's second part
+        "AB, Rusya'yı Kuzey Kore'ye petrol göndermekle suçladı",
+        "الاتحاد الأوروبي يدين روسيا لإرسالها النفط إلى كوريا الشمالية",
+    ],
+)
+def test_sending_words_in_more_languages(title, rules):
+    assert is_match(title, rules)
