@@ -392,3 +392,18 @@ def test_a_sending_to_one_side_is_a_transfer_beside_a_third_party(title, rules):
 )
 def test_sending_words_in_more_languages(title, rules):
     assert is_match(title, rules)
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        # A side's relation word with a list of counterparts holds each of them: the other side too.
+        ("Putin met Xi and Kim before the parade", True),
+        ("Путин поговорил с Си Цзиньпином и Ким Чен Ыном перед парадом в Китае", True),
+        # A third party's list of the two sides is no relation between them.
+        ("Xi met Putin and Kim in Beijing", False),
+        ("Си Цзиньпин встретился с Путиным и Ким Чен Ыном", False),
+    ],
+)
+def test_a_list_of_counterparts(title, expected, rules):
+    assert is_match(title, rules) is expected

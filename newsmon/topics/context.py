@@ -258,7 +258,9 @@ def _participants(word: Found, actors: list[Actor], text: str, grammar: Grammar,
                        and word_cost(span) - sum(actors[subject].end < c < start for c in cuts) <= 2 * NEAR_WORDS)
         if (near(span) or far_subject) and not grammar.starts_with_connector(gap, word.rule.lang):
             if actors[subject].party != actors[free[0]].party:
-                return subject, free[0]  # "Kim met Xi", "Kim sends greetings to Putin"
+                # "Kim met Xi", "Kim sends greetings to Putin"; a list of counterparts is each one's
+                # ("Putin met Xi and Kim": the other side among them is the subject's counterpart)
+                return subject, _in_counterpart_list(subject, free, actors, text, grammar, word.rule.lang)
     if (len(free) >= 2 and near(text[end:actors[right[0]].start])
             and not grammar.starts_with_connector(text[end:actors[right[0]].start], word.rule.lang)):
         # ("summit with Trump, Putin calls Kim": a name after "with" is the word's one counterpart)
@@ -298,6 +300,19 @@ def _participants(word: Found, actors: list[Actor], text: str, grammar: Grammar,
                 k -= 1  # "プーチン氏、韓国に「北朝鮮との条約…」": the one told owns nothing of the quote
             return left[k], left[-1]
     return None
+
+
+def _in_counterpart_list(subject: int, free: list[int], actors: list[Actor], text: str, grammar: Grammar,
+                         lang: str) -> int:
+    """The first counterpart, or the other side's name when it is in the joined list that the first
+    counterpart opens ("Putin met Xi and Kim", "Путин поговорил с Си Цзиньпином и Ким Чен Ыном")."""
+    if actors[subject].side:
+        for a, b in zip(free, free[1:], strict=False):
+            if not grammar.is_connector_gap(text[actors[a].end:actors[b].start], lang):
+                break
+            if actors[b].side and actors[b].party != actors[subject].party:
+                return b
+    return free[0]
 
 
 _QUOTE_OPENS = re.compile(r"[「『“\"]")
