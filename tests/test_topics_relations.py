@@ -407,3 +407,18 @@ def test_sending_words_in_more_languages(title, rules):
 )
 def test_a_list_of_counterparts(title, expected, rules):
     assert is_match(title, rules) is expected
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        # A connector after a phrase opens a clause with its own subject, even the same side's name.
+        "Trump meets Putin in Alaska and Putin sends a letter to Kim",
+        "ترامب يلتقي بوتين في ألاسكا وبوتين يبعث برسالة إلى كيم",
+        # A place adjective ("Pekin'deki", the one in Beijing) is a place, not a party.
+        "Putin ve Kim, Pekin'deki askeri geçit töreninin ardından görüştü",
+        "Putin gửi thư cho Kim Jong Un sau cuộc gặp với Trump",
+    ],
+)
+def test_a_second_clause_and_a_place_adjective(title, rules):
+    assert is_match(title, rules)

@@ -76,8 +76,11 @@ def actors_of(members: list[Found], relations: list[Found], text: str, grammar: 
             continue  # "한국과 러시아가 북한의 핵 프로그램을 논의": the owner of the talks' matter
         topic_end = None
         if (last and last.party == party and not any(last.end <= c < f.start for c in cuts)
-                and word_cost(text[last.end:f.start]) <= NEAR_WORDS):
-            last.end = max(last.end, end)  # "North Korean leader Kim Jong Un": one actor
+                and word_cost(text[last.end:f.start]) <= NEAR_WORDS
+                and not (word_cost(text[last.end:f.start]) > 1 and grammar.has_connector(text[last.end:f.start]))):
+            # "North Korean leader Kim Jong Un": one actor (not "meets Putin in Alaska and Putin
+            # sends …": a connector after a phrase opens another clause with its own subject)
+            last.end = max(last.end, end)
         else:
             actors.append(Actor(party, f.start, end, kind != "third", head_end=end))
         if kind == "third":
