@@ -422,3 +422,18 @@ def test_a_list_of_counterparts(title, expected, rules):
 )
 def test_a_second_clause_and_a_place_adjective(title, rules):
     assert is_match(title, rules)
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        # German and Dutch put an infinitive or participle after its object: ending its clause, it
+        # takes the names before it, not the next clause's.
+        ("Trump will Kim treffen und telefoniert mit Putin", False),
+        ("Trump wil Kim ontmoeten en belt met Poetin", False),
+        ("Putin hat Kim in Peking getroffen", True),
+        ("Trump spricht mit Putin und will Kim Jong Un einen Brief schreiben", False),
+    ],
+)
+def test_an_infinitive_ending_its_clause(title, expected, rules):
+    assert is_match(title, rules) is expected

@@ -224,7 +224,13 @@ def _participants(word: Found, actors: list[Actor], text: str, grammar: Grammar,
         # A name written on the noun ("deepens Russia ties", "러시아 관계 강화"): the other party is
         # the clause's subject before it ("North Korea tests missiles and deepens Russia ties").
         return left[k], left[-1]
-    if (not verb_final and left and free and near(text[end:actors[free[0]].start])
+    # "Trump will Kim treffen und telefoniert mit Putin": an infinitive ending its clause takes the
+    # names before it, not the next clause's.
+    clause_final = word.rule.lang in grammar.infinitive_final and (
+        _CLAUSE_END.match(text, end) is not None or (
+            grammar.starts_with_connector(text[end:end + 24], word.rule.lang)
+            and not (right and word_cost(text[end:actors[right[0]].start]) <= 1)))  # not "spricht mit Putin"
+    if (not verb_final and not clause_final and left and free and near(text[end:actors[free[0]].start])
             and not CLAUSE_MARKS & set(text[end:actors[free[0]].start])
             and not grammar.opens_clause(text[end:actors[free[0]].start])):
         gap = text[actors[left[-1]].end:start]
@@ -289,7 +295,7 @@ def _participants(word: Found, actors: list[Actor], text: str, grammar: Grammar,
         # 친서". In a language that puts the verb first, a third party before the two is the subject
         # ("Japan protests against Russia as North Korea tests weapons"), unless it only labels the
         # headline ("Госдеп: КНДР направила в Россию ... военнослужащих").
-        subject_first = verb_final or all(actors[i].side or actors[i].label for i in left[:-1])
+        subject_first = verb_final or clause_final or all(actors[i].side or actors[i].label for i in left[:-1])
         if subject_first and (near(text[actors[left[-2]].end:actors[left[-1]].start]) or (
                 verb_final and topic_of(text, actors, left[-2], left[-1:]))):
             k = len(left) - 2
@@ -315,6 +321,7 @@ def _in_counterpart_list(subject: int, free: list[int], actors: list[Actor], tex
     return free[0]
 
 
+_CLAUSE_END = re.compile(r"\s*(?:$|[,;:.!?|…])")  # a clause ends after a word (or a connector follows)
 _QUOTE_OPENS = re.compile(r"[「『“\"]")
 
 

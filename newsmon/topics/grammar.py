@@ -54,6 +54,7 @@ class Grammar:
     source_compound: re.Pattern[str] | None = None  # "-angaben": "US-Angaben" (US figures)
     topic_ending: re.Pattern[str] | None = None  # a case ending meaning "about" on the word itself
     pair_pronoun: re.Pattern[str] | None = None  # "the two leaders", "стороны", "양 정상", "両首脳"
+    infinitive_final: frozenset[str] = frozenset()  # "will Kim treffen": the infinitive ends its clause
     place_forms: tuple[str, ...] = ()  # the place_before forms, to compile a reading in one language
     # A place or destination word of one language that is another's connector ("en": Spanish "in",
     # Dutch "and"; "ve": Czech "in", Turkish "and"; "i", "a") -> the languages it joins names in.

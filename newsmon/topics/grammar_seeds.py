@@ -8,7 +8,9 @@ topic_grammar.csv (`lang,kind,form`) lists, per language:
 - `separator`: phrases that open an unrelated item inside a text ("Separately, ...");
 - `between_before` / `between_after`: "between" words, whose two participants follow them ("between
   Moscow and Pyongyang", "بين موسكو وبيونغ يانغ") or precede them ("俄朝之间", "북러 사이");
-- `order`: `verb_final` for languages whose verb (and relation noun) follows both its parties
+- `order`: `infinitive_final` for languages that put an infinitive or participle after its object
+  ("Trump will Kim treffen", "heeft Kim ontmoet"): such a word ending its clause takes the two names
+  before it; `verb_final` for languages whose verb (and relation noun) follows both its parties
   (Korean, Japanese, Turkish, Hindi, Persian);
 - `source_before` / `source_after`: words that make a name the *source* of a report rather than a
   party to what it reports ("according to Seoul", "Seoul says", "美国称", "Güney Kore'ye göre"; a
@@ -93,7 +95,7 @@ def _whole_words(forms: list[str]) -> re.Pattern[str] | None:
 
 def load_grammar(seeds_dir: Path) -> Grammar:
     rows: dict[str, list[str]] = {kind: [] for kind in GRAMMAR_KINDS}
-    orders: dict[str, list[str]] = {"verb_final": []}
+    orders: dict[str, list[str]] = {"verb_final": [], "infinitive_final": []}
     connectors: dict[str, list[str]] = {}
     kind_langs: dict[tuple[str, str], set[str]] = {}
     path = seeds_dir / "topic_grammar.csv"
@@ -185,5 +187,5 @@ def load_grammar(seeds_dir: Path) -> Grammar:
                    frozenset(rows["complementizer"]), frozenset(rows["destination_after"]),
                    frozenset(rows["genitive_before"]), frozenset(rows["clause_before"]),
                    after(rows["genitive_after"]), _compound(rows["source_after"]), ending(rows["topic_after"]),
-                   _whole_words(rows["pair_pronoun"]), tuple(rows["place_before"]),
+                   _whole_words(rows["pair_pronoun"]), frozenset(orders["infinitive_final"]), tuple(rows["place_before"]),
                    {form: frozenset(langs) for form, langs in ambiguous.items()})
