@@ -58,8 +58,10 @@ from newsmon.topics.phrases import (
     destination_first_pair,
     destination_pair,
     ends_in_preposition,
+    ends_its_clause,
     framed_contact,
     headed_pair,
+    in_counterpart_list,
     passive_agent,
 )
 from newsmon.topics.pronouns import pronoun_stand_ins
@@ -226,10 +228,7 @@ def _participants(word: Found, actors: list[Actor], text: str, grammar: Grammar,
         return left[k], left[-1]
     # "Trump will Kim treffen und telefoniert mit Putin": an infinitive ending its clause takes the
     # names before it, not the next clause's.
-    clause_final = word.rule.lang in grammar.infinitive_final and (
-        _CLAUSE_END.match(text, end) is not None or (
-            grammar.starts_with_connector(text[end:end + 24], word.rule.lang)
-            and not (right and word_cost(text[end:actors[right[0]].start]) <= 1)))  # not "spricht mit Putin"
+    clause_final = ends_its_clause(word, right, actors, text, grammar)
     if (not verb_final and not clause_final and left and free and near(text[end:actors[free[0]].start])
             and not CLAUSE_MARKS & set(text[end:actors[free[0]].start])
             and not grammar.opens_clause(text[end:actors[free[0]].start])):
@@ -266,7 +265,7 @@ def _participants(word: Found, actors: list[Actor], text: str, grammar: Grammar,
             if actors[subject].party != actors[free[0]].party:
                 # "Kim met Xi", "Kim sends greetings to Putin"; a list of counterparts is each one's
                 # ("Putin met Xi and Kim": the other side among them is the subject's counterpart)
-                return subject, _in_counterpart_list(subject, free, actors, text, grammar, word.rule.lang)
+                return subject, in_counterpart_list(subject, free, actors, text, grammar, word.rule.lang)
     if (len(free) >= 2 and near(text[end:actors[right[0]].start])
             and not grammar.starts_with_connector(text[end:actors[right[0]].start], word.rule.lang)):
         # ("summit with Trump, Putin calls Kim": a name after "with" is the word's one counterpart)
@@ -308,20 +307,6 @@ def _participants(word: Found, actors: list[Actor], text: str, grammar: Grammar,
     return None
 
 
-def _in_counterpart_list(subject: int, free: list[int], actors: list[Actor], text: str, grammar: Grammar,
-                         lang: str) -> int:
-    """The first counterpart, or the other side's name when it is in the joined list that the first
-    counterpart opens ("Putin met Xi and Kim", "Путин поговорил с Си Цзиньпином и Ким Чен Ыном")."""
-    if actors[subject].side:
-        for a, b in zip(free, free[1:], strict=False):
-            if not grammar.is_connector_gap(text[actors[a].end:actors[b].start], lang):
-                break
-            if actors[b].side and actors[b].party != actors[subject].party:
-                return b
-    return free[0]
-
-
-_CLAUSE_END = re.compile(r"\s*(?:$|[,;:.!?|…])")  # a clause ends after a word (or a connector follows)
 _QUOTE_OPENS = re.compile(r"[「『“\"]")
 
 

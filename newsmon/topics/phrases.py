@@ -277,3 +277,32 @@ def _moves_to(name: Found, word: Found, text: str, grammar: Grammar) -> bool:
         return True  # "러시아 파병", "ロシア派兵"
     lead = text[:name.start].rstrip()
     return any(lead.endswith(p) for p in grammar.destination_before if UNSPACED.search(p))  # "向俄罗斯"
+
+
+def in_counterpart_list(subject: int, free: list[int], actors: list[Actor], text: str, grammar: Grammar,
+                         lang: str) -> int:
+    """The first counterpart, or the other side's name when it is in the joined list that the first
+    counterpart opens ("Putin met Xi and Kim", "Путин поговорил с Си Цзиньпином и Ким Чен Ыном")."""
+    if actors[subject].side:
+        for a, b in zip(free, free[1:], strict=False):
+            if not grammar.is_connector_gap(text[actors[a].end:actors[b].start], lang):
+                break
+            if actors[b].side and actors[b].party != actors[subject].party:
+                return b
+    return free[0]
+
+
+_CLAUSE_END = re.compile(r"\s*(?:$|[,;:.!?|…])")
+
+
+def ends_its_clause(word: Found, right: list[int], actors: list[Actor], text: str, grammar: Grammar) -> bool:
+    """True when an infinitive or participle of a language that puts it after its object ends its
+    clause ("Trump will Kim treffen und telefoniert mit Putin"): punctuation, the end, or a
+    connector that is not the word's own "with" before a name ("spricht mit Putin")."""
+    end = word.start + len(word.matched)
+    if word.rule.lang not in grammar.infinitive_final:
+        return False
+    if _CLAUSE_END.match(text, end) is not None:
+        return True
+    return grammar.starts_with_connector(text[end:end + 24], word.rule.lang) and not (
+        right and word_cost(text[end:actors[right[0]].start]) <= 1)
