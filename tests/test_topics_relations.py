@@ -437,3 +437,30 @@ def test_a_second_clause_and_a_place_adjective(title, rules):
 )
 def test_an_infinitive_ending_its_clause(title, expected, rules):
     assert is_match(title, rules) is expected
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        # Regions and cities of one side, and a capital's landmarks, name that side.
+        "Krasnoyarsk women's hockey team invited to play the DPRK national team",
+        "Khabarovsk governor arrives in Pyongyang for talks",
+        "Primorsky troupe stages 'Sleeping Beauty' at Mansudae Art Theatre, Russian ballet returns",
+    ],
+)
+def test_regions_cities_and_landmarks_name_their_side(title, rules):
+    assert is_match(title, rules)
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        # "Between" the two sides is their relation; between them and a third party, a place or a
+        # multilateral list.
+        ("Ties between Russia and North Korea deepen", True),
+        ("Border region between North Korea, Russia and China opens to tourists", False),
+        ("Nordkorea öffnet das Grenzgebiet zwischen Nordkorea, Russland und China", False),
+    ],
+)
+def test_between_with_a_third_party_in_the_list(title, expected, rules):
+    assert is_match(title, rules) is expected

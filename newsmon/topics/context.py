@@ -152,7 +152,11 @@ def _participants(word: Found, actors: list[Actor], text: str, grammar: Grammar,
     between = between_kind(word, text, grammar)
     if between == "before":  # "between Moscow and Pyongyang"
         if len(right) >= 2 and near(text[end:actors[right[0]].start]) and clear(right[0], right[1]):
-            return right[0], right[1]
+            listed = [right[0], right[1]] + [c for b, c in zip(right[1:], right[2:], strict=False) if clear(b, c)]
+            third = next((i for i in listed if not actors[i].side), None)
+            # "the tri-border area between North Korea, Russia and China": a third party in the
+            # list makes it no pair's relation
+            return (right[0], third) if third is not None and len(listed) > 2 else (right[0], right[1])
         return None
     if between == "after":  # "俄朝之间", "러시아와 북한 사이"
         if len(left) >= 2 and near(text[actors[left[-1]].end:start]) and clear(left[-2], left[-1]):
