@@ -464,3 +464,17 @@ def test_regions_cities_and_landmarks_name_their_side(title, rules):
 )
 def test_between_with_a_third_party_in_the_list(title, expected, rules):
     assert is_match(title, rules) is expected
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        # A list after a preposition is the noun's counterparts, each related to the subject.
+        ("N. Korea's Foreign Minister Set for Russia, Belarus Visit", True),
+        # A subject list with a third party in it acts as one: no pair of the two sides.
+        ("Xi, Putin and Kim send message of unity as Beijing displays military power", False),
+        ("Putin and Kim send message of unity", True),
+    ],
+)
+def test_lists_of_subjects_and_of_counterparts(title, expected, rules):
+    assert is_match(title, rules) is expected

@@ -53,6 +53,7 @@ from newsmon.topics.actors import (
 )
 from newsmon.topics.grammar import Grammar, word_cost
 from newsmon.topics.phrases import (
+    QUOTE_OPENS,
     after_preposition,
     counterpart_gap,
     destination_first_pair,
@@ -62,6 +63,7 @@ from newsmon.topics.phrases import (
     framed_contact,
     headed_pair,
     in_counterpart_list,
+    listed_pair,
     passive_agent,
 )
 from newsmon.topics.pronouns import pronoun_stand_ins
@@ -176,7 +178,7 @@ def _participants(word: Found, actors: list[Actor], text: str, grammar: Grammar,
             j -= 1
         if j > 1 and heads_list(text, actors, left[j - 2], left[j - 1], left[j], grammar, verb_final):
             j -= 1  # "김정은, 시진핑·푸틴과 잇따라 회담": the topic, then its counterparts
-        elif verb_final and j > 1 and _QUOTE_OPENS.search(text[actors[left[j - 1]].end:actors[left[j]].start]):
+        elif verb_final and j > 1 and QUOTE_OPENS.search(text[actors[left[j - 1]].end:actors[left[j]].start]):
             j -= 1  # "プーチン氏、韓国に「北朝鮮との条約…」": the one told owns nothing of the quote
         if j == 0 or (CLAUSE_MARKS & set(text[actors[left[j - 1]].end:actors[left[j]].start])
                       and not topic_of(text, actors, left[j - 1], left[j:])):
@@ -198,6 +200,9 @@ def _participants(word: Found, actors: list[Actor], text: str, grammar: Grammar,
     if len(left) >= 2 and near(text[actors[left[-1]].end:start]) and clear(left[-2], left[-1]) and not all(
             is_counterpart(text, actors[i], grammar) for i in left[-2:]):  # "با ترامپ با کیم": two "with"s
         pair = left[-2], left[-1]  # "Putin and Kim met", "푸틴과 김정은은 … 만났다"
+        listed = listed_pair(left, actors, text, grammar, word.rule.lang, verb_final)
+        if listed is not None:
+            return listed
         if len(left) >= 3 and heads_list(text, actors, left[-3], *pair, grammar, verb_final):
             # "김정은, 베이징서 中·러 정상 연쇄 회담", "习近平同普京、金正恩会谈": the subject met each
             # of the pair.
@@ -228,7 +233,11 @@ def _participants(word: Found, actors: list[Actor], text: str, grammar: Grammar,
             and near(text[actors[left[k]].end:actors[left[-1]].start])
             and not is_counterpart(text, actors[left[k]], grammar)):
         # A name written on the noun ("deepens Russia ties", "러시아 관계 강화"): the other party is
-        # the clause's subject before it ("North Korea tests missiles and deepens Russia ties").
+        # the clause's subject before it ("North Korea tests missiles and deepens Russia ties"), and
+        # each name of a list written there ("Foreign Minister set for Russia, Belarus visit").
+        if (not actors[left[-1]].side and k < len(left) - 2 and actors[left[-2]].side
+                and actors[left[-2]].party != actors[left[k]].party and clear(left[-2], left[-1])):
+            return left[k], left[-2]
         return left[k], left[-1]
     # "Trump will Kim treffen und telefoniert mit Putin": an infinitive ending its clause takes the
     # names before it, not the next clause's.
@@ -305,13 +314,12 @@ def _participants(word: Found, actors: list[Actor], text: str, grammar: Grammar,
             while verb_final and k > 0 and is_counterpart(text, actors[left[k]], grammar) and not CLAUSE_MARKS & set(
                     text[actors[left[k - 1]].end:actors[left[k]].start]):
                 k -= 1  # "پوتین پس از دیدار با ترامپ با کیم ... گفتگو کرد": both "with" names are Putin's
-            if verb_final and k > 0 and _QUOTE_OPENS.search(text[actors[left[k]].end:actors[left[-1]].start]):
+            if verb_final and k > 0 and QUOTE_OPENS.search(text[actors[left[k]].end:actors[left[-1]].start]):
                 k -= 1  # "プーチン氏、韓国に「北朝鮮との条約…」": the one told owns nothing of the quote
             return left[k], left[-1]
     return None
 
 
-_QUOTE_OPENS = re.compile(r"[「『“\"]")
 
 
 def relates_sides(members: list[Found], text: str, grammar: Grammar,

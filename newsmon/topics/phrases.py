@@ -306,3 +306,24 @@ def ends_its_clause(word: Found, right: list[int], actors: list[Actor], text: st
         return True
     return grammar.starts_with_connector(text[end:end + 24], word.rule.lang) and not (
         right and word_cost(text[end:actors[right[0]].start]) <= 1)
+
+
+QUOTE_OPENS = re.compile(r"[「『“\"]")
+
+
+def listed_pair(left: list[int], actors: list[Actor], text: str, grammar: Grammar, lang: str,
+                verb_final: bool) -> tuple[int, int] | None:
+    """The participants when the names joined before a relation word are part of a longer list:
+    a list after a preposition is the noun's counterparts, each related to the clause's subject
+    ("Foreign Minister set for Russia, Belarus visit"); a subject list of three with a third party
+    acts as one ("Xi, Putin and Kim send a message of unity"), so the pair is the third party's."""
+    if len(left) < 3:
+        return None
+    subject, pair = left[-3], (left[-2], left[-1])
+    if not verb_final and after_preposition(text, actors[pair[0]], grammar) and actors[subject].side:
+        return subject, next((i for i in pair if actors[i].side and actors[i].party != actors[subject].party),
+                             pair[1])
+    gap = text[actors[subject].end:actors[pair[0]].start]
+    if not actors[subject].side and grammar.is_connector_gap(gap, lang) and not QUOTE_OPENS.search(gap):
+        return subject, pair[1]
+    return None
