@@ -478,3 +478,18 @@ def test_between_with_a_third_party_in_the_list(title, expected, rules):
 )
 def test_lists_of_subjects_and_of_counterparts(title, expected, rules):
     assert is_match(title, rules) is expected
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        # Senders listed with a third party each relate to their counterpart: a greeting is the
+        # noun's, not its transfer verb's ("send").
+        ("Kim and Xi send birthday greetings to Putin", True),
+        ("김정은·시진핑, 푸틴 73세 생일 맞아 축하 인사", True),
+        # A third party meeting the two in turn is no relation between them.
+        ("시진핑, 푸틴·김정은과 잇따라 회담", False),
+    ],
+)
+def test_senders_listed_with_a_third_party(title, expected, rules):
+    assert is_match(title, rules) is expected

@@ -316,7 +316,8 @@ def listed_pair(left: list[int], actors: list[Actor], text: str, grammar: Gramma
     """The participants when the names joined before a relation word are part of a longer list:
     a list after a preposition is the noun's counterparts, each related to the clause's subject
     ("Foreign Minister set for Russia, Belarus visit"); a subject list of three with a third party
-    acts as one ("Xi, Putin and Kim send a message of unity"), so the pair is the third party's."""
+    acts as one ("Xi, Putin and Kim send a message of unity"), so the pair is the third party's;
+    a joined pair before a verb-final headline's comma are senders to the name after it."""
     if len(left) < 3:
         return None
     subject, pair = left[-3], (left[-2], left[-1])
@@ -324,6 +325,13 @@ def listed_pair(left: list[int], actors: list[Actor], text: str, grammar: Gramma
         return subject, next((i for i in pair if actors[i].side and actors[i].party != actors[subject].party),
                              pair[1])
     gap = text[actors[subject].end:actors[pair[0]].start]
+    if verb_final and grammar.is_connector_gap(gap, lang) and not any(c in gap for c in ",、，") and any(
+            c in text[actors[pair[0]].end:actors[pair[1]].start] for c in ",、，"):
+        # "김정은·시진핑, 푸틴 생일 축하": a joined pair before a headline's comma are the senders,
+        # the name after it their counterpart, so each sender relates to it
+        sender = next((i for i in (subject, pair[0]) if actors[i].side and actors[i].party != actors[pair[1]].party),
+                      pair[0])
+        return sender, pair[1]
     if not actors[subject].side and grammar.is_connector_gap(gap, lang) and not QUOTE_OPENS.search(gap):
         return subject, pair[1]
     return None
