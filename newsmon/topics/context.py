@@ -65,6 +65,7 @@ from newsmon.topics.phrases import (
     in_counterpart_list,
     listed_pair,
     passive_agent,
+    without_transfer_verbs,
 )
 from newsmon.topics.pronouns import pronoun_stand_ins
 from newsmon.topics.scan import Found
@@ -330,11 +331,7 @@ def relates_sides(members: list[Found], text: str, grammar: Grammar,
     relations = sorted((f for f in members if f.rule.role_kind == "relation" and not (
         f.rule.role == "relation:ties" and grammar.source_after is not None
         and grammar.source_after.match(text, f.start + len(f.matched)))), key=lambda f: f.start)
-    # A transfer verb whose object is a relation noun is that noun's ("Kim and Xi send birthday
-    # greetings to Putin", "sent troops"): the noun, with its own counterpart, decides.
-    relations = [f for f in relations if f.rule.role != "relation:economy" or not any(
-        g.start >= f.start + len(f.matched) and g.rule.role != "relation:economy"
-        and word_cost(text[f.start + len(f.matched):g.start]) <= 2 for g in relations)]
+    relations = without_transfer_verbs(relations, text)
     if not relations:
         return None
     stand_ins = pronoun_stand_ins(members, relations, text, grammar)

@@ -335,3 +335,11 @@ def listed_pair(left: list[int], actors: list[Actor], text: str, grammar: Gramma
     if not actors[subject].side and grammar.is_connector_gap(gap, lang) and not QUOTE_OPENS.search(gap):
         return subject, pair[1]
     return None
+
+
+def without_transfer_verbs(relations: list[Found], text: str) -> list[Found]:
+    """Relation words less the transfer verbs whose object is a relation noun ("Kim and Xi send
+    birthday greetings to Putin", "sent troops"): the noun, with its own counterpart, decides."""
+    return [f for f in relations if f.rule.role != "relation:economy" or not any(
+        g.start >= f.start + len(f.matched) and g.rule.role != "relation:economy"
+        and word_cost(text[f.start + len(f.matched):g.start]) <= 2 for g in relations)]
