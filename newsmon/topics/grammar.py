@@ -63,10 +63,10 @@ class Grammar:
     def ambiguous_before(self, text: str, start: int) -> frozenset[str]:
         """The languages in which the word right before text[start] joins two names, when another
         language reads it as a place or destination word ("Rusya ve Güney Kore": Turkish "and")."""
-        if not self.ambiguous:
+        if start < 2 or text[start - 1] != " ":
             return frozenset()
-        words = text[max(0, start - 8):start].split()
-        return self.ambiguous.get(words[-1], frozenset()) if words and text[start - 1:start].isspace() else frozenset()
+        word_start = text.rfind(" ", max(0, start - 5), start - 1) + 1 or max(0, start - 5)
+        return self.ambiguous.get(text[word_start:start - 1], frozenset())
 
     def in_language(self, lang: str) -> Grammar:
         """This grammar read in `lang`: its connectors are no place or destination words there

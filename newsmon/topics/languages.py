@@ -72,9 +72,13 @@ def read_in_language(grammar: Grammar, found: list[Found], texts: dict[str, str]
     """The grammar read in the item's language when a name follows a word that
     is a place word in one language and "and" in another ("Rusya ve Güney Kore", "Rosja i Korea
     Południowa"); the language is detected only then."""
-    joins = frozenset().union(*(grammar.ambiguous_before(texts[f.where], f.start) for f in found
-                                if f.rule.role_kind in _NAME_KINDS and f.where in texts))
-    if not joins:
+    if not grammar.ambiguous:
+        return grammar
+    joins: set[str] = set()
+    for f in found:
+        if f.start > 1 and f.rule.role_kind in _NAME_KINDS and f.where in texts:
+            joins.update(grammar.ambiguous_before(texts[f.where], f.start))
+    if not joins or (lang is not None and lang not in joins):
         return grammar
     if lang is None:
         from newsmon.language.detect import detect_language

@@ -58,7 +58,7 @@ _NOT_SUBJECT = re.compile(r"\s?[을를와과에をとに]")  # object, comitativ
 def pair_stand_ins(found: list[Found], texts: dict[str, str], starts: dict[str, list[int]], grammar: Grammar,
                    topic: str) -> list[Found]:
     """A both-sides name on each pair pronoun whose antecedent is a joined pair of the two sides."""
-    if grammar.pair_pronoun is None:
+    if grammar.pair_pronoun is None or not any(f.rule.role_kind == "relation" for f in found):
         return []
     out = []
     for where, text in texts.items():

@@ -69,7 +69,9 @@ class Scanner:
     # script (None: any) -> prefix trees and regex terms whose first letter is in that script
     patterns: dict[str | None, tuple[re.Pattern[str], ...]]
     regexes: dict[str | None, tuple[tuple[re.Pattern[str], TermRule], ...]]
-    by_key: dict[str, tuple[tuple[str, TermRule], ...]]  # first two letters -> (own regex, term)
+    # first two letters -> (own regex, the term's first word, term): a matched text that does not
+    # start with that word cannot be the term's, so its regex need not be compiled or run
+    by_key: dict[str, tuple[tuple[str, str, TermRule], ...]]
     # matched text -> the terms that produce it, longest first. Headlines repeat the same few
     # names, so this saves re-running per-term regexes; bounded by _CACHE_SIZE.
     cache: dict[str, tuple[TermRule, ...]] = field(default_factory=dict)
@@ -155,7 +157,7 @@ def compile_terms(rules: list[TermRule], suffixes: dict[str, tuple[str, ...]] | 
     # Terms that must start a word are tried only at word starts (a cheap \b test); CJK/Hangul/
     # Thai substrings and Arabic/Hebrew terms (proclitics attach to the front) are tried anywhere.
     trees: dict[tuple[str | None, bool], dict] = {}
-    by_key: dict[str, list[tuple[str, TermRule]]] = {}
+    by_key: dict[str, list[tuple[str, str, TermRule]]] = {}
     regexes: dict[str | None, list[tuple[re.Pattern[str], TermRule]]] = {}
     for rule in rules:
         if rule.match == "regex":
@@ -171,7 +173,7 @@ def compile_terms(rules: list[TermRule], suffixes: dict[str, tuple[str, ...]] | 
         endings = _endings(rule, normalised, script, suffixes or {})
         node.setdefault("", set()).add(endings or rule.match)
         own = "".join(atoms) + (r"\w*" if rule.match == "prefix" else endings)
-        by_key.setdefault(_key(normalised), []).append((own, rule))
+        by_key.setdefault(_key(normalised), []).append((own, re.split(r"[ \-·]", normalised)[0], rule))
     patterns: dict[str | None, list[re.Pattern[str]]] = {}
     for (script, at_word_start), root in sorted(trees.items(), key=lambda kv: (str(kv[0][0]), kv[0][1])):
         anchor = "\\b" if at_word_start else ""
@@ -218,7 +220,8 @@ def _producers(scanner: Scanner, matched: str) -> tuple[TermRule, ...]:
     if found is None:
         key = _key(matched)
         candidates = scanner.by_key.get(key, ()) + (scanner.by_key.get(key[:1], ()) if len(key) > 1 else ())
-        found = tuple(sorted((rule for own, rule in candidates if _own_pattern(own).fullmatch(matched)),
+        found = tuple(sorted((rule for own, head, rule in candidates
+                              if matched.startswith(head) and _own_pattern(own).fullmatch(matched)),
                              key=lambda rule: -len(rule.term)))
         if len(scanner.cache) >= _CACHE_SIZE:
             scanner.cache.clear()
