@@ -78,6 +78,9 @@ class Scanner:
     # The longest term wins per language, not across languages: cue and relation words count only in
     # their own language, so French "visite" must not hide English "visit" in "visited".
     per_language: bool = False
+    # script -> all regex terms of the script as one alternation: a text none of them matches
+    # skips the per-term runs (most texts)
+    regex_any: dict[str | None, re.Pattern[str]] = field(default_factory=dict)
 
 
 _CACHE_SIZE = 50_000
@@ -178,8 +181,10 @@ def compile_terms(rules: list[TermRule], suffixes: dict[str, tuple[str, ...]] | 
     for (script, at_word_start), root in sorted(trees.items(), key=lambda kv: (str(kv[0][0]), kv[0][1])):
         anchor = "\\b" if at_word_start else ""
         patterns.setdefault(script, []).append(re.compile(anchor + _trie_regex(root)))
+    regex_any = {script: re.compile("|".join(f"(?:{p.pattern})" for p, _ in terms))
+                 for script, terms in regexes.items()}
     return Scanner({k: tuple(v) for k, v in patterns.items()}, {k: tuple(v) for k, v in regexes.items()},
-                    {k: tuple(v) for k, v in by_key.items()}, per_language=per_language)
+                   {k: tuple(v) for k, v in by_key.items()}, per_language=per_language, regex_any=regex_any)
 
 
 # --- matching --------------------------------------------------------------------------------------
@@ -262,6 +267,9 @@ def scan(scanner: Scanner, text: str, where: str, starts: list[int], scripts: li
                 rules, end = _rules_for(scanner, text, start, m.end())
                 unit = bisect.bisect_right(starts, start) - 1
                 found += [Found(rule, text[start:end], where, unit, start) for rule in rules]
+        any_regex = scanner.regex_any.get(script)
+        if any_regex is None or any_regex.search(text) is None:
+            continue
         for pattern, rule in scanner.regexes.get(script, ()):
             for m in pattern.finditer(text):
                 if m.group():
