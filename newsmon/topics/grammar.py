@@ -6,6 +6,7 @@ place, a topic, a source; does a gap hold a connector; and it can be read in one
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field, replace
 
@@ -55,6 +56,8 @@ class Grammar:
     topic_ending: re.Pattern[str] | None = None  # a case ending meaning "about" on the word itself
     pair_pronoun: re.Pattern[str] | None = None  # "the two leaders", "стороны", "양 정상", "両首脳"
     infinitive_final: frozenset[str] = frozenset()  # "will Kim treffen": the infinitive ends its clause
+    any_connector: frozenset[str] = frozenset()  # the connectors of every language together
+    glued_connectors: tuple[str, ...] = ()  # those written without spaces (과, と, 与)
     place_forms: tuple[str, ...] = ()  # the place_before forms, to compile a reading in one language
     # A place or destination word of one language that is another's connector ("en": Spanish "in",
     # Dutch "and"; "ve": Czech "in", Turkish "and"; "i", "a") -> the languages it joins names in.
@@ -130,8 +133,7 @@ class Grammar:
     def has_connector(self, gap: str) -> bool:
         """True when a gap holds a connector of any language ("he will speak with", "将与")."""
         words = {w.strip(_EDGE_PUNCTUATION) for w in gap.split()}
-        return any(words & forms or any(c in gap for c in forms if UNSPACED.match(c))
-                   for forms in self.connectors.values())
+        return bool(words & self.any_connector) or any(c in gap for c in self.glued_connectors)
 
     def holds_connector(self, gap: str, lang: str) -> bool:
         """True when a gap holds a connector of `lang` ("for two hours and will write to")."""
@@ -139,9 +141,7 @@ class Grammar:
 
     def _is_connector(self, word: str, lang: str) -> bool:
         """A connector of `lang` ("*": of any language)."""
-        if lang == "*":
-            return any(self._is_connector(word, other) for other in self.connectors)
-        own = self.connectors.get(lang, frozenset())
+        own = self.any_connector if lang == "*" else self.connectors.get(lang, frozenset())
         return word in own or (bool(UNSPACED.search(word)) and any(c in word for c in own))
 
     def is_connector_gap(self, gap: str, lang: str) -> bool:
@@ -197,6 +197,7 @@ _PER_CHARACTER = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\uf
 DIGIT_GROUP = re.compile(r"(?<=\d)[,.\u00a0\u202f' ](?=\d{3}(?!\d))")
 
 
+@functools.lru_cache(maxsize=8192)  # the gaps between names repeat ("and ", " in ", "과 ")
 def word_cost(text: str) -> float:
     """Length in words; text written without spaces counts one word per two characters, and a
     number with group separators ("more than 20,000 containers") one word."""

@@ -187,5 +187,8 @@ def load_grammar(seeds_dir: Path) -> Grammar:
                    frozenset(rows["complementizer"]), frozenset(rows["destination_after"]),
                    frozenset(rows["genitive_before"]), frozenset(rows["clause_before"]),
                    after(rows["genitive_after"]), _compound(rows["source_after"]), ending(rows["topic_after"]),
-                   _whole_words(rows["pair_pronoun"]), frozenset(orders["infinitive_final"]), tuple(rows["place_before"]),
+                   _whole_words(rows["pair_pronoun"]), frozenset(orders["infinitive_final"]),
+                   frozenset(c for forms in connectors.values() for c in forms),
+                   tuple(dict.fromkeys(c for forms in connectors.values() for c in forms if UNSPACED.match(c))),
+                   tuple(rows["place_before"]),
                    {form: frozenset(langs) for form, langs in ambiguous.items()})

@@ -113,9 +113,8 @@ def _trie_regex(node: dict) -> str:
     endings = sorted(e for e in ends if e.startswith("(?:"))  # a name's case endings, optional
     if "prefix" in ends:
         branches.append(r"\w*")
-    elif endings:  # terms of several languages end here: any of their endings
-        merged = {alt for e in endings for alt in e[3:-2].split("|")}
-        branches.append("(?:" + "|".join(sorted(merged, key=lambda a: (-len(a), a))) + ")?")
+    elif endings:  # a name's case endings: the rest of the word, checked on each match against
+        branches.append(r"\w*")  # the term's own pattern in _producers (a much smaller regex)
     elif ends:
         branches.append("")
     return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
@@ -125,6 +124,7 @@ def _key(normalised: str) -> str:
     return normalised.replace(" ", "").replace("-", "").replace("·", "")[:2]
 
 
+@functools.lru_cache(maxsize=8192)  # matched words repeat: a headline names the same few parties
 def script_of(text: str) -> str | None:
     for name, pattern in _SCRIPT_PATTERNS.items():
         if pattern.match(text):
