@@ -114,3 +114,24 @@ def query_db(db: Path, sql: str) -> list[tuple]:
         return con.execute(sql).fetchall()
     finally:
         con.close()
+
+
+@pytest.fixture(scope="session")
+def rules():
+    """The real topic seeds, loaded once (a test file may define its own `rules`)."""
+    from newsmon.topics.match import load_topic_rules
+
+    return load_topic_rules(Path(__file__).resolve().parents[1] / "seeds")
+
+
+def topic_hit(title: str, rules, text: str = "", lang: str | None = None, feed_side: str | None = None):
+    """The russia_dprk hit for one item, or None: the topic the tagging tests read."""
+    from newsmon.topics.match import match_topics
+
+    hits = [h for h in match_topics(title, text, rules, feed_side, lang=lang) if h.topic == "russia_dprk"]
+    return hits[0] if hits else None
+
+
+def topic_match(title: str, rules, text: str = "", lang: str | None = None, feed_side: str | None = None) -> bool:
+    found = topic_hit(title, rules, text, lang, feed_side)
+    return bool(found and found.is_match)

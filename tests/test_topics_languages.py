@@ -11,9 +11,8 @@ import csv
 from pathlib import Path
 
 import pytest
+from conftest import topic_hit, topic_match
 
-from newsmon.records import TopicHit
-from newsmon.topics.match import TopicRules, load_topic_rules, match_topics
 from newsmon.topics.scan import scan, scripts_in, unit_starts
 from newsmon.topics.textnorm import normalize_text
 
@@ -22,21 +21,6 @@ SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 THIN_LANGUAGES = ("sv", "da", "no", "fi", "ro", "hu", "nl", "cs", "sk", "bg", "sr", "hr", "el", "he",
                   "ur", "bn", "th", "ms", "id", "mk", "be", "kk", "et", "lv", "lt", "sl", "sq", "az", "uz",
                   "sw", "tl")
-
-
-@pytest.fixture(scope="module")
-def rules() -> TopicRules:
-    return load_topic_rules(SEEDS)
-
-
-def hit(title: str, rules: TopicRules, lang: str | None) -> TopicHit | None:
-    hits = [h for h in match_topics(title, "", rules, lang=lang) if h.topic == "russia_dprk"]
-    return hits[0] if hits else None
-
-
-def is_match(title: str, rules: TopicRules, lang: str | None = None) -> bool:
-    found = hit(title, rules, lang)
-    return bool(found and found.is_match)
 
 
 @pytest.mark.parametrize(
@@ -81,7 +65,7 @@ def is_match(title: str, rules: TopicRules, lang: str | None = None) -> bool:
     ],
 )
 def test_talks_of_one_side_with_another_state_about_the_other_side_are_no_match(rules, title, lang):
-    assert not is_match(title, rules, lang), hit(title, rules, lang)
+    assert not topic_match(title, rules, lang=lang), topic_hit(title, rules, lang=lang)
 
 
 @pytest.mark.parametrize(
@@ -100,7 +84,7 @@ def test_talks_of_one_side_with_another_state_about_the_other_side_are_no_match(
     ],
 )
 def test_a_meeting_or_treaty_between_the_sides_in_a_third_country_matches(rules, title):
-    assert is_match(title, rules), hit(title, rules, None)
+    assert topic_match(title, rules), topic_hit(title, rules)
 
 
 @pytest.mark.parametrize(
@@ -114,7 +98,7 @@ def test_a_meeting_or_treaty_between_the_sides_in_a_third_country_matches(rules,
     ],
 )
 def test_a_meeting_or_treaty_in_a_third_country_matches_in_the_feeds_language(rules, title, lang):
-    assert is_match(title, rules, lang), hit(title, rules, lang)
+    assert topic_match(title, rules, lang=lang), topic_hit(title, rules, lang=lang)
 
 
 @pytest.mark.parametrize(
@@ -127,7 +111,7 @@ def test_a_meeting_or_treaty_in_a_third_country_matches_in_the_feeds_language(ru
     ],
 )
 def test_ties_between_the_sides_hold_beside_a_third_party_that_comments(rules, title):
-    assert is_match(title, rules), hit(title, rules, None)
+    assert topic_match(title, rules), topic_hit(title, rules)
 
 
 def test_each_thin_language_has_relation_words_connectors_and_topic_words():

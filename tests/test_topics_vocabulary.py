@@ -1,0 +1,107 @@
+"""Names and words on the real seeds: full names and abbreviations of the parties, outlets named
+after a state, places that stand for a side (the war, regions, landmarks), transfer and sending
+words, a digest label, and a feed's declared side. Sentences are written for these tests, not
+taken from a dev set."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import topic_hit, topic_match
+
+
+def test_the_north_korea_is_a_full_name_not_the_north(rules):
+    found = topic_hit("Russia and North Korea: what the North Korea treaty means", rules)
+    assert found and found.is_match
+    assert any(e.matched == "the north korea" and e.role == "side:dprk" for e in found.evidence)
+
+
+def test_a_two_letter_abbreviation_counts_only_in_its_language(rules):
+    # Turkish "AB" (the EU) is the German verb particle "ab": no third party in German text.
+    found = topic_hit("Nordkorea feuert Raketen ab, Russland schweigt", rules)
+    assert found and not any(e.role == "third:eu" for e in found.evidence)
+    turkish = topic_hit("AB, Rusya ve Kuzey Kore'ye yaptırım kararı aldı", rules, lang="tr")
+    assert turkish and any(e.role == "third:eu" for e in turkish.evidence)
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        # A news outlet named after a state is no side ("Russia Al-Youm" is RT's Arabic service).
+        "Nordkorea testet Kurzstreckenraketen, meldet Russia Al-Youm",
+        # Turkish headlines name Xi by his surname with a case ending: a third party.
+        "Putin ve Kim, Şi'nin konukları olarak geçit törenini izledi",
+    ],
+)
+def test_outlets_and_inflected_short_names(title, rules):
+    assert not topic_match(title, rules)
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        # The war stands in for Russia beside the North's soldiers in every language, as in English.
+        "یوکرین جنگ میں شامل شمالی کوریا کا گرفتار فوجی ہلاک",
+        "Severokorejští vojáci bojují na Ukrajině",
+        "Soldati nordcoreani catturati in Ucraina",
+        # The DPRK's full name, each word inflected ("Народную", not only "Народно-").
+        "Первый туристический поезд отправился из Владивостока в Корейскую Народную Демократическую Республику",
+    ],
+)
+def test_the_war_and_the_full_name_in_more_languages(title, rules):
+    assert topic_match(title, rules)
+
+
+def test_a_relation_word_inside_a_digest_label_is_no_relation(rules):
+    # "briefing" is a contact word, but in "Morning briefing" it names the digest.
+    assert not topic_match("Morning briefing: North Korea fires missiles, Russia hits Kyiv, Trump meets Xi", rules)
+    assert topic_match("Putin briefs Kim Jong Un by phone on his Alaska talks", rules)
+
+
+def test_a_feed_side_stands_in_only_beside_a_relation(rules):
+    # A Russian outlet's report of a launch is no relation with Russia; KCNA's "arrived here" is one.
+    assert not topic_match("North Korea fires ballistic missile, Japan says", rules,
+                           "North Korea fired a ballistic missile, the Japanese coast guard said.", feed_side="russia")
+    assert topic_match("Russian art troupe arrives", rules, "A Russian art troupe arrived here on Saturday.", feed_side="dprk")
+    assert topic_match("Talks held", rules, "Talks were held between Choe Son Hui and Sergei Lavrov.", feed_side="dprk")
+
+
+def test_shipping_to_one_side_is_a_transfer(rules):
+    assert topic_match("White House readies sanctions after Russia found shipping fuel to North Korea above UN cap", rules)
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "EU condemns Russia for sending oil to North Korea",
+        "Japan protests as Russia sends refined petroleum to North Korea",
+    ],
+)
+def test_a_sending_to_one_side_is_a_transfer_beside_a_third_party(title, rules):
+    assert topic_match(title, rules)
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        # A third party condemns one side's sending of goods to the other, in more languages.
+        "Япония протестует: Россия отправляет нефть в Северную Корею",
+        "Die EU verurteilt Russland für Öllieferungen an Nordkorea",  # a compound's second part
+        "AB, Rusya'yı Kuzey Kore'ye petrol göndermekle suçladı",
+        "الاتحاد الأوروبي يدين روسيا لإرسالها النفط إلى كوريا الشمالية",
+    ],
+)
+def test_sending_words_in_more_languages(title, rules):
+    assert topic_match(title, rules)
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        # Regions and cities of one side, and a capital's landmarks, name that side.
+        "Krasnoyarsk women's hockey team invited to play the DPRK national team",
+        "Khabarovsk governor arrives in Pyongyang for talks",
+        "Primorsky troupe stages 'Sleeping Beauty' at Mansudae Art Theatre, Russian ballet returns",
+    ],
+)
+def test_regions_cities_and_landmarks_name_their_side(title, rules):
+    assert topic_match(title, rules)
