@@ -105,3 +105,26 @@ def test_sending_words_in_more_languages(title, rules):
 )
 def test_regions_cities_and_landmarks_name_their_side(title, rules):
     assert topic_match(title, rules)
+
+
+@pytest.mark.parametrize(
+    ("title", "lang"),
+    [
+        # Russia's own Security Council (Shoigu's office) is Russia, not a UN move, in any language.
+        ("Russian Security Council Secretary Shoigu meets Kim Jong Un in Pyongyang", "en"),
+        ("Секретарь Совета безопасности России Шойгу прибыл в Пхеньян", "ru"),
+        ("Sekretaris Dewan Keamanan Rusia bertemu Kim Jong Un di Pyongyang", "id"),
+        ("Le secrétaire du Conseil de sécurité russe rencontre Kim Jong-un à Pyongyang", "fr"),
+    ],
+)
+def test_a_sides_security_council_is_no_un_cue(rules, title, lang):
+    found = topic_hit(title, rules, lang=lang)
+    assert found and found.is_match and "sanctions_un" not in found.subtopics
+
+
+def test_the_un_security_council_stays_a_un_cue(rules):
+    found = topic_hit("UN Security Council meets over Russia's arms deals with North Korea", rules)
+    assert found and found.is_match and "sanctions_un" in found.subtopics
+    # A cue inside a thing tied to a side (not a side's name) stays a cue: the Russian language.
+    school = topic_hit("North Korea adds the Russian language to its school curriculum", rules)
+    assert school and "culture_people" in school.subtopics

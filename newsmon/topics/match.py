@@ -270,12 +270,16 @@ def _speaks_of_relation(found: list[Found]) -> bool:
 
 def _inside_names(found: list[Found]) -> list[Found]:
     """Drop relation words that are part of a longer name or offtopic phrase: "workers" in "Partito
-    dei Lavoratori della RPDC" (the Workers' Party), "briefing" in "Morning briefing" (a digest)."""
-    names = [(f.where, f.start, f.start + len(f.matched)) for f in found
+    dei Lavoratori della RPDC" (the Workers' Party), "briefing" in "Morning briefing" (a digest);
+    and cue words that are part of a side's name: the UN cue "Security Council" in "Russian
+    Security Council" (Shoigu's office, not the UN). A cue inside a place or thing tied to a side
+    stays one: "language" in "the Russian language" is culture."""
+    names = [(f.where, f.start, f.start + len(f.matched), f.rule.role_kind == "side") for f in found
              if f.rule.role_kind in SIDE_ROLE_KINDS or f.rule.role_kind == "offtopic"]
-    return [f for f in found if f.rule.role_kind != "relation" or not any(
-        where == f.where and start <= f.start and f.start + len(f.matched) <= end
-        and end - start > len(f.matched) for where, start, end in names)]
+    return [f for f in found if not any(
+        where == f.where and start <= f.start and f.start + len(f.matched) <= end and end - start > len(f.matched)
+        and (f.rule.role_kind == "relation" or (f.rule.role_kind == "subtopic" and is_name))
+        for where, start, end, is_name in names)]
 
 
 def _sections(where: str, norm: str, starts: list[int], grammar: Grammar) -> dict[tuple[str, int], int]:
