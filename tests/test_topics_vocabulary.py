@@ -125,6 +125,11 @@ def test_a_sides_security_council_is_no_un_cue(rules, title, lang):
 def test_the_un_security_council_stays_a_un_cue(rules):
     found = topic_hit("UN Security Council meets over Russia's arms deals with North Korea", rules)
     assert found and found.is_match and "sanctions_un" in found.subtopics
+    envoy = topic_hit("UN envoys warn of Russia's arms deals with North Korea", rules)
+    assert envoy and "sanctions_un" in envoy.subtopics
+    # "UN" is a whole word in its cues: an outlet called UNN is no UN report.
+    outlet = topic_hit("Russian delegation arrives in North Korea, UNN reports", rules)
+    assert outlet and outlet.is_match and "sanctions_un" not in outlet.subtopics
     # A cue inside a thing tied to a side (not a side's name) stays a cue: the Russian language.
     school = topic_hit("North Korea adds the Russian language to its school curriculum", rules)
     assert school and "culture_people" in school.subtopics
