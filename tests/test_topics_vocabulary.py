@@ -21,6 +21,12 @@ def test_a_two_letter_abbreviation_counts_only_in_its_language(rules):
     assert found and not any(e.role == "third:eu" for e in found.evidence)
     turkish = topic_hit("AB, Rusya ve Kuzey Kore'ye yaptırım kararı aldı", rules, lang="tr")
     assert turkish and any(e.role == "third:eu" for e in turkish.evidence)
+    # Russian "Си" (Xi) is a third party in Russian, not in Bulgarian, where "си" is a pronoun
+    # (the two languages are close: other cue words of one count in the other).
+    russian = topic_hit("Путин и Си обсудили КНДР", rules, lang="ru")
+    assert russian and not russian.is_match and any(e.role == "third:china" for e in russian.evidence)
+    bulgarian = topic_hit("Ким Чен Ун си тръгна от Москва след срещата с Путин", rules, lang="bg")
+    assert bulgarian and bulgarian.is_match and not any(e.role == "third:china" for e in bulgarian.evidence)
 
 
 @pytest.mark.parametrize(

@@ -44,7 +44,8 @@ def _fits_language(rule: TermRule, lang: str) -> bool:
 
 def _abbreviation(rule: TermRule) -> bool:
     """A two-letter party abbreviation of one language is a common word in others (Turkish "AB",
-    the EU, is German "ab"): it counts only in text of its own language, as cue words do."""
+    the EU, is German "ab"; Russian "Си", Xi, is the Bulgarian pronoun "си"): it counts only in
+    text of its own language, not even in a close one."""
     return (rule.role_kind in ("third", "exclude") and rule.lang != "en" and rule.match == "word"
             and len(rule.term) <= 2 and script_of(rule.term) in ("latin", "cyrillic"))
 
@@ -63,7 +64,8 @@ def gated(found: list[Found], title: str, text: str, lang: str | None) -> list[F
     # as the item's language's: the languages may put its participants on different sides.
     own = {(f.where, f.start, f.rule.role_kind) for f in doubtful if f.rule.lang == lang}
     drop = {id(f) for f in doubtful if not _fits_language(f.rule, lang)
-            or (f.rule.lang != lang and (f.where, f.start, f.rule.role_kind) in own)}
+            or (f.rule.lang != lang and (f.where, f.start, f.rule.role_kind) in own)
+            or (_abbreviation(f.rule) and f.rule.lang != lang and f.rule.lang in _NAMED)}
     return [f for f in found if id(f) not in drop] if drop else found
 
 
