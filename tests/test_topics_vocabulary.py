@@ -139,3 +139,22 @@ def test_the_un_security_council_stays_a_un_cue(rules):
     # A cue inside a thing tied to a side (not a side's name) stays a cue: the Russian language.
     school = topic_hit("North Korea adds the Russian language to its school curriculum", rules)
     assert school and "culture_people" in school.subtopics
+
+
+@pytest.mark.parametrize(
+    ("title", "lang", "expected"),
+    [
+        # Hindi "जनवादी कोरिया" (People's Korea) is the DPRK, as in its official Hindi name.
+        ("रूस में जनवादी कोरिया के सैनिकों की तैनाती की पुष्टि", "hi", True),
+        # Chinese and Japanese visit words beyond 访问/訪問: a secret or outgoing visit is a contact,
+        # so its participants (Seoul and Moscow) are the relation, not Moscow and the DPRK after it.
+        ("南韓官員祕訪莫斯科 擬促北韓重返核對話", "zh", False),
+        ("朝鲜外务相崔善姬出访俄罗斯", "zh", True),
+        ("ロシアの代表団が平壌を訪れ、金正恩氏と会談", "ja", True),
+        # "coordination with" is a tie, with each counterpart of a list.
+        ("Tokyo warns of Russia's deepening strategic coordination with Beijing and Pyongyang", "en", True),
+        ("Russia and China coordinate positions on North Korea", "en", False),
+    ],
+)
+def test_more_names_and_contact_words(rules, title, lang, expected):
+    assert topic_match(title, rules, lang=lang) is expected
