@@ -154,6 +154,14 @@ def test_the_un_security_council_stays_a_un_cue(rules):
         # "coordination with" is a tie, with each counterpart of a list.
         ("Tokyo warns of Russia's deepening strategic coordination with Beijing and Pyongyang", "en", True),
         ("Russia and China coordinate positions on North Korea", "en", False),
+        # Exchanging views is a contact (not trade, not a cultural exchange): its participants are
+        # Seoul and Moscow, and the DPRK is its matter.
+        ("South Korea, Russia trade views on North Korea", "en", False),
+        ("Seoul and Moscow exchange views on Pyongyang", "en", False),
+        ("Russia and North Korea exchange views on regional security", "en", True),
+        # Slovene "razpravljati o" (discuss): the name after it is the matter.
+        ("Južna Koreja in Rusija razpravljali o Severni Koreji", "sl", False),
+        ("Lavrov se je sestal s Choe Son Hui v Pjongjangu", "sl", True),
     ],
 )
 def test_more_names_and_contact_words(rules, title, lang, expected):
