@@ -3,6 +3,7 @@
     uv run python -m bench.eval_topics [--dev tests/data/topics_dev.jsonl] [--split tune|heldout]
                                        [--errors] [--speed] [--tag-speed]
     uv run python -m bench.eval_topics --tune-sets     # one line per tuning set (never a held-out half)
+    uv run python -m bench.eval_topics --subtopics     # per-subtopic scores over the tuning sets
 
 Prints precision / recall / F1 overall and per language for russia_dprk, the same for the
 baseline query (russia OR moscow OR putin OR lavrov) AND (north korea OR dprk OR pyongyang OR
@@ -124,6 +125,23 @@ def subtopic_line(items: list[dict], rules: TopicRules) -> str:
     return tally.line("subtopic")
 
 
+def subtopic_tallies(items: list[dict], rules: TopicRules) -> dict[str, Tally]:
+    """Per subtopic, over the true positives the matcher also matches: a labelled subtopic it gives
+    is a tp, one it gives unlabelled a fp, one it misses a fn."""
+    out: dict[str, Tally] = defaultdict(Tally)
+    for item in items:
+        if not item["label"]:
+            continue
+        hits = [h for h in match_topics(item["title"], item.get("text", ""), rules, item.get("feed_side"))
+                if h.topic == TOPIC and h.is_match]
+        if not hits:
+            continue
+        truth, guess = set(item.get("subtopics", ())), set(hits[0].subtopics)
+        for name in truth | guess:
+            out[name].add(name in truth, name in guess)
+    return dict(out)
+
+
 def describe(item: dict, rules: TopicRules) -> str:
     hits = [h for h in match_topics(item["title"], item.get("text", ""), rules) if h.topic == TOPIC]
     if not hits:
@@ -143,9 +161,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--speed", action="store_true", help="time match_topics over the dev set")
     parser.add_argument("--tag-speed", action="store_true", help="lines/s through `newsmon tag`")
     parser.add_argument("--tune-sets", action="store_true", help="one line per tuning set")
+    parser.add_argument("--subtopics", action="store_true", help="per-subtopic scores over the tuning sets")
     args = parser.parse_args(argv)
 
     rules = load_topic_rules(args.seeds)
+    if args.subtopics:
+        items = [item for name, split in TUNE_SETS if (DATA / name).exists()
+                 for item in select_split(load_dev(DATA / name), split)]
+        tallies = subtopic_tallies(items, rules)
+        for name in sorted(tallies):
+            print(tallies[name].line(name))
+        print(Tally(tp=sum(t.tp for t in tallies.values()), fp=sum(t.fp for t in tallies.values()),
+                    fn=sum(t.fn for t in tallies.values())).line("all"))
+        return 0
     if args.tune_sets:
         for name, split in TUNE_SETS:
             if (DATA / name).exists():
