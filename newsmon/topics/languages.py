@@ -13,9 +13,9 @@ from newsmon.topics.scan import Found, TermRule, script_of
 # Names of the parties (sides, their stand-ins, third parties): what a function word can precede.
 _NAME_KINDS = ("side", "weak", "proxy", "both_sides", "exclude", "third")
 
-# Cue words (subtopic, offtopic and relation words) count only in text of their own language: the
+# Cue words (subtopic, offtopic and relation words, masks) count only in text of their own language: the
 # French stem "accord" is no cue in English "according". Names (sides, third parties) count in any.
-GATED_ROLE_KINDS = ("subtopic", "offtopic", "relation")
+GATED_ROLE_KINDS = ("subtopic", "offtopic", "relation", "mask")
 # Scripts shared by several languages (Han: Chinese and Japanese); a cue in a script of its own
 # (Hangul, Thai) needs no check.
 _SHARED_SCRIPTS = ("latin", "cyrillic", "semitic", "indic", "cjk")
@@ -37,8 +37,10 @@ _NAMED = frozenset({"ko", "ja", "zh", *SINGLE_SCRIPTS.values(),
 
 
 def _fits_language(rule: TermRule, lang: str) -> bool:
-    if lang in ("", "und") or rule.lang in ("", "mul", lang) or rule.lang not in _NAMED:
+    if lang in ("", "und") or rule.lang in ("", "mul", lang):
         return True
+    if rule.lang not in _NAMED:  # but English is told apart reliably: Slovak "list" (a letter) is no
+        return lang != "en"      # cue in "tariff list"
     return any(lang in group and rule.lang in group for group in CLOSE_LANGUAGES)
 
 

@@ -30,11 +30,12 @@ __all__ = ["MATCH_KINDS", "ROLE_KINDS", "SeedError", "TermRule", "TopicRules", "
            "load_topic_rules", "match_topics", "normalize_text"]
 
 MATCH_KINDS = ("word", "prefix", "substring", "regex")
-ROLE_KINDS = ("side", "weak", "proxy", "both_sides", "subtopic", "exclude", "offtopic", "third", "relation")
+ROLE_KINDS = ("side", "weak", "proxy", "both_sides", "subtopic", "exclude", "offtopic", "third", "relation", "mask")
 # Scanned together, so the longest term wins: "South Korea" (exclude) hides "Korea" (weak).
 SIDE_ROLE_KINDS = ("side", "weak", "proxy", "both_sides", "exclude")
-# Scanned on their own, so a longer subtopic cue ("military cooperation") cannot hide them.
-CONTEXT_ROLE_KINDS = ("third", "relation")
+# Scanned on their own, so a longer subtopic cue ("military cooperation") cannot hide them; a mask
+# ("stood between", "call on") hides the relation word inside it and is then dropped.
+CONTEXT_ROLE_KINDS = ("third", "relation", "mask")
 _SIDE_EVIDENCE = ("side", "weak", "proxy", "both_sides")
 WHERE_ORDER = {"title": 0, "text": 1, "feed": 2}
 _ITEMS = "title;"  # sections key of the headline parts a semicolon separates
@@ -322,7 +323,7 @@ def match_topics(
             for unit, start in enumerate(starts[1:], 1):
                 item += norm[:start].rstrip().endswith(_ITEM_MARKS)
                 sections[(_ITEMS, unit)] = item
-    found = _inside_names(gated(found, title or "", text or "", lang))
+    found = _inside_names([f for f in gated(found, title or "", text or "", lang) if f.rule.role_kind != "mask"])
     grammar = read_in_language(rules.grammar, found, texts, title or "", text or "", lang)
     if grammar is not rules.grammar:
         rules = replace(rules, grammar=grammar)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import re
+import unicodedata
 
 from newsmon.topics.actors import CLAUSE_MARKS, LABEL_CHARS, Actor
 from newsmon.topics.grammar import DIGIT_GROUP, UNSPACED, Grammar, word_cost
@@ -116,10 +117,32 @@ def joined_pair(members: list[Found], text: str, grammar: Grammar) -> bool:
         before = named[i - 1] if i > 0 else None
         after = named[i + 2] if i + 2 < len(named) else None
         listed = ((before is not None and before.rule.role_kind == "third" and _joiner(text, before, a) == joiner)
-                  or (after is not None and after.rule.role_kind == "third" and _joiner(text, b, after) == joiner))
-        if not listed and not (third and grammar.followed_by_particle(text, b.start + len(b.matched))):
+                  or (after is not None and after.rule.role_kind == "third" and _joiner(text, b, after) == joiner)
+                  or _third_item(text, a.start, b.start + len(b.matched), joiner))
+        end = b.start + len(b.matched)
+        if not listed and not (third and (grammar.followed_by_particle(text, end)
+                                          or _glued_form(text, end, grammar.destination_after))):
             return True
     return False
+
+
+def _third_item(text: str, start: int, end: int, joiner: str) -> bool:
+    """A compound of three or more names, whatever the third ("Kim-Putin-Min Aung Hlaing",
+    "জিনপিং-পুতিন-কিম"): a list of leaders, not a pair."""
+    if not joiner:
+        return False
+    return ((text[end:end + 1] == joiner and _letter(text[end + 1:end + 2]))
+            or (text[start - 1:start] == joiner and _letter(text[start - 2:start - 1])))
+
+
+def _letter(char: str) -> bool:
+    """A letter or a combining vowel sign (Bengali "ং", Hindi "ि"), which \\w and isalpha() miss."""
+    return bool(char) and (char.isalpha() or unicodedata.category(char)[0] == "M")
+
+
+def _glued_form(text: str, end: int, forms: frozenset[str]) -> bool:
+    """A particle of `forms` glued to the name ending at `end` ("김정은·푸틴에": to Kim and Putin)."""
+    return any(text.startswith(form, end) for form in forms if UNSPACED.search(form))
 
 
 _CLAUSE_END = re.compile(r"\s*(?:[,;:.!?…|]|$)")

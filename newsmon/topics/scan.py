@@ -45,7 +45,8 @@ class TermRule:
     # with an exclude term; proxy:<s> a place or event tied to side s (Kursk, the war in Ukraine);
     # both_sides names every side at once ("북러"); subtopic:<name> a cue word; exclude:<what>
     # masks text that would otherwise read as a side ("South Korea"); offtopic:<why> a context
-    # that is no relation (weather, digests, rankings): multiplies the score by its weight.
+    # that is no relation (weather, digests, rankings): multiplies the score by its weight;
+    # mask:relation a phrase holding a relation word that is none there ("stood between", "call on").
     role: str
     lang: str
     match: str  # word | prefix | substring | regex

@@ -1,0 +1,55 @@
+"""Both sides named in a list with a third party, or beside a word that only looks like a relation,
+on the real seeds: leaders at a third party's parade, three-party compounds, "stood between", "call
+on". Sentences are written for these tests, not taken from a dev set."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import topic_hit, topic_match
+
+
+@pytest.mark.parametrize(
+    ("title", "lang"),
+    [
+        # A relation word inside a phrase that is no relation ("stood between", "call on", "medzi
+        # nimi": among them) relates nobody.
+        ("Xi Jinping stood between Vladimir Putin and Kim Jong Un at the Beijing parade", "en"),
+        ("China and Russia call on the world to lift sanctions on North Korea", "en"),
+        ("Čína hostí diktátorov, medzi nimi Putin a Kim Čong-un", "sk"),
+        ("Xi speaks of a choice between peace and war, flanked by Putin and Kim Jong Un", "en"),
+        # A compound of three or more leaders is a list, whatever the third: "Kim-Putin-Min Aung
+        # Hlaing", with a Bengali vowel sign before the hyphen.
+        ("Kim Jong Un-Putin-Min Aung Hlaing to attend Beijing parade", "en"),
+        ("একমঞ্চে জিনপিং-পুতিন-কিম জং উন", "bn"),
+        # A pair with a dative particle is a third party's counterparts ("greetings to Kim and Putin").
+        ("트럼프, 시진핑에 “김정은·푸틴에 안부 전해달라”", "ko"),
+        # Three-party compounds written as one word hold no pair: 中俄朝, 中朝露.
+        ("中俄朝领导人共同亮相阅兵式", "zh"),
+        ("中朝露の首脳がそろって閲兵", "ja"),
+        # Adjectives are no soldiers: Greek "στρατιωτική" (military) parade, Czech "vojenská".
+        ("Ο Πούτιν και ο Κιμ θα παραστούν στη στρατιωτική παρέλαση στο Πεκίνο της Κίνας", "el"),
+        ("Putin a Kim Čong-un na vojenské přehlídce v Pekingu u Si Ťin-pchinga", "cs"),
+    ],
+)
+def test_listed_or_look_alike_is_no_relation(rules, title, lang):
+    assert not topic_match(title, rules, lang=lang)
+
+
+@pytest.mark.parametrize(
+    ("title", "lang"),
+    [
+        ("Russia and North Korea call for an end to US pressure", "en"),  # a joint call: the pair's own
+        ("Russia-North Korea treaty enters into force", "en"),
+        ("俄朝领导人举行会谈", "zh"),
+        ("Βορειοκορεάτες στρατιώτες πολεμούν για τη Ρωσία", "el"),
+        ("Putin, Kim sign pact as Xi watches", "en"),
+    ],
+)
+def test_the_pair_still_relates(rules, title, lang):
+    assert topic_match(title, rules, lang=lang)
+
+
+def test_a_slovak_word_is_no_cue_in_english_text(rules):
+    # Slovak "list" (a letter) is a contact word in Slovak text only, not in an English "tariff list".
+    found = topic_hit("Why Trump left Russia, North Korea off the tariff list", rules, lang="en")
+    assert found is not None and not any(e.role.startswith("relation") for e in found.evidence)
