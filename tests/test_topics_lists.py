@@ -26,6 +26,12 @@ from conftest import topic_hit, topic_match
         # Three-party compounds written as one word hold no pair: 中俄朝, 中朝露.
         ("中俄朝领导人共同亮相阅兵式", "zh"),
         ("中朝露の首脳がそろって閲兵", "ja"),
+        # China's abbreviation before a compound is a third party; the DPRK's nuclear issue is a topic.
+        ("中俄讨论朝鲜核问题", "zh"),
+        ("한국과 러시아, 모스크바에서 북한 핵·안보 문제 논의", "ko"),
+        # Guests of honour are the host's counterparts, not each other's (Portuguese "convidados"
+        # is a noun there, not the verb "convidar").
+        ("Xi Jinping recebeu seus convidados de honra Kim Jong Un e Vladimir Putin em Pequim", "pt"),
         # Adjectives are no soldiers: Greek "στρατιωτική" (military) parade, Czech "vojenská".
         ("Ο Πούτιν και ο Κιμ θα παραστούν στη στρατιωτική παρέλαση στο Πεκίνο της Κίνας", "el"),
         ("Putin a Kim Čong-un na vojenské přehlídce v Pekingu u Si Ťin-pchinga", "cs"),
@@ -43,6 +49,7 @@ def test_listed_or_look_alike_is_no_relation(rules, title, lang):
         ("俄朝领导人举行会谈", "zh"),
         ("Βορειοκορεάτες στρατιώτες πολεμούν για τη Ρωσία", "el"),
         ("Putin, Kim sign pact as Xi watches", "en"),
+        ("Putin convida Kim Jong Un para visitar Moscou", "pt"),
     ],
 )
 def test_the_pair_still_relates(rules, title, lang):
