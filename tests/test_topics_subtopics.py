@@ -99,6 +99,12 @@ LOOK_ALIKES = [
     # Bulgarian "срещу" (against) is no meeting; Danish "arbejder" (works) is no worker.
     ("bg", "Русия и Северна Корея срещу санкциите на Запада", "diplomacy"),
     ("da", "Den russiske præsident arbejder tæt sammen med Nordkorea", "economy"),
+    # Polish "obchody" (commemorations) is no Slovak trade, "odnośnie" (regarding) no Serbian
+    # relations; Dutch "vlakbij" (close to) is no Slovak train; English "ministries" no Estonian minister.
+    ("pl", "Obchody w Moskwie: Rosja i Korea Północna", "economy"),
+    ("pl", "Odnośnie Rosji i Korei Północnej nic nowego", "diplomacy"),
+    ("nl", "Russische ballonnen vlakbij Noord-Korea", "transport_tourism"),
+    ("en", "Russian ministries say North Korea is close", "diplomacy"),
     # Spanish "letal" (lethal) is no Slovene plane.
     ("es", "Rusia niega la ayuda letal de Corea del Norte", "transport_tourism"),
 ]
