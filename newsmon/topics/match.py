@@ -277,10 +277,9 @@ def _inside_names(found: list[Found]) -> list[Found]:
     stays one: "language" in "the Russian language" is culture."""
     names = [(f.where, f.start, f.start + len(f.matched), f.rule.role_kind == "side") for f in found
              if f.rule.role_kind in SIDE_ROLE_KINDS or f.rule.role_kind == "offtopic"]
-    return [f for f in found if not any(
+    return [f for f in found if f.rule.role_kind not in ("relation", "subtopic") or not any(
         where == f.where and start <= f.start and f.start + len(f.matched) <= end and end - start > len(f.matched)
-        and (f.rule.role_kind == "relation" or (f.rule.role_kind == "subtopic" and is_name))
-        for where, start, end, is_name in names)]
+        and (is_name or f.rule.role_kind == "relation") for where, start, end, is_name in names)]
 
 
 def _sections(where: str, norm: str, starts: list[int], grammar: Grammar) -> dict[tuple[str, int], int]:
