@@ -177,6 +177,8 @@ def compile_terms(rules: list[TermRule], suffixes: dict[str, tuple[str, ...]] | 
         endings = _endings(rule, normalised, script, suffixes or {})
         node.setdefault("", set()).add(endings or rule.match)
         own = "".join(atoms) + (r"\w*" if rule.match == "prefix" else endings)
+        if not endings and _SEPARATOR not in atoms:  # one word: a string test, no regex (see _fits)
+            own = _PREFIX if rule.match == "prefix" else _WHOLE
         by_key.setdefault(_key(normalised), []).append((own, re.split(r"[ \-·]", normalised)[0], rule))
     patterns: dict[str | None, list[re.Pattern[str]]] = {}
     for (script, at_word_start), root in sorted(trees.items(), key=lambda kv: (str(kv[0][0]), kv[0][1])):
@@ -221,13 +223,26 @@ def _own_pattern(source: str) -> re.Pattern[str]:
     return re.compile(source)
 
 
+# A one-word term without case endings is told by a string test: the whole matched text, or its
+# start followed by word characters only (a stem). Compiling a regex per term cost more than the scan.
+_WHOLE, _PREFIX = "=", "=*"  # markers in place of a regex source (no term's own source is either)
+_WORD_TAIL = re.compile(r"\w*")
+
+
+def _fits(own: str, head: str, matched: str) -> bool:
+    if own == _WHOLE:
+        return matched == head
+    if own == _PREFIX:
+        return matched.startswith(head) and _WORD_TAIL.fullmatch(matched, len(head)) is not None
+    return matched.startswith(head) and _own_pattern(own).fullmatch(matched) is not None
+
+
 def _producers(scanner: Scanner, matched: str) -> tuple[TermRule, ...]:
     found = scanner.cache.get(matched)
     if found is None:
         key = _key(matched)
         candidates = scanner.by_key.get(key, ()) + (scanner.by_key.get(key[:1], ()) if len(key) > 1 else ())
-        found = tuple(sorted((rule for own, head, rule in candidates
-                              if matched.startswith(head) and _own_pattern(own).fullmatch(matched)),
+        found = tuple(sorted((rule for own, head, rule in candidates if _fits(own, head, matched)),
                              key=lambda rule: -len(rule.term)))
         if len(scanner.cache) >= _CACHE_SIZE:
             scanner.cache.clear()
