@@ -326,3 +326,22 @@ def test_a_broken_grammar_row_names_the_file_and_line(tmp_path):
     with pytest.raises(SeedError) as info:
         load_topic_rules(tmp_path)
     assert "topic_grammar.csv:3" in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("source", "literal"),
+    [
+        (r"(?<!\w)(?<!sea of )japan(?!\w)", "japan"),  # letters inside assertions are not required
+        (r"(?<!\w)японск(?!\w*\s+мор)\w*", "японск"),
+        (r"(?<![\u3040-\u30ff\u3400-\u9fff])中(?=[俄朝露])", "中"),  # one CJK letter is enough
+        (r"\bus(?=-\w| (?:president|envoy))", ""),  # two Latin letters are not worth a test
+        (r"(?<!\w)(?:russia|moscow)\w*\s+(?:veto|block)", ""),  # only alternatives: nothing required
+        (r"colou?r", "colo"),  # a letter under a quantifier is optional
+        (r"japan|korea", ""),  # a top-level alternative
+    ],
+)
+def test_a_regex_terms_required_letters(source, literal):
+    from newsmon.topics.scan import required_literal
+
+    assert required_literal(source) == literal
+

@@ -74,7 +74,8 @@ class Scanner:
 
     # script (None: any) -> prefix trees and regex terms whose first letter is in that script
     patterns: dict[str | None, tuple[re.Pattern[str], ...]]
-    regexes: dict[str | None, tuple[tuple[re.Pattern[str], TermRule], ...]]
+    # script -> (regex, term, the letters it must contain or "": see required_literal)
+    regexes: dict[str | None, tuple[tuple[re.Pattern[str], TermRule, str], ...]]
     # first two letters -> (own regex, the term's first word, term): a matched text that does not
     # start with that word cannot be the term's, so its regex need not be compiled or run
     by_key: dict[str, tuple[tuple[str, str, TermRule], ...]]
@@ -84,8 +85,8 @@ class Scanner:
     # The longest term wins per language, not across languages: cue and relation words count only in
     # their own language, so French "visite" must not hide English "visit" in "visited".
     per_language: bool = False
-    # script -> all regex terms of the script as one alternation: a text none of them matches
-    # skips the per-term runs (most texts)
+    # script -> the regex terms of the script that require no letters, as one alternation: a text
+    # none of them matches skips their per-term runs (most texts)
     regex_any: dict[str | None, re.Pattern[str]] = field(default_factory=dict)
 
 
@@ -138,6 +139,41 @@ def script_of(text: str) -> str | None:
     return None
 
 
+def required_literal(source: str) -> str:
+    """The longest run of letters a regex term must contain (outside its groups, classes and
+    assertions, and with no quantifier on its last letter), or "" when it has none worth testing:
+    a text without it cannot match, so the term's regex need not run. Three letters at least, one in
+    CJK and Hangul ("japan" in "(?<!\\w)(?<!sea of )japan(?!\\w)", "中" in "(?<!…)中(?=[俄朝露])")."""
+    runs, run, depth, i = [], "", 0, 0
+    while i < len(source):
+        char = source[i]
+        if char == "\\":
+            runs.append(run)
+            run, i = "", i + 2
+            continue
+        if char == "[":
+            runs.append(run)
+            run, i = "", source.index("]", i + 2) + 1 if "]" in source[i + 2:] else len(source)
+            continue
+        if char == "|" and depth == 0:
+            return ""  # a top-level alternative: nothing is required
+        if char in "?*+{" and run:
+            run = run[:-1]  # the last letter is optional or repeated
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        if depth == 0 and char.isalpha() and char not in "?*+{)":
+            run += char
+        else:
+            runs.append(run)
+            run = ""
+        i += 1
+    runs.append(run)
+    best = max(runs, key=len)
+    return best if len(best) >= 3 or (best and script_of(best[0]) in ("cjk", "hangul")) else ""
+
+
 def _regex_script(source: str) -> str | None:
     """The script of the first literal letter in a regex term, so it can be skipped like the trees."""
     unescaped = re.sub(r"\\.|\[[^\]]*\]|\(\?<?[=!]", "", source)
@@ -167,10 +203,11 @@ def compile_terms(rules: list[TermRule], suffixes: dict[str, tuple[str, ...]] | 
     # Thai substrings and Arabic/Hebrew terms (proclitics attach to the front) are tried anywhere.
     trees: dict[tuple[str | None, bool], dict] = {}
     by_key: dict[str, list[tuple[str, str, TermRule]]] = {}
-    regexes: dict[str | None, list[tuple[re.Pattern[str], TermRule]]] = {}
+    regexes: dict[str | None, list[tuple[re.Pattern[str], TermRule, str]]] = {}
     for rule in rules:
         if rule.match == "regex":
-            regexes.setdefault(_regex_script(rule.term), []).append((re.compile(rule.term), rule))
+            regexes.setdefault(_regex_script(rule.term), []).append(
+                (re.compile(rule.term), rule, required_literal(rule.term)))
             continue
         normalised = normalize_text(rule.term)
         script = script_of(normalised)
@@ -189,8 +226,8 @@ def compile_terms(rules: list[TermRule], suffixes: dict[str, tuple[str, ...]] | 
     for (script, at_word_start), root in sorted(trees.items(), key=lambda kv: (str(kv[0][0]), kv[0][1])):
         anchor = "\\b" if at_word_start else ""
         patterns.setdefault(script, []).append(re.compile(anchor + _trie_regex(root)))
-    regex_any = {script: re.compile("|".join(f"(?:{p.pattern})" for p, _ in terms))
-                 for script, terms in regexes.items()}
+    regex_any = {script: re.compile("|".join(f"(?:{p.pattern})" for p, _, literal in terms if not literal))
+                 for script, terms in regexes.items() if any(not literal for _, _, literal in terms)}
     return Scanner({k: tuple(v) for k, v in patterns.items()}, {k: tuple(v) for k, v in regexes.items()},
                    {k: tuple(v) for k, v in by_key.items()}, per_language=per_language, regex_any=regex_any)
 
@@ -281,7 +318,7 @@ def _rules_for(scanner: Scanner, text: str, start: int, end: int) -> tuple[list[
 def scan(scanner: Scanner, text: str, where: str, starts: list[int], scripts: list) -> list[Found]:
     """Every term match in one normalised field, tagged with its sentence (unit) number."""
     found = []
-    spaced = text.translate(_AS_SPACE)
+    spaced = text.translate(_AS_SPACE) if "-" in text or "·" in text else text
     for script in scripts:
         for pattern in scanner.patterns.get(script, ()):
             for m in pattern.finditer(spaced):
@@ -289,10 +326,14 @@ def scan(scanner: Scanner, text: str, where: str, starts: list[int], scripts: li
                 rules, end = _rules_for(scanner, text, start, m.end())
                 unit = bisect.bisect_right(starts, start) - 1
                 found += [Found(rule, text[start:end], where, unit, start) for rule in rules]
-        any_regex = scanner.regex_any.get(script)
-        if any_regex is None or any_regex.search(text) is None:
+        terms = scanner.regexes.get(script, ())
+        if not terms:
             continue
-        for pattern, rule in scanner.regexes.get(script, ()):
+        any_regex = scanner.regex_any.get(script)
+        others = any_regex is not None and any_regex.search(text) is not None
+        for pattern, rule, literal in terms:
+            if (literal not in text) if literal else not others:
+                continue
             for m in pattern.finditer(text):
                 if m.group():
                     unit = bisect.bisect_right(starts, m.start()) - 1
