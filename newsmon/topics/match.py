@@ -21,7 +21,7 @@ from newsmon.topics.grammar import EMPTY_GRAMMAR, Grammar, word_cost
 from newsmon.topics.grammar_seeds import load_grammar
 from newsmon.topics.languages import gated, read_in_language
 from newsmon.topics.pronouns import pair_stand_ins, pronoun_stand_ins
-from newsmon.topics.scan import Found, Scanner, TermRule, compile_terms, scan, scripts_in, unit_starts
+from newsmon.topics.scan import Found, Scanner, TermRule, compile_terms, normal_term, scan, scripts_in, unit_starts
 from newsmon.topics.textnorm import normalize_text
 from newsmon.topics.units import relating_units, separate_units
 from newsmon.topics.weak import headline_short_forms, joined_to_side, named_before_the_south
@@ -131,7 +131,7 @@ def _term_problem(rule: TermRule, topics: dict[str, TopicSpec]) -> str | None:
         return f"unknown match kind {rule.match!r} (expected one of {', '.join(MATCH_KINDS)})"
     if rule.role_kind not in ROLE_KINDS or (rule.role_kind != "both_sides") != (":" in rule.role):
         return f"unknown role {rule.role!r}"
-    if not rule.term or not normalize_text(rule.term):
+    if not rule.term or not normal_term(rule.term):
         return "empty term"
     if rule.match == "regex":
         try:

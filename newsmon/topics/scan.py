@@ -95,17 +95,21 @@ _CACHE_SIZE = 50_000
 
 # --- compilation -----------------------------------------------------------------------------------
 
+# Seed terms are normalised once per process (loading the rules asks three times per term).
+normal_term = functools.lru_cache(maxsize=65536)(normalize_text)
+
+
 def _atoms(rule: TermRule) -> list[str]:
     """A normalised term as regex atoms; word separators become one optional separator atom."""
     atoms: list[str] = []
-    for char in normalize_text(rule.term):
+    for char in normal_term(rule.term):
         if char in " -·":
             if atoms and atoms[-1] != _SEPARATOR:
                 atoms.append(_SEPARATOR)
             continue
         if rule.match == "prefix" and atoms and atoms[-1] == _SEPARATOR:
             atoms.insert(-1, r"\w*")  # every word of a prefix term is a stem: "Северн Коре"
-        atoms.append(re.escape(char))
+        atoms.append(char if char.isalnum() else re.escape(char))
     return atoms
 
 
@@ -209,7 +213,7 @@ def compile_terms(rules: list[TermRule], suffixes: dict[str, tuple[str, ...]] | 
             regexes.setdefault(_regex_script(rule.term), []).append(
                 (re.compile(rule.term), rule, required_literal(rule.term)))
             continue
-        normalised = normalize_text(rule.term)
+        normalised = normal_term(rule.term)
         script = script_of(normalised)
         at_word_start = rule.match != "substring" and script != "semitic"
         node = trees.setdefault((script, at_word_start), {})
