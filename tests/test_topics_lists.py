@@ -1,6 +1,7 @@
 """Both sides named in a list with a third party, or beside a word that only looks like a relation,
 on the real seeds: leaders at a third party's parade, three-party compounds, "stood between", "call
-on". Sentences are written for these tests, not taken from a dev set."""
+on", the DPRK as the matter of a third party's talks. Sentences are written for these tests, not
+taken from a dev set."""
 
 from __future__ import annotations
 
@@ -60,3 +61,28 @@ def test_a_slovak_word_is_no_cue_in_english_text(rules):
     # Slovak "list" (a letter) is a contact word in Slovak text only, not in an English "tariff list".
     found = topic_hit("Why Trump left Russia, North Korea off the tariff list", rules, lang="en")
     assert found is not None and not any(e.role.startswith("relation") for e in found.evidence)
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "lang"),
+    [
+        # An ordinal ("80.", "3.") ends no sentence: the parade's host stays in the leaders' sentence.
+        ("Parade in Peking", "Putin und Kim Jong Un werden zum 80. Jahrestag an einer Parade in Peking teilnehmen.", "de"),
+        ("Defilada w Pekinie", "Na paradzie w Pekinie z okazji 80. rocznicy pojawią się Putin i Kim Dzong Un.", "pl"),
+        # The DPRK's nuclear arms, its "affairs" and its nuclear file are the matter of Seoul's talks.
+        ("南韓官員接觸俄羅斯官員 談北韓核武", "", "zh"),
+        ("南韓北韓事務官員訪問莫斯科", "", "zh"),
+        ("Quan chức Hàn Quốc tới Nga, mật đàm về hồ sơ hạt nhân Triều Tiên", "", "vi"),
+        # 朝韩 (the two Koreas) names no side on its own.
+        ("俄方否认与韩国讨论影响朝韩关系的事项", "", "zh"),
+    ],
+)
+def test_the_dprk_as_matter_or_host_elsewhere_is_no_relation(rules, title, text, lang):
+    assert not topic_match(title, rules, text=text, lang=lang)
+
+
+def test_a_feeds_side_does_not_stand_in_beside_a_third_party_in_the_headline(rules):
+    # From a feed declared Russian: Xi's message to Kim is China's relation with the DPRK.
+    assert not topic_match("Xi congratulates Kim Jong Un on his re-election", rules, feed_side="russia")
+    # The same feed's report of Kim's message to the feed's own side is still one.
+    assert topic_match("Kim Jong Un sends greetings on Victory Day", rules, feed_side="russia")

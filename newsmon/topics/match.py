@@ -329,7 +329,10 @@ def match_topics(
     hits = []
     for topic in rules.topics:
         mine = [f for f in found if f.rule.topic == topic]
-        if feed_side and feed_side in rules.sides[topic] and _speaks_of_relation(mine):
+        # A feed's side stands in beside a relation word or a shared cue, but not where the headline
+        # names a third party ("Xi congratulates Kim" from Sputnik is no relation with Russia).
+        if feed_side and feed_side in rules.sides[topic] and _speaks_of_relation(mine) and not any(
+                f.rule.role_kind == "third" and f.where == "title" for f in mine):
             stand_in = TermRule(f"feed:{feed_side}", topic, f"side:{feed_side}", "", "feed", feed_side, 1.0)
             mine.append(Found(stand_in, "", "feed", 0, 0))
         mine += pair_stand_ins(mine, texts, unit_starts_of, rules.grammar, topic)

@@ -38,8 +38,9 @@ _SEPARATOR = "[ \\-·]?"  # between the words of a term: "Kim Jong Un", "Kim Jon
 # trees most of the rules' load time.
 _TREE_SEPARATOR = " ?"
 _AS_SPACE = str.maketrans("-·", "  ")
-# A one-letter abbreviation ("N. Korea", "S. Korea", "U.S. says") ends no sentence.
-_SENTENCE_END = re.compile(r"(?<=[.!?؟।])(?<!\b\w\.)\s+|(?<=[。！？])|\s*[\n;؛|]\s*")
+# A one-letter abbreviation ("N. Korea", "S. Korea", "U.S. says") ends no sentence, nor does an
+# ordinal number ("zum 80. Jahrestag", "z okazji 80. rocznicy", "3. září").
+_SENTENCE_END = re.compile(r"(?<=[.!?؟।])(?<!\b\w\.)(?<!\d\.)\s+|(?<=[。！？])|\s*[\n;؛|]\s*")
 
 
 @dataclass(frozen=True, slots=True)
