@@ -33,6 +33,7 @@ from conftest import topic_hit, topic_match
         # Guests of honour are the host's counterparts, not each other's (Portuguese "convidados"
         # is a noun there, not the verb "convidar").
         ("Xi Jinping recebeu seus convidados de honra Kim Jong Un e Vladimir Putin em Pequim", "pt"),
+        ("Vladimir Putin y Kim Jong-Un, invitados principales al desfile militar de China en Pekín", "es"),
         # Adjectives are no soldiers: Greek "στρατιωτική" (military) parade, Czech "vojenská".
         ("Ο Πούτιν και ο Κιμ θα παραστούν στη στρατιωτική παρέλαση στο Πεκίνο της Κίνας", "el"),
         ("Putin a Kim Čong-un na vojenské přehlídce v Pekingu u Si Ťin-pchinga", "cs"),
@@ -51,6 +52,7 @@ def test_listed_or_look_alike_is_no_relation(rules, title, lang):
         ("Βορειοκορεάτες στρατιώτες πολεμούν για τη Ρωσία", "el"),
         ("Putin, Kim sign pact as Xi watches", "en"),
         ("Putin convida Kim Jong Un para visitar Moscou", "pt"),
+        ("Putin invita a Kim Jong Un a visitar Moscú", "es"),
     ],
 )
 def test_the_pair_still_relates(rules, title, lang):
