@@ -14,7 +14,9 @@ topics_dev15.jsonl (135 items of the hardest kinds in 17 main languages, not Eng
 topics_dev16.jsonl (62 English items on trade, transport, culture, health, education and sport) and
 topics_dev17.jsonl (116 items of the same kinds in 17 other languages) and topics_dev18.jsonl (65
 English items of 2025–26 in aggregator shapes: datelines, quotes, very short titles) and
-topics_dev19.jsonl (113 Korean, Japanese, Chinese, Russian and Ukrainian items of 2025–26)."""
+topics_dev19.jsonl (113 Korean, Japanese, Chinese, Russian and Ukrainian items of 2025–26) and
+topics_dev21.jsonl (180 items in 32 languages, 60% hard near-misses) and topics_dev22.jsonl (132
+items in 22 languages, near-misses and the languages weakest on dev20's held-out half)."""
 
 from __future__ import annotations
 
@@ -29,7 +31,11 @@ ROOT = Path(__file__).resolve().parents[1]
 FLOOR = {"precision": 0.95, "recall": 0.95, "f1": 0.95}
 # A set whose measured value is under the common floor keeps its own, just under what it measures:
 # the test guards against a regression, and the .md of the set names the misses left.
-OWN_FLOOR = {"topics_dev16.jsonl": {"recall": 0.94}}  # 33/35: a doubtful label, an expert's reading
+OWN_FLOOR = {"topics_dev16.jsonl": {"recall": 0.94},  # 33/35: a doubtful label, an expert's reading
+             # Near-miss sets whose doubtful labels disagree with earlier sets' (POW talks, the
+             # parade's guests); their .md files list them.
+             "topics_dev21.jsonl": {"precision": 0.85, "f1": 0.90},
+             "topics_dev22.jsonl": {"precision": 0.90, "recall": 0.92, "f1": 0.91}}
 
 
 @pytest.mark.parametrize("name", [
@@ -49,7 +55,9 @@ OWN_FLOOR = {"topics_dev16.jsonl": {"recall": 0.94}}  # 33/35: a doubtful label,
     "topics_dev16.jsonl",  # measured 1.000 / 0.943 / 0.971; 1.000 / 0.886 / 0.939 before its round
     "topics_dev17.jsonl",  # measured 1.000 / 0.985 / 0.993; 0.985 / 0.985 / 0.985 before its round
     "topics_dev18.jsonl",  # measured 0.973 / 1.000 / 0.986; 0.946 / 0.972 / 0.959 before its round
-    "topics_dev19.jsonl",  # measured 0.983 / 0.983 / 0.983; 0.983 / 0.966 / 0.974 before its round
+    "topics_dev19.jsonl",  # measured 1.000 / 0.983 / 0.991; 0.983 / 0.966 / 0.974 before its round
+    "topics_dev21.jsonl",  # measured 0.866 / 0.959 / 0.910; 0.732 / 0.959 / 0.830 before its round
+    "topics_dev22.jsonl",  # measured 0.917 / 0.932 / 0.924; 0.833 / 0.932 / 0.880 before its round
 ])
 def test_tuning_set_quality_floor(name):
     rules = load_topic_rules(ROOT / "seeds")
