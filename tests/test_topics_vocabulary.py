@@ -154,6 +154,9 @@ def test_the_un_security_council_stays_a_un_cue(rules):
         # "coordination with" is a tie, with each counterpart of a list.
         ("Tokyo warns of Russia's deepening strategic coordination with Beijing and Pyongyang", "en", True),
         ("Russia and China coordinate positions on North Korea", "en", False),
+        # Lukashenko and Belarus in more languages are a third party: a list of guests, not a pair.
+        ("dolaze putin kim jong un lukasenko", "hr", False),
+        ("Łukaszenka i Putin rozmawiali o Korei Północnej", "pl", False),
         # Exchanging views is a contact (not trade, not a cultural exchange): its participants are
         # Seoul and Moscow, and the DPRK is its matter.
         ("South Korea, Russia trade views on North Korea", "en", False),
