@@ -169,3 +169,18 @@ def test_the_un_security_council_stays_a_un_cue(rules):
 )
 def test_more_names_and_contact_words(rules, title, lang, expected):
     assert topic_match(title, rules, lang=lang) is expected
+
+
+@pytest.mark.parametrize(
+    ("title", "lang", "who"),
+    [
+        # The common third parties are named in the thinner languages too.
+        ("Japonya, Rusya ve Kuzey Kore'yi tehdit olarak gördü", "tr", "third:japan"),
+        ("Japāna Krieviju un Ziemeļkoreju uzskata par draudiem", "lv", "third:japan"),
+        ("Ճապոնիան Ռուսաստանը և Հյուսիսային Կորեան համարում է սպառնալիք", "hy", "third:japan"),
+        ("ചൈന, റഷ്യ, ഉത്തര കൊറിയ", "ml", "third:china"),
+    ],
+)
+def test_third_parties_in_thin_languages(rules, title, lang, who):
+    found = topic_hit(title, rules, lang=lang)
+    assert found is not None and any(e.role == who for e in found.evidence)
