@@ -39,6 +39,7 @@ CUES = [
     ("hr", "Sjevernokorejski vojnici u ratu za Rusiju", "military"),
     ("sl", "Rusija in Severna Koreja krepita trgovino", "economy"),
     ("sl", "Severnokorejski vojaki se bojujejo za Rusijo, pravi vojska", "military"),
+    ("sl", "Putin se je v Pekingu sestal s Kim Džong Unom", "diplomacy"),
     ("bn", "রাশিয়া ও উত্তর কোরিয়ার মধ্যে নতুন চুক্তি স্বাক্ষর", "diplomacy"),
     ("bn", "রাশিয়া থেকে উত্তর কোরিয়ায় পর্যটক যাচ্ছেন", "transport_tourism"),
     ("ta", "ரஷ்யா மற்றும் வட கொரியா இடையே புதிய ஒப்பந்தம்", "diplomacy"),
