@@ -22,6 +22,7 @@ import json
 import re
 import time
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -115,15 +116,12 @@ def evaluate(items: list[dict], guess) -> tuple[Tally, dict[str, Tally], list[tu
 
 
 def subtopic_line(items: list[dict], rules: TopicRules) -> str:
-    tp = fp = fn = 0
-    for item in items:
-        hits = [h for h in match_topics(item["title"], item.get("text", ""), rules) if h.topic == TOPIC]
-        if not (item["label"] and hits and hits[0].is_match):
-            continue
-        truth, guess = set(item.get("subtopics", ())), set(hits[0].subtopics)
-        tp, fp, fn = tp + len(truth & guess), fp + len(guess - truth), fn + len(truth - guess)
-    tally = Tally(tp=tp, fp=fp, fn=fn)
-    return tally.line("subtopic")
+    return _total(subtopic_tallies(items, rules).values()).line("subtopic")
+
+
+def _total(tallies: Iterable[Tally]) -> Tally:
+    tallies = list(tallies)
+    return Tally(tp=sum(t.tp for t in tallies), fp=sum(t.fp for t in tallies), fn=sum(t.fn for t in tallies))
 
 
 def subtopic_tallies(items: list[dict], rules: TopicRules) -> dict[str, Tally]:
@@ -172,8 +170,7 @@ def main(argv: list[str] | None = None) -> int:
         tallies = subtopic_tallies(items, rules)
         for name in sorted(tallies):
             print(tallies[name].line(name))
-        print(Tally(tp=sum(t.tp for t in tallies.values()), fp=sum(t.fp for t in tallies.values()),
-                    fn=sum(t.fn for t in tallies.values())).line("all"))
+        print(_total(tallies.values()).line("all"))
         return 0
     if args.tune_sets:
         for name, split in TUNE_SETS:

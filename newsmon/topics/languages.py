@@ -41,6 +41,8 @@ def _fits_language(rule: TermRule, lang: str) -> bool:
         return True
     if rule.lang not in _NAMED:  # but English is told apart reliably: Slovak "list" (a letter) is no
         return lang != "en"      # cue in "tariff list"
+    if _abbreviation(rule):  # not even in a close language (see _abbreviation)
+        return False
     return any(lang in group and rule.lang in group for group in CLOSE_LANGUAGES)
 
 
@@ -66,8 +68,7 @@ def gated(found: list[Found], title: str, text: str, lang: str | None) -> list[F
     # as the item's language's: the languages may put its participants on different sides.
     own = {(f.where, f.start, f.rule.role_kind) for f in doubtful if f.rule.lang == lang}
     drop = {id(f) for f in doubtful if not _fits_language(f.rule, lang)
-            or (f.rule.lang != lang and (f.where, f.start, f.rule.role_kind) in own)
-            or (_abbreviation(f.rule) and f.rule.lang != lang and f.rule.lang in _NAMED)}
+            or (f.rule.lang != lang and (f.where, f.start, f.rule.role_kind) in own)}
     return [f for f in found if id(f) not in drop] if drop else found
 
 
