@@ -126,6 +126,14 @@ def test_counterparts_subjects_and_officials(title, expected, rules):
         # relation word before it: a third party's dispute with one side beside the other's test.
         "Japan protests Russian bomber flights as North Korea tests a missile",
         "Japan protests Russian bomber flights while North Korea fires missiles",
+        # Each side the subject of its own clause and no word relating them: two events side by
+        # side, also with a title word before the second subject.
+        "North Korea fires a ballistic missile as Russia pounds Kyiv with drones",
+        "Russia bombs Kharkiv while President Kim tests a cruise missile",
+        "Corea del Norte lanza un misil mientras Rusia bombardea Odesa",
+        # A third party's name after the conjunction starts a new actor, not the same one as the
+        # country named before it: the meeting is the third party's with one side.
+        "Kim Jong Un takes his train to China as Xi Jinping and Vladimir Putin meet",
         # A side's name in the genitive owning the matter of talks held by a third party and the
         # other side is that matter, not a party to the talks.
         "중국과 러시아가 북한의 핵 프로그램을 논의했다",
@@ -141,6 +149,8 @@ def test_clause_subjects_and_genitive_owners_are_no_participants(title, rules):
     "title",
     [
         "Russia welcomes Kim as North Korea's leader arrives in Vladivostok",
+        "Kim Jong Un attends the parade as Putin's guest",  # "as" a preposition, Putin an owner
+        "North Korean troops fight in Kursk as Russia pushes Ukraine back",  # the relation word holds
         "북한의 러시아 파병 규모 1만명",  # the owner's own relation, the other side named in between
         "김정은의 방러, 푸틴과 정상회담",  # a relation word right after the genitive is the owner's
         "Kuzey Kore'nin Rusya'ya asker göndermesi",

@@ -77,9 +77,11 @@ def actors_of(members: list[Found], relations: list[Found], text: str, grammar: 
         topic_end = None
         if (last and last.party == party and not any(last.end <= c < f.start for c in cuts)
                 and word_cost(text[last.end:f.start]) <= NEAR_WORDS
-                and not (word_cost(text[last.end:f.start]) > 1 and grammar.has_connector(text[last.end:f.start]))):
+                and not (word_cost(text[last.end:f.start]) > 1 and grammar.has_connector(text[last.end:f.start]))
+                and not grammar.opens_clause(text[last.end:f.start])):
             # "North Korean leader Kim Jong Un": one actor (not "meets Putin in Alaska and Putin
-            # sends …": a connector after a phrase opens another clause with its own subject)
+            # sends …": a connector after a phrase opens another clause with its own subject, nor
+            # "goes to China as Xi and Putin meet": a conjunction does)
             last.end = max(last.end, end)
         else:
             actors.append(Actor(party, f.start, end, kind != "third", head_end=end))

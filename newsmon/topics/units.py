@@ -19,6 +19,10 @@ from newsmon.topics.phrases import joined_pair
 from newsmon.topics.scan import Found
 
 _SIDE_EVIDENCE = ("side", "weak", "proxy", "both_sides")
+# Weight of a sentence whose sides are the subjects of two clauses and which no word relates
+# ("North Korea fires a missile as Russia pounds Kyiv"): the same discount as a third party's.
+JUXTAPOSED = 0.5
+_OWNER_AFTER = ("'s", "’s")  # "as Putin's guest": "as" a preposition, the name an owner
 
 
 def _observed(members: list[Found], text: str, grammar: Grammar) -> float | None:
@@ -41,6 +45,28 @@ def _observed(members: list[Found], text: str, grammar: Grammar) -> float | None
         return None  # "Seoul says ...", "Сеул: ...": the source of the report
     verdict = relates_sides(as_third, text, grammar, actors)
     return min(f.rule.weight for f in observers) if verdict is False else None
+
+
+def _juxtaposed(members: list[Found], text: str, grammar: Grammar) -> bool:
+    """True when the sentence's side names fall into two clauses, one side each, and a clause
+    conjunction of seeds/topic_grammar.csv (as, while, mientras, в то время как) opens the second
+    with the other side as its subject, at most a title word between ("as President Putin"): two
+    events side by side. Only read where the sentence has no relation word, pair term or third party.
+    """
+    names = sorted((f for f in members if f.rule.role_kind in ("side", "weak", "proxy")), key=lambda f: f.start)
+    switches = [(a, b) for a, b in zip(names, names[1:], strict=False) if a.rule.role_name != b.rule.role_name]
+    if len(switches) != 1:
+        return False
+    first, second = switches[0]
+    if text.startswith(_OWNER_AFTER, second.start + len(second.matched)):
+        return False
+    words = text[first.start + len(first.matched):second.start].split()
+    for title in (0, 1):
+        head = words[:len(words) - title]
+        for n in (1, 2, 3):
+            if len(head) > n and " ".join(head[-n:]) in grammar.clause_before:
+                return True  # a word or more (the first clause's verb) before the conjunction
+    return False
 
 
 def separate_units(found: list[Found], texts: dict[str, str],
@@ -73,6 +99,8 @@ def separate_units(found: list[Found], texts: dict[str, str],
                 observed[unit] = weight
             elif kinds & {"relation", "both_sides"}:
                 related.add(unit)
+            elif _juxtaposed(members, text, grammar):
+                observed[unit] = JUXTAPOSED
             continue
         verdict = relates_sides(members, text, grammar, actors)
         if verdict or (verdict is None and ("both_sides" in kinds or joined_pair(members, text, grammar))):
