@@ -244,6 +244,11 @@ def test_between_with_a_third_party_in_the_list(title, expected, rules):
     [
         # A list after a preposition is the noun's counterparts, each related to the subject.
         ("N. Korea's Foreign Minister Set for Russia, Belarus Visit", True),
+        # So is a comma list written on a ties noun after the subject's verb; a hyphen pair is one
+        # pair's ties, and a third party as the subject relates to neither side.
+        ("Kremlin chief touts China, North Korea ties at parade", True),
+        ("Putin wary of China-North Korea ties", False),
+        ("Japan slams China, North Korea ties", False),
         # A subject list with a third party in it acts as one: no pair of the two sides.
         ("Xi, Putin and Kim send message of unity as Beijing displays military power", False),
         ("Putin and Kim send message of unity", True),

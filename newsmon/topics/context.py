@@ -201,7 +201,7 @@ def _participants(word: Found, actors: list[Actor], text: str, grammar: Grammar,
     if len(left) >= 2 and near(text[actors[left[-1]].end:start]) and clear(left[-2], left[-1]) and not all(
             is_counterpart(text, actors[i], grammar) for i in left[-2:]):  # "با ترامپ با کیم": two "with"s
         pair = left[-2], left[-1]  # "Putin and Kim met", "푸틴과 김정은은 … 만났다"
-        listed = listed_pair(left, actors, text, grammar, word.rule.lang, verb_final)
+        listed = listed_pair(left, actors, text, grammar, word, verb_final)
         if listed is not None:
             return listed
         if len(left) >= 3 and heads_list(text, actors, left[-3], *pair, grammar, verb_final):

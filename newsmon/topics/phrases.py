@@ -334,20 +334,28 @@ def ends_its_clause(word: Found, right: list[int], actors: list[Actor], text: st
 QUOTE_OPENS = re.compile(r"[「『“\"]")
 
 
-def listed_pair(left: list[int], actors: list[Actor], text: str, grammar: Grammar, lang: str,
+def listed_pair(left: list[int], actors: list[Actor], text: str, grammar: Grammar, word: Found,
                 verb_final: bool) -> tuple[int, int] | None:
     """The participants when the names joined before a relation word are part of a longer list:
     a list after a preposition is the noun's counterparts, each related to the clause's subject
-    ("Foreign Minister set for Russia, Belarus visit"); a subject list of three with a third party
-    acts as one ("Xi, Putin and Kim send a message of unity"), so the pair is the third party's;
-    a joined pair before a verb-final headline's comma are senders to the name after it."""
+    ("Foreign Minister set for Russia, Belarus visit"), and so is a comma list written on a ties
+    noun after the subject's verb ("Putin touts China, North Korea ties"; not "China-North Korea
+    ties", one pair's); a subject list of three with a third party acts as one ("Xi, Putin and Kim
+    send a message of unity"), so the pair is the third party's; a joined pair before a verb-final
+    headline's comma are senders to the name after it."""
     if len(left) < 3:
         return None
+    lang = word.rule.lang
     subject, pair = left[-3], (left[-2], left[-1])
-    if not verb_final and after_preposition(text, actors[pair[0]], grammar) and actors[subject].side:
+    gap = text[actors[subject].end:actors[pair[0]].start]
+    each = not verb_final and actors[subject].side and (
+        after_preposition(text, actors[pair[0]], grammar)
+        or (word.rule.role == "relation:ties" and not text[actors[pair[1]].end:word.start].strip()
+            and text[actors[pair[0]].end:actors[pair[1]].start].strip() == ","
+            and word_cost(gap) >= 1 and not CLAUSE_MARKS & set(gap) and not grammar.has_connector(gap)))
+    if each:
         return subject, next((i for i in pair if actors[i].side and actors[i].party != actors[subject].party),
                              pair[1])
-    gap = text[actors[subject].end:actors[pair[0]].start]
     if verb_final and grammar.is_connector_gap(gap, lang) and not any(c in gap for c in ",、，") and any(
             c in text[actors[pair[0]].end:actors[pair[1]].start] for c in ",、，"):
         # "김정은·시진핑, 푸틴 생일 축하": a joined pair before a headline's comma are the senders,
