@@ -53,6 +53,38 @@ POSITIVES = [
     ("ha", "Putin da Kim Jong Un sun gana a birnin Beijing"),
     ("ha", "Rasha da Koriya ta Arewa sun sanya hannu kan yarjejeniyar hadin gwiwa"),
     ("ha", "Lavrov ya kai ziyara Pyongyang inda ya gana da Kim Jong Un"),
+    # Catalan: Putin and Kim meet in Beijing; a strategic partnership treaty; Lavrov meets Choe; troops.
+    ("ca", "Putin i Kim Jong-un es reuneixen a Pequín després de la desfilada"),
+    ("ca", "Rússia i Corea del Nord signen un tractat d'associació estratègica"),
+    ("ca", "Lavrov es reuneix amb Choe Son-hui a Moscou"),
+    ("ca", "Corea del Nord envia més tropes a Rússia"),
+    # Nepali: names with glued postpositions (उनबीच, बेइजिङमा, प्योङयाङमा, उनसँग).
+    ("ne", "पुटिन र किम जोङ उनबीच बेइजिङमा भेटवार्ता"),
+    ("ne", "रुस र उत्तर कोरियाबीच रणनीतिक साझेदारी सम्झौतामा हस्ताक्षर"),
+    ("ne", "लाभरोभले प्योङयाङमा किम जोङ उनसँग भेटवार्ता गरे"),
+    # Icelandic: met in Beijing (í Peking); signed a cooperation agreement.
+    ("is", "Pútín og Kim Jong-un funduðu í Peking"),
+    ("is", "Rússland og Norður-Kórea undirrituðu samning um samstarf"),
+    # Gujarati: a meeting in Beijing (-માં); a defence agreement; Lavrov meets Kim in Pyongyang.
+    ("gu", "પુતિન અને કિમ જોંગ ઉન વચ્ચે બેઇજિંગમાં મુલાકાત"),
+    ("gu", "રશિયા અને ઉત્તર કોરિયાએ સંરક્ષણ કરાર પર હસ્તાક્ષર કર્યા"),
+    ("gu", "લાવરોવે પ્યોંગયાંગમાં કિમ જોંગ ઉન સાથે મુલાકાત કરી"),
+    # Kannada: a meeting in Beijing (-ನಲ್ಲಿ); a defence agreement signed.
+    ("kn", "ಪುಟಿನ್ ಮತ್ತು ಕಿಮ್ ಜಾಂಗ್ ಉನ್ ಬೀಜಿಂಗ್‌ನಲ್ಲಿ ಭೇಟಿ"),
+    ("kn", "ರಷ್ಯಾ ಮತ್ತು ಉತ್ತರ ಕೊರಿಯಾ ರಕ್ಷಣಾ ಒಪ್ಪಂದಕ್ಕೆ ಸಹಿ ಹಾಕಿದವು"),
+    ("kn", "ಲಾವ್ರೊವ್ ಪ್ಯೊಂಗ್ಯಾಂಗ್‌ನಲ್ಲಿ ಕಿಮ್ ಜಾಂಗ್ ಉನ್ ಅವರನ್ನು ಭೇಟಿಯಾದರು"),
+    # Malayalam: "and" is the glued -ഉം (പുടിനും, ഉന്നും); in Beijing is the glued -ിൽ.
+    ("ml", "പുടിനും കിം ജോങ് ഉന്നും ബെയ്ജിങ്ങിൽ കൂടിക്കാഴ്ച നടത്തി"),
+    ("ml", "റഷ്യയും ഉത്തര കൊറിയയും പ്രതിരോധ ഉടമ്പടിയിൽ ഒപ്പുവച്ചു"),
+    ("ml", "ലാവ്റോവ് ഉത്തര കൊറിയൻ വിദേശകാര്യ മന്ത്രിയുമായി ചർച്ച നടത്തി"),
+    # Telugu: in Beijing is the glued -లో; a defence agreement signed; Lavrov meets Kim.
+    ("te", "పుతిన్ మరియు కిమ్ జోంగ్ ఉన్ బీజింగ్‌లో భేటీ"),
+    ("te", "రష్యా మరియు ఉత్తర కొరియా రక్షణ ఒప్పందంపై సంతకం చేశాయి"),
+    ("te", "లావ్రోవ్ ప్యోంగ్యాంగ్‌లో కిమ్ జోంగ్ ఉన్‌తో సమావేశమయ్యారు"),
+    # Punjabi: a meeting in Beijing (ਵਿੱਚ); a defence agreement; Lavrov meets Kim (ਨਾਲ).
+    ("pa", "ਪੁਤਿਨ ਅਤੇ ਕਿਮ ਜੋਂਗ ਉਨ ਦੀ ਬੀਜਿੰਗ ਵਿੱਚ ਮੁਲਾਕਾਤ"),
+    ("pa", "ਰੂਸ ਅਤੇ ਉੱਤਰੀ ਕੋਰੀਆ ਨੇ ਰੱਖਿਆ ਸਮਝੌਤੇ ਉੱਤੇ ਦਸਤਖ਼ਤ ਕੀਤੇ"),
+    ("pa", "ਲਾਵਰੋਵ ਨੇ ਪਿਓਂਗਯਾਂਗ ਵਿੱਚ ਕਿਮ ਜੋਂਗ ਉਨ ਨਾਲ ਮੁਲਾਕਾਤ ਕੀਤੀ"),
 ]
 
 # (language, sentence): one side with a third party, or the other side only as the subject matter.
@@ -89,6 +121,26 @@ NEAR_MISSES = [
     ("ha", "Rasha da Koriya ta Kudu sun tattauna game da Koriya ta Arewa"),
     ("ha", "Rasha da China sun tattauna game da Koriya ta Arewa"),
     ("ha", "China da Koriya ta Arewa sun tattauna kan kasuwanci"),
+    ("ca", "Rússia i Corea del Sud debaten sobre Corea del Nord"),
+    ("ca", "Xi Jinping es reuneix amb Kim Jong-un a Pequín"),
+    ("ca", "La Xina i Rússia parlen sobre Corea del Nord"),
+    ("ne", "रुस र दक्षिण कोरियाबीच उत्तर कोरियाबारे छलफल"),
+    ("ne", "चीन र उत्तर कोरियाबीच व्यापार वार्ता"),
+    ("is", "Rússland og Suður-Kórea ræddu um Norður-Kóreu"),
+    ("is", "Kína og Rússland héldu viðræður um Norður-Kóreu"),
+    ("is", "Xi Jinping hitti Kim Jong-un í Peking"),
+    ("gu", "રશિયા અને દક્ષિણ કોરિયાએ ઉત્તર કોરિયા અંગે ચર્ચા કરી"),
+    ("gu", "ચીન અને રશિયાએ ઉત્તર કોરિયા અંગે વાતચીત કરી"),
+    ("kn", "ರಷ್ಯಾ ಮತ್ತು ದಕ್ಷಿಣ ಕೊರಿಯಾ ಉತ್ತರ ಕೊರಿಯಾ ಕುರಿತು ಮಾತುಕತೆ"),
+    ("kn", "ಚೀನಾ ಮತ್ತು ರಷ್ಯಾ ಉತ್ತರ ಕೊರಿಯಾ ಬಗ್ಗೆ ಚರ್ಚೆ ನಡೆಸಿದವು"),
+    ("ml", "റഷ്യയും ദക്ഷിണ കൊറിയയും ഉത്തര കൊറിയയെ കുറിച്ച് ചർച്ച നടത്തി"),
+    ("ml", "ചൈനയും റഷ്യയും ഉത്തര കൊറിയ സംബന്ധിച്ച് ചർച്ച നടത്തി"),
+    ("ml", "ഷി ജിൻപിങ് കിം ജോങ് ഉന്നുമായി കൂടിക്കാഴ്ച നടത്തി"),
+    ("te", "రష్యా మరియు దక్షిణ కొరియా ఉత్తర కొరియా గురించి చర్చలు జరిపాయి"),
+    ("te", "చైనా మరియు రష్యా ఉత్తర కొరియా గురించి చర్చలు జరిపాయి"),
+    ("pa", "ਰੂਸ ਅਤੇ ਦੱਖਣੀ ਕੋਰੀਆ ਨੇ ਉੱਤਰੀ ਕੋਰੀਆ ਬਾਰੇ ਗੱਲਬਾਤ ਕੀਤੀ"),
+    ("pa", "ਚੀਨ ਅਤੇ ਰੂਸ ਨੇ ਉੱਤਰੀ ਕੋਰੀਆ ਬਾਰੇ ਗੱਲਬਾਤ ਕੀਤੀ"),
+    ("pa", "ਸ਼ੀ ਜਿਨਪਿੰਗ ਨੇ ਬੀਜਿੰਗ ਵਿੱਚ ਕਿਮ ਜੋਂਗ ਉਨ ਨਾਲ ਮੁਲਾਕਾਤ ਕੀਤੀ"),
 ]
 
 

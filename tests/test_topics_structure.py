@@ -174,6 +174,14 @@ CONTACT_FORMS = {
     "ps": "ولیدل|کتنه|لیدنه|خبرې|سفر|لیک|پیغام|پلاوی|تړون",
     "so": "kulan|kulmay|wada-hadal|booqasho|warqad|fariin|wafdi|heshiis",
     "ha": "ganawa|tattaunawa|ziyara|wasika|sako|tawaga|yarjejeniya",
+    "ca": "es reuneixen|reunió|trobada|converses|cimera|trucada|carta|missatge|visita|delegació|tractat|acord",
+    "ne": "भेटवार्ता|वार्ता|छलफल|भ्रमण|पत्र|सन्देश|प्रतिनिधिमण्डल|सम्झौता|सन्धि",
+    "is": "funduðu|fundur|hittust|viðræður|símtal|bréfi|skilaboð|heimsókn|sendinefnd|samningur|sáttmáli",
+    "gu": "મુલાકાત|મળ્યા|બેઠક|વાતચીત|પત્ર|સંદેશ|પ્રવાસ|પ્રતિનિધિમંડળ|સંધિ|કરાર",
+    "kn": "ಭೇಟಿ|ಮಾತುಕತೆ|ಸಭೆ|ಶೃಂಗಸಭೆ|ಪತ್ರ|ಸಂದೇಶ|ನಿಯೋಗ|ಒಪ್ಪಂದ",
+    "ml": "കൂടിക്കാഴ്ച|ചർച്ച|ഉച്ചകോടി|കത്ത്|സന്ദേശം|സന്ദർശനം|പ്രതിനിധി സംഘം|കരാർ|ഉടമ്പടി",
+    "te": "భేటీ|సమావేశం|చర్చలు|శిఖరాగ్ర|లేఖ|సందేశం|పర్యటన|ప్రతినిధి బృందం|ఒప్పందం",
+    "pa": "ਮੁਲਾਕਾਤ|ਮਿਲੇ|ਮੀਟਿੰਗ|ਗੱਲਬਾਤ|ਚਿੱਠੀ|ਸੁਨੇਹਾ|ਦੌਰਾ|ਵਫ਼ਦ|ਸੰਧੀ|ਸਮਝੌਤਾ",
 }
 
 
