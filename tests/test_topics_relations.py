@@ -134,6 +134,10 @@ def test_counterparts_subjects_and_officials(title, expected, rules):
         # A third party's name after the conjunction starts a new actor, not the same one as the
         # country named before it: the meeting is the third party's with one side.
         "Kim Jong Un takes his train to China as Xi Jinping and Vladimir Putin meet",
+        # A phrase set off by commas or brackets after a subject is no distance to its verb: South
+        # Korea, not Russia, sent the diplomats.
+        "Yonhap reported on Monday that South Korea, in a rare move last week, sent diplomats to "
+        "Moscow to discuss North Korea's nuclear programme",
         # A side's name in the genitive owning the matter of talks held by a third party and the
         # other side is that matter, not a party to the talks.
         "중국과 러시아가 북한의 핵 프로그램을 논의했다",
@@ -150,6 +154,8 @@ def test_clause_subjects_and_genitive_owners_are_no_participants(title, rules):
     [
         "Russia welcomes Kim as North Korea's leader arrives in Vladivostok",
         "Kim Jong Un attends the parade as Putin's guest",  # "as" a preposition, Putin an owner
+        "Putin, in a rare gesture on his birthday, sent a long letter to Kim Jong Un",
+        "Putin (who turned 73 on Tuesday) sent a long letter to Kim Jong Un",
         "North Korean troops fight in Kursk as Russia pushes Ukraine back",  # the relation word holds
         "북한의 러시아 파병 규모 1만명",  # the owner's own relation, the other side named in between
         "김정은의 방러, 푸틴과 정상회담",  # a relation word right after the genitive is the owner's

@@ -71,6 +71,11 @@ def test_verb_final_objects_and_genitive_pairs(rules):
     assert topic_match("日本は北朝鮮とロシアの軍事協力を非難", rules)
     assert topic_match("日米、北朝鮮とロシアの軍事協力に懸念", rules)
     assert not topic_match("日本は北朝鮮と協力、ロシアは反発", rules)
+    # A longer list in the genitive with a third party in it owns the noun as three: no pair's
+    # relation (a name opening the headline before its comma is the headline's topic, as above).
+    assert not topic_match("Japonya, Çin, Rusya ve Kuzey Kore'nin üçlü işbirliğini yakından izleyecek", rules)
+    assert not topic_match("日本政府、中国、ロシアと北朝鮮の軍事協力を注視", rules)
+    assert topic_match("Japonya, Rusya ve Kuzey Kore'nin işbirliğini yakından izleyecek", rules)
 
 
 @pytest.mark.parametrize(

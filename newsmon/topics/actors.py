@@ -212,6 +212,13 @@ def topic_of(text: str, actors: list[Actor], subject: int, partners: list[int]) 
 _BEFORE_CHARS = 12
 
 
+def headline_topic(text: str, actor: Actor) -> bool:
+    """True when the name opens its sentence before a comma: the headline's topic ("日米、北朝鮮と
+    ロシアの軍事協力に懸念", "Japonya, ..."), not the first item of a list."""
+    before = re.split(r"[.!?。！？:;]", text[:actor.start])[-1]
+    return not before.strip() and text[actor.end:actor.end + 2].lstrip()[:1] in (",", "、", "，")
+
+
 def is_counterpart(text: str, actor: Actor, grammar: Grammar) -> bool:
     """True when a name is written as someone's counterpart: after "with" ("mit Putin", "با ترامپ",
     "与特朗普"), before a particle or postposition ("トランプ氏との", "Trump ile", "ट्रंप से"), or in

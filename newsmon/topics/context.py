@@ -61,6 +61,7 @@ from newsmon.topics.phrases import (
     ends_in_preposition,
     ends_its_clause,
     framed_contact,
+    genitive_owners,
     headed_pair,
     in_counterpart_list,
     listed_pair,
@@ -71,6 +72,7 @@ from newsmon.topics.pronouns import pronoun_stand_ins
 from newsmon.topics.scan import Found
 
 _COMPOUND = re.compile(r"\w+(?:[-–]\w+)+")
+_PARENTHESIS = re.compile(r"^,[^,;:.!?()]*,|\([^()]*\)|（[^（）]*）")  # set off right after a name
 
 
 def _participants(word: Found, actors: list[Actor], text: str, grammar: Grammar,
@@ -116,6 +118,7 @@ def _participants(word: Found, actors: list[Actor], text: str, grammar: Grammar,
         # it there ("푸틴과 김정은이 지난 3일 중국 베이징에서 만난", "... Çin'in başkenti Pekin'de bir araya geldi").
         for clause in asides:  # "Putin, who is in China for a summit, held talks with Kim"
             gap = gap.replace(clause, " ")
+        gap = _PARENTHESIS.sub(" ", gap)  # "South Korea, in a rare move last week, sent ..."
         for name in places:
             if name in gap:
                 gap = re.sub(r"\S*" + re.escape(name) + r"\S*", " ", gap)
@@ -130,7 +133,7 @@ def _participants(word: Found, actors: list[Actor], text: str, grammar: Grammar,
         if owner and word_cost(text[owner.end():start]) <= 1:
             # "北朝鮮とロシアの軍事協力", "북한과 러시아의 협력": a pair in the genitive owns the noun
             # (not "日本は北朝鮮と協力": the name before と is a counterpart only with no genitive).
-            return left[-2], left[-1]
+            return genitive_owners(left, actors, text, grammar, word.rule.lang)
     passive = passive_agent(word, actors, usable, text, grammar)
     if passive is not None:
         return passive
@@ -319,8 +322,6 @@ def _participants(word: Found, actors: list[Actor], text: str, grammar: Grammar,
                 k -= 1  # "プーチン氏、韓国に「北朝鮮との条約…」": the one told owns nothing of the quote
             return left[k], left[-1]
     return None
-
-
 
 
 def relates_sides(members: list[Found], text: str, grammar: Grammar,

@@ -64,11 +64,12 @@ def gated(found: list[Found], title: str, text: str, lang: str | None) -> list[F
         from newsmon.language.detect import detect_language
 
         lang = detect_language(title, text[:400]).lang
-    # A word that is a cue in the item's own language and in a close one (訪問 in ja and zh) is read
-    # as the item's language's: the languages may put its participants on different sides.
-    own = {(f.where, f.start, f.rule.role_kind) for f in doubtful if f.rule.lang == lang}
+    # A word that is a term of the item's own language and a cue of another (訪問 in ja and zh,
+    # "misil" in es and tl) is read as the item's language's, in every role: the languages may put
+    # its participants on different sides, and Spanish "misil" is a weapon, not a transfer.
+    own = {(f.where, f.start) for f in found if f.rule.lang == lang}
     drop = {id(f) for f in doubtful if not _fits_language(f.rule, lang)
-            or (f.rule.lang != lang and (f.where, f.start, f.rule.role_kind) in own)}
+            or (f.rule.lang != lang and (f.where, f.start) in own)}
     return [f for f in found if id(f) not in drop] if drop else found
 
 

@@ -11,7 +11,7 @@ import itertools
 import re
 import unicodedata
 
-from newsmon.topics.actors import CLAUSE_MARKS, LABEL_CHARS, Actor
+from newsmon.topics.actors import CLAUSE_MARKS, LABEL_CHARS, Actor, headline_topic
 from newsmon.topics.grammar import DIGIT_GROUP, UNSPACED, Grammar, word_cost
 from newsmon.topics.scan import Found
 
@@ -332,6 +332,20 @@ def ends_its_clause(word: Found, right: list[int], actors: list[Actor], text: st
 
 
 QUOTE_OPENS = re.compile(r"[「『“\"]")
+
+
+def genitive_owners(left: list[int], actors: list[Actor], text: str, grammar: Grammar,
+                    lang: str) -> tuple[int, int]:
+    """The owners of a relation noun after a joined pair in the genitive: the pair, or, when the
+    pair ends a longer list with a third party in it, that party and the last name ("Çin, Rusya ve
+    Kuzey Kore'nin üçlü işbirliği": the three's cooperation, no pair's). A name opening the
+    headline before a comma is its topic, not a list item ("日米、北朝鮮とロシアの軍事協力")."""
+    j = len(left) - 2
+    while j > 0 and grammar.is_connector_gap(text[actors[left[j - 1]].end:actors[left[j]].start], lang) and (
+            not headline_topic(text, actors[left[j - 1]])):
+        j -= 1
+    third = next((i for i in left[j:] if not actors[i].side), None)
+    return (third, left[-1]) if third is not None else (left[-2], left[-1])
 
 
 def listed_pair(left: list[int], actors: list[Actor], text: str, grammar: Grammar, word: Found,

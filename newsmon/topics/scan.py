@@ -52,7 +52,8 @@ class TermRule:
     # both_sides names every side at once ("북러"); subtopic:<name> a cue word; exclude:<what>
     # masks text that would otherwise read as a side ("South Korea"); offtopic:<why> a context
     # that is no relation (weather, digests, rankings): multiplies the score by its weight;
-    # mask:relation a phrase holding a relation word that is none there ("stood between", "call on").
+    # mask:relation a phrase holding a relation word that is none there ("stood between", "call on");
+    # mask:name a common word of its language spelled like another language's name (Indonesian "kini").
     role: str
     lang: str
     match: str  # word | prefix | substring | regex
