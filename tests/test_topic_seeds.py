@@ -52,9 +52,10 @@ SIDE_FORMS = {
     "mk": ("Русија|Русије|руски|Москва|Путин|Лавров", "Северна Кореја|Северна Кореа|севернокорејски|ДНРК|Пјонгјанг|Ким Џонг Ун"),
     "kk": ("Ресей|Путин", "Солтүстік Корея"),
     "mn": ("Орос|Оросын|ОХУ|ОХУ-ын|Путин|Москва", "Хойд Солонгос|Хойд Солонгосын|БНАСАУ|БНАСАУ-ын|Пхеньян|Ким Чен Ун"),
-    "pl": ("Rosja|Rosji|Rosję|Rosją|rosyjski|Moskwa|Moskwy|Moskwie|Putin|Putina|Putinowi|Putinem|Ławrow",
+    "pl": ("Rosja|Rosji|Rosję|Rosją|rosyjski|rosyjscy|Moskwa|Moskwy|Moskwie|Putin|Putina|Putinowi|Putinem|Ławrow",
            "Korea Północna|Korei Północnej|Koreę Północną|Koreą Północną|KRLD|Phenian|"
-           "Pjongjang|Pjongjangu|Kim Dzong Un|Kim Dzong Una|Kim Dzong Unem|Kim Dzong Unowi|północnokoreański"),
+           "Pjongjang|Pjongjangu|Kim Dzong Un|Kim Dzong Una|Kim Dzong Unem|Kim Dzong Unowi|północnokoreański|"
+           "północnokoreańscy"),
     "cs": ("Rusko|Ruska|Rusku|Ruskem|ruský|Moskva|Moskvy|Putin|Putina|Putinovi|Putinem",
            "Severní Korea|Severní Koreje|Severní Koreu|KLDR|Pchjongjang|"
            "Pchjongjangu|Kim Čong-un|Kim Čong-una|Kim Čong-unem|Kim Čong-unovi|severokorejský"),
@@ -168,6 +169,26 @@ def test_term_ids_are_unique_and_no_field_is_empty(terms):
     assert [term_id for term_id, n in counts.items() if n > 1] == []
     for row in terms:
         assert all((row[column] or "").strip() for column in row if column != "entity"), row
+
+
+def test_each_common_word_mask_is_a_common_word_that_hides_a_term(terms):
+    # A mask:word is a frequent word of its own language (wordfreq's lists, where it has one) that
+    # another language's name or cue is spelled as: otherwise it hides nothing, or hides a name.
+    from wordfreq import available_languages, zipf_frequency
+
+    listed = set(available_languages())
+    spelled: dict[str, set[str]] = {}
+    for row in terms:
+        if not row["role"].startswith("mask:"):
+            spelled.setdefault(normalize_text(row["term"]), set()).add(row["lang"])
+    masks = [row for row in terms if row["role"] == "mask:word"]
+    assert masks
+    for row in masks:
+        form, lang = normalize_text(row["term"]), row["lang"]
+        assert spelled.get(form, set()) - {lang}, row
+        wordlist = {"no": "nb"}.get(lang, lang)
+        if wordlist in listed:
+            assert zipf_frequency(row["term"], wordlist) >= 3, row
 
 
 def test_every_term_belongs_to_a_known_topic(topics, terms):

@@ -143,3 +143,22 @@ def test_case_forms_of_leaders_names_name_their_side(rules, form, side):
     norm = normalize_text(form)
     found = scan(rules.side_scanner, norm, "title", unit_starts(norm), scripts_in(norm))
     assert any(f.rule.role_name == side and f.matched == norm for f in found), found
+
+
+@pytest.mark.parametrize(
+    ("title", "lang", "word", "present"),
+    [
+        # A common word of the item's language (mask:word) is not another language's name or cue
+        # spelled the same: Indonesian "kini" (now) is no Croatian "Kini" (China), French "seul"
+        # (alone) no Spanish "Seúl", Swedish "med" (with) no Slovene "med" (between) ...
+        ("Kini Rusia dan Korea Utara semakin akrab", "id", "kini", False),
+        ("Le seul allié de la Russie reste la Corée du Nord", "fr", "seul", False),
+        ("Ryssland och Nordkorea: samarbete med Kina", "sv", "med", False),
+        # ... while in its own language the word still counts.
+        ("Putin i Kim razgovarali su o Kini", "hr", "kini", True),
+        ("Rusija in Severna Koreja: odnosi med državama", "sl", "med", True),
+    ],
+)
+def test_a_common_word_is_not_another_languages_name_or_cue(rules, title, lang, word, present):
+    found = topic_hit(title, rules, lang=lang)
+    assert found is not None and any(e.matched == word for e in found.evidence) is present

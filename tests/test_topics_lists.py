@@ -65,6 +65,13 @@ def test_a_slovak_word_is_no_cue_in_english_text(rules):
     assert found is not None and not any(e.role.startswith("relation") for e in found.evidence)
 
 
+def test_a_year_ends_its_sentence_but_an_ordinal_does_not():
+    from newsmon.topics.scan import unit_starts
+
+    assert len(unit_starts("china said on september 4, 2025. the announcement follows kim's visit")) == 2
+    assert len(unit_starts("zum 80. jahrestag der befreiung am 3. september")) == 1
+
+
 @pytest.mark.parametrize(
     ("title", "text", "lang"),
     [

@@ -195,6 +195,14 @@ def test_an_attribution_mid_sentence_is_a_source(title, rules):
         # The pair must be the two sides: Putin and Xi are not.
         ("Putin and Xi meet in Beijing", "Putin and Xi met in Beijing on Tuesday. The two leaders "
          "agreed to deepen their partnership.", False),
+        # A subject pronoun a few words before a relation word stands for the sentence's subject
+        # (not for a name written as an owner, "Kim's appearance").
+        ("Putin wraps up China trip", "Russian President Vladimir Putin ended a four-day visit to "
+         "Beijing on Wednesday, during which he held talks with Chinese leaders and North Korean "
+         "leader Kim Jong Un.", True),
+        ("Putin wraps up China trip", "Russian President Vladimir Putin ended a four-day visit to "
+         "Beijing on Wednesday, during which Chinese officials held talks with North Korean leader "
+         "Kim Jong Un.", False),
     ],
 )
 def test_a_pair_pronoun_stands_for_a_pair_of_the_two_sides(title, text, expected, rules):

@@ -165,6 +165,21 @@ def test_the_un_security_council_stays_a_un_cue(rules):
         # Slovene "razpravljati o" (discuss): the name after it is the matter.
         ("Južna Koreja in Rusija razpravljali o Severni Koreji", "sl", False),
         ("Lavrov se je sestal s Choe Son Hui v Pjongjangu", "sl", True),
+        # Polish masculine personal plurals turn -sk- into -sc-.
+        ("Północnokoreańscy żołnierze walczą u boku Rosji", "pl", True),
+        ("Rosyjscy dyplomaci przybyli do Pjongjangu", "pl", True),
+        # Chinese words of talks: negotiate, consult, meet, exchange views (with the DPRK the matter).
+        ("朝俄外长会面", "zh", True),
+        ("俄朝举行谈判", "zh", True),
+        ("中俄就朝鲜问题交换意见", "zh", False),
+        # A contact after a destination ("went to Russia to discuss") is its subject's, not a
+        # movement to Russia relating whoever is named.
+        ("南韓派遣官員赴俄羅斯討論北韓核問題", "zh", False),
+        ("朝鲜向俄罗斯派兵", "zh", True),
+        # A one-letter abbreviation in a prefix term is no stem: "N Korea" is no Swahili "na Korea"
+        # (and Korea): Ukraine and South Korea here, not the DPRK.
+        ("Ukraina na Korea Kusini zasaini mkataba wa Urusi", "sw", False),
+        ("Putin, N Korea sign pact", "en", True),
     ],
 )
 def test_more_names_and_contact_words(rules, title, lang, expected):

@@ -62,6 +62,7 @@ class Grammar:
     # A place or destination word of one language that is another's connector ("en": Spanish "in",
     # Dutch "and"; "ve": Czech "in", Turkish "and"; "i", "a") -> the languages it joins names in.
     ambiguous: dict[str, frozenset[str]] = field(default_factory=dict)
+    subject_pronoun: re.Pattern[str] | None = None  # "he", "er", "он": the subject named before
 
     def ambiguous_before(self, text: str, start: int) -> frozenset[str]:
         """The languages in which the word right before text[start] joins two names, when another

@@ -47,6 +47,9 @@ topic_grammar.csv (`lang,kind,form`) lists, per language:
 - `pair_pronoun`: words that name the two parties just named as a pair ("the two leaders", "стороны",
   "양 정상", "両首脳", "双方"): after "Putin and Kim" (a pair joined by a connector) in the same or
   the previous sentence, they stand for both sides (newsmon/topics/pronouns.py);
+- `subject_pronoun`: personal pronouns that stand for the sentence's subject as the subject of a
+  later clause's relation word ("Putin ended a visit to Beijing, during which he held talks with
+  Xi and Kim"; newsmon/topics/pronouns.py);
 - `aside`: words that open a clause set off by commas ("Putin, who is in China for a summit, met
   Kim", "Путин, который ..., встретился"): its names are no participants of the sentence's verb,
   and it is no distance between the subject and that verb.
@@ -72,7 +75,7 @@ GRAMMAR_KINDS = ("connector", "place_before", "place_after", "separator", "order
                  "between_after", "source_before", "source_after", "topic_before", "topic_after", "aside",
                  "counterpart_before", "agent_before", "guests_before", "destination_before",
                  "origin_before", "possessive", "complementizer", "destination_after", "genitive_before",
-                 "pair_pronoun",
+                 "pair_pronoun", "subject_pronoun",
                  "clause_before", "genitive_after")
 # A source word may follow its name after a few words ("South Korea's spy agency says").
 _SOURCE_GAP = 3
@@ -191,4 +194,5 @@ def load_grammar(seeds_dir: Path) -> Grammar:
                    frozenset(c for forms in connectors.values() for c in forms),
                    tuple(dict.fromkeys(c for forms in connectors.values() for c in forms if UNSPACED.match(c))),
                    tuple(rows["place_before"]),
-                   {form: frozenset(langs) for form, langs in ambiguous.items()})
+                   {form: frozenset(langs) for form, langs in ambiguous.items()},
+                   _whole_words(rows["subject_pronoun"]))

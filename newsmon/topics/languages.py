@@ -66,10 +66,16 @@ def gated(found: list[Found], title: str, text: str, lang: str | None) -> list[F
         lang = detect_language(title, text[:400]).lang
     # A word that is a term of the item's own language and a cue of another (訪問 in ja and zh,
     # "misil" in es and tl) is read as the item's language's, in every role: the languages may put
-    # its participants on different sides, and Spanish "misil" is a weapon, not a transfer.
+    # its participants on different sides, and Spanish "misil" is a weapon, not a transfer. A
+    # common word of the item's language (mask:word: Swedish "med", with; Indonesian "kini", now)
+    # is not another language's cue or name either (Slovene "med", between; Croatian "Kini", China).
     own = {(f.where, f.start) for f in found if f.rule.lang == lang}
+    common = {(f.where, f.start, f.matched) for f in doubtful if f.rule.role == "mask:word" and f.rule.lang == lang}
     drop = {id(f) for f in doubtful if not _fits_language(f.rule, lang)
             or (f.rule.lang != lang and (f.where, f.start) in own)}
+    if common:
+        drop |= {id(f) for f in found if f.rule.role_kind in _NAME_KINDS and f.rule.lang != lang
+                 and (f.where, f.start, f.matched) in common}
     return [f for f in found if id(f) not in drop] if drop else found
 
 

@@ -37,7 +37,6 @@ SIDE_ROLE_KINDS = ("side", "weak", "proxy", "both_sides", "exclude")
 # ("stood between", "call on") hides the relation word inside it and is then dropped.
 CONTEXT_ROLE_KINDS = ("third", "relation", "mask")
 _SIDE_EVIDENCE = ("side", "weak", "proxy", "both_sides")
-_NAME_KINDS = ("side", "weak", "proxy", "exclude", "third")
 WHERE_ORDER = {"title": 0, "text": 1, "feed": 2}
 _ITEMS = "title;"  # sections key of the headline parts a semicolon separates
 _ITEM_MARKS = (";", "؛")
@@ -283,16 +282,6 @@ def _inside_names(found: list[Found]) -> list[Found]:
         and (is_name or f.rule.role_kind == "relation") for where, start, end, is_name in names)]
 
 
-def _unmasked(found: list[Found]) -> list[Found]:
-    """Drop the masks, and the names a `mask:name` hides: a common word of the item's language
-    spelled like another language's name (Indonesian "kini", now, is Croatian "Kini", China;
-    French "seul", alone, is Spanish "Seúl"). Masks are cue words, so only those of the item's
-    language (or a close one) are left here to hide anything."""
-    common = {(f.where, f.start, f.matched) for f in found if f.rule.role == "mask:name"}
-    return [f for f in found if f.rule.role_kind != "mask" and not (
-        common and f.rule.role_kind in _NAME_KINDS and (f.where, f.start, f.matched) in common)]
-
-
 def _sections(where: str, norm: str, starts: list[int], grammar: Grammar) -> dict[tuple[str, int], int]:
     """Sentences after a separator ("Separately, ...") belong to a later item of the text."""
     out, section = {}, 0
@@ -333,7 +322,7 @@ def match_topics(
             for unit, start in enumerate(starts[1:], 1):
                 item += norm[:start].rstrip().endswith(_ITEM_MARKS)
                 sections[(_ITEMS, unit)] = item
-    found = _inside_names(_unmasked(gated(found, title or "", text or "", lang)))
+    found = _inside_names([f for f in gated(found, title or "", text or "", lang) if f.rule.role_kind != "mask"])
     grammar = read_in_language(rules.grammar, found, texts, title or "", text or "", lang)
     if grammar is not rules.grammar:
         rules = replace(rules, grammar=grammar)

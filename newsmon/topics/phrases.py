@@ -272,7 +272,8 @@ def destination_first_pair(members: list[Found], relations: list[Found], text: s
     if not (grammar.destination_after or grammar.destination_before):
         return False
     named = sorted((f for f in members if f.rule.role_kind in ("side", "weak", "third", "exclude")), key=lambda f: f.start)
-    for word in relations:
+    for word in (w for w in relations if w.rule.role != "relation:contact"):
+        # (a contact after a destination is its subject's: "赴俄羅斯討論", went to Russia to discuss)
         before = [f for f in named if f.start + len(f.matched) <= word.start]
         target = before[-1] if before else None
         if target is None or target.rule.role_kind != "side" or not _moves_to(target, word, text, grammar):

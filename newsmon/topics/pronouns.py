@@ -26,28 +26,37 @@ from newsmon.topics.textnorm import WORD
 
 _NAMES = ("side", "weak", "third", "exclude")
 _HEAD_GAP = 1  # "its troop deployment": one word between the pronoun and its noun
+_SUBJECT_GAP = 4  # "he engaged in extensive diplomatic discussions": the pronoun is the word's subject
 _INFINITIVE = re.compile(r"\s+to\s+" + WORD + "+")  # "asks China to use its ties"
 
 
 def pronoun_stand_ins(members: list[Found], relations: list[Found], text: str, grammar: Grammar) -> list[Found]:
-    """The sentence subject's name, moved onto each possessive pronoun that heads a relation word."""
-    if grammar.possessive is None:
-        return []
+    """The sentence subject's name, moved onto each possessive pronoun that heads a relation word
+    and each subject pronoun a few words before one ("..., during which he held talks with")."""
     named = sorted((f for f in members if f.rule.role_kind in _NAMES), key=lambda f: f.start)
     first = next((f for f in named if not grammar.is_place(text, f.start, f.start + len(f.matched))), None)
     if first is None or first.rule.role_kind not in ("side", "weak"):
         return []
+    # A subject pronoun's antecedent is the subject, not an owner ("follows Kim's appearance at the
+    # parade, where he was joined by Putin": he may be anyone the sentence named).
+    owner = text.startswith(("'s", "’s"), first.start + len(first.matched))
+    pronouns = [(p, gap) for p, gap in ((grammar.possessive, _HEAD_GAP),
+                                        (None if owner else grammar.subject_pronoun, _SUBJECT_GAP)) if p is not None]
     out = []
-    for m in grammar.possessive.finditer(text, first.start + len(first.matched)):
-        word = next((w for w in relations if w.start >= m.end()), None)
-        if word is None or word_cost(text[m.end():word.start]) > _HEAD_GAP or CLAUSE_MARKS & set(text[m.end():word.start]):
-            continue
+    for m in (m for pattern, gap in pronouns for m in pattern.finditer(text, first.start + len(first.matched))
+              if _heads(m, relations, text, gap)):
         between = [f for f in named if first.start < f.start and f.start + len(f.matched) <= m.start()]
         if any(_INFINITIVE.match(text, f.start + len(f.matched)) for f in between):
             continue
         out.append(first._replace(matched=m.group(), start=m.start()))
     return out
 
+
+
+def _heads(m: re.Match[str], relations: list[Found], text: str, gap: int) -> bool:
+    word = next((w for w in relations if w.start >= m.end()), None)
+    return word is not None and word_cost(text[m.end():word.start]) <= gap and not CLAUSE_MARKS & set(
+        text[m.end():word.start])
 
 
 _PAIR_HEAD_GAP = 3  # "the two leaders later held talks": the pronoun is the relation word's subject

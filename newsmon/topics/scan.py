@@ -39,8 +39,10 @@ _SEPARATOR = "[ \\-·]?"  # between the words of a term: "Kim Jong Un", "Kim Jon
 _TREE_SEPARATOR = " ?"
 _AS_SPACE = str.maketrans("-·", "  ")
 # A one-letter abbreviation ("N. Korea", "S. Korea", "U.S. says") ends no sentence, nor does an
-# ordinal number ("zum 80. Jahrestag", "z okazji 80. rocznicy", "3. září").
-_SENTENCE_END = re.compile(r"(?<=[.!?؟।])(?<!\b\w\.)(?<!\d\.)\s+|(?<=[。！？])|\s*[\n;؛|]\s*")
+# ordinal number of up to three digits ("zum 80. Jahrestag", "z okazji 80. rocznicy", "3. září");
+# a year does ("on September 4, 2025. The announcement ...").
+_SENTENCE_END = re.compile(
+    r"(?<=[.!?؟।])(?<!\b\w\.)(?<!\b\d\d\.)(?<!\b\d\d\d\.)\s+|(?<=[。！？])|\s*[\n;؛|]\s*")
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,7 +55,8 @@ class TermRule:
     # masks text that would otherwise read as a side ("South Korea"); offtopic:<why> a context
     # that is no relation (weather, digests, rankings): multiplies the score by its weight;
     # mask:relation a phrase holding a relation word that is none there ("stood between", "call on");
-    # mask:name a common word of its language spelled like another language's name (Indonesian "kini").
+    # mask:word a common word of its language: in its text, other languages' names and cue words
+    # spelled the same are not read (Indonesian "kini", now, is no Croatian "Kini", China).
     role: str
     lang: str
     match: str  # word | prefix | substring | regex
@@ -104,13 +107,17 @@ normal_term = functools.lru_cache(maxsize=65536)(normalize_text)
 def _atoms(rule: TermRule) -> list[str]:
     """A normalised term as regex atoms; word separators become one optional separator atom."""
     atoms: list[str] = []
+    word = 0  # letters of the word being read
     for char in normal_term(rule.term):
         if char in " -·":
             if atoms and atoms[-1] != _SEPARATOR:
                 atoms.append(_SEPARATOR)
             continue
-        if rule.match == "prefix" and atoms and atoms[-1] == _SEPARATOR:
-            atoms.insert(-1, r"\w*")  # every word of a prefix term is a stem: "Северн Коре"
+        if rule.match == "prefix" and atoms and atoms[-1] == _SEPARATOR and word > 1:
+            # every word of a prefix term is a stem ("Северн Коре"), but a letter is an
+            # abbreviation: "n korea" is no "na korea" (Swahili "and Korea")
+            atoms.insert(-1, r"\w*")
+        word = 1 if atoms and atoms[-1] == _SEPARATOR else word + 1
         atoms.append(char if char.isalnum() else re.escape(char))
     return atoms
 
