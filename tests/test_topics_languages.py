@@ -162,3 +162,46 @@ def test_case_forms_of_leaders_names_name_their_side(rules, form, side):
 def test_a_common_word_is_not_another_languages_name_or_cue(rules, title, lang, word, present):
     found = topic_hit(title, rules, lang=lang)
     assert found is not None and any(e.matched == word for e in found.evidence) is present
+
+
+def _roles(rules, text: str) -> set[str]:
+    norm = normalize_text(text)
+    return {f.rule.role for scanner in (rules.side_scanner, rules.context_scanner)
+            for f in scan(scanner, norm, "title", unit_starts(norm), scripts_in(norm))}
+
+
+@pytest.mark.parametrize(
+    ("form", "role"),
+    [
+        # Plural and case forms a headline uses, in the languages that inflect names.
+        ("rusų kariai", "side:russia"), ("krievu karavīri", "side:russia"), ("forțele rusești", "side:russia"),
+        ("צפון־קוריאני", "side:dprk"),  # the Hebrew maqaf is a hyphen
+        ("з Китаєм", "third:china"), ("с Соединенными Штатами", "third:usa"), ("ar Ķīnu", "third:china"),
+        ("Japánnal", "third:japan"), ("s Japanom", "third:japan"), ("SUA", "third:usa"),
+        ("Coreei de Sud", "exclude:south_korea"), ("ZDA", "third:usa"),
+    ],
+)
+def test_case_forms_of_parties_name_them(rules, form, role):
+    assert role in _roles(rules, form)
+
+
+@pytest.mark.parametrize(
+    ("title", "lang", "word"),
+    [
+        # A short name of one language that is a common word of another counts in its own only:
+        # Indonesian "AS" (the US) is English "as", Romanian "SUA" Italian "sua", Slovene "ZDA"
+        # Czech "zda" (whether); "Sea of Japan" names no third party.
+        ("North Korea says it will send as many workers to Russia as it can", "en", "as"),
+        ("Presiden AS Trump: Rusia dan Korea Utara", "id", None),
+        ("La Russia e la sua alleanza con la Corea del Nord", "it", "sua"),
+        ("Rusko zvažuje, zda pošle do Severní Koreje delegaci", "cs", "zda"),
+        ("North Korea fires missile into Sea of Japan as Russia watches", "en", "japan"),
+    ],
+)
+def test_a_short_name_is_no_common_word_of_another_language(rules, title, lang, word):
+    found = topic_hit(title, rules, lang=lang)
+    assert found is not None
+    if word is None:
+        assert any(e.role == "third:usa" for e in found.evidence)
+    else:
+        assert not any(e.matched == word and e.role.startswith(("third", "exclude")) for e in found.evidence)

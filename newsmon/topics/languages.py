@@ -51,7 +51,7 @@ def _abbreviation(rule: TermRule) -> bool:
     the EU, is German "ab"; Russian "Си", Xi, is the Bulgarian pronoun "си"): it counts only in
     text of its own language, not even in a close one."""
     return (rule.role_kind in ("third", "exclude") and rule.lang != "en" and rule.match == "word"
-            and len(rule.term) <= 2 and script_of(rule.term) in ("latin", "cyrillic"))
+            and len(rule.term) <= 2 and script_of(rule.term.casefold()) in ("latin", "cyrillic"))
 
 
 def gated(found: list[Found], title: str, text: str, lang: str | None) -> list[Found]:
