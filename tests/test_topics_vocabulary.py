@@ -176,6 +176,14 @@ def test_the_un_security_council_stays_a_un_cue(rules):
         # movement to Russia relating whoever is named.
         ("南韓派遣官員赴俄羅斯討論北韓核問題", "zh", False),
         ("朝鲜向俄罗斯派兵", "zh", True),
+        # Prisoners of war from the deployment are its troops, named with the war's places or
+        # people; soldiers killed or fallen "overseas" are the deployment's.
+        ("Zelensky offers to swap North Korean prisoners", "en", True),
+        ("Зеленський запропонував обміняти північнокорейських військовополонених", "uk", True),
+        ("Kim Jong Un meets families of soldiers killed abroad", "en", True),
+        ("Kim Jong Un visits memorial to fallen overseas troops", "en", True),
+        ("North Korean prisoners describe labour camps", "en", False),
+        ("Japan demands return of abductees held by North Korea", "en", False),
         # A one-letter abbreviation in a prefix term is no stem: "N Korea" is no Swahili "na Korea"
         # (and Korea): Ukraine and South Korea here, not the DPRK.
         ("Ukraina na Korea Kusini zasaini mkataba wa Urusi", "sw", False),
