@@ -22,7 +22,7 @@ _PROCLITICS = re.compile(r"(?:[وفبلك]{0,2}س?(?:ال|ل)?|[הובלמשכ]{
 # Each term lives in the prefix tree of the script of its first letter, and a tree is scanned only
 # when its script occurs in the text: an English headline never walks the Hangul or Han branches.
 SCRIPTS = {
-    "latin": "[a-z\u00c0-\u024f\u1e00-\u1eff]",
+    "latin": "[a-z\u00c0-\u02af\u1e00-\u1eff]",  # with IPA letters: Azerbaijani ə, Hausa ɗ
     "greek": "[\u0370-\u03ff\u1f00-\u1fff]",
     "cyrillic": "[\u0400-\u052f]",
     "semitic": "[\u0590-\u06ff\u0750-\u077f\ufb1d-\ufdff\ufe70-\ufeff]",
@@ -30,6 +30,11 @@ SCRIPTS = {
     "thai": "[\u0e00-\u0eff]",
     "hangul": "[\u1100-\u11ff\u3130-\u318f\uac00-\ud7af]",
     "cjk": "[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]",
+    "armenian": "[\u0530-\u058f]",
+    "georgian": "[\u10a0-\u10ff\u1c90-\u1cbf]",
+    "myanmar": "[\u1000-\u109f]",
+    "ethiopic": "[\u1200-\u139f]",
+    "khmer": "[\u1780-\u17ff]",
 }
 _SCRIPT_PATTERNS = {name: re.compile(chars) for name, chars in SCRIPTS.items()}
 _SEPARATOR = "[ \\-·]?"  # between the words of a term: "Kim Jong Un", "Kim Jong-un", "북·러", "북러"
