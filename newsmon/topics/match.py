@@ -21,6 +21,7 @@ from newsmon.topics.grammar import EMPTY_GRAMMAR, Grammar, word_cost
 from newsmon.topics.grammar_seeds import load_grammar
 from newsmon.topics.languages import gated, read_in_language
 from newsmon.topics.pronouns import pair_stand_ins, pronoun_stand_ins
+from newsmon.topics.rules_cache import read_rules, rules_key, write_rules
 from newsmon.topics.scan import Found, Scanner, TermRule, compile_terms, normal_term, scan, scripts_in, unit_starts
 from newsmon.topics.textnorm import normalize_text
 from newsmon.topics.units import relating_units, separate_units
@@ -87,7 +88,17 @@ def _number(path: Path, line: int, name: str, value: str) -> float:
 
 
 def load_topic_rules(seeds_dir: Path) -> TopicRules:
-    """Read topics.csv and topic_terms.csv from seeds_dir and compile them once."""
+    """Read topics.csv and topic_terms.csv from seeds_dir and compile them once (a built copy is
+    kept on disk for the next process: newsmon/topics/rules_cache.py)."""
+    key = rules_key(seeds_dir)
+    rules = read_rules(key)
+    if not isinstance(rules, TopicRules):
+        rules = _build_rules(seeds_dir)
+        write_rules(key, rules)
+    return rules
+
+
+def _build_rules(seeds_dir: Path) -> TopicRules:
     topics_path, terms_path = seeds_dir / "topics.csv", seeds_dir / "topic_terms.csv"
     topics: dict[str, TopicSpec] = {}
     for line, row in _rows(topics_path, ("topic", "label", "description", "min_score")):
@@ -205,6 +216,9 @@ def _topic_hit(topic: str, found: list[Found], rules: TopicRules, texts: dict[st
             cues.add(f.rule.role_name)
     if not any(f.where != "feed" and f.rule.role_kind in _SIDE_EVIDENCE for f in kept):
         return None
+    if not pairs and len(sides) > 1 and not all(by_side[side] for side in sides):
+        # A side with no evidence scores 0 whatever the sentences say: skip reading them.
+        return TopicHit(topic, 0.0, False, tuple(sorted(cues)), _evidence(kept))
     discount = separate_units(kept, texts, rules.grammar)
     armed = _armed_units(kept, texts, rules.grammar)
     score = _side_score(by_side, sides, pairs, discount, sections, armed) * (0.8 + (0.2 if cues else 0.0))
