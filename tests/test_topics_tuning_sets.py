@@ -34,8 +34,8 @@ FLOOR = {"precision": 0.95, "recall": 0.95, "f1": 0.95}
 OWN_FLOOR = {"topics_dev16.jsonl": {"recall": 0.94},  # 33/35: a doubtful label, an expert's reading
              # Near-miss sets whose doubtful labels disagree with earlier sets' (POW talks, the
              # parade's guests); their .md files list them.
-             "topics_dev21.jsonl": {"precision": 0.85, "f1": 0.90},
-             "topics_dev22.jsonl": {"precision": 0.90, "recall": 0.92, "f1": 0.91}}
+             "topics_dev21.jsonl": {"precision": 0.86, "f1": 0.91},
+             "topics_dev22.jsonl": {"precision": 0.93, "f1": 0.95}}
 
 
 @pytest.mark.parametrize("name", [
@@ -56,8 +56,8 @@ OWN_FLOOR = {"topics_dev16.jsonl": {"recall": 0.94},  # 33/35: a doubtful label,
     "topics_dev17.jsonl",  # measured 1.000 / 0.985 / 0.993; 0.985 / 0.985 / 0.985 before its round
     "topics_dev18.jsonl",  # measured 0.973 / 1.000 / 0.986; 0.946 / 0.972 / 0.959 before its round
     "topics_dev19.jsonl",  # measured 1.000 / 0.983 / 0.991; 0.983 / 0.966 / 0.974 before its round
-    "topics_dev21.jsonl",  # measured 0.866 / 0.959 / 0.910; 0.732 / 0.959 / 0.830 before its round
-    "topics_dev22.jsonl",  # measured 0.932 / 0.932 / 0.932; 0.833 / 0.932 / 0.880 before its round
+    "topics_dev21.jsonl",  # measured 0.878 / 0.973 / 0.923; 0.732 / 0.959 / 0.830 before its round
+    "topics_dev22.jsonl",  # measured 0.951 / 0.983 / 0.967; 0.833 / 0.932 / 0.880 before its round
 ])
 def test_tuning_set_quality_floor(name):
     rules = load_topic_rules(ROOT / "seeds")
