@@ -205,3 +205,17 @@ def test_a_short_name_is_no_common_word_of_another_language(rules, title, lang, 
         assert any(e.role == "third:usa" for e in found.evidence)
     else:
         assert not any(e.matched == word and e.role.startswith(("third", "exclude")) for e in found.evidence)
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        # Slovene comes back from the detector as Italian; its own cue word tells it, so "in" is
+        # "and" (Russia and South Korea talked), not Italian "in" making South Korea a place.
+        "Rusija in Južna Koreja sta razpravljali o Severni Koreji",
+        # A verb-final language's talk verb follows its matter: the DPRK is what is discussed.
+        "روسیه و کره جنوبی درباره کره شمالی گفتگو کردند",
+    ],
+)
+def test_talks_about_the_dprk_without_a_given_language(rules, title):
+    assert not topic_match(title, rules)

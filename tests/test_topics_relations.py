@@ -131,6 +131,9 @@ def test_counterparts_subjects_and_officials(title, expected, rules):
         "North Korea fires a ballistic missile as Russia pounds Kyiv with drones",
         "Russia bombs Kharkiv while President Kim tests a cruise missile",
         "Corea del Norte lanza un misil mientras Rusia bombardea Odesa",
+        # ... or by a comma, each clause with its verb.
+        "North Korea fires a missile, Russia keeps up its attacks on Ukraine",
+        "Severná Kórea odpálila raketu, Rusko pokračuje v útokoch na Ukrajinu",
         # A third party's name after the conjunction starts a new actor, not the same one as the
         # country named before it: the meeting is the third party's with one side.
         "Kim Jong Un takes his train to China as Xi Jinping and Vladimir Putin meet",
@@ -156,6 +159,8 @@ def test_clause_subjects_and_genitive_owners_are_no_participants(title, rules):
         "Kim Jong Un attends the parade as Putin's guest",  # "as" a preposition, Putin an owner
         "Putin, in a rare gesture on his birthday, sent a long letter to Kim Jong Un",
         "Putin (who turned 73 on Tuesday) sent a long letter to Kim Jong Un",
+        "Russia, North Korea mark treaty anniversary",  # a list before the verb, no two clauses
+        "안보리 대북제재 전문가 패널, 러시아 거부권에 15년 만에 활동 종료",  # a verb-final topic comma
         "North Korean troops fight in Kursk as Russia pushes Ukraine back",  # the relation word holds
         "북한의 러시아 파병 규모 1만명",  # the owner's own relation, the other side named in between
         "김정은의 방러, 푸틴과 정상회담",  # a relation word right after the genitive is the owner's

@@ -66,10 +66,11 @@ def actors_of(members: list[Found], relations: list[Found], text: str, grammar: 
             continue
         # A name with its topic word after it ("北朝鮮問題を協議", "Kuzey Kore meselesini görüştü") is
         # the topic even right before the verb; one before a relation word otherwise owns the word.
+        # (In a verb-final language the talk verb follows its matter: "درباره کره شمالی گفتگو کردند".)
         if (grammar.is_topic(text, f.start, end) or (topic_end is not None and _PAIR_JOIN.fullmatch(
                 text[topic_end:f.start]))) and (grammar.topic_follows(text, end) or not any(
-                c >= end and word_cost(text[end:c]) <= 1 for c in cuts)) and not _pair_heads_word(
-                f, members, cuts, text, grammar):
+                w.start >= end and word_cost(text[end:w.start]) <= 1 and w.rule.lang not in grammar.verb_final
+                for w in relations)) and not _pair_heads_word(f, members, cuts, text, grammar):
             topic_end = end  # "briefs Seoul on China-Russia drills": both names of the pair are the topic
             continue  # "China and Russia hold talks on North Korea": the topic, not a party
         if kind != "third" and _owns_what_is_discussed(f, members, relations, text, grammar):

@@ -90,7 +90,15 @@ def read_in_language(grammar: Grammar, found: list[Found], texts: dict[str, str]
     for f in found:
         if f.start > 1 and f.rule.role_kind in _NAME_KINDS and f.where in texts:
             joins.update(grammar.ambiguous_before(texts[f.where], f.start))
-    if not joins or (lang is not None and lang not in joins):
+    if not joins:
+        return grammar
+    # The item's own cue words tell a language the detector cannot name: Slovene "Rusija in Južna
+    # Koreja sta razpravljali" comes back as Italian, where "in" would make South Korea a place.
+    cue_langs = {f.rule.lang for f in found if f.rule.role_kind in GATED_ROLE_KINDS} - {"", "mul"}
+    told = sorted(joins & cue_langs - _NAMED)
+    if told and (lang is None or lang not in cue_langs):
+        return grammar.in_language(told[0])
+    if lang is not None and lang not in joins:
         return grammar
     if lang is None:
         from newsmon.language.detect import detect_language

@@ -14,7 +14,7 @@ from dataclasses import replace
 
 from newsmon.topics.actors import actors_of, only_sources
 from newsmon.topics.context import relates_sides
-from newsmon.topics.grammar import EMPTY_GRAMMAR, Grammar
+from newsmon.topics.grammar import EMPTY_GRAMMAR, Grammar, word_cost
 from newsmon.topics.phrases import joined_pair
 from newsmon.topics.scan import Found
 
@@ -22,7 +22,8 @@ _SIDE_EVIDENCE = ("side", "weak", "proxy", "both_sides")
 # Weight of a sentence whose sides are the subjects of two clauses and which no word relates
 # ("North Korea fires a missile as Russia pounds Kyiv"): the same discount as a third party's.
 JUXTAPOSED = 0.5
-_OWNER_AFTER = ("'s", "’s")  # "as Putin's guest": "as" a preposition, the name an owner
+_OWNER_AFTER = ("'s", "’s")
+_CLAUSE_COMMAS = (",", "،", "，")  # "as Putin's guest": "as" a preposition, the name an owner
 
 
 def _observed(members: list[Found], text: str, grammar: Grammar) -> float | None:
@@ -60,13 +61,21 @@ def _juxtaposed(members: list[Found], text: str, grammar: Grammar) -> bool:
     first, second = switches[0]
     if text.startswith(_OWNER_AFTER, second.start + len(second.matched)):
         return False
-    words = text[first.start + len(first.matched):second.start].split()
+    gap = text[first.start + len(first.matched):second.start]
+    words = gap.split()
     for title in (0, 1):
         head = words[:len(words) - title]
         for n in (1, 2, 3):
             if len(head) > n and " ".join(head[-n:]) in grammar.clause_before:
                 return True  # a word or more (the first clause's verb) before the conjunction
-    return False
+    # Or a comma between two clauses, each with its verb: "North Korea fires a missile, Russia
+    # keeps up its attacks" (not a list, "sanctions hit Russia, North Korea": no verb between; not
+    # a verb-final headline, whose comma follows its topic: "패널, 러시아 거부권에 … 종료").
+    if first.rule.lang in grammar.verb_final or second.rule.lang in grammar.verb_final:
+        return False
+    before, comma, after = max((gap.rpartition(c) for c in _CLAUSE_COMMAS), key=lambda p: len(p[0]))
+    rest = text[second.start + len(second.matched):].lstrip()
+    return bool(comma) and word_cost(before) >= 1 and word_cost(after) <= 1 and rest[:1].isalpha()
 
 
 def separate_units(found: list[Found], texts: dict[str, str],
