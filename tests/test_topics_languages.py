@@ -215,7 +215,14 @@ def test_a_short_name_is_no_common_word_of_another_language(rules, title, lang, 
         "Rusija in Južna Koreja sta razpravljali o Severni Koreji",
         # A verb-final language's talk verb follows its matter: the DPRK is what is discussed.
         "روسیه و کره جنوبی درباره کره شمالی گفتگو کردند",
+        # Arabic "discuss" words; "the North Korean file" is the matter of the talks.
+        "روسيا وكوريا الجنوبية تبحثان الملف الكوري الشمالي",
     ],
 )
 def test_talks_about_the_dprk_without_a_given_language(rules, title):
     assert not topic_match(title, rules)
+
+
+def test_arabic_discuss_words_relate_the_sides(rules):
+    assert topic_match("بوتين وكيم جونغ أون يبحثان التعاون العسكري", rules)
+    assert topic_match("لافروف يناقش مع تشوي سون هوي العلاقات الثنائية", rules)
