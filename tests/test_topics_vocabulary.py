@@ -176,6 +176,11 @@ def test_the_un_security_council_stays_a_un_cue(rules):
         # movement to Russia relating whoever is named.
         ("南韓派遣官員赴俄羅斯討論北韓核問題", "zh", False),
         ("朝鲜向俄罗斯派兵", "zh", True),
+        # The DPRK's foreign minister in Polish, Czech, Persian and Thai spellings.
+        ("Ławrow rozmawiał telefonicznie z Czoe Son Hui", "pl", True),
+        ("Lavrov jednal s Čchö Son-hui v Moskvě", "cs", True),
+        ("لاوروف با چوی سون هی دیدار کرد", "fa", True),
+        ("ลาฟรอฟพบกับชเว ซ็อน ฮี", "th", True),
         # Prisoners of war from the deployment are its troops, named with the war's places or
         # people; soldiers killed or fallen "overseas" are the deployment's.
         ("Zelensky offers to swap North Korean prisoners", "en", True),
