@@ -16,6 +16,7 @@ from newsmon.topics.textnorm import WORD
 UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u0e00-\u0eff\uac00-\ud7af]")
 _TOKEN = re.compile(WORD + "+")
 # A colon is no joiner: "Trump: Putin ..." is a speaker and what he says.
+_TITLED_LIST = re.compile(r"\s*[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]{1,3}\s*[·、，,]\s*")
 _PUNCTUATION_ONLY = re.compile(r"[\s,、，·/&()\[\]«»\"'“”‘’-]*")
 _EDGE_PUNCTUATION = ",.;:!?()[]«»\"“”„"
 # One-letter connectors written on the front of the next word (Arabic و, Hebrew ו).
@@ -150,6 +151,8 @@ class Grammar:
         punctuation, or a connector and at most one other word ("и лидер", "and his")."""
         if _PUNCTUATION_ONLY.fullmatch(gap):
             return bool(gap.strip())
+        if _TITLED_LIST.fullmatch(gap):
+            return True  # "習近平氏・プーチン氏・金正恩氏": an honorific or title, then the list mark
         if word_cost(gap) > 2:
             return False
         return any(self._is_connector(w.strip(_EDGE_PUNCTUATION), lang) for w in gap.split())
