@@ -65,6 +65,20 @@ def test_a_slovak_word_is_no_cue_in_english_text(rules):
     assert found is not None and not any(e.role.startswith("relation") for e in found.evidence)
 
 
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        # The sides named as members of a larger group (including, among, समेत), with no relation
+        # word, are a guest list, not a pair.
+        ("Leaders of 25 countries, including Putin and Kim, attended the parade", False),
+        ("पुतिन-किम जोंग उन समेत 25 देशों के नेता रहे मौजूद", False),
+        ("Russia and North Korea, among others, sign a treaty", True),  # the relation word holds
+    ],
+)
+def test_sides_in_a_larger_group(rules, title, expected):
+    assert topic_match(title, rules) is expected
+
+
 def test_a_year_ends_its_sentence_but_an_ordinal_does_not():
     from newsmon.topics.scan import unit_starts
 

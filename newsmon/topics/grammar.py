@@ -64,6 +64,7 @@ class Grammar:
     # Dutch "and"; "ve": Czech "in", Turkish "and"; "i", "a") -> the languages it joins names in.
     ambiguous: dict[str, frozenset[str]] = field(default_factory=dict)
     subject_pronoun: re.Pattern[str] | None = None  # "he", "er", "он": the subject named before
+    group_marker: frozenset[str] = frozenset()  # "including", "among", "समेत": names in a larger group
 
     def ambiguous_before(self, text: str, start: int) -> frozenset[str]:
         """The languages in which the word right before text[start] joins two names, when another

@@ -50,6 +50,9 @@ topic_grammar.csv (`lang,kind,form`) lists, per language:
 - `subject_pronoun`: personal pronouns that stand for the sentence's subject as the subject of a
   later clause's relation word ("Putin ended a visit to Beijing, during which he held talks with
   Xi and Kim"; newsmon/topics/pronouns.py);
+- `group_marker`: words that put the names next to them in a larger group ("leaders including Putin
+  and Kim", "Putin and Kim among 26 leaders", "समेत"): with no relation word, a sentence whose sides
+  are such a group's members relates neither (newsmon/topics/units.py);
 - `aside`: words that open a clause set off by commas ("Putin, who is in China for a summit, met
   Kim", "Путин, который ..., встретился"): its names are no participants of the sentence's verb,
   and it is no distance between the subject and that verb.
@@ -75,7 +78,7 @@ GRAMMAR_KINDS = ("connector", "place_before", "place_after", "separator", "order
                  "between_after", "source_before", "source_after", "topic_before", "topic_after", "aside",
                  "counterpart_before", "agent_before", "guests_before", "destination_before",
                  "origin_before", "possessive", "complementizer", "destination_after", "genitive_before",
-                 "pair_pronoun", "subject_pronoun",
+                 "pair_pronoun", "subject_pronoun", "group_marker",
                  "clause_before", "genitive_after")
 # A source word may follow its name after a few words ("South Korea's spy agency says").
 _SOURCE_GAP = 3
@@ -195,4 +198,4 @@ def load_grammar(seeds_dir: Path) -> Grammar:
                    tuple(dict.fromkeys(c for forms in connectors.values() for c in forms if UNSPACED.match(c))),
                    tuple(rows["place_before"]),
                    {form: frozenset(langs) for form, langs in ambiguous.items()},
-                   _whole_words(rows["subject_pronoun"]))
+                   _whole_words(rows["subject_pronoun"]), frozenset(rows["group_marker"]))

@@ -78,6 +78,20 @@ def _juxtaposed(members: list[Found], text: str, grammar: Grammar) -> bool:
     return bool(comma) and word_cost(before) >= 1 and word_cost(after) <= 1 and rest[:1].isalpha()
 
 
+def _in_a_group(members: list[Found], text: str, grammar: Grammar) -> bool:
+    """True when a group word (`group_marker`: including, among, समेत) stands right before the first
+    side name or right after the last one: "leaders of 25 states, including Putin and Kim, attended",
+    "Putin-Kim among 25 leaders present" name the sides as members of a crowd, not as a pair. Only
+    read where the sentence has no relation word, pair term or third party."""
+    if not grammar.group_marker:
+        return False
+    names = sorted((f for f in members if f.rule.role_kind in ("side", "weak", "proxy")), key=lambda f: f.start)
+    before = text[:names[0].start].split()[-2:]
+    after = text[names[-1].start + len(names[-1].matched):].split()[:2]
+    return any(" ".join(words) in grammar.group_marker
+               for words in (before[-1:], before, after[:1], after) if words)
+
+
 def separate_units(found: list[Found], texts: dict[str, str],
                    grammar: Grammar = EMPTY_GRAMMAR) -> dict[tuple[str, int], float]:
     """Sentences (where, unit) whose side evidence a third party discounts, with the weight to apply.
@@ -108,7 +122,7 @@ def separate_units(found: list[Found], texts: dict[str, str],
                 observed[unit] = weight
             elif kinds & {"relation", "both_sides"}:
                 related.add(unit)
-            elif _juxtaposed(members, text, grammar):
+            elif _juxtaposed(members, text, grammar) or _in_a_group(members, text, grammar):
                 observed[unit] = JUXTAPOSED
             continue
         verdict = relates_sides(members, text, grammar, actors)
