@@ -87,7 +87,8 @@ ADDED = [
     ("bn", "কিম ইয়ো জং", D), ("ta", "கிம் யோ ஜாங்", D), ("te", "కిమ్ యో జోంగ్", D), ("ne", "किम यो जोङ", D),
     ("th", "คิม โย จอง", D), ("th", "คิมโยจอง", D),
     ("sr", "Чое Сон Хуи", D), ("bg", "Чое Сон Хуи", D), ("hu", "Cshö Szon Hi", D), ("el", "Τσόε Σον Χούι", D),
-    ("ur", "چو سون ہوئی", D), ("ta", "கிம் ஜாங் யுன்", D),
+    ("ur", "چو سون ہوئی", D), ("ta", "கிம் ஜாங் யுன்", D), ("sr", "Цој Сон Хи", D), ("uk", "Чое Сон-хуй", D),
+    ("th", "โช ซอน-ฮุย", D), ("sr", "Демократску Народну Републику Кореју", D),
     ("lt", "Kim Čen Unas", D), ("lv", "Kims Čenuns", D), ("lv", "Kima Čenuna", D),
     ("cs", "Pak Thä-song", D), ("cs", "No Kwang-čchol", D), ("sk", "No Kwang-čchol", D),
     ("ar", "باك تاي سونغ", D), ("ar", "نو كوانغ تشول", D), ("ja", "ノ・グァンチョル", D),
@@ -172,6 +173,8 @@ def test_each_language_spelling_names_its_side(rules, lang, spelling, role):
         ("et", "Šoigu kohtus KRDV delegatsiooniga"),
         ("sq", "Shojgu takon ministrin verikorean"),
         ("mk", "Русите и Пјонгјанг потпишаа договор за соработка"),
+        ("sr", "Володин се састао са Цој Сон Хи"),
+        ("th", "เปสคอฟ: ปูตินจะพบ โช ซอน ฮุย"),
     ],
 )
 def test_a_meeting_named_in_each_languages_spelling_matches(rules, lang, title):
