@@ -176,6 +176,9 @@ def test_the_un_security_council_stays_a_un_cue(rules):
         # movement to Russia relating whoever is named.
         ("南韓派遣官員赴俄羅斯討論北韓核問題", "zh", False),
         ("朝鲜向俄罗斯派兵", "zh", True),
+        # St Petersburg (its forum) is Russia in the spellings without a dot or in other languages.
+        ("DPRK delegation attends St Petersburg forum", "en", True),
+        ("Nordkoreanische Delegation beim Forum in Sankt Petersburg", "de", True),
         # The DPRK's foreign minister in Polish, Czech, Persian and Thai spellings.
         ("Ławrow rozmawiał telefonicznie z Czoe Son Hui", "pl", True),
         ("Lavrov jednal s Čchö Son-hui v Moskvě", "cs", True),
