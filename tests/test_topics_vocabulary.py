@@ -176,6 +176,10 @@ def test_the_un_security_council_stays_a_un_cue(rules):
         # movement to Russia relating whoever is named.
         ("南韓派遣官員赴俄羅斯討論北韓核問題", "zh", False),
         ("朝鲜向俄罗斯派兵", "zh", True),
+        # The state media's "overseas operation" is the deployment as Kursk is, in Japanese and
+        # Korean too; its war dead are its troops.
+        ("金正恩氏、海外作戦で戦死した兵士を追悼", "ja", True),
+        ("김정은, 해외작전 전사자 추모", "ko", True),
         # St Petersburg (its forum) is Russia in the spellings without a dot or in other languages.
         ("DPRK delegation attends St Petersburg forum", "en", True),
         ("Nordkoreanische Delegation beim Forum in Sankt Petersburg", "de", True),
