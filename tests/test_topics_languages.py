@@ -217,6 +217,11 @@ def test_a_short_name_is_no_common_word_of_another_language(rules, title, lang, 
         "روسیه و کره جنوبی درباره کره شمالی گفتگو کردند",
         # Arabic "discuss" words; "the North Korean file" is the matter of the talks.
         "روسيا وكوريا الجنوبية تبحثان الملف الكوري الشمالي",
+        # Spanish "contactos" is a contact, "nuclear de" opens its matter; Slovak and Russian
+        # "nuclear programme of" / "denuclearisation of" do too.
+        "Moscú desmiente contactos con Seúl sobre el programa nuclear de Corea del Norte",
+        "Juhokórejský predstaviteľ rokoval s ruskými diplomatmi o jadrovom programe Severnej Kórey",
+        "Россия и Южная Корея провели консультации по денуклеаризации КНДР",
     ],
 )
 def test_talks_about_the_dprk_without_a_given_language(rules, title):
@@ -226,3 +231,9 @@ def test_talks_about_the_dprk_without_a_given_language(rules, title):
 def test_arabic_discuss_words_relate_the_sides(rules):
     assert topic_match("بوتين وكيم جونغ أون يبحثان التعاون العسكري", rules)
     assert topic_match("لافروف يناقش مع تشوي سون هوي العلاقات الثنائية", rules)
+
+
+def test_with_respect_to_is_no_relation(rules):
+    # Russian "по отношению к" (with respect to) holds "отношение" (relations) but is none.
+    found = topic_hit("Лавров назвал это неуважительным по отношению к КНДР", rules, lang="ru")
+    assert found is not None and not any(e.role == "relation:ties" for e in found.evidence)
