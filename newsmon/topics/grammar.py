@@ -172,7 +172,8 @@ class Grammar:
 
     def is_topic(self, text: str, start: int, end: int) -> bool:
         """True when the name at text[start:end] is written as what a relation is about."""
-        if self.topic_before is not None and self.topic_before.search(text, max(0, start - 16), start):
+        # (26 characters: the longest forms are a matter noun and its adjective, "ядерной программы ")
+        if self.topic_before is not None and self.topic_before.search(text, max(0, start - 26), start):
             return True
         return self.topic_follows(text, end)
 
