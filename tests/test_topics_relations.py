@@ -137,6 +137,14 @@ def test_counterparts_subjects_and_officials(title, expected, rules):
         # A third party's name after the conjunction starts a new actor, not the same one as the
         # country named before it: the meeting is the third party's with one side.
         "Kim Jong Un takes his train to China as Xi Jinping and Vladimir Putin meet",
+        # A side's city before a "with" counterpart of that side is the venue of the talks, and an
+        # English article is no Italian place word: South Korea's talks with Russian officials.
+        "A South Korean official recently held talks in Moscow with Russian officials on North "
+        "Korea's nuclear programme",
+        "Představitel jihokorejského ministerstva v Moskvě jednal s ruskými představiteli o jaderném "
+        "programu Severní Koreje",
+        "Ein südkoreanischer Beamter verhandelte in Moskau mit russischen Vertretern über das "
+        "Atomprogramm Nordkoreas",
         # A phrase set off by commas or brackets after a subject is no distance to its verb: South
         # Korea, not Russia, sent the diplomats.
         "Yonhap reported on Monday that South Korea, in a rare move last week, sent diplomats to "
@@ -159,6 +167,8 @@ def test_clause_subjects_and_genitive_owners_are_no_participants(title, rules):
         "Kim Jong Un attends the parade as Putin's guest",  # "as" a preposition, Putin an owner
         "Putin, in a rare gesture on his birthday, sent a long letter to Kim Jong Un",
         "Putin (who turned 73 on Tuesday) sent a long letter to Kim Jong Un",
+        "Kim Jong Un held talks in Moscow with Russian officials",  # the venue is Russia's, the talks too
+        "L'envoi de soldats nord-coréens en Russie inquiète Séoul",  # a destination, not a venue
         "Russia, North Korea mark treaty anniversary",  # a list before the verb, no two clauses
         "안보리 대북제재 전문가 패널, 러시아 거부권에 15년 만에 활동 종료",  # a verb-final topic comma
         "North Korean troops fight in Kursk as Russia pushes Ukraine back",  # the relation word holds

@@ -263,6 +263,16 @@ def venues(members: list[Found], relations: list[Found], actors: list[Actor], te
     return out
 
 
+def side_venues(relations: list[Found], actors: list[Actor], text: str, grammar: Grammar) -> set[int]:
+    """A side's city written as a place before a counterpart of that side ("talks in Moscow with
+    Russian officials") is the venue of contacts, no participant; not where the sentence moves
+    troops or goods (a destination: "soldats envoyés en Russie")."""
+    if not all(f.rule.role == "relation:contact" for f in relations):
+        return set()
+    return {i for i, a in enumerate(actors) if a.side and grammar.is_place(text, a.start, a.end) and any(
+        b.party == a.party and b.start > a.end and is_counterpart(text, b, grammar) for b in actors)}
+
+
 def only_sources(members: list[Found], actors: list[Actor]) -> bool:
     """True when every third party named in the sentence is the source of its report."""
     spans = [(a.start, a.end) for a in actors if a.source]

@@ -47,6 +47,7 @@ from newsmon.topics.actors import (
     is_counterpart,
     mate,
     place_names_of,
+    side_venues,
     topic_holds_pair,
     topic_of,
     venues,
@@ -350,7 +351,7 @@ def relates_sides(members: list[Found], text: str, grammar: Grammar,
             # "DPRK-Russia friendship week opens ... amid US-ROK drills": the sentence opens with the
             # pair's own word (not "김정은·시진핑 만나 … 북러 밀착으로 …": background to a third party's).
             return True
-    places = venues(members, relations, actors, text, grammar)
+    places = venues(members, relations, actors, text, grammar) | side_venues(relations, actors, text, grammar)
     # A side's name written as what is talked about, so no actor ("… شمالی کوریا کے بارے میں بات
     # چیت", "북한의 핵 프로그램을 논의"), is no distance between a subject and its verb, as a place is not.
     place_names = place_names_of(members, text, grammar) + tuple(

@@ -65,6 +65,9 @@ class Grammar:
     ambiguous: dict[str, frozenset[str]] = field(default_factory=dict)
     subject_pronoun: re.Pattern[str] | None = None  # "he", "er", "он": the subject named before
     group_marker: frozenset[str] = frozenset()  # "including", "among", "समेत": names in a larger group
+    # An ambiguous form -> the languages it is a place or destination word in ("a": Italian,
+    # Portuguese; not English, where "A South Korean official" names no place).
+    ambiguous_places: dict[str, frozenset[str]] = field(default_factory=dict)
 
     def ambiguous_before(self, text: str, start: int) -> frozenset[str]:
         """The languages in which the word right before text[start] joins two names, when another
@@ -76,8 +79,11 @@ class Grammar:
 
     def in_language(self, lang: str) -> Grammar:
         """This grammar read in `lang`: its connectors are no place or destination words there
-        ("Rosja i Korea Południowa": "i" is Polish "and", not Swedish "in")."""
-        mine = frozenset(form for form, langs in self.ambiguous.items() if lang in langs)
+        ("Rosja i Korea Południowa": "i" is Polish "and", not Swedish "in"); in English, which the
+        detector tells apart reliably, nor is a form that is a place word only in other languages
+        ("A South Korean official": the article, not Italian "a")."""
+        mine = frozenset(form for form, langs in self.ambiguous.items() if lang in langs or (
+            lang == "en" and form in self.ambiguous_places and lang not in self.ambiguous_places[form]))
         if not mine:
             return self
         key = (id(self), lang)

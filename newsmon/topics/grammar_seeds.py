@@ -170,11 +170,13 @@ def load_grammar(seeds_dir: Path) -> Grammar:
 
     glued = [c for forms in connectors.values() for c in forms if UNSPACED.match(c)]
     ambiguous: dict[str, set[str]] = {}
+    places: dict[str, set[str]] = {}  # an ambiguous form -> the languages it is a place word in
     for kind in ("place_before", "destination_before"):
         for form in rows[kind]:
             joins = {lang for lang, forms in connectors.items() if form in forms} - kind_langs[(kind, form)]
             if joins and not UNSPACED.search(form):
                 ambiguous.setdefault(form, set()).update(joins)
+                places.setdefault(form, set()).update(kind_langs[(kind, form)])
     separator = (re.compile(rf"(?:{alternation(rows['separator'])})(?!{WORD})") if rows["separator"] else None)
     return Grammar({lang: frozenset(forms) for lang, forms in connectors.items()}, before_pattern(rows["place_before"]),
                    after(rows["place_after"]), ending(rows["place_after"]), separator,
@@ -198,4 +200,5 @@ def load_grammar(seeds_dir: Path) -> Grammar:
                    tuple(dict.fromkeys(c for forms in connectors.values() for c in forms if UNSPACED.match(c))),
                    tuple(rows["place_before"]),
                    {form: frozenset(langs) for form, langs in ambiguous.items()},
-                   _whole_words(rows["subject_pronoun"]), frozenset(rows["group_marker"]))
+                   _whole_words(rows["subject_pronoun"]), frozenset(rows["group_marker"]),
+                   {form: frozenset(langs) for form, langs in places.items()})

@@ -98,10 +98,8 @@ def read_in_language(grammar: Grammar, found: list[Found], texts: dict[str, str]
     told = sorted(joins & cue_langs - _NAMED)
     if told and (lang is None or lang not in cue_langs):
         return grammar.in_language(told[0])
-    if lang is not None and lang not in joins:
-        return grammar
     if lang is None:
         from newsmon.language.detect import detect_language
 
         lang = detect_language(title, text[:400]).lang
-    return grammar.in_language(lang) if lang in joins else grammar
+    return grammar.in_language(lang)
