@@ -76,6 +76,11 @@ def test_verb_final_objects_and_genitive_pairs(rules):
     assert not topic_match("Japonya, Çin, Rusya ve Kuzey Kore'nin üçlü işbirliğini yakından izleyecek", rules)
     assert not topic_match("日本政府、中国、ロシアと北朝鮮の軍事協力を注視", rules)
     assert topic_match("Japonya, Rusya ve Kuzey Kore'nin işbirliğini yakından izleyecek", rules)
+    # A pair opened by "with" before a verb-final word is an unnamed subject's counterparts (the
+    # speaker's, after a label): Trump's good ties with Putin and Kim, not theirs.
+    assert not topic_match("ترامپ: با پوتین و کیم جونگ اون رابطه خوبی دارم", rules)
+    assert topic_match("پوتین با کیم جونگ اون دیدار کرد", rules)
+    assert topic_match("پوتین و کیم جونگ اون دیدار کردند", rules)
     # Names with an honorific or title before the list mark are one list: Trump's ties with each.
     assert not topic_match("トランプ氏、習近平氏・プーチン氏・金正恩氏との個別関係を優先", rules)
     assert topic_match("プーチン氏・金正恩氏が会談", rules)

@@ -273,6 +273,18 @@ def side_venues(relations: list[Found], actors: list[Actor], text: str, grammar:
         b.party == a.party and b.start > a.end and is_counterpart(text, b, grammar) for b in actors)}
 
 
+def with_pair(left: list[int], actors: list[Actor], text: str, grammar: Grammar, lang: str) -> bool:
+    """True when the last two names before a verb-final word are joined and opened by "with" ("ترامپ:
+    با پوتین و کیم رابطه خوبی دارم", with Putin and Kim I have good ties): both are the counterparts
+    of a subject left unnamed, not each other's."""
+    if len(left) < 2 or lang not in grammar.verb_final:
+        return False
+    first, second = actors[left[-2]], actors[left[-1]]
+    opener = text[:first.start].split()[-1:]
+    return (bool(opener) and grammar.holds_connector(opener[0], lang)
+            and grammar.is_connector_gap(text[first.end:second.start], lang))
+
+
 def only_sources(members: list[Found], actors: list[Actor]) -> bool:
     """True when every third party named in the sentence is the source of its report."""
     spans = [(a.start, a.end) for a in actors if a.source]

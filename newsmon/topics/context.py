@@ -51,6 +51,7 @@ from newsmon.topics.actors import (
     topic_holds_pair,
     topic_of,
     venues,
+    with_pair,
 )
 from newsmon.topics.grammar import Grammar, word_cost
 from newsmon.topics.phrases import (
@@ -81,10 +82,9 @@ def _participants(word: Found, actors: list[Actor], text: str, grammar: Grammar,
                   contact_cuts: frozenset[int] = frozenset(), asides: tuple[str, ...] = ()) -> tuple[int, int] | None:
     """Indexes of the two actors a relation word relates, or None when it cannot tell.
 
-    `cuts` are where the sentence's relation words start: a name after another relation word that
-    a word or more separates from this one is that word's counterpart ("Ким направил Путину письмо
-    после встречи с Трампом": Trump is the counterpart of the meeting, not of the letter), while a
-    relation noun right after a verb is its object ("fornisce munizioni alla Russia")."""
+    `cuts` are where the sentence's relation words start: a name after another relation word a word
+    or more away is that word's counterpart ("Ким направил Путину письмо после встречи с Трампом":
+    Trump is the meeting's), while a relation noun right after a verb is its object."""
     start, end = word.start, word.start + len(word.matched)
     usable = [i for i in range(len(actors)) if i not in taken and not actors[i].source]
     left = [i for i in usable if actors[i].end <= start]
@@ -100,6 +100,8 @@ def _participants(word: Found, actors: list[Actor], text: str, grammar: Grammar,
     free = right
     if right and any(end < c < actors[right[0]].start and word_cost(text[end:c]) >= 1 for c in cuts):
         free = []  # the names after the other relation word are its counterparts
+    if with_pair(left, actors, text, grammar, word.rule.lang) and word_cost(text[actors[left[-1]].end:start]) <= 1:
+        return None  # "با پوتین و کیم رابطه دارم": the unnamed subject's counterparts
     inside = [i for i in usable if actors[i].side and actors[i].start < end and actors[i].end > start]
     if inside:  # "北 최선희, 방러 후 …", "普京访朝": the word names one side; the subject is the other
         others = [i for i in reversed(left) if actors[i].party != actors[inside[0]].party]
@@ -373,11 +375,11 @@ def relates_sides(members: list[Found], text: str, grammar: Grammar,
                              tuple(c for (s, e), c in zip(spans, clauses, strict=True) if not s <= word.start < e))
         if pair is None:
             # A third party glued to a connector before the word ("트럼프와 회담") is its
-            # counterpart, whoever the subject: no participant of a later word.
+            # counterpart, whoever the subject: no participant of a later word; so is a "with" pair.
             near = [i for i, a in enumerate(actors) if a.end <= word.start and i not in taken]
-            if near and not actors[near[-1]].side and grammar.starts_with_connector(
-                    text[actors[near[-1]].end:word.start], word.rule.lang):
-                bound.add(near[-1])
+            bound.update(near[-2:] if with_pair(near, actors, text, grammar, word.rule.lang) else near[-1:] if (
+                near and not actors[near[-1]].side and grammar.starts_with_connector(
+                    text[actors[near[-1]].end:word.start], word.rule.lang)) else ())
             continue
         a, b = (actors[i] for i in pair)
         if a.side and b.side and a.party != b.party:

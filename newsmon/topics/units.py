@@ -114,8 +114,12 @@ def separate_units(found: list[Found], texts: dict[str, str],
         if "third" in kinds and only_sources(members, actors):
             # Every third party is the source of the report ("Seoul says Pyongyang sent troops to
             # Russia"): a relation word relates the sides as if it named none ("Trump says Kim and
-            # Putin are people he gets along with" still has none).
+            # Putin are people he gets along with" still has none), unless its participants are
+            # both someone's counterparts ("ترامپ: با پوتین و کیم رابطه خوبی دارم").
             kinds.discard("third")
+            if "relation" in kinds and relates_sides(members, text, grammar, actors) is False:
+                observed[unit] = JUXTAPOSED
+                continue
         if "third" not in kinds:
             weight = _observed(members, text, grammar) if "relation" in kinds else None
             if weight is not None:
