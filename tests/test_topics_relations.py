@@ -137,6 +137,9 @@ def test_counterparts_subjects_and_officials(title, expected, rules):
         # A third party's name after the conjunction starts a new actor, not the same one as the
         # country named before it: the meeting is the third party's with one side.
         "Kim Jong Un takes his train to China as Xi Jinping and Vladimir Putin meet",
+        # "after" opens a new clause or phrase: the parade's host named again after it is no
+        # longer Xi's own actor, so Kim meets Xi, not Putin.
+        "Kim Jong Un meets Xi Jinping after Beijing parade with Putin",
         # A side's city before a "with" counterpart of that side is the venue of the talks, and an
         # English article is no Italian place word: South Korea's talks with Russian officials.
         "A South Korean official recently held talks in Moscow with Russian officials on North "
