@@ -81,6 +81,10 @@ def test_verb_final_objects_and_genitive_pairs(rules):
     assert not topic_match("ترامپ: با پوتین و کیم جونگ اون رابطه خوبی دارم", rules)
     assert topic_match("پوتین با کیم جونگ اون دیدار کرد", rules)
     assert topic_match("پوتین و کیم جونگ اون دیدار کردند", rules)
+    # A third party right before a relation noun with a joined pair after it hosts them, each
+    # (Persian ezafe: "the host of Putin and Kim"); with no party before, the pair owns the noun.
+    assert not topic_match("شی جین‌پینگ میزبان پوتین و کیم جونگ اون شد", rules)
+    assert topic_match("دیدار پوتین و کیم در پکن", rules)
     # Names with an honorific or title before the list mark are one list: Trump's ties with each.
     assert not topic_match("トランプ氏、習近平氏・プーチン氏・金正恩氏との個別関係を優先", rules)
     assert topic_match("プーチン氏・金正恩氏が会談", rules)

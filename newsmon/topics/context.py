@@ -288,16 +288,16 @@ def _participants(word: Found, actors: list[Actor], text: str, grammar: Grammar,
                 return subject, in_counterpart_list(subject, free, actors, text, grammar, word.rule.lang)
     if (len(free) >= 2 and near(text[end:actors[right[0]].start])
             and not grammar.starts_with_connector(text[end:actors[right[0]].start], word.rule.lang)):
-        # ("summit with Trump, Putin calls Kim": a name after "with" is the word's one counterpart)
         # "talks between Putin and Kim", "Переговоры Путина и Ким Чен Ына", "دیدار پوتین و کیم"; with
-        # no party just before the word also "поставки зброї з КНДР до Росії" (from one to the other).
-        # A subject right before the word makes the two names after it its counterparts ("Kim sends
-        # arms to Putin and Xi"); one a few words away is the subject of another verb ("EUA ...
-        # condenam transferência de armas norte-coreanas para a Rússia").
-        subject = bool(left) and word_cost(text[actors[left[-1]].end:start]) - sum(
-            actors[left[-1]].end < c < start for c in cuts) <= 2
-        # Relation words in the gap do not count: "transferência de armas norte-coreanas para a Rússia".
+        # no party just before the word also "поставки зброї з КНДР до Росії". A subject right before
+        # the word makes the two names after it its counterparts ("Kim sends arms to Putin and Xi"); one
+        # a few words away is another verb's ("EUA condenam transferência de armas ... para a Rússia").
+        subject = bool(left) and word_cost(text[actors[left[-1]].end:start]) - sum(  # (relation words
+            actors[left[-1]].end < c < start for c in cuts) <= 2  # in the gap do not count, here and below)
         lead = word_cost(text[end:actors[right[0]].start]) - sum(end < c < actors[right[0]].start for c in cuts)
+        host = left[-1] if left and not word_cost(text[actors[left[-1]].end:start]) else None
+        if host is not None and not actors[host].side and lead <= 1 and clear(right[0], right[1]):
+            return host, right[0]  # "شی جین‌پینگ میزبان پوتین و کیم": a third party's guests, each
         if ((lead <= 1 and clear(right[0], right[1]))
                 or (not subject and not verb_final
                     and near(text[actors[right[0]].end:actors[right[1]].start]))):
