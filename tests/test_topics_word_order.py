@@ -85,6 +85,7 @@ def test_verb_final_objects_and_genitive_pairs(rules):
     # (Persian ezafe: "the host of Putin and Kim"); with no party before, the pair owns the noun.
     assert not topic_match("شی جین‌پینگ میزبان پوتین و کیم جونگ اون شد", rules)
     assert topic_match("دیدار پوتین و کیم در پکن", rules)
+    assert topic_match("ژاپن: همکاری روسیه و کره شمالی تهدید است", rules)  # a label, not a host
     # Names with an honorific or title before the list mark are one list: Trump's ties with each.
     assert not topic_match("トランプ氏、習近平氏・プーチン氏・金正恩氏との個別関係を優先", rules)
     assert topic_match("プーチン氏・金正恩氏が会談", rules)

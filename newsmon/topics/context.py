@@ -295,7 +295,7 @@ def _participants(word: Found, actors: list[Actor], text: str, grammar: Grammar,
         subject = bool(left) and word_cost(text[actors[left[-1]].end:start]) - sum(  # (relation words
             actors[left[-1]].end < c < start for c in cuts) <= 2  # in the gap do not count, here and below)
         lead = word_cost(text[end:actors[right[0]].start]) - sum(end < c < actors[right[0]].start for c in cuts)
-        host = left[-1] if left and not word_cost(text[actors[left[-1]].end:start]) else None
+        host = left[-1] if left and not text[actors[left[-1]].end:start].strip() else None
         if host is not None and not actors[host].side and lead <= 1 and clear(right[0], right[1]):
             return host, right[0]  # "شی جین‌پینگ میزبان پوتین و کیم": a third party's guests, each
         if ((lead <= 1 and clear(right[0], right[1]))
