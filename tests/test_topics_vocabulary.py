@@ -180,6 +180,9 @@ def test_the_un_security_council_stays_a_un_cue(rules):
         # Korean too; its war dead are its troops.
         ("金正恩氏、海外作戦で戦死した兵士を追悼", "ja", True),
         ("김정은, 해외작전 전사자 추모", "ko", True),
+        # The G7 is a third party: its condemnation of each side is no relation, of theirs is one.
+        ("G7 condemns North Korea's missile launches and Russia's war in Ukraine", "en", False),
+        ("G7 condemns Russia-North Korea military cooperation", "en", True),
         # St Petersburg (its forum) is Russia in the spellings without a dot or in other languages.
         ("DPRK delegation attends St Petersburg forum", "en", True),
         ("Nordkoreanische Delegation beim Forum in Sankt Petersburg", "de", True),
