@@ -5,7 +5,9 @@ A sentence that names a third party counts its side evidence at the third party'
 some relation word in it has the two sides as its participants (context.relates_sides); a sentence
 with one side only keeps its weight when another sentence supplies the relation; South Korea (an
 exclude term weighing less than 1) counts as a third party only as the participant of a contact
-word.
+word. A sentence with no relation word and no third party is discounted the same way when its two
+sides are the subjects of two clauses ("North Korea fires a missile as Russia pounds Kyiv") or
+members of a larger group ("leaders including Putin and Kim attended").
 """
 
 from __future__ import annotations
@@ -22,8 +24,8 @@ _SIDE_EVIDENCE = ("side", "weak", "proxy", "both_sides")
 # Weight of a sentence whose sides are the subjects of two clauses and which no word relates
 # ("North Korea fires a missile as Russia pounds Kyiv"): the same discount as a third party's.
 JUXTAPOSED = 0.5
-_OWNER_AFTER = ("'s", "’s")
-_CLAUSE_COMMAS = (",", "،", "，")  # "as Putin's guest": "as" a preposition, the name an owner
+_OWNER_AFTER = ("'s", "’s")  # "as Putin's guest": "as" a preposition, the name an owner
+_CLAUSE_COMMAS = (",", "،", "，")
 
 
 def _observed(members: list[Found], text: str, grammar: Grammar) -> float | None:
