@@ -5,6 +5,10 @@ newsmon/topics/context.py read it as that side's name written on the noun ("Nort
 Russia"). The pronouns are data (`possessive` in seeds/topic_grammar.csv); Russian свой always
 names the subject.
 
+Subject pronouns (`subject_pronoun`: he, she, elle, он, beliau) a few words before a relation word
+stand for that subject too ("Putin ended a visit to Beijing, during which he held talks with ... Kim
+Jong Un"), but not when the first name is an owner ("Kim's appearance, where he ...").
+
 Only a subject that opens the sentence is an antecedent (a third party or a place first, and the
 pronoun is left alone), and not when a name between is told to do something ("Russia asks China
 to use its ties with North Korea": its is China's).
@@ -50,7 +54,6 @@ def pronoun_stand_ins(members: list[Found], relations: list[Found], text: str, g
             continue
         out.append(first._replace(matched=m.group(), start=m.start()))
     return out
-
 
 
 def _heads(m: re.Match[str], relations: list[Found], text: str, gap: int) -> bool:
