@@ -180,6 +180,9 @@ def test_the_un_security_council_stays_a_un_cue(rules):
         # Korean too; its war dead are its troops.
         ("金正恩氏、海外作戦で戦死した兵士を追悼", "ja", True),
         ("김정은, 해외작전 전사자 추모", "ko", True),
+        # One side's influence, dominance or sway in the other is their relation.
+        ("Russia's growing influence over North Korea worries Seoul", "en", True),
+        ("Chinese clout in North Korea fades", "en", False),
         # The G7 is a third party: its condemnation of each side is no relation, of theirs is one.
         ("G7 condemns North Korea's missile launches and Russia's war in Ukraine", "en", False),
         ("G7 condemns Russia-North Korea military cooperation", "en", True),
