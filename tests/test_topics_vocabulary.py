@@ -180,6 +180,9 @@ def test_the_un_security_council_stays_a_un_cue(rules):
         # Korean too; its war dead are its troops.
         ("金正恩氏、海外作戦で戦死した兵士を追悼", "ja", True),
         ("김정은, 해외작전 전사자 추모", "ko", True),
+        # Hebrew writes the geresh as ׳ (not an apostrophe) in ג׳ונג, and Pyongyang as two words.
+        ("פוטין נפגש עם קים ג׳ונג און", "he", True),
+        ("פיונג יאנג ומוסקבה חתמו על הסכם", "he", True),
         # One side's influence, dominance or sway in the other is their relation.
         ("Russia's growing influence over North Korea worries Seoul", "en", True),
         ("Chinese clout in North Korea fades", "en", False),
