@@ -79,7 +79,9 @@ def test_verb_final_objects_and_genitive_pairs(rules):
     # A pair opened by "with" before a verb-final word is an unnamed subject's counterparts (the
     # speaker's, after a label): Trump's good ties with Putin and Kim, not theirs.
     assert not topic_match("ترامپ: با پوتین و کیم جونگ اون رابطه خوبی دارم", rules)
+    assert not topic_match("Trump: Putin ve Kim ile iyi ilişkilerim var", rules)  # closed by "ile"
     assert topic_match("پوتین با کیم جونگ اون دیدار کرد", rules)
+    assert topic_match("김정은, 시진핑·푸틴과 잇따라 회담", rules)  # the named subject's counterparts
     assert topic_match("پوتین و کیم جونگ اون دیدار کردند", rules)
     # A third party right before a relation noun with a joined pair after it hosts them, each
     # (Persian ezafe: "the host of Putin and Kim"); with no party before, the pair owns the noun.

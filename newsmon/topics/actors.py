@@ -162,6 +162,7 @@ def mark_sources(actors: list[Actor], text: str, grammar: Grammar) -> None:
 
 
 COMMAS = (",", "、", "，")
+_QUOTES = "\"“”«»「」『』"
 TOPIC_COMMA = re.compile(r"\s*\w{0,2}\s*[,、，]")  # "시진핑,", "習近平氏、" (an honorific before it)
 
 
@@ -217,7 +218,7 @@ def headline_topic(text: str, actor: Actor) -> bool:
     """True when the name opens its sentence before a comma: the headline's topic ("日米、北朝鮮と
     ロシアの軍事協力に懸念", "Japonya, ..."), not the first item of a list."""
     before = re.split(r"[.!?。！？:;]", text[:actor.start])[-1]
-    return not before.strip() and text[actor.end:actor.end + 2].lstrip()[:1] in (",", "、", "，")
+    return not before.strip() and TOPIC_COMMA.match(text, actor.end) is not None  # "プーチン氏、"
 
 
 def is_counterpart(text: str, actor: Actor, grammar: Grammar) -> bool:
@@ -275,14 +276,21 @@ def side_venues(relations: list[Found], actors: list[Actor], text: str, grammar:
 
 def with_pair(left: list[int], actors: list[Actor], text: str, grammar: Grammar, lang: str) -> bool:
     """True when the last two names before a verb-final word are joined and opened by "with" ("ترامپ:
-    با پوتین و کیم رابطه خوبی دارم", with Putin and Kim I have good ties): both are the counterparts
-    of a subject left unnamed, not each other's."""
+    با پوتین و کیم رابطه خوبی دارم", with Putin and Kim I have good ties) or closed by its
+    particle: both are the counterparts of a subject left unnamed, not each other's."""
     if len(left) < 2 or lang not in grammar.verb_final:
         return False
     first, second = actors[left[-2]], actors[left[-1]]
+    gap = text[first.end:second.start]
+    if not grammar.is_connector_gap(gap, lang) or any(q in gap for q in _QUOTES) or headline_topic(text, first):
+        return False  # (not the speaker before a quote: '푸틴 "트럼프와 회담 …"')
+    if len(left) > 2 and not (actors[left[-3]].label or set(":：") & set(text[actors[left[-3]].end:first.start])):
+        return False  # a subject named before the pair: "김정은, 시진핑·푸틴과 잇따라 회담"
     opener = text[:first.start].split()[-1:]
-    return (bool(opener) and grammar.holds_connector(opener[0], lang)
-            and grammar.is_connector_gap(text[first.end:second.start], lang))
+    # ... or closed by a comitative particle or postposition: "プーチン氏や金正恩氏と良好な関係",
+    # "Putin ve Kim ile iyi ilişkiler", "पुतिन और किम के साथ संबंध".
+    return (bool(opener) and grammar.holds_connector(opener[0], lang)) or grammar.counterpart_form(
+        text, second.end) or any(grammar.followed_by_particle(text, second.end + k) for k in range(2))
 
 
 def only_sources(members: list[Found], actors: list[Actor]) -> bool:

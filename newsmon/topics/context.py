@@ -100,7 +100,7 @@ def _participants(word: Found, actors: list[Actor], text: str, grammar: Grammar,
     free = right
     if right and any(end < c < actors[right[0]].start and word_cost(text[end:c]) >= 1 for c in cuts):
         free = []  # the names after the other relation word are its counterparts
-    if with_pair(left, actors, text, grammar, word.rule.lang) and word_cost(text[actors[left[-1]].end:start]) <= 1:
+    if with_pair(left, actors, text, grammar, word.rule.lang) and word_cost(text[actors[left[-1]].end:start]) <= 3:
         return None  # "با پوتین و کیم رابطه دارم": the unnamed subject's counterparts
     inside = [i for i in usable if actors[i].side and actors[i].start < end and actors[i].end > start]
     if inside:  # "北 최선희, 방러 후 …", "普京访朝": the word names one side; the subject is the other
