@@ -21,6 +21,7 @@ from newsmon.topics.textnorm import normalize_text
 ACTOR_KINDS = ("side", "weak", "proxy", "third")
 NEAR_WORDS = 5  # how far (in words) a relation word may sit from a participant it takes
 CLAUSE_MARKS = frozenset(",;:.!?|…")
+OWNER_MARK = "'s"  # "Putin's guest": the name is an owner (normalised text has one apostrophe)
 
 
 @dataclass(slots=True)

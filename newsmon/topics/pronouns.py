@@ -23,7 +23,7 @@ from __future__ import annotations
 import bisect
 import re
 
-from newsmon.topics.actors import CLAUSE_MARKS
+from newsmon.topics.actors import CLAUSE_MARKS, OWNER_MARK
 from newsmon.topics.grammar import Grammar, word_cost
 from newsmon.topics.scan import Found, TermRule
 from newsmon.topics.textnorm import WORD
@@ -43,7 +43,7 @@ def pronoun_stand_ins(members: list[Found], relations: list[Found], text: str, g
         return []
     # A subject pronoun's antecedent is the subject, not an owner ("follows Kim's appearance at the
     # parade, where he was joined by Putin": he may be anyone the sentence named).
-    owner = text.startswith(("'s", "’s"), first.start + len(first.matched))
+    owner = text.startswith(OWNER_MARK, first.start + len(first.matched))
     pronouns = [(p, gap) for p, gap in ((grammar.possessive, _HEAD_GAP),
                                         (None if owner else grammar.subject_pronoun, _SUBJECT_GAP)) if p is not None]
     out = []

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from newsmon.topics.actors import actors_of, only_sources
+from newsmon.topics.actors import OWNER_MARK, actors_of, only_sources
 from newsmon.topics.context import relates_sides
 from newsmon.topics.grammar import EMPTY_GRAMMAR, Grammar, word_cost
 from newsmon.topics.phrases import joined_pair
@@ -24,7 +24,6 @@ _SIDE_EVIDENCE = ("side", "weak", "proxy", "both_sides")
 # Weight of a sentence whose sides are the subjects of two clauses and which no word relates
 # ("North Korea fires a missile as Russia pounds Kyiv"): the same discount as a third party's.
 JUXTAPOSED = 0.5
-_OWNER_AFTER = ("'s", "’s")  # "as Putin's guest": "as" a preposition, the name an owner
 _CLAUSE_COMMAS = (",", "،", "，")
 
 
@@ -50,19 +49,23 @@ def _observed(members: list[Found], text: str, grammar: Grammar) -> float | None
     return min(f.rule.weight for f in observers) if verdict is False else None
 
 
+def _side_names(members: list[Found]) -> list[Found]:
+    return sorted((f for f in members if f.rule.role_kind in ("side", "weak", "proxy")), key=lambda f: f.start)
+
+
 def _juxtaposed(members: list[Found], text: str, grammar: Grammar) -> bool:
     """True when the sentence's side names fall into two clauses, one side each, and a clause
     conjunction of seeds/topic_grammar.csv (as, while, mientras, в то время как) opens the second
     with the other side as its subject, at most a title word between ("as President Putin"): two
     events side by side. Only read where the sentence has no relation word, pair term or third party.
     """
-    names = sorted((f for f in members if f.rule.role_kind in ("side", "weak", "proxy")), key=lambda f: f.start)
+    names = _side_names(members)
     switches = [(a, b) for a, b in zip(names, names[1:], strict=False) if a.rule.role_name != b.rule.role_name]
     if len(switches) != 1:
         return False
     first, second = switches[0]
-    if text.startswith(_OWNER_AFTER, second.start + len(second.matched)):
-        return False
+    if text.startswith(OWNER_MARK, second.start + len(second.matched)):
+        return False  # "as Putin's guest": "as" a preposition, the name an owner
     gap = text[first.start + len(first.matched):second.start]
     words = gap.split()
     for title in (0, 1):
@@ -87,7 +90,7 @@ def _in_a_group(members: list[Found], text: str, grammar: Grammar) -> bool:
     read where the sentence has no relation word, pair term or third party."""
     if not grammar.group_marker:
         return False
-    names = sorted((f for f in members if f.rule.role_kind in ("side", "weak", "proxy")), key=lambda f: f.start)
+    names = _side_names(members)
     before = text[:names[0].start].split()[-2:]
     after = text[names[-1].start + len(names[-1].matched):].split()[:2]
     return any(" ".join(words) in grammar.group_marker
