@@ -79,6 +79,22 @@ def test_sides_in_a_larger_group(rules, title, expected):
     assert topic_match(title, rules) is expected
 
 
+@pytest.mark.parametrize(
+    ("title", "text", "lang", "expected"),
+    [
+        # A headline naming the pair with no relation word, over a lede that places them in a third
+        # country with nothing relating them, is a guest list.
+        ("Putin and Kim Jong Un at the military parade", "Both leaders will attend the parade in Beijing on Wednesday.", "en", False),
+        ("Putin i Kim Dzong Un na defiladzie", "Obaj przywódcy wezmą udział w defiladzie w Pekinie.", "pl", False),
+        # A relation word anywhere in the item keeps the pair, and so does a venue of their own.
+        ("Putin and Kim Jong Un at the military parade", "The two leaders met in Beijing before the parade.", "en", True),
+        ("Putin and Kim Jong Un at the military parade", "Both leaders watched the parade in Pyongyang.", "en", True),
+    ],
+)
+def test_co_guests_in_a_third_country(rules, title, text, lang, expected):
+    assert topic_match(title, rules, text=text, lang=lang) is expected
+
+
 def test_a_year_ends_its_sentence_but_an_ordinal_does_not():
     from newsmon.topics.scan import unit_starts
 

@@ -7,14 +7,15 @@ with one side only keeps its weight when another sentence supplies the relation;
 exclude term weighing less than 1) counts as a third party only as the participant of a contact
 word. A sentence with no relation word and no third party is discounted the same way when its two
 sides are the subjects of two clauses ("North Korea fires a missile as Russia pounds Kyiv") or
-members of a larger group ("leaders including Putin and Kim attended").
+members of a larger group ("leaders including Putin and Kim attended"), or when nothing in the item
+relates them and it names a third country as a place (fellow guests at a third party's parade).
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
 
-from newsmon.topics.actors import OWNER_MARK, actors_of, only_sources
+from newsmon.topics.actors import OWNER_MARK, actors_of, only_sources, place_names_of
 from newsmon.topics.context import relates_sides
 from newsmon.topics.grammar import EMPTY_GRAMMAR, Grammar, word_cost
 from newsmon.topics.phrases import joined_pair
@@ -108,6 +109,7 @@ def separate_units(found: list[Found], texts: dict[str, str],
     for f in found:
         units.setdefault((f.where, f.unit), []).append(f)
     related = set()
+    bare = []
     observed: dict[tuple[str, int], float] = {}
     for unit, members in units.items():
         kinds = {f.rule.role_kind for f in members}
@@ -133,12 +135,20 @@ def separate_units(found: list[Found], texts: dict[str, str],
                 related.add(unit)
             elif _juxtaposed(members, text, grammar) or _in_a_group(members, text, grammar):
                 observed[unit] = JUXTAPOSED
+            elif len({f.rule.role_name for f in members if f.rule.role_kind in ("side", "weak", "proxy")}) >= 2:
+                bare.append(unit)
             continue
         verdict = relates_sides(members, text, grammar, actors)
         if verdict or (verdict is None and ("both_sides" in kinds or joined_pair(members, text, grammar))):
             related.add(unit)
         # else a relation of a third party with one side ("Kim met Xi ... amid 북러 밀착"): the
         # sides named beside it, even as one compound, are background.
+    if bare and not related and any(place_names_of(m, texts.get(u[0], ""), grammar) for u, m in units.items()):
+        # The pair named with no relation word anywhere in the item, which places something in a
+        # third country ("Putin and Kim at the parade" over "… will attend the parade in Beijing"):
+        # fellow guests of a third party, as if it were named beside them.
+        for unit in bare:
+            observed[unit] = JUXTAPOSED
     out = dict(observed)
     for unit, members in units.items():
         if unit in related or not any(f.rule.role_kind == "third" for f in members):
