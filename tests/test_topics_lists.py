@@ -72,6 +72,9 @@ def test_a_slovak_word_is_no_cue_in_english_text(rules):
         # word, are a guest list, not a pair.
         ("Leaders of 25 countries, including Putin and Kim, attended the parade", False),
         ("पुतिन-किम जोंग उन समेत 25 देशों के नेता रहे मौजूद", False),
+        # ... also where the host is named in the same sentence.
+        ("China holds a parade in Beijing with 20 leaders, including Putin and Kim, in attendance", False),
+        ("चीन की परेड में पुतिन-किम जोंग उन समेत 20 देशों के नेता शामिल", False),
         ("Russia and North Korea, among others, sign a treaty", True),  # the relation word holds
     ],
 )

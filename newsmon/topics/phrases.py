@@ -179,6 +179,8 @@ def passive_agent(word: Found, actors: list[Actor], usable: list[int], text: str
                 break
             guests.append(i)
     else:
+        # Commas may list the guests ("with 20 leaders, including Putin and Kim, in attendance").
+        clause = max((i for i, c in enumerate(text[:start]) if c in CLAUSE_MARKS and c != ","), default=-1)
         opening = _guests_opening(word, text, clause, grammar)
         if opening is None:
             return None

@@ -92,6 +92,8 @@ def _in_a_group(members: list[Found], text: str, grammar: Grammar) -> bool:
     if not grammar.group_marker:
         return False
     names = _side_names(members)
+    if not names:
+        return False  # a pair term alone (북러): nothing listed
     before = text[:names[0].start].split()[-2:]
     after = text[names[-1].start + len(names[-1].matched):].split()[:2]
     return any(" ".join(words) in grammar.group_marker
@@ -139,7 +141,8 @@ def separate_units(found: list[Found], texts: dict[str, str],
                 bare.append(unit)
             continue
         verdict = relates_sides(members, text, grammar, actors)
-        if verdict or (verdict is None and ("both_sides" in kinds or joined_pair(members, text, grammar))):
+        if verdict or (verdict is None and ("both_sides" in kinds or joined_pair(members, text, grammar))
+                       and not _in_a_group(members, text, grammar)):
             related.add(unit)
         # else a relation of a third party with one side ("Kim met Xi ... amid 북러 밀착"): the
         # sides named beside it, even as one compound, are background.
