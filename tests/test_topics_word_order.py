@@ -145,3 +145,24 @@ def test_cue_words_of_a_language_the_detector_never_names_count(rules):
 )
 def test_an_infinitive_ending_its_clause(title, expected, rules):
     assert topic_match(title, rules) is expected
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        # A pair joined before a comitative postposition or particle (के साथ, से, সঙ্গে, や…と) are
+        # both the counterparts of the subject before them, or of a speaker left unnamed.
+        ("शी जिनपिंग ने पुतिन और किम जोंग उन के साथ बैठक की", False),
+        ("शी जिनपिंग ने बीजिंग में पुतिन और किम जोंग उन से मुलाकात की", False),
+        ("ट्रंप ने कहा, पुतिन और किम जोंग उन के साथ मेरे अच्छे संबंध हैं", False),
+        ("ট্রাম্প বলেন, পুতিন ও কিম জং উনের সঙ্গে তাঁর ভালো সম্পর্ক", False),
+        ("習近平氏はプーチン氏や金正恩氏と会談した", False),
+        # One name with the postposition is the subject's own counterpart.
+        ("पुतिन ने किम जोंग उन के साथ बैठक की", True),
+        ("किम जोंग उन ने शी जिनपिंग और पुतिन से मुलाकात की", True),
+        ("পুতিন কিম জং উনের সঙ্গে বৈঠক করেন", True),
+        ("プーチン大統領と金正恩総書記が会談", True),
+    ],
+)
+def test_a_pair_before_a_comitative_postposition(title, expected, rules):
+    assert topic_match(title, rules) is expected

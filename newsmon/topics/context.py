@@ -24,13 +24,9 @@ read a sentence's structure in any language:
   Russia", "Госдеп: КНДР ...") or the venue between a pair term and its word ("俄朝領袖北京會談")
   takes part in nothing (newsmon/topics/actors.py).
 
-A sentence that names a third party counts its side evidence at the third party's weight (0.5 in the
-seeds) unless some relation word in it has the two sides as its participants, or it holds a
-both_sides term (북러, 露朝) or a joined pair ("Putin-Kim", "北·러") and no relation word in it is
-between a third party and one side ("김정은·시진핑 만나 … 북러 밀착으로 소원해졌던 북중관계"); that
-sentence-level reading is newsmon/topics/units.py. A movement or transfer with one side as its
-destination and the other as its origin ("troop deployment to Russia") relates the two whoever is
-the subject (newsmon/topics/phrases.py).
+How a sentence that names a third party is then weighed is newsmon/topics/units.py. A movement or
+transfer with one side as its destination and the other as its origin ("troop deployment to
+Russia") relates the two whoever is the subject (newsmon/topics/phrases.py).
 """
 
 from __future__ import annotations
@@ -100,7 +96,8 @@ def _participants(word: Found, actors: list[Actor], text: str, grammar: Grammar,
     free = right
     if right and any(end < c < actors[right[0]].start and word_cost(text[end:c]) >= 1 for c in cuts):
         free = []  # the names after the other relation word are its counterparts
-    if with_pair(left, actors, text, grammar, word.rule.lang) and word_cost(text[actors[left[-1]].end:start]) <= 3:
+    if with_pair(left, actors, text, grammar, word.rule.lang) and word_cost(
+            text[grammar.postposition_end(text, actors[left[-1]].end):start]) <= 3:
         return None  # "با پوتین و کیم رابطه دارم": the unnamed subject's counterparts
     inside = [i for i in usable if actors[i].side and actors[i].start < end and actors[i].end > start]
     if inside:  # "北 최선희, 방러 후 …", "普京访朝": the word names one side; the subject is the other
@@ -192,11 +189,14 @@ def _participants(word: Found, actors: list[Actor], text: str, grammar: Grammar,
             return None  # '트럼프 "김정은 만날 것"…푸틴과는 통화': the subject is in another clause
         return left[j - 1], mate(actors, left[j - 1], left[j:])
     verb_final = word.rule.lang in grammar.verb_final
-    if (len(left) >= 2 and word_cost(text[actors[left[-1]].end:start]) <= 1
+    if (len(left) >= 2 and word_cost(text[grammar.postposition_end(text, actors[left[-1]].end):start]) <= 1
             and grammar.counterpart_form(text, actors[left[-1]].head_end)):
-        # "Hszi Csin-ping Kim Dzsong Unnal tárgyalt": a name in the instrumental or comitative is
-        # the counterpart of the name before it.
-        return left[-2], left[-1]
+        # "Hszi Csin-ping Kim Dzsong Unnal tárgyalt": a name in the comitative is the counterpart of the
+        # name before it; a joined pair there, each of the subject's ("शी ने पुतिन और किम से मुलाकात की").
+        if not clear(left[-2], left[-1]):
+            return left[-2], left[-1]
+        if len(left) >= 3 and not CLAUSE_MARKS & set(text[actors[left[-3]].end:actors[left[-2]].start]):
+            return left[-3], mate(actors, left[-3], left[-2:])
     if (not verb_final and word.rule.role == "relation:ties" and left and len(free) >= 2 and free[0] == right[0]
             and grammar.opens_owner(text[end:actors[right[0]].start]) and word_cost(text[actors[left[-1]].end:start]) >= 1
             and clear(right[0], right[1]) and actors[right[0]].party != actors[right[1]].party):
@@ -376,7 +376,7 @@ def relates_sides(members: list[Found], text: str, grammar: Grammar,
         if pair is None:
             # A third party glued to a connector before the word ("트럼프와 회담") is its
             # counterpart, whoever the subject: no participant of a later word; so is a "with" pair.
-            near = [i for i, a in enumerate(actors) if a.end <= word.start and i not in taken]
+            near = [i for i, a in enumerate(actors) if a.end <= word.start and i not in taken and not a.source]
             bound.update(near[-2:] if with_pair(near, actors, text, grammar, word.rule.lang) else near[-1:] if (
                 near and not actors[near[-1]].side and grammar.starts_with_connector(
                     text[actors[near[-1]].end:word.start], word.rule.lang)) else ())

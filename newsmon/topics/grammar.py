@@ -68,6 +68,7 @@ class Grammar:
     # An ambiguous form -> the languages it is a place or destination word in ("a": Italian,
     # Portuguese; not English, where "A South Korean official" names no place).
     ambiguous_places: dict[str, frozenset[str]] = field(default_factory=dict)
+    counterpart_after: frozenset[str] = frozenset()  # "के साथ", "সঙ্গে": a postposition after a counterpart
 
     def ambiguous_before(self, text: str, start: int) -> frozenset[str]:
         """The languages in which the word right before text[start] joins two names, when another
@@ -135,9 +136,17 @@ class Grammar:
         while word_end < len(text) and (text[word_end].isalnum() or text[word_end] == "'"):
             word_end += 1
         word = text[max(0, end - 12):word_end]
-        following = text[word_end:word_end + 12].split(maxsplit=1)  # a postposition: "पुतिन से"
-        return any(word.endswith(e) for e in self.counterpart_endings) or bool(
-            following and following[0] in self.counterpart_endings)
+        return any(word.endswith(e) for e in self.counterpart_endings) or self.postposition_end(text, word_end) > word_end
+
+    def postposition_end(self, text: str, end: int) -> int:
+        """Where a counterpart postposition after the word ending at `end` ends ("पुतिन से", "पुतिन के
+        साथ", "পুতিনের সঙ্গে"), or `end` when none follows."""
+        following = text[end:end + 16].split()[:2]
+        for n in (2, 1):
+            form = " ".join(following[:n])
+            if len(following) >= n and (form in self.counterpart_after or (n == 1 and form in self.counterpart_endings)):
+                return text.index(following[n - 1], end) + len(following[n - 1])
+        return end
 
     def has_connector(self, gap: str) -> bool:
         """True when a gap holds a connector of any language ("he will speak with", "将与")."""

@@ -20,6 +20,8 @@ topic_grammar.csv (`lang,kind,form`) lists, per language:
   party to it ("talks on North Korea", "переговоры о КНДР", "북한 문제 논의", "北朝鮮について協議");
 - `counterpart_before`: prepositions before a relation word's own counterpart ("greetings to
   Putin", "zu Besuch bei Xi"); a verb there ("the axis worries Tokyo") opens another clause;
+- `counterpart_after`: postpositions after a counterpart, as separate words ("पुतिन के साथ", "পুতিনের
+  সঙ্গে"): a pair joined before one are both someone's counterparts ("शी ने पुतिन और किम के साथ बैठक की");
 - `agent_before`: the word before a passive's agent ("a parade attended by officials from Russia"):
   the relation word's participants are its clause's subject (the host) and the agent;
 - `guests_before`: the word that opens the guests of a relation word written after them ("a parade
@@ -78,7 +80,7 @@ GRAMMAR_KINDS = ("connector", "place_before", "place_after", "separator", "order
                  "between_after", "source_before", "source_after", "topic_before", "topic_after", "aside",
                  "counterpart_before", "agent_before", "guests_before", "destination_before",
                  "origin_before", "possessive", "complementizer", "destination_after", "genitive_before",
-                 "pair_pronoun", "subject_pronoun", "group_marker",
+                 "pair_pronoun", "subject_pronoun", "group_marker", "counterpart_after",
                  "clause_before", "genitive_after")
 # A source word may follow its name after a few words ("South Korea's spy agency says").
 _SOURCE_GAP = 3
@@ -201,4 +203,5 @@ def load_grammar(seeds_dir: Path) -> Grammar:
                    tuple(rows["place_before"]),
                    {form: frozenset(langs) for form, langs in ambiguous.items()},
                    _whole_words(rows["subject_pronoun"]), frozenset(rows["group_marker"]),
-                   {form: frozenset(langs) for form, langs in places.items()})
+                   {form: frozenset(langs) for form, langs in places.items()},
+                   counterpart_after=frozenset(rows["counterpart_after"]))

@@ -2,7 +2,9 @@
 level of the relation rules of newsmon/topics/context.py.
 
 A sentence that names a third party counts its side evidence at the third party's weight unless
-some relation word in it has the two sides as its participants (context.relates_sides); a sentence
+some relation word in it has the two sides as its participants (context.relates_sides), or it holds
+a pair term (북러, 露朝) or a joined pair ("Putin-Kim") and no relation word of a third party with
+one side ("김정은·시진핑 만나 … 북러 밀착으로 소원해졌던 북중관계"); a sentence
 with one side only keeps its weight when another sentence supplies the relation; South Korea (an
 exclude term weighing less than 1) counts as a third party only as the participant of a contact
 word. A sentence with no relation word and no third party is discounted the same way when its two
