@@ -186,3 +186,27 @@ def test_a_common_word_that_spells_a_name_elsewhere_names_nothing_in_its_own_lan
     # fair-haired models visiting Pyongyang is no Russia-DPRK story.
     assert not topic_match("Русите манекенки посетиха Пхенян за фестивал", rules, lang="bg")
     assert topic_match("Русите манекенки посетиха Пхенян за фестивал", rules, lang="mk")
+
+
+@pytest.mark.parametrize(
+    ("lang", "title"),
+    [
+        # "Kim" alone, in the scripts whose headlines write him so, is a weak name of the DPRK side:
+        # enough beside a full name of Russia's side and a relation word.
+        ("ru", "Путин и Ким обсудили сотрудничество"),
+        ("ru", "Ким направил Путину поздравление с Днём Победы"),
+        ("bg", "Путин и Ким подписаха споразумение"),
+        ("el", "Πούτιν και Κιμ υπέγραψαν συμφωνία"),
+        ("he", "קים שלח מכתב לפוטין"),
+        ("ja", "金総書記、プーチン大統領に祝電"),
+        ("bn", "পুতিন ও কিম বৈঠক করেছেন"),
+        ("ka", "პუტინი და კიმ შეხვდნენ"),
+    ],
+)
+def test_kim_alone_is_a_weak_name_of_the_dprk(rules, lang, title):
+    assert topic_match(title, rules, lang=lang)
+
+
+def test_kim_alone_beside_south_korea_names_nobody(rules):
+    # A weak name is no evidence in a sentence that names South Korea (unless joined to the other side).
+    assert not topic_match("Южная Корея: Ким Ён Хён провёл совещание, Путин прокомментировал", rules, lang="ru")
