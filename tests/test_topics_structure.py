@@ -299,3 +299,37 @@ def test_korean_particles_stack_on_the_abbreviations(rules, title, expected):
 ])
 def test_english_contact_verbs_in_all_their_forms(rules, title, expected):
     assert is_match(title, rules) is expected
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        # An abbreviation's period ends no sentence: the pair stays in one statement.
+        "Mr. Kim sent a letter to Mr. Putin",
+        "Lt. Gen. Kim Yong Bok met Russian Defence Minister Belousov",
+        "Rosja i Korea Płn. podpisały umowę o współpracy",
+    ],
+)
+def test_an_abbreviations_period_ends_no_sentence(title, rules):
+    assert is_match(title, rules)
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        # Soldiers "from" or "of" one side in a place of the other are the two sides' cooperation, at
+        # full weight as "North Korean soldiers in Kursk" is.
+        "Soldiers from North Korea fight in Kursk",
+        "Солдаты из КНДР воюют в Курской области",
+        "Żołnierze z Korei Płn. walczą w obwodzie kurskim",
+    ],
+)
+def test_soldiers_from_a_side_in_a_place_of_the_other(title, rules):
+    hit = next(h for h in match_topics(title, "", rules) if h.topic == "russia_dprk")
+    assert hit.score == 1.0
+
+
+def test_an_abbreviation_list_keeps_real_sentence_ends():
+    text = "mr. putin met xi in beijing. kim watched a test in st. petersburg"
+    assert len(unit_starts(text, frozenset({"mr", "st"}))) == 2
+    assert len(unit_starts(text)) == 4

@@ -55,6 +55,8 @@ topic_grammar.csv (`lang,kind,form`) lists, per language:
 - `group_marker`: words that put the names next to them in a larger group ("leaders including Putin
   and Kim", "Putin and Kim among 26 leaders", "समेत"): with no relation word, a sentence whose sides
   are such a group's members relates neither (newsmon/topics/units.py);
+- `abbreviation`: abbreviations whose period ends no sentence ("Mr. Kim", "Gen. Kim", "Korei Płn.",
+  "St. Petersburg"; one-letter ones never do);
 - `aside`: words that open a clause set off by commas ("Putin, who is in China for a summit, met
   Kim", "Путин, который ..., встретился"): its names are no participants of the sentence's verb,
   and it is no distance between the subject and that verb.
@@ -80,7 +82,7 @@ GRAMMAR_KINDS = ("connector", "place_before", "place_after", "separator", "order
                  "between_after", "source_before", "source_after", "topic_before", "topic_after", "aside",
                  "counterpart_before", "agent_before", "guests_before", "destination_before",
                  "origin_before", "possessive", "complementizer", "destination_after", "genitive_before",
-                 "pair_pronoun", "subject_pronoun", "group_marker", "counterpart_after",
+                 "pair_pronoun", "subject_pronoun", "group_marker", "counterpart_after", "abbreviation",
                  "clause_before", "genitive_after")
 # A source word may follow its name after a few words ("South Korea's spy agency says").
 _SOURCE_GAP = 3
@@ -204,4 +206,5 @@ def load_grammar(seeds_dir: Path) -> Grammar:
                    {form: frozenset(langs) for form, langs in ambiguous.items()},
                    _whole_words(rows["subject_pronoun"]), frozenset(rows["group_marker"]),
                    {form: frozenset(langs) for form, langs in places.items()},
-                   counterpart_after=frozenset(rows["counterpart_after"]))
+                   counterpart_after=frozenset(rows["counterpart_after"]),
+                   abbreviations=frozenset(f.rstrip(".") for f in rows["abbreviation"]))

@@ -251,12 +251,14 @@ def _armed_units(found: list[Found], texts: dict[str, str], grammar: Grammar = E
         unit = (word.where, word.unit)
         text = texts.get(word.where, "")
         word_end = word.start + len(word.matched)
-        # The name heads the word ("North Korean troops"), or follows it as an adjective in the
-        # languages that put it after the noun ("soldati nordcoreani", "tropas norcoreanas").
+        # The name heads the word ("North Korean troops"), follows it as an adjective in the
+        # languages that put it after the noun ("soldati nordcoreani", "tropas norcoreanas"), or
+        # follows it as its origin or owner ("soldiers from North Korea", "солдаты из КНДР").
         heads = {f.rule.role_name for f in found if (f.where, f.unit) == unit and f.rule.role_kind == "side"
                  and ((f.start + len(f.matched) <= word.start
                        and word_cost(text[f.start + len(f.matched):word.start]) <= 1)
-                      or (f.start >= word_end and word_cost(text[word_end:f.start]) == 0))}
+                      or (f.start >= word_end and (word_cost(text[word_end:f.start]) == 0 or text[word_end:f.start].split()
+                                                   in ([w] for w in grammar.origin_before | grammar.genitive_before))))}
         if any(f.rule.role_kind == "proxy" and (f.where, f.unit) == unit and f.rule.role_name not in heads
                for f in found) and heads:
             out.add(unit)
@@ -318,7 +320,7 @@ def match_topics(
     for where, raw in (("title", title), ("text", text)):
         norm = normalize_text(raw or "")
         if norm:
-            fields.append((where, norm, unit_starts(norm), scripts_in(norm)))
+            fields.append((where, norm, unit_starts(norm, rules.grammar.abbreviations), scripts_in(norm)))
     texts = {where: norm for where, norm, _, _ in fields}
     unit_starts_of = {where: starts for where, _, starts, _ in fields}
     found = [f for where, norm, starts, scripts in fields

@@ -362,10 +362,14 @@ def scan(scanner: Scanner, text: str, where: str, starts: list[int], scripts: li
 _LABEL_END = re.compile(r":\s+")
 
 
-def unit_starts(text: str) -> list[int]:
+def unit_starts(text: str, abbreviations: frozenset[str] = frozenset()) -> list[int]:
     """Where each sentence starts. A label in one script before a colon ("North Korea News: " ahead
-    of a Hindi headline) is a sentence of its own: the two parts are two statements."""
-    starts = [0] + [m.end() for m in _SENTENCE_END.finditer(text)]
+    of a Hindi headline) is a sentence of its own: the two parts are two statements. A period after
+    an abbreviation of seeds/topic_grammar.csv ("Mr. Kim", "Korei Płn.", "St. Petersburg") ends none."""
+    def abbreviated(end: int) -> bool:  # the sentence mark at `end` - 1 is an abbreviation's period
+        return text[end - 1:end] == "." and (text[max(0, end - 12):end - 1].split() or [""])[-1] in abbreviations
+
+    starts = [0] + [m.end() for m in _SENTENCE_END.finditer(text) if not (abbreviations and abbreviated(m.start()))]
     if ":" in text and not text.isascii():
         for m in _LABEL_END.finditer(text):
             before = next((c for c in reversed(text[max(0, m.start() - 20):m.start()]) if c.isalpha()), "")
