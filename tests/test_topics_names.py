@@ -210,3 +210,20 @@ def test_kim_alone_is_a_weak_name_of_the_dprk(rules, lang, title):
 def test_kim_alone_beside_south_korea_names_nobody(rules):
     # A weak name is no evidence in a sentence that names South Korea (unless joined to the other side).
     assert not topic_match("Южная Корея: Ким Ён Хён провёл совещание, Путин прокомментировал", rules, lang="ru")
+
+
+@pytest.mark.parametrize(
+    ("lang", "title", "expected"),
+    [
+        # Red Square is Moscow's; sappers and military builders are troops; Turkish "Şi" is Xi.
+        ("en", "North Korean soldiers march on Red Square", True),
+        ("ko", "북한군, 붉은광장 열병식 첫 참가", True),
+        ("en", "North Korean sappers clear mines in Kursk region", True),
+        ("ru", "Северокорейские саперы разминируют Курскую область", True),
+        ("ko", "북한 공병, 쿠르스크 지뢰 제거 작업", True),
+        ("tr", "Putin, Kim ve Şi yan yana", False),
+        ("en", "Putin and Xi on Red Square", False),
+    ],
+)
+def test_places_troops_and_short_names_of_2025(rules, lang, title, expected):
+    assert topic_match(title, rules, lang=lang) is expected
