@@ -128,3 +128,21 @@ def test_a_feeds_side_does_not_stand_in_beside_a_third_party_in_the_headline(rul
     assert not topic_match("Xi congratulates Kim Jong Un on his re-election", rules, feed_side="russia")
     # The same feed's report of Kim's message to the feed's own side is still one.
     assert topic_match("Kim Jong Un sends greetings on Victory Day", rules, feed_side="russia")
+
+
+@pytest.mark.parametrize(
+    ("title", "lang", "expected"),
+    [
+        # North Korean POWs and the troop dispatch (파병) come from the war in Russia, named or not;
+        # Korean War POWs (국군포로, "Korean War POWs") do not.
+        ("North Korean POWs ask to be sent to South Korea", "en", True),
+        ("북한군 포로 2명 한국행 의사", "ko", True),
+        ("북, 파병 전사자 추모 기념관 건립", "ko", True),
+        ("South Korea urges North Korea to return Korean War POWs", "en", False),
+        ("국군포로 송환 촉구…북한 묵묵부답", "ko", False),
+        # A relation word in the second of two juxtaposed clauses relates that clause's names only.
+        ("North Korea fires missile as Russia and Ukraine swap prisoners", "en", False),
+    ],
+)
+def test_prisoners_dispatch_and_a_relation_in_another_clause(rules, title, lang, expected):
+    assert topic_match(title, rules, lang=lang) is expected

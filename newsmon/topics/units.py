@@ -86,6 +86,17 @@ def _juxtaposed(members: list[Found], text: str, grammar: Grammar) -> bool:
     return bool(comma) and word_cost(before) >= 1 and word_cost(after) <= 1 and rest[:1].isalpha()
 
 
+def _relation_in_second_clause(members: list[Found], text: str, grammar: Grammar) -> bool:
+    """True when the sentence's two sides are the subjects of two juxtaposed clauses and every
+    relation word is in the second, whose names are all of one side: "North Korea fires a missile as
+    Russia and Ukraine swap prisoners" relates Russia and Ukraine, not the two sides."""
+    if any(f.rule.role_kind == "both_sides" for f in members) or not _juxtaposed(members, text, grammar):
+        return False
+    names = _side_names(members)
+    second = next(b for a, b in zip(names, names[1:], strict=False) if a.rule.role_name != b.rule.role_name)
+    return all(f.start > second.start for f in members if f.rule.role_kind == "relation")
+
+
 def _in_a_group(members: list[Found], text: str, grammar: Grammar) -> bool:
     """True when a group word (`group_marker`: including, among, समेत) stands right before the first
     side name or right after the last one: "leaders of 25 states, including Putin and Kim, attended",
@@ -135,8 +146,10 @@ def separate_units(found: list[Found], texts: dict[str, str],
             weight = _observed(members, text, grammar) if "relation" in kinds else None
             if weight is not None:
                 observed[unit] = weight
-            elif kinds & {"relation", "both_sides"}:
+            elif kinds & {"relation", "both_sides"} and not _relation_in_second_clause(members, text, grammar):
                 related.add(unit)
+            elif kinds & {"relation", "both_sides"}:
+                observed[unit] = JUXTAPOSED
             elif _juxtaposed(members, text, grammar) or _in_a_group(members, text, grammar):
                 observed[unit] = JUXTAPOSED
             elif len({f.rule.role_name for f in members if f.rule.role_kind in ("side", "weak", "proxy")}) >= 2:
