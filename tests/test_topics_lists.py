@@ -138,6 +138,9 @@ def test_a_feeds_side_does_not_stand_in_beside_a_third_party_in_the_headline(rul
         ("North Korean POWs ask to be sent to South Korea", "en", True),
         ("북한군 포로 2명 한국행 의사", "ko", True),
         ("북, 파병 전사자 추모 기념관 건립", "ko", True),
+        ("Северокорейские военнопленные попросились в Южную Корею", "ru", True),
+        ("北朝鮮兵捕虜2人、韓国行き希望", "ja", True),
+        ("Nordkoreanische Kriegsgefangene wollen nach Südkorea", "de", True),
         ("South Korea urges North Korea to return Korean War POWs", "en", False),
         ("국군포로 송환 촉구…북한 묵묵부답", "ko", False),
         # A relation word in the second of two juxtaposed clauses relates that clause's names only.
