@@ -149,3 +149,22 @@ def test_a_feeds_side_does_not_stand_in_beside_a_third_party_in_the_headline(rul
 )
 def test_prisoners_dispatch_and_a_relation_in_another_clause(rules, title, lang, expected):
     assert topic_match(title, rules, lang=lang) is expected
+
+
+@pytest.mark.parametrize(
+    ("title", "lang", "expected"),
+    [
+        # The other side named beside a side's own occasion is its guest, a third party beside it or
+        # not; at a third party's occasion both are only guests.
+        ("China's Li Qiang, Russia's Medvedev attend North Korea's military parade", "en", True),
+        ("朝鮮労働党創建80周年の記念行事に李強、メドベージェフが参加", "ja", True),
+        ("李强、梅德韦杰夫出席朝鲜劳动党建党80周年庆祝活动", "zh", True),
+        ("Ли Цян и Медведев на параде в Пхеньяне", "ru", True),
+        ("Ли Цян и Медведев прибыли в Пхеньян", "ru", True),
+        ("Putin and Kim attend China's military parade", "en", False),
+        ("Kim attends parade in Beijing alongside Putin and Xi", "en", False),
+        ("Путин и Ким прибыли в Пекин", "ru", False),
+    ],
+)
+def test_guests_at_a_sides_occasion(rules, title, lang, expected):
+    assert topic_match(title, rules, lang=lang) is expected

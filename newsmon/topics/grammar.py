@@ -68,6 +68,7 @@ class Grammar:
     # An ambiguous form -> the languages it is a place or destination word in ("a": Italian,
     # Portuguese; not English, where "A South Korean official" names no place).
     ambiguous_places: dict[str, frozenset[str]] = field(default_factory=dict)
+    occasion: re.Pattern[str] | None = None  # "parade", "anniversary", "記念行事", "열병식": an occasion a party holds
     abbreviations: frozenset[str] = frozenset()  # "mr", "gen", "pln": their period ends no sentence
     counterpart_after: frozenset[str] = frozenset()  # "के साथ", "সঙ্গে": a postposition after a counterpart
 

@@ -55,6 +55,10 @@ topic_grammar.csv (`lang,kind,form`) lists, per language:
 - `group_marker`: words that put the names next to them in a larger group ("leaders including Putin
   and Kim", "Putin and Kim among 26 leaders", "समेत"): with no relation word, a sentence whose sides
   are such a group's members relates neither (newsmon/topics/units.py);
+- `occasion`: stems of the occasions a party holds and their dates ("parade", "anniversary",
+  "記念行事", "창건", "周年"): the other side named beside a side's own occasion ("Li Qiang and Medvedev
+  attend North Korea's parade", "朝鮮労働党創建80周年の記念行事に李強、メドベージェフが参加") is its
+  guest, a relation even beside a third party's name (newsmon/topics/units.py);
 - `abbreviation`: abbreviations whose period ends no sentence ("Mr. Kim", "Gen. Kim", "Korei Płn.",
   "St. Petersburg"; one-letter ones never do);
 - `aside`: words that open a clause set off by commas ("Putin, who is in China for a summit, met
@@ -82,7 +86,7 @@ GRAMMAR_KINDS = ("connector", "place_before", "place_after", "separator", "order
                  "between_after", "source_before", "source_after", "topic_before", "topic_after", "aside",
                  "counterpart_before", "agent_before", "guests_before", "destination_before",
                  "origin_before", "possessive", "complementizer", "destination_after", "genitive_before",
-                 "pair_pronoun", "subject_pronoun", "group_marker", "counterpart_after", "abbreviation",
+                 "pair_pronoun", "subject_pronoun", "group_marker", "counterpart_after", "abbreviation", "occasion",
                  "clause_before", "genitive_after")
 # A source word may follow its name after a few words ("South Korea's spy agency says").
 _SOURCE_GAP = 3
@@ -92,6 +96,16 @@ def _compound(forms: list[str]) -> re.Pattern[str] | None:
     """A compound's second part glued to a name by a hyphen (a name term may end in it)."""
     parts = [f.lstrip("-") for f in forms if f.startswith("-") and not UNSPACED.search(f)]
     return re.compile(rf"-?(?:{alternation(parts)})(?!{WORD})") if parts else None
+
+
+def _stems(forms: list[str]) -> re.Pattern[str] | None:
+    """Forms as word stems with any ending ("парад" in "парада"); those of the unspaced scripts
+    anywhere."""
+    words = [f for f in forms if not UNSPACED.search(f)]
+    glued = [f for f in forms if UNSPACED.search(f)]
+    parts = ([rf"(?<!{WORD})(?:{alternation(words)}){WORD}*"] if words else []) + (
+        [f"(?:{alternation(glued)})"] if glued else [])
+    return re.compile("|".join(parts)) if parts else None
 
 
 def _whole_words(forms: list[str]) -> re.Pattern[str] | None:
@@ -207,4 +221,5 @@ def load_grammar(seeds_dir: Path) -> Grammar:
                    _whole_words(rows["subject_pronoun"]), frozenset(rows["group_marker"]),
                    {form: frozenset(langs) for form, langs in places.items()},
                    counterpart_after=frozenset(rows["counterpart_after"]),
-                   abbreviations=frozenset(f.rstrip(".") for f in rows["abbreviation"]))
+                   abbreviations=frozenset(f.rstrip(".") for f in rows["abbreviation"]),
+                   occasion=_stems(rows["occasion"]))

@@ -15,6 +15,7 @@ relates them and it names a third country as a place (fellow guests at a third p
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from newsmon.topics.actors import OWNER_MARK, actors_of, only_sources, place_names_of
@@ -97,6 +98,42 @@ def _relation_in_second_clause(members: list[Found], text: str, grammar: Grammar
     return all(f.start > second.start for f in members if f.rule.role_kind == "relation")
 
 
+_OWNER_GAP = re.compile(r"'s|\d+\w{0,3}")  # "North Korea's", "80th", "80-летия" between an owner and its occasion
+
+
+def _guest_of_a_side(members: list[Found], text: str, grammar: Grammar) -> bool:
+    """True when a side owns an occasion of seeds/topic_grammar.csv (its name right before it, with
+    only a genitive, digits or more occasion words between: "North Korea's parade", "朝鮮労働党創建
+    80周年の記念行事", "Pyongyang parade") and the other side is named too: that side is the
+    occasion's guest, whoever else attends ("Li Qiang and Medvedev attend North Korea's parade")."""
+    if grammar.occasion is None:
+        return False
+    names = sorted((f for f in members if f.rule.role_kind in ("side", "weak", "third")), key=lambda f: f.start)
+    if len({f.rule.role_name for f in names if f.rule.role_kind != "third"}) < 2:
+        return False
+    for occasion in grammar.occasion.finditer(text):
+        after = next((f for f in names if f.start >= occasion.end()), None)
+        if (after is not None and after.rule.role_kind != "third" and word_cost(text[occasion.end():after.start]) <= 1
+                and grammar.is_place(text, after.start, after.start + len(after.matched))):
+            return True  # "the parade in Pyongyang", "параде в Пхеньяне"
+        owner = next((f for f in reversed(names) if f.start + len(f.matched) <= occasion.start()), None)
+        if owner is None or owner.rule.role_kind == "third":
+            continue
+        pos = owner.start + len(owner.matched)
+        while pos < occasion.start():
+            if text[pos].isspace():
+                pos += 1
+                continue
+            hits = (p.match(text, pos) for p in (_OWNER_GAP, grammar.occasion, grammar.genitive_after) if p is not None)
+            hit = next((h for h in hits if h and h.end() > pos), None)
+            if hit is None:
+                break
+            pos = hit.end()
+        if pos >= occasion.start():
+            return True
+    return False
+
+
 def _in_a_group(members: list[Found], text: str, grammar: Grammar) -> bool:
     """True when a group word (`group_marker`: including, among, समेत) stands right before the first
     side name or right after the last one: "leaders of 25 states, including Putin and Kim, attended",
@@ -157,7 +194,8 @@ def separate_units(found: list[Found], texts: dict[str, str],
             continue
         verdict = relates_sides(members, text, grammar, actors)
         if verdict or (verdict is None and ("both_sides" in kinds or joined_pair(members, text, grammar))
-                       and not _in_a_group(members, text, grammar)):
+                       and not _in_a_group(members, text, grammar)) or (
+                verdict is None and _guest_of_a_side(members, text, grammar)):
             related.add(unit)
         # else a relation of a third party with one side ("Kim met Xi ... amid 북러 밀착"): the
         # sides named beside it, even as one compound, are background.
