@@ -166,3 +166,16 @@ def test_an_infinitive_ending_its_clause(title, expected, rules):
 )
 def test_a_pair_before_a_comitative_postposition(title, expected, rules):
     assert topic_match(title, rules) is expected
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        # A verb-final headline's topic may carry a title before its comma ("러시아 대통령,",
+        # "プーチン大統領、"): the names after it are its counterparts.
+        "러시아 대통령, 북한 지도자와 베이징에서 양자 회담 가질 수도",
+        "プーチン大統領、北朝鮮の金正恩総書記と北京で会談へ",
+    ],
+)
+def test_a_headline_topic_with_a_title(title, rules):
+    assert topic_match(title, rules)

@@ -164,7 +164,8 @@ def mark_sources(actors: list[Actor], text: str, grammar: Grammar) -> None:
 
 COMMAS = (",", "、", "，")
 _QUOTES = "\"“”«»「」『』"
-TOPIC_COMMA = re.compile(r"\s*\w{0,2}\s*[,、，]")  # "시진핑,", "習近平氏、" (an honorific before it)
+# "시진핑,", "習近平氏、" (an honorific before it), "러시아 대통령,", "プーチン大統領、" (or a title).
+TOPIC_COMMA = re.compile(r"\s*(?:\w{0,2}|[\uac00-\ud7af\u3040-\u30ff\u4e00-\u9fff]{3,5})\s*[,、，]")
 
 
 def between_kind(word: Found, text: str, grammar: Grammar) -> str | None:

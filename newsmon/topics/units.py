@@ -187,7 +187,8 @@ def separate_units(found: list[Found], texts: dict[str, str],
                 related.add(unit)
             elif kinds & {"relation", "both_sides"}:
                 observed[unit] = JUXTAPOSED
-            elif _juxtaposed(members, text, grammar) or _in_a_group(members, text, grammar):
+            elif (_juxtaposed(members, text, grammar) or _in_a_group(members, text, grammar)) and not _guest_of_a_side(
+                    members, text, grammar):
                 observed[unit] = JUXTAPOSED
             elif len({f.rule.role_name for f in members if f.rule.role_kind in ("side", "weak", "proxy")}) >= 2:
                 bare.append(unit)
