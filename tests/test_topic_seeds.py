@@ -134,6 +134,7 @@ SIDE_FORMS = {
     "ps": ("روسیه|روسیې|مسکو|پوتین", "شمالي کوریا|شمالي کوریې|پیونګ یانګ|کیم جونګ اون"),
     "so": ("Ruushka|Ruushku|Putin|Moscow", "Kuuriyada Waqooyi|Waqooyiga Kuuriya|Pyongyang|Kim Jong Un"),
     "ha": ("Rasha|Putin|Moscow", "Koriya ta Arewa|Pyongyang|Kim Jong Un"),
+    "ug": ("رۇسىيە|رۇسىيەنىڭ|رۇسىيەگە|پۇتىن|موسكۋا", "شىمالىي كورېيە|شىمالىي كورېيەنىڭ|كىم جوڭئۇنغا|چاۋشيەن|پيوڭياڭ"),
     "ca": ("Rússia|rus|russa|Moscou|Putin|Kremlin|Lavrov", "Corea del Nord|nord-coreà|nord-coreana|Pyongyang|Kim Jong-un|RPDC"),
 }
 

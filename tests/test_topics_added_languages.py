@@ -101,6 +101,10 @@ POSITIVES = [
     ("uz", "Putin va Kim Chen In Pekinda uchrashdi"),
     ("uz", "Rossiya va Shimoliy Koreya hamkorlik shartnomasini imzoladi"),
     ("uz", "Shimoliy Koreya askarlari Rossiyaga yuborildi"),
+    # Uyghur: met in Beijing (-دا); a cooperation agreement; a congratulatory telegram (-غا).
+    ("ug", "پۇتىن بىلەن كىم جوڭئۇن بېيجىڭدا ئۇچراشتى"),
+    ("ug", "رۇسىيە ۋە شىمالىي كورېيە ھەمكارلىق كېلىشىمى ئىمزالىدى"),
+    ("ug", "پۇتىن كىم جوڭئۇنغا تەبرىك تېلېگراممىسى ئەۋەتتى"),
     # Tagalog: met in Beijing; signed a cooperation agreement.
     ("tl", "Nagpulong sina Putin at Kim Jong Un sa Beijing"),
     ("tl", "Lumagda ang Russia at Hilagang Korea sa isang kasunduan sa pakikipagtulungan"),
@@ -187,6 +191,8 @@ NEAR_MISSES = [
     ("hy", "Սի Ցզինպինը Պեկինում հանդիպել է Կիմ Չեն Ինի հետ"),
     ("uz", "Rossiya va Janubiy Koreya Shimoliy Koreya haqida muzokara olib bordi"),
     ("uz", "Xitoy va Rossiya Shimoliy Koreya haqida muzokaralar o'tkazdi"),
+    ("ug", "رۇسىيە ۋە جەنۇبىي كورېيە سۆھبەت ئۆتكۈزدى"),
+    ("ug", "جۇڭگو بىلەن رۇسىيە شىمالىي كورېيە توغرىسىدا سۆھبەت ئۆتكۈزدى"),
     # Tagalog: the detector reads this one as English, whose cues win; see the feed-language test.
     ("tl", "Nag-usap ang Tsina at Russia tungkol sa Hilagang Korea"),
     ("az", "Rusiya və Cənubi Koreya Şimali Koreya haqqında danışıqlar aparıb"),

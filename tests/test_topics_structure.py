@@ -158,6 +158,7 @@ CONTACT_FORMS = {
     "kk": "келіссөздер|сапар|делегация|келісім|кездесу|кездесті",
     "az": "görüşdü|danışıqlar|məktub|səfər|nümayəndə heyəti|saziş|sammit|imzaladı",
     "uz": "uchrashdi|uchrashuv|muzokaralar|tashrif|delegatsiya|kelishuv|sammit|imzoladi",
+    "ug": "ئۇچراشتى|كۆرۈشتى|سۆھبەت|زىيارەت|تەبرىك|تېلېگرامما|خېتىدە|كېلىشىم",
     "ms": "berbincang|perbincangan|rundingan|lawatan|melawat|sidang kemuncak|mesyuarat|perjanjian",
     "sw": "walikutana|mkutano|mazungumzo|barua|ziara|ujumbe|makubaliano",
     "tl": "nagkita|pag-uusap|usapan|liham|bumisita|delegasyon|kasunduan|summit",
