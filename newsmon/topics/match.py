@@ -257,8 +257,7 @@ def _armed_units(found: list[Found], texts: dict[str, str], grammar: Grammar = E
         heads = {f.rule.role_name for f in found if (f.where, f.unit) == unit and f.rule.role_kind == "side"
                  and ((f.start + len(f.matched) <= word.start
                        and word_cost(text[f.start + len(f.matched):word.start]) <= 1)
-                      or (f.start >= word_end and (word_cost(text[word_end:f.start]) == 0 or text[word_end:f.start].split()
-                                                   in ([w] for w in grammar.origin_before | grammar.genitive_before))))}
+                      or (f.start >= word_end and _origin_gap(text[word_end:f.start], grammar)))}
         if any(f.rule.role_kind == "proxy" and (f.where, f.unit) == unit and f.rule.role_name not in heads
                for f in found) and heads:
             out.add(unit)
@@ -274,6 +273,13 @@ def _evidence(found: list[Found]) -> tuple[Evidence, ...]:
             seen.add(key)
             out.append(Evidence(f.rule.term, f.matched, f.rule.role, f.rule.lang, f.where, f.rule.entity))
     return tuple(out)
+
+
+def _origin_gap(gap: str, grammar: Grammar) -> bool:
+    """True when a gap between a military word and the name after it is nothing or one origin or
+    genitive word ("soldati nordcoreani", "soldiers from North Korea", "troops of North Korea")."""
+    words = gap.split()
+    return word_cost(gap) == 0 or (len(words) == 1 and words[0] in grammar.origin_before | grammar.genitive_before)
 
 
 def _speaks_of_relation(found: list[Found]) -> bool:

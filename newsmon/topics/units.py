@@ -117,21 +117,25 @@ def _guest_of_a_side(members: list[Found], text: str, grammar: Grammar) -> bool:
                 and grammar.is_place(text, after.start, after.start + len(after.matched))):
             return True  # "the parade in Pyongyang", "параде в Пхеньяне"
         owner = next((f for f in reversed(names) if f.start + len(f.matched) <= occasion.start()), None)
-        if owner is None or owner.rule.role_kind == "third":
-            continue
-        pos = owner.start + len(owner.matched)
-        while pos < occasion.start():
-            if text[pos].isspace():
-                pos += 1
-                continue
-            hits = (p.match(text, pos) for p in (_OWNER_GAP, grammar.occasion, grammar.genitive_after) if p is not None)
-            hit = next((h for h in hits if h and h.end() > pos), None)
-            if hit is None:
-                break
-            pos = hit.end()
-        if pos >= occasion.start():
+        if owner is not None and owner.rule.role_kind != "third" and _owns(
+                text, owner.start + len(owner.matched), occasion.start(), grammar):
             return True
     return False
+
+
+def _owns(text: str, pos: int, end: int, grammar: Grammar) -> bool:
+    """True when text[pos:end], between a name and an occasion word, holds only spaces, a genitive,
+    digits and more occasion words ("'s 80th anniversary", "創建80周年の")."""
+    patterns = [p for p in (_OWNER_GAP, grammar.occasion, grammar.genitive_after) if p is not None]
+    while pos < end:
+        if text[pos].isspace():
+            pos += 1
+            continue
+        hit = next((h for h in (p.match(text, pos) for p in patterns) if h and h.end() > pos), None)
+        if hit is None:
+            return False
+        pos = hit.end()
+    return True
 
 
 def _in_a_group(members: list[Found], text: str, grammar: Grammar) -> bool:
@@ -183,15 +187,16 @@ def separate_units(found: list[Found], texts: dict[str, str],
             weight = _observed(members, text, grammar) if "relation" in kinds else None
             if weight is not None:
                 observed[unit] = weight
-            elif kinds & {"relation", "both_sides"} and not _relation_in_second_clause(members, text, grammar):
-                related.add(unit)
             elif kinds & {"relation", "both_sides"}:
-                observed[unit] = JUXTAPOSED
+                if _relation_in_second_clause(members, text, grammar):
+                    observed[unit] = JUXTAPOSED
+                else:
+                    related.add(unit)
             elif (_juxtaposed(members, text, grammar) or _in_a_group(members, text, grammar)) and not _guest_of_a_side(
                     members, text, grammar):
                 observed[unit] = JUXTAPOSED
-            elif len({f.rule.role_name for f in members if f.rule.role_kind in ("side", "weak", "proxy")}) >= 2:
-                bare.append(unit)
+            elif len({f.rule.role_name for f in _side_names(members)}) >= 2:
+                bare.append(unit)  # the pair named with nothing else: see the fellow guests below
             continue
         verdict = relates_sides(members, text, grammar, actors)
         if verdict or (verdict is None and ("both_sides" in kinds or joined_pair(members, text, grammar))
