@@ -169,3 +169,19 @@ def test_prisoners_dispatch_and_a_relation_in_another_clause(rules, title, lang,
 )
 def test_guests_at_a_sides_occasion(rules, title, lang, expected):
     assert topic_match(title, rules, lang=lang) is expected
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        # The pair joined as the subject of a clause of its own is its own statement; a third party in
+        # another clause only looks on. A list, a guest list or a headline label is no such clause.
+        ("China watches warily as Russia and North Korea grow closer", True),
+        ("Xi Jinping looks on as Putin and Kim Jong Un chat", True),
+        ("China, Russia and North Korea leaders at the parade", False),
+        ("Military parade in China: arriving Putin, Kim Jong Un", False),
+        ("Japan's white paper: China the top threat… North Korean missiles, Russian drills also named", False),
+    ],
+)
+def test_a_pair_that_opens_its_own_clause(rules, title, expected):
+    assert topic_match(title, rules) is expected

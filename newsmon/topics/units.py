@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from newsmon.topics.actors import OWNER_MARK, actors_of, only_sources, place_names_of
+from newsmon.topics.actors import CLAUSE_MARKS, OWNER_MARK, actors_of, only_sources, place_names_of
 from newsmon.topics.context import relates_sides
 from newsmon.topics.grammar import EMPTY_GRAMMAR, Grammar, word_cost
 from newsmon.topics.phrases import joined_pair
@@ -138,6 +138,30 @@ def _owns(text: str, pos: int, end: int, grammar: Grammar) -> bool:
     return True
 
 
+def _pair_owns_its_clause(members: list[Found], text: str, grammar: Grammar) -> bool:
+    """True when the two sides, joined by a connector, open a clause of their own (after a clause
+    conjunction or a semicolon, colon or dash) and every third party is named outside it: "China
+    watches warily as Russia and North Korea grow closer" is the pair's own statement, with China only
+    looking on. Commas do not count: they also list ("China, Russia and North Korea")."""
+    names = _side_names(members)
+    thirds = [f for f in members if f.rule.role_kind == "third"]
+    marks = CLAUSE_MARKS - {","}
+    for a, b in zip(names, names[1:], strict=False):
+        gap = text[a.start + len(a.matched):b.start]
+        if a.rule.role_name == b.rule.role_name or not grammar.is_connector_gap(gap, "*") or word_cost(gap) > 1:
+            continue
+        head = text[:a.start]
+        mark = max((i + 1 for i, c in enumerate(head) if c in marks), default=0)
+        if not grammar.opens_clause(head) and (mark == 0 or word_cost(head[mark:]) > 0):
+            continue  # the pair opens no clause: "Xi hosts Putin and Kim", "Parade in China: come Putin, Kim"
+        start = len(head.rstrip()) - len((head.split() or [""])[-1]) if grammar.opens_clause(head) else mark
+        tail = text[b.start + len(b.matched):]
+        end = b.start + len(b.matched) + next((i for i, c in enumerate(tail) if c in marks), len(tail))
+        if thirds and all(f.start + len(f.matched) <= start or f.start >= end for f in thirds):
+            return True
+    return False
+
+
 def _in_a_group(members: list[Found], text: str, grammar: Grammar) -> bool:
     """True when a group word (`group_marker`: including, among, समेत) stands right before the first
     side name or right after the last one: "leaders of 25 states, including Putin and Kim, attended",
@@ -201,7 +225,8 @@ def separate_units(found: list[Found], texts: dict[str, str],
         verdict = relates_sides(members, text, grammar, actors)
         if verdict or (verdict is None and ("both_sides" in kinds or joined_pair(members, text, grammar))
                        and not _in_a_group(members, text, grammar)) or (
-                verdict is None and _guest_of_a_side(members, text, grammar)):
+                verdict is None and (_guest_of_a_side(members, text, grammar)
+                                     or _pair_owns_its_clause(members, text, grammar))):
             related.add(unit)
         # else a relation of a third party with one side ("Kim met Xi ... amid 북러 밀착"): the
         # sides named beside it, even as one compound, are background.
