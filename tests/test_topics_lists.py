@@ -178,6 +178,8 @@ def test_guests_at_a_sides_occasion(rules, title, lang, expected):
         # another clause only looks on. A list, a guest list or a headline label is no such clause.
         ("China watches warily as Russia and North Korea grow closer", True),
         ("Xi Jinping looks on as Putin and Kim Jong Un chat", True),
+        # A name after "as" opens its own clause: no counterpart of a relation word before it.
+        ("South Korea's Lee meets Xi as Putin and Kim trade letters", True),
         ("China, Russia and North Korea leaders at the parade", False),
         ("Military parade in China: arriving Putin, Kim Jong Un", False),
         ("Japan's white paper: China the top threat… North Korean missiles, Russian drills also named", False),

@@ -299,8 +299,8 @@ def _participants(word: Found, actors: list[Actor], text: str, grammar: Grammar,
         if host is not None and not actors[host].side and lead <= 1 and clear(right[0], right[1]):
             return host, right[0]  # "شی جین‌پینگ میزبان پوتین و کیم": a third party's guests, each
         if ((lead <= 1 and clear(right[0], right[1]))
-                or (not subject and not verb_final
-                    and near(text[actors[right[0]].end:actors[right[1]].start]))):
+                or (not subject and not verb_final and near(text[actors[right[0]].end:actors[right[1]].start])
+                    and not grammar.opens_clause(text[actors[right[0]].end:actors[right[1]].start]))):
             return right[0], right[1]
     object_gap = text[actors[left[-1]].end:start] if left else ""
     if len(left) >= 2 and (near(object_gap) or (
