@@ -145,6 +145,7 @@ def test_a_feeds_side_does_not_stand_in_beside_a_third_party_in_the_headline(rul
         ("국군포로 송환 촉구…북한 묵묵부답", "ko", False),
         # A relation word in the second of two juxtaposed clauses relates that clause's names only.
         ("North Korea fires missile as Russia and Ukraine swap prisoners", "en", False),
+        ("Ukrainian POWs return home as North Korea tests a missile", "en", False),
     ],
 )
 def test_prisoners_dispatch_and_a_relation_in_another_clause(rules, title, lang, expected):

@@ -95,7 +95,11 @@ def _relation_in_second_clause(members: list[Found], text: str, grammar: Grammar
         return False
     names = _side_names(members)
     second = next(b for a, b in zip(names, names[1:], strict=False) if a.rule.role_name != b.rule.role_name)
-    return all(f.start > second.start for f in members if f.rule.role_kind == "relation")
+    # A relation word that is itself a side's stand-in ("Ukrainian POWs return home as North Korea
+    # tests a missile": POWs stand for Russia's war) is a name here, not a relation.
+    proxies = {(f.start, f.start + len(f.matched)) for f in names if f.rule.role_kind == "proxy"}
+    return all(f.start > second.start for f in members if f.rule.role_kind == "relation"
+               and (f.start, f.start + len(f.matched)) not in proxies)
 
 
 _OWNER_GAP = re.compile(r"'s|\d+\w{0,3}")  # "North Korea's", "80th", "80-летия" between an owner and its occasion
