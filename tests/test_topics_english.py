@@ -282,3 +282,17 @@ def test_a_possessive_heads_a_military_noun_beside_a_place_of_the_other_side(rul
     hits = [h for h in match_topics("Pyongyang rejects US claims about its soldiers in Kursk", "", rules, lang="en")
             if h.topic == "russia_dprk"]
     assert hits and hits[0].is_match and hits[0].score == 1.0
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        # Closeness words relate the two names beside them, a third party looking on or not.
+        ("Beijing uneasy as Putin got too close to Pyongyang", True),
+        ("Xi watches Putin's embrace of Pyongyang", True),
+        ("Russia and North Korea grow closer, China watches warily", True),
+        ("Putin, Xi grow closer as North Korea tests missiles", False),
+    ],
+)
+def test_closeness_words(rules, title, expected):
+    assert is_match(title, rules) is expected
