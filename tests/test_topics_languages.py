@@ -108,6 +108,11 @@ def test_a_meeting_or_treaty_in_a_third_country_matches_in_the_feeds_language(ru
         "Japonia condamnă cooperarea între Rusia și Coreea de Nord",
         "Japan veroordeelt de samenwerking tussen Rusland en Noord-Korea",
         "Η Ιαπωνία καταδικάζει τη συνεργασία μεταξύ Ρωσίας και Βόρειας Κορέας",
+        # Rapprochement words: aproximação, yakınlaşma, التقارب, 走近.
+        "China preocupada pela aproximação entre Rússia e Coreia do Norte",
+        "Çin, Rusya ile Kuzey Kore'nin yakınlaşmasından endişeli",
+        "الصين قلقة من التقارب بين روسيا وكوريا الشمالية",
+        "中国警惕俄朝走近",
     ],
 )
 def test_ties_between_the_sides_hold_beside_a_third_party_that_comments(rules, title):
