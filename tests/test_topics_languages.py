@@ -242,3 +242,18 @@ def test_with_respect_to_is_no_relation(rules):
     # Russian "по отношению к" (with respect to) holds "отношение" (relations) but is none.
     found = topic_hit("Лавров назвал это неуважительным по отношению к КНДР", rules, lang="ru")
     assert found is not None and not any(e.role == "relation:ties" for e in found.evidence)
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        # A clause conjunction (zatímco, بينما, ενώ, miközben, जबकि) opens a clause of its own: a side
+        # there is no counterpart of the first clause's relation word, and a pair there is its own.
+        ("Japonsko protestuje proti letům ruských bombardérů, zatímco KLDR testuje rakety", False),
+        ("اليابان تحتج على رحلات القاذفات الروسية بينما تختبر كوريا الشمالية صواريخ", False),
+        ("Η Ιαπωνία διαμαρτύρεται για τις ρωσικές πτήσεις, ενώ η Βόρεια Κορέα εκτοξεύει πυραύλους", False),
+        ("Kína aggódik, miközben Oroszország és Észak-Korea közeledik", True),
+    ],
+)
+def test_clause_conjunctions_of_more_languages(rules, title, expected):
+    assert topic_match(title, rules) is expected
