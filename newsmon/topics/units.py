@@ -57,14 +57,18 @@ def _side_names(members: list[Found]) -> list[Found]:
     return sorted((f for f in members if f.rule.role_kind in ("side", "weak", "proxy")), key=lambda f: f.start)
 
 
+def _switches(names: list[Found]) -> list[tuple[Found, Found]]:
+    """Neighbouring side names of different sides, in order."""
+    return [(a, b) for a, b in zip(names, names[1:], strict=False) if a.rule.role_name != b.rule.role_name]
+
+
 def _juxtaposed(members: list[Found], text: str, grammar: Grammar) -> bool:
     """True when the sentence's side names fall into two clauses, one side each, and a clause
     conjunction of seeds/topic_grammar.csv (as, while, mientras, в то время как) opens the second
     with the other side as its subject, at most a title word between ("as President Putin"): two
     events side by side. Only read where the sentence has no relation word, pair term or third party.
     """
-    names = _side_names(members)
-    switches = [(a, b) for a, b in zip(names, names[1:], strict=False) if a.rule.role_name != b.rule.role_name]
+    switches = _switches(_side_names(members))
     if len(switches) != 1:
         return False
     first, second = switches[0]
@@ -94,7 +98,7 @@ def _relation_in_second_clause(members: list[Found], text: str, grammar: Grammar
     if any(f.rule.role_kind == "both_sides" for f in members) or not _juxtaposed(members, text, grammar):
         return False
     names = _side_names(members)
-    second = next(b for a, b in zip(names, names[1:], strict=False) if a.rule.role_name != b.rule.role_name)
+    second = _switches(names)[0][1]
     # A relation word that is itself a side's stand-in ("Ukrainian POWs return home as North Korea
     # tests a missile": POWs stand for Russia's war) is a name here, not a relation.
     proxies = {(f.start, f.start + len(f.matched)) for f in names if f.rule.role_kind == "proxy"}
@@ -150,15 +154,16 @@ def _pair_owns_its_clause(members: list[Found], text: str, grammar: Grammar) -> 
     names = _side_names(members)
     thirds = [f for f in members if f.rule.role_kind == "third"]
     marks = CLAUSE_MARKS - {","}
-    for a, b in zip(names, names[1:], strict=False):
+    for a, b in _switches(names):
         gap = text[a.start + len(a.matched):b.start]
-        if a.rule.role_name == b.rule.role_name or not grammar.is_connector_gap(gap, "*") or word_cost(gap) > 1:
+        if not grammar.is_connector_gap(gap, "*") or word_cost(gap) > 1:
             continue
         head = text[:a.start]
         mark = max((i + 1 for i, c in enumerate(head) if c in marks), default=0)
-        if not grammar.opens_clause(head) and (mark == 0 or word_cost(head[mark:]) > 0):
+        conjunction = grammar.opens_clause(head)
+        if not conjunction and (mark == 0 or word_cost(head[mark:]) > 0):
             continue  # the pair opens no clause: "Xi hosts Putin and Kim", "Parade in China: come Putin, Kim"
-        start = len(head.rstrip()) - len((head.split() or [""])[-1]) if grammar.opens_clause(head) else mark
+        start = len(head.rstrip()) - len((head.split() or [""])[-1]) if conjunction else mark
         tail = text[b.start + len(b.matched):]
         end = b.start + len(b.matched) + next((i for i, c in enumerate(tail) if c in marks), len(tail))
         if thirds and all(f.start + len(f.matched) <= start or f.start >= end for f in thirds):
