@@ -112,8 +112,10 @@ _OWNER_GAP = re.compile(r"'s|\d+\w{0,3}")  # "North Korea's", "80th", "80-лет
 def _guest_of_a_side(members: list[Found], text: str, grammar: Grammar) -> bool:
     """True when a side owns an occasion of seeds/topic_grammar.csv (its name right before it, with
     only a genitive, digits or more occasion words between: "North Korea's parade", "朝鮮労働党創建
-    80周年の記念行事", "Pyongyang parade") and the other side is named too: that side is the
-    occasion's guest, whoever else attends ("Li Qiang and Medvedev attend North Korea's parade")."""
+    80周年の記念行事", "Pyongyang parade"; or right after it, alone or after genitive words, or as
+    its place: "parata nordcoreana", "aniversarea Coreei de Nord", "the parade in Pyongyang") and the
+    other side is named too: that side is the occasion's guest, whoever else attends ("Li Qiang and
+    Medvedev attend North Korea's parade")."""
     if grammar.occasion is None:
         return False
     names = sorted((f for f in members if f.rule.role_kind in ("side", "weak", "third")), key=lambda f: f.start)
@@ -121,9 +123,13 @@ def _guest_of_a_side(members: list[Found], text: str, grammar: Grammar) -> bool:
         return False
     for occasion in grammar.occasion.finditer(text):
         after = next((f for f in names if f.start >= occasion.end()), None)
-        if (after is not None and after.rule.role_kind != "third" and word_cost(text[occasion.end():after.start]) <= 1
-                and grammar.is_place(text, after.start, after.start + len(after.matched))):
-            return True  # "the parade in Pyongyang", "параде в Пхеньяне"
+        gap = text[occasion.end():after.start] if after is not None else ""
+        # (A bare name after the word owns it only where genitives follow their noun: "चीन की परेड
+        # पुतिन किम …" lists guests after a verb-final language's occasion.)
+        if after is not None and after.rule.role_kind != "third" and ((grammar.opens_owner(gap) and (
+                gap.strip() or after.rule.lang not in grammar.verb_final)) or (
+                word_cost(gap) <= 1 and grammar.is_place(text, after.start, after.start + len(after.matched)))):
+            return True  # "the parade in Pyongyang", "параде в Пхеньяне", "la ceremonia de Pyongyang", "رژه پیونگ‌یانگ"
         owner = next((f for f in reversed(names) if f.start + len(f.matched) <= occasion.start()), None)
         if owner is not None and owner.rule.role_kind != "third" and _owns(
                 text, owner.start + len(owner.matched), occasion.start(), grammar):
