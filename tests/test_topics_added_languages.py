@@ -105,6 +105,11 @@ POSITIVES = [
     ("ug", "پۇتىن بىلەن كىم جوڭئۇن بېيجىڭدا ئۇچراشتى"),
     ("ug", "رۇسىيە ۋە شىمالىي كورېيە ھەمكارلىق كېلىشىمى ئىمزالىدى"),
     ("ug", "پۇتىن كىم جوڭئۇنغا تەبرىك تېلېگراممىسى ئەۋەتتى"),
+    # Tamil: met in Beijing (-இல்); a military cooperation agreement between them; Kim's letter to
+    # Putin (the stem of "புடின்" before the dative -உக்கு).
+    ("ta", "புடின் மற்றும் கிம் ஜாங் உன் பெய்ஜிங்கில் சந்தித்தனர்"),
+    ("ta", "ரஷ்யா மற்றும் வட கொரியா இடையே ராணுவ ஒத்துழைப்பு ஒப்பந்தம்"),
+    ("ta", "கிம் ஜாங் உன் புடினுக்கு வாழ்த்து கடிதம் அனுப்பினார்"),
     # Tagalog: met in Beijing; signed a cooperation agreement.
     ("tl", "Nagpulong sina Putin at Kim Jong Un sa Beijing"),
     ("tl", "Lumagda ang Russia at Hilagang Korea sa isang kasunduan sa pakikipagtulungan"),
@@ -193,6 +198,9 @@ NEAR_MISSES = [
     ("uz", "Xitoy va Rossiya Shimoliy Koreya haqida muzokaralar o'tkazdi"),
     ("ug", "رۇسىيە ۋە جەنۇبىي كورېيە سۆھبەت ئۆتكۈزدى"),
     ("ug", "جۇڭگو بىلەن رۇسىيە شىمالىي كورېيە توغرىسىدا سۆھبەت ئۆتكۈزدى"),
+    ("ta", "ரஷ்யா மற்றும் தென் கொரியா பேச்சுவார்த்தை நடத்தின"),
+    ("ta", "சீனா மற்றும் ரஷ்யா வட கொரியா குறித்து பேச்சுவார்த்தை"),
+    ("ta", "ஷி ஜின்பிங் கிம் ஜாங் உன்னை சந்தித்தார்; புடின் பெய்ஜிங்கில்"),
     # Tagalog: the detector reads this one as English, whose cues win; see the feed-language test.
     ("tl", "Nag-usap ang Tsina at Russia tungkol sa Hilagang Korea"),
     ("az", "Rusiya və Cənubi Koreya Şimali Koreya haqqında danışıqlar aparıb"),

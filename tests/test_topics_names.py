@@ -227,3 +227,29 @@ def test_kim_alone_beside_south_korea_names_nobody(rules):
 )
 def test_places_troops_and_short_names_of_2025(rules, lang, title, expected):
     assert topic_match(title, rules, lang=lang) is expected
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "role"),
+    [
+        # A name whose stem ends in a virama drops it before a vowel ending: Tamil "புடின்" (Putin)
+        # is "புடினுடன்" with Putin and "புடினுக்கு" to Putin; Malayalam writes the final consonant as
+        # a chillu ("പുടിൻ") or with a virama ("പുടിന്"), and "പുടിനുമായി" with Putin.
+        ("ta", "புடினுடன்", R),
+        ("ta", "புடினுக்கு", R),
+        ("ta", "பியாங்யாங்கை", D),
+        ("ml", "പുടിനുമായി", R),
+        ("ml", "പുടിന്", R),
+        ("ml", "പുടിൻ", R),
+        ("te", "పుతినే", R),
+    ],
+)
+def test_a_stem_ending_in_a_virama_takes_vowel_endings(rules, lang, text, role):
+    assert role in _roles(rules, text)
+
+
+def test_a_cue_word_keeps_its_virama(rules):
+    # Only names lose a final virama: Malayalam "കത്ത്" (letter) as the stem "കത്ത" would read
+    # "കത്തി" (knife) as a letter between the two sides.
+    assert _roles(rules, "കത്തി") == set()
+    assert "relation:contact" in _roles(rules, "കത്ത്")

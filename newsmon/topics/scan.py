@@ -109,11 +109,30 @@ _CACHE_SIZE = 50_000
 normal_term = functools.lru_cache(maxsize=65536)(normalize_text)
 
 
+# The viramas of the Indic scripts (and Sinhala's al-lakuna): a stem ending in one drops it before a
+# vowel ending ("புடின்", "புடினுடன்", with Putin), so a stem term ends before it.
+_VIRAMAS = frozenset("\u094d\u09cd\u0a4d\u0acd\u0b4d\u0bcd\u0c4d\u0ccd\u0d4d\u0dca")
+_MIN_STEM_LETTERS = 3  # "සෝල" (Seoul) as a bare stem would start other words
+_STEM_ROLE_KINDS = ("side", "weak", "proxy", "third", "exclude")
+
+
+def term_form(rule: TermRule) -> str:
+    """The normalised term as it is matched: a prefix name less a final virama when at least
+    _MIN_STEM_LETTERS letters stay (the virama and any ending are the rest of the word). Only names:
+    a cue word's seed is written as its stem already, and "കത്ത്" (letter) less its virama would
+    start "കത്തി" (knife)."""
+    normalised = normal_term(rule.term)
+    if (rule.match == "prefix" and rule.role_kind in _STEM_ROLE_KINDS and normalised and normalised[-1] in _VIRAMAS
+            and sum(c.isalpha() for c in normalised) >= _MIN_STEM_LETTERS):
+        return normalised[:-1]
+    return normalised
+
+
 def _atoms(rule: TermRule) -> list[str]:
     """A normalised term as regex atoms; word separators become one optional separator atom."""
     atoms: list[str] = []
     word = 0  # letters of the word being read
-    for char in normal_term(rule.term):
+    for char in term_form(rule):
         if char in " -·":
             if atoms and atoms[-1] != _SEPARATOR:
                 atoms.append(_SEPARATOR)
@@ -227,7 +246,7 @@ def compile_terms(rules: list[TermRule], suffixes: dict[str, tuple[str, ...]] | 
             regexes.setdefault(_regex_script(rule.term), []).append(
                 (re.compile(rule.term), rule, required_literal(rule.term)))
             continue
-        normalised = normal_term(rule.term)
+        normalised = term_form(rule)
         script = script_of(normalised)
         at_word_start = rule.match != "substring" and script != "semitic"
         node = trees.setdefault((script, at_word_start), {})

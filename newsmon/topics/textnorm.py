@@ -31,6 +31,9 @@ def _build_fold_table() -> dict[int, str | None]:
         "’": "'", "‘": "'", "ʼ": "'", "′": "'", "`": "'", "´": "'", "׳": "'", "״": '"', "ʻ": "'", "ʹ": "'",
         "‐": "-", "‑": "-", "‒": "-", "–": "-", "—": "-", "―": "-", "−": "-", "﹣": "-", "־": "-",
         "・": "·", "･": "·", "‧": "·", "∙": "·", "⋅": "·", "•": "·",
+        # Malayalam chillus are a consonant with its virama written apart: "പുടിൻ" and the "പുടിന്"
+        # of older text are one name, and its stem "പുടിന" takes the vowel signs of "പുടിനുമായി".
+        "ൺ": "ണ്", "ൻ": "ന്", "ർ": "ര്", "ൽ": "ല്", "ൾ": "ള്", "ൿ": "ക്",
     }
     table.update({ord(k): v for k, v in explicit.items()})
     # Invisible characters, Arabic harakat/tatweel and the Indic nukta are noise for matching.
