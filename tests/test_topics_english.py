@@ -296,3 +296,18 @@ def test_a_possessive_heads_a_military_noun_beside_a_place_of_the_other_side(rul
 )
 def test_closeness_words(rules, title, expected):
     assert is_match(title, rules) is expected
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        # A verb after a comma opens a clause that shares the sentence's subject, however far; the
+        # name before the comma was the first verb's object, not the second's.
+        ("Kim Yo Jong slams Seoul, praises 'invincible' ties with Moscow", True),
+        ("North Korea rejects Japan's protest over Russian drills, backs Moscow", True),
+        ("Japan protests North Korean launch, seeks talks with Russia", False),
+        ("South Korea slams North Korea, praises ties with Russia", False),
+    ],
+)
+def test_a_verb_after_a_comma_shares_the_sentences_subject(rules, title, expected):
+    assert is_match(title, rules) is expected

@@ -255,10 +255,9 @@ def _participants(word: Found, actors: list[Actor], text: str, grammar: Grammar,
         gap = text[actors[left[-1]].end:start]
         subject = left[-1]
         tail = re.split(r"[,;]", gap)[-1]
-        if len(left) > 1 and "," in gap and not tail.strip():
-            # "Kim Jong Un travels to Beijing by train, meets Putin": a verb opening the next clause
-            # shares the sentence's subject.
-            subject = left[0]
+        shared = len(left) > 1 and "," in gap and word_cost(tail) - sum(start - len(tail) <= c < start for c in cuts) <= 1
+        if shared:  # a verb opening the next clause shares the sentence's subject, however far
+            subject = left[0]  # ("… by train, meets Putin", "… slams Seoul, praises ties with Moscow")
         elif (len(left) > 1 and not actors[subject].side and word_cost(gap) == 0
               and grammar.starts_with_connector(text[end:actors[free[0]].start], word.rule.lang)):
             # "Putin's Beijing meeting with Kim": a third party's name on the noun is its venue or
@@ -273,14 +272,14 @@ def _participants(word: Found, actors: list[Actor], text: str, grammar: Grammar,
             # relation noun with one side owns nothing of it (a side told of one may: "Seoul tells
             # Moscow that the treaty with Pyongyang ...").
             subject = left[-2]
-        # "Trump will call Putin and may meet Kim": after a connector the subject is an earlier one.
-        # A noun with its "with" counterpart belongs to the clause's subject further away, another
-        # relation word in between being no distance ("Russia tells South Korea not to worry about
-        # its treaty with North Korea").
+        # "Trump will call Putin and may meet Kim": after a connector the subject is an earlier one. A
+        # noun with its "with" counterpart belongs to the clause's subject further away, other relation
+        # words being no distance ("Russia tells South Korea not to worry about its treaty with Pyongyang").
         span = text[actors[subject].end:start]
         with_mate = grammar.starts_with_connector(text[end:actors[free[0]].start], word.rule.lang)
         far_subject = (with_mate and not CLAUSE_MARKS & set(span) and not grammar.has_connector(span)
                        and word_cost(span) - sum(actors[subject].end < c < start for c in cuts) <= 2 * NEAR_WORDS)
+        far_subject = far_subject or (shared and span.count(",") == 1 and not (CLAUSE_MARKS - {","}) & set(span))
         if (near(span) or far_subject) and not grammar.starts_with_connector(gap, word.rule.lang):
             if actors[subject].party != actors[free[0]].party:
                 # "Kim met Xi", "Kim sends greetings to Putin"; a list of counterparts is each one's
@@ -303,7 +302,7 @@ def _participants(word: Found, actors: list[Actor], text: str, grammar: Grammar,
                     and not grammar.opens_clause(text[actors[right[0]].end:actors[right[1]].start]))):
             return right[0], right[1]
     object_gap = text[actors[left[-1]].end:start] if left else ""
-    if len(left) >= 2 and (near(object_gap) or (
+    if len(left) >= 2 and (verb_final or clause_final or "," not in object_gap) and (near(object_gap) or (
             # A verb-final sentence puts the whole object between its subject and the verb
             # ("한국과 러시아가 최근 모스크바에서 북한의 핵 프로그램과 … 논의"): one clause, no other
             # relation word, reaches twice as far.
@@ -311,9 +310,10 @@ def _participants(word: Found, actors: list[Actor], text: str, grammar: Grammar,
             and not any(actors[left[-1]].end <= c < start for c in cuts)
             and word_cost(object_gap) <= 2 * NEAR_WORDS)):
         # Subject, object, then the word: "Ким Чен Ын направил Путину телеграмму", "김정은, 푸틴에
-        # 친서". In a language that puts the verb first, a third party before the two is the subject
-        # ("Japan protests against Russia as North Korea tests weapons"), unless it only labels the
-        # headline ("Госдеп: КНДР направила в Россию ... военнослужащих").
+        # 친서" (not "Kim slams Seoul, praises ties with Moscow": after a comma the word opens a
+        # clause). In a language that puts the verb first, a third party before the two is the
+        # subject ("Japan protests against Russia as North Korea tests weapons"), unless it only
+        # labels the headline ("Госдеп: КНДР направила в Россию ... военнослужащих").
         subject_first = verb_final or clause_final or all(actors[i].side or actors[i].label for i in left[:-1])
         if subject_first and (near(text[actors[left[-2]].end:actors[left[-1]].start]) or (
                 verb_final and topic_of(text, actors, left[-2], left[-1:]))):
