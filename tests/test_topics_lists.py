@@ -204,3 +204,20 @@ def test_guests_at_a_sides_occasion(rules, title, lang, expected):
 )
 def test_a_pair_that_opens_its_own_clause(rules, title, expected):
     assert topic_match(title, rules) is expected
+
+
+@pytest.mark.parametrize(
+    ("title", "lang", "expected"),
+    [
+        # A background phrase ("amid …", "на фоне …") is the sentence's setting: a third party in it,
+        # after both sides, takes part in nothing; one side in it, with no relation word there,
+        # takes part in nothing either when the other side deals with a third party before it.
+        ("Moscow rolls out red carpet for Pyongyang's top diplomat amid Trump peace push", "en", True),
+        ("Российские туристы снова едут в Пхеньян на фоне предупреждений США", "ru", True),
+        ("Putin hails China ties amid North Korea missile tests", "en", False),
+        ("US sanctions North Korean firms amid Russia arms deal", "en", True),
+        ("Japan condemns Russia and North Korea amid Ukraine war", "en", False),
+    ],
+)
+def test_a_background_phrase_is_no_party(rules, title, lang, expected):
+    assert topic_match(title, rules, lang=lang) is expected

@@ -71,6 +71,7 @@ class Grammar:
     occasion: re.Pattern[str] | None = None  # "parade", "anniversary", "記念行事", "열병식": an occasion a party holds
     abbreviations: frozenset[str] = frozenset()  # "mr", "gen", "pln": their period ends no sentence
     counterpart_after: frozenset[str] = frozenset()  # "के साथ", "সঙ্গে": a postposition after a counterpart
+    background: re.Pattern[str] | None = None  # "amid", "despite", "на фоне": a background phrase follows
 
     def ambiguous_before(self, text: str, start: int) -> frozenset[str]:
         """The languages in which the word right before text[start] joins two names, when another

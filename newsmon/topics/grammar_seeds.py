@@ -59,6 +59,10 @@ topic_grammar.csv (`lang,kind,form`) lists, per language:
   "記念行事", "창건", "周年"): the other side named beside a side's own occasion ("Li Qiang and Medvedev
   attend North Korea's parade", "朝鮮労働党創建80周年の記念行事に李強、メドベージェフが参加") is its
   guest, a relation even beside a third party's name (newsmon/topics/units.py);
+- `background_before`: words that open a background phrase ("amid", "despite", "на фоне", "sur fond
+  de"): a third party named after one, with both sides named before it, is the setting of the
+  sentence, not a party to it ("Moscow rolls out red carpet for Pyongyang's top diplomat amid Trump
+  peace push"; newsmon/topics/units.py);
 - `abbreviation`: abbreviations whose period ends no sentence ("Mr. Kim", "Gen. Kim", "Korei Płn.",
   "St. Petersburg"; one-letter ones never do);
 - `aside`: words that open a clause set off by commas ("Putin, who is in China for a summit, met
@@ -87,6 +91,7 @@ GRAMMAR_KINDS = ("connector", "place_before", "place_after", "separator", "order
                  "counterpart_before", "agent_before", "guests_before", "destination_before",
                  "origin_before", "possessive", "complementizer", "destination_after", "genitive_before",
                  "pair_pronoun", "subject_pronoun", "group_marker", "counterpart_after", "abbreviation", "occasion",
+                 "background_before",
                  "clause_before", "genitive_after")
 # A source word may follow its name after a few words ("South Korea's spy agency says").
 _SOURCE_GAP = 3
@@ -222,4 +227,4 @@ def load_grammar(seeds_dir: Path) -> Grammar:
                    {form: frozenset(langs) for form, langs in places.items()},
                    counterpart_after=frozenset(rows["counterpart_after"]),
                    abbreviations=frozenset(f.rstrip(".") for f in rows["abbreviation"]),
-                   occasion=_stems(rows["occasion"]))
+                   occasion=_stems(rows["occasion"]), background=_whole_words(rows["background_before"]))

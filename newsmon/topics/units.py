@@ -57,6 +57,33 @@ def _side_names(members: list[Found]) -> list[Found]:
     return sorted((f for f in members if f.rule.role_kind in ("side", "weak", "proxy")), key=lambda f: f.start)
 
 
+def _background(members: list[Found], text: str, grammar: Grammar) -> list[Found]:
+    """The names of a background phrase ("amid Trump peace push", "на фоне переговоров с США",
+    running to the next clause mark) that are no party to what the rest of the sentence tells: a
+    third party in it when both sides are named before it ("Moscow rolls out red carpet for
+    Pyongyang's top diplomat amid Trump peace push"), with its relation words; or one side in it,
+    with no relation word there, when the other side and a third party are named before it ("Putin
+    hails China ties amid North Korea missile tests"; not "… amid Russia arms deal")."""
+    if grammar.background is None:
+        return []
+    names = _side_names(members)
+    for opening in grammar.background.finditer(text):
+        stop = next((i for i in range(opening.end(), len(text)) if text[i] in CLAUSE_MARKS), len(text))
+        inside = [f for f in members if opening.end() <= f.start < stop]
+        before = [f for f in members if f.start + len(f.matched) <= opening.start()]
+        sides_before = {f.rule.role_name for f in before if f in names}
+        sides_inside = {f.rule.role_name for f in inside if f in names}
+        if any(f.rule.role_kind == "both_sides" for f in inside + before) or len(sides_before | sides_inside) < 2:
+            continue
+        thirds_before = any(f.rule.role_kind == "third" for f in before)
+        if len(sides_before) >= 2 and not sides_inside and any(f.rule.role_kind == "third" for f in inside):
+            return [f for f in inside if f.rule.role_kind in ("third", "relation")]
+        if (thirds_before and len(sides_before) == 1 and not sides_inside & sides_before
+                and not any(f.rule.role_kind == "relation" for f in inside)):
+            return [f for f in inside if f in names]
+    return []
+
+
 def _switches(names: list[Found]) -> list[tuple[Found, Found]]:
     """Neighbouring side names of different sides, in order."""
     return [(a, b) for a, b in zip(names, names[1:], strict=False) if a.rule.role_name != b.rule.role_name]
@@ -211,6 +238,11 @@ def separate_units(found: list[Found], texts: dict[str, str],
         if not kinds & set(_SIDE_EVIDENCE):
             continue
         text = texts.get(unit[0], "")
+        if "third" in kinds:
+            setting = _background(members, text, grammar)
+            if setting:  # "… amid Trump peace push": no party to what the sentence tells
+                members = units[unit] = [f for f in members if f not in setting]
+                kinds = {f.rule.role_kind for f in members}
         actors = actors_of(members, [f for f in members if f.rule.role_kind == "relation"], text, grammar) if (
             "third" in kinds) else []
         if "third" in kinds and only_sources(members, actors):
