@@ -177,6 +177,8 @@ def test_prisoners_dispatch_and_a_relation_in_another_clause(rules, title, lang,
         ("لي تشيانغ وميدفيديف في احتفال بيونغ يانغ", "ar", True),
         ("Putin e Kim alla parata cinese", "it", False),
         ("Putin y Kim en el desfile de China", "es", False),
+        # The last of a list joined by "and" owns no occasion alone: the list does.
+        ("Trump slams China, Russia and North Korea's parade posing", "en", False),
         # A verb-final language puts the owner before the occasion: names after it are its guests.
         ("चीन की विक्ट्री डे परेड पुतिन किम जोंग समेत ये नेता रहेंगे मौजूद", "hi", False),
         ("Putin and Kim attend China's military parade", "en", False),
@@ -217,6 +219,10 @@ def test_a_pair_that_opens_its_own_clause(rules, title, expected):
         ("Putin hails China ties amid North Korea missile tests", "en", False),
         ("US sanctions North Korean firms amid Russia arms deal", "en", True),
         ("Japan condemns Russia and North Korea amid Ukraine war", "en", False),
+        # A relative clause at the end of the sentence is one too; a third country written in it as
+        # a place still places the pair's occasion there.
+        ("Кім Чен Ин показав Медведєву нову ракету, яка нібито здатна долетіти до США", "uk", True),
+        ("Kim and Putin at the military parade, which will be held in Beijing", "en", False),
     ],
 )
 def test_a_background_phrase_is_no_party(rules, title, lang, expected):

@@ -114,11 +114,13 @@ def _stems(forms: list[str]) -> re.Pattern[str] | None:
 
 
 def _whole_words(forms: list[str]) -> re.Pattern[str] | None:
-    """Forms as whole words; those of the unspaced scripts anywhere ("両首脳は")."""
-    words = [f for f in forms if not UNSPACED.search(f)]
+    """Forms as whole words; those of the unspaced scripts anywhere ("両首脳は"); one that opens
+    with a punctuation mark right after a word (", which")."""
+    words = [f for f in forms if not UNSPACED.search(f) and re.match(WORD, f)]
+    marked = [f for f in forms if not UNSPACED.search(f) and not re.match(WORD, f)]
     glued = [f for f in forms if UNSPACED.search(f)]
     parts = ([rf"(?<!{WORD})(?:{alternation(words)})(?!{WORD})"] if words else []) + (
-        [f"(?:{alternation(glued)})"] if glued else [])
+        [rf"(?:{alternation(marked)})(?!{WORD})"] if marked else []) + ([f"(?:{alternation(glued)})"] if glued else [])
     return re.compile("|".join(parts)) if parts else None
 
 

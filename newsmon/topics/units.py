@@ -76,7 +76,10 @@ def _background(members: list[Found], text: str, grammar: Grammar) -> list[Found
         if any(f.rule.role_kind == "both_sides" for f in inside + before) or len(sides_before | sides_inside) < 2:
             continue
         thirds_before = any(f.rule.role_kind == "third" for f in before)
-        if len(sides_before) >= 2 and not sides_inside and any(f.rule.role_kind == "third" for f in inside):
+        # (A third country written as a place stays: "… at a parade, which will be held in Beijing"
+        # places the pair's occasion there.)
+        if len(sides_before) >= 2 and not sides_inside and any(f.rule.role_kind == "third" for f in inside) and not any(
+                f.rule.role_kind == "third" and grammar.is_place(text, f.start, f.start + len(f.matched)) for f in inside):
             return [f for f in inside if f.rule.role_kind in ("third", "relation")]
         if (thirds_before and len(sides_before) == 1 and not sides_inside & sides_before
                 and not any(f.rule.role_kind == "relation" for f in inside)):
@@ -157,11 +160,19 @@ def _guest_of_a_side(members: list[Found], text: str, grammar: Grammar) -> bool:
                 gap.strip() or after.rule.lang not in grammar.verb_final)) or (
                 word_cost(gap) <= 1 and grammar.is_place(text, after.start, after.start + len(after.matched)))):
             return True  # "the parade in Pyongyang", "параде в Пхеньяне", "la ceremonia de Pyongyang", "رژه پیونگ‌یانگ"
-        owner = next((f for f in reversed(names) if f.start + len(f.matched) <= occasion.start()), None)
-        if owner is not None and owner.rule.role_kind != "third" and _owns(
+        earlier = [f for f in names if f.start + len(f.matched) <= occasion.start()]
+        owner = earlier[-1] if earlier else None
+        joined = len(earlier) > 1 and _listed(text[earlier[-2].start + len(earlier[-2].matched):owner.start], grammar)
+        if owner is not None and owner.rule.role_kind != "third" and not joined and _owns(
                 text, owner.start + len(owner.matched), occasion.start(), grammar):
-            return True
+            return True  # (not "Kiinan, Venäjän ja Pohjois-Korean paraati": a list's occasion is no one side's)
     return False
+
+
+def _listed(gap: str, grammar: Grammar) -> bool:
+    """True when a gap joins two names with a connector word ("China, Russia and North Korea"), not
+    only a comma or a list mark (a headline's topic before its comma: "리창·메드베데프, 북한 행사")."""
+    return grammar.is_connector_gap(gap, "*") and grammar.has_connector(gap)
 
 
 def _owns(text: str, pos: int, end: int, grammar: Grammar) -> bool:
