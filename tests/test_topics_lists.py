@@ -227,3 +227,19 @@ def test_a_pair_that_opens_its_own_clause(rules, title, expected):
 )
 def test_a_background_phrase_is_no_party(rules, title, lang, expected):
     assert topic_match(title, rules, lang=lang) is expected
+
+
+@pytest.mark.parametrize(
+    ("title", "lang", "expected"),
+    [
+        # "Each other" after a joined list that holds both sides: each met or spoke with each, a third
+        # party among them or not. Without it a list acting together, or a pair of others, is none.
+        ("Xi, Putin and Kim met each other in Beijing", "en", True),
+        ("Си, Путин и Ким поговорили друг с другом перед парадом", "ru", True),
+        ("Xi Jinping, Poetin en Kim Jong-un spraken elkaar in Peking", "nl", True),
+        ("Xi, Putin and Kim send a message of unity", "en", False),
+        ("Putin and Xi praised each other as Kim watched", "en", False),
+    ],
+)
+def test_a_list_that_met_each_other(rules, title, lang, expected):
+    assert topic_match(title, rules, lang=lang) is expected

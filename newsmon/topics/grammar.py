@@ -72,6 +72,7 @@ class Grammar:
     abbreviations: frozenset[str] = frozenset()  # "mr", "gen", "pln": their period ends no sentence
     counterpart_after: frozenset[str] = frozenset()  # "के साथ", "সঙ্গে": a postposition after a counterpart
     background: re.Pattern[str] | None = None  # "amid", "despite", "на фоне": a background phrase follows
+    reciprocal: re.Pattern[str] | None = None  # "each other", "elkaar", "друг с другом", "서로"
 
     def ambiguous_before(self, text: str, start: int) -> frozenset[str]:
         """The languages in which the word right before text[start] joins two names, when another

@@ -63,6 +63,9 @@ topic_grammar.csv (`lang,kind,form`) lists, per language:
   de"): a third party named after one, with both sides named before it, is the setting of the
   sentence, not a party to it ("Moscow rolls out red carpet for Pyongyang's top diplomat amid Trump
   peace push"; newsmon/topics/units.py);
+- `reciprocal`: "each other" words ("elkaar", "друг с другом", "서로", "互いに"): a list of names
+  joined by connectors right before one, both sides among them, met or spoke each with each other
+  ("Xi, Putin and Kim met each other in Beijing"; newsmon/topics/units.py);
 - `abbreviation`: abbreviations whose period ends no sentence ("Mr. Kim", "Gen. Kim", "Korei Płn.",
   "St. Petersburg"; one-letter ones never do);
 - `aside`: words that open a clause set off by commas ("Putin, who is in China for a summit, met
@@ -91,7 +94,7 @@ GRAMMAR_KINDS = ("connector", "place_before", "place_after", "separator", "order
                  "counterpart_before", "agent_before", "guests_before", "destination_before",
                  "origin_before", "possessive", "complementizer", "destination_after", "genitive_before",
                  "pair_pronoun", "subject_pronoun", "group_marker", "counterpart_after", "abbreviation", "occasion",
-                 "background_before",
+                 "background_before", "reciprocal",
                  "clause_before", "genitive_after")
 # A source word may follow its name after a few words ("South Korea's spy agency says").
 _SOURCE_GAP = 3
@@ -229,4 +232,5 @@ def load_grammar(seeds_dir: Path) -> Grammar:
                    {form: frozenset(langs) for form, langs in places.items()},
                    counterpart_after=frozenset(rows["counterpart_after"]),
                    abbreviations=frozenset(f.rstrip(".") for f in rows["abbreviation"]),
-                   occasion=_stems(rows["occasion"]), background=_whole_words(rows["background_before"]))
+                   occasion=_stems(rows["occasion"]), background=_whole_words(rows["background_before"]),
+                   reciprocal=_whole_words(rows["reciprocal"]))

@@ -215,6 +215,28 @@ def _pair_owns_its_clause(members: list[Found], text: str, grammar: Grammar) -> 
     return False
 
 
+def _met_each_other(members: list[Found], text: str, grammar: Grammar) -> bool:
+    """True when a reciprocal word of seeds/topic_grammar.csv ("each other", "elkaar", "друг с
+    другом", "서로") follows, within a few words and one clause, a list of names joined by
+    connectors that holds both sides: each of the list met or spoke with each other one, a third
+    party among them or not ("Xi, Putin and Kim met each other in Beijing")."""
+    if grammar.reciprocal is None:
+        return False
+    names = sorted((f for f in members if f.rule.role_kind in ("side", "weak", "third")), key=lambda f: f.start)
+    for marker in grammar.reciprocal.finditer(text):
+        before = [f for f in names if f.start + len(f.matched) <= marker.start()]
+        if not before or CLAUSE_MARKS & set(text[before[-1].start + len(before[-1].matched):marker.start()]) or word_cost(
+                text[before[-1].start + len(before[-1].matched):marker.start()]) > 3:
+            continue
+        listed = [before[-1]]
+        while len(listed) < len(before) and grammar.is_connector_gap(
+                text[before[-len(listed) - 1].start + len(before[-len(listed) - 1].matched):listed[0].start], "*"):
+            listed.insert(0, before[-len(listed) - 1])
+        if len({f.rule.role_name for f in listed if f.rule.role_kind != "third"}) >= 2:
+            return True
+    return False
+
+
 def _in_a_group(members: list[Found], text: str, grammar: Grammar) -> bool:
     """True when a group word (`group_marker`: including, among, समेत) stands right before the first
     side name or right after the last one: "leaders of 25 states, including Putin and Kim, attended",
@@ -281,7 +303,7 @@ def separate_units(found: list[Found], texts: dict[str, str],
                 bare.append(unit)  # the pair named with nothing else: see the fellow guests below
             continue
         verdict = relates_sides(members, text, grammar, actors)
-        if verdict or (verdict is None and ("both_sides" in kinds or joined_pair(members, text, grammar))
+        if verdict or _met_each_other(members, text, grammar) or (verdict is None and ("both_sides" in kinds or joined_pair(members, text, grammar))
                        and not _in_a_group(members, text, grammar)) or (
                 verdict is None and (_guest_of_a_side(members, text, grammar)
                                      or _pair_owns_its_clause(members, text, grammar))):
