@@ -303,8 +303,9 @@ def separate_units(found: list[Found], texts: dict[str, str],
                 bare.append(unit)  # the pair named with nothing else: see the fellow guests below
             continue
         verdict = relates_sides(members, text, grammar, actors)
-        if verdict or _met_each_other(members, text, grammar) or (verdict is None and ("both_sides" in kinds or joined_pair(members, text, grammar))
-                       and not _in_a_group(members, text, grammar)) or (
+        if verdict or _met_each_other(members, text, grammar) or (
+                verdict is None and ("both_sides" in kinds or joined_pair(members, text, grammar))
+                and not _in_a_group(members, text, grammar)) or (
                 verdict is None and (_guest_of_a_side(members, text, grammar)
                                      or _pair_owns_its_clause(members, text, grammar))):
             related.add(unit)
