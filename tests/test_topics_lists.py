@@ -243,3 +243,20 @@ def test_a_background_phrase_is_no_party(rules, title, lang, expected):
 )
 def test_a_list_that_met_each_other(rules, title, lang, expected):
     assert topic_match(title, rules, lang=lang) is expected
+
+
+@pytest.mark.parametrize(
+    ("title", "lang", "expected"),
+    [
+        # A quotation opening after a name is what that name says, no list with the name inside it.
+        ('[속보] 북한 "러시아와 전략적 협력 계속"…美 제재 비난', "ko", True),
+        ('Pyongyang "will deepen cooperation with Moscow", rejects US pressure', "en", True),
+        # Tourists and tourism relate the side they come from and the one they visit, a third
+        # party's tourists the third party.
+        ("러 '북한 관광' 급증…中 관광객은 여전히 제한", "ko", True),
+        ("Russische Touristen reisen nach Nordkorea, Chinesen bleiben fern", "de", True),
+        ("Chinese tourists return to North Korea as Russia watches", "en", False),
+    ],
+)
+def test_quotations_and_tourism(rules, title, lang, expected):
+    assert topic_match(title, rules, lang=lang) is expected

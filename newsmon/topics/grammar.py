@@ -18,6 +18,7 @@ _TOKEN = re.compile(WORD + "+")
 # A colon is no joiner: "Trump: Putin ..." is a speaker and what he says.
 _TITLED_LIST = re.compile(r"\s*[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]{1,3}\s*[·、，,]\s*")
 _PUNCTUATION_ONLY = re.compile(r"[\s,、，·/&()\[\]«»\"'“”‘’-]*")
+_QUOTE_OPEN = re.compile(r"\s+[«\"“'‘„「『]")  # a name, a space, then a quotation opens
 _EDGE_PUNCTUATION = ",.;:!?()[]«»\"“”„"
 # One-letter connectors written on the front of the next word (Arabic و, Hebrew ו).
 _PROCLITIC_CONNECTORS = ("و", "ו")
@@ -170,7 +171,8 @@ class Grammar:
         """True when the text between two names joins them as one party list or pair: nothing but
         punctuation, or a connector and at most one other word ("и лидер", "and his")."""
         if _PUNCTUATION_ONLY.fullmatch(gap):
-            return bool(gap.strip())
+            # (not a quotation opening after a name with no list mark: '북한 "러시아와 협력 계속"')
+            return bool(gap.strip()) and _QUOTE_OPEN.fullmatch(gap) is None
         if _TITLED_LIST.fullmatch(gap):
             return True  # "習近平氏・プーチン氏・金正恩氏": an honorific or title, then the list mark
         if word_cost(gap) > 2:
