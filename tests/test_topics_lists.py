@@ -251,6 +251,10 @@ def test_a_list_that_met_each_other(rules, title, lang, expected):
         # A quotation opening after a name is what that name says, no list with the name inside it.
         ('[속보] 북한 "러시아와 전략적 협력 계속"…美 제재 비난', "ko", True),
         ('Pyongyang "will deepen cooperation with Moscow", rejects US pressure', "en", True),
+        # Its names take no part in a relation word outside it: the speaker's counterpart is named
+        # after the quotation.
+        ('라브로프 "한반도 긴장 美 책임"…북과 공동전선', "ko", True),
+        ('푸틴 "북한 핵 문제 대화로 풀어야"…시진핑과 회담', "ko", False),
         # Tourists and tourism relate the side they come from and the one they visit, a third
         # party's tourists the third party.
         ("러 '북한 관광' 급증…中 관광객은 여전히 제한", "ko", True),

@@ -18,6 +18,7 @@ _TOKEN = re.compile(WORD + "+")
 # A colon is no joiner: "Trump: Putin ..." is a speaker and what he says.
 _TITLED_LIST = re.compile(r"\s*[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]{1,3}\s*[·、，,]\s*")
 _PUNCTUATION_ONLY = re.compile(r"[\s,、，·/&()\[\]«»\"'“”‘’-]*")
+_QUOTATION = re.compile(r'"[^"]+"|“[^“”]+”|«[^«»]+»|「[^「」]+」|『[^『』]+』|„[^„“”]+[“”]')
 _QUOTE_OPEN = re.compile(r"\s+[«\"“'‘„「『]")  # a name, a space, then a quotation opens
 _EDGE_PUNCTUATION = ",.;:!?()[]«»\"“”„"
 # One-letter connectors written on the front of the next word (Arabic و, Hebrew ו).
@@ -115,8 +116,11 @@ class Grammar:
         return not first or first in self.counterpart_before or self._is_connector(first, "*")
 
     def asides(self, text: str) -> list[tuple[int, int]]:
-        """Spans of the clauses set off by commas that an `aside` word opens."""
-        return [m.span() for m in self.aside.finditer(text)] if self.aside is not None else []
+        """Spans of the clauses set off by commas that an `aside` word opens, and of quotations of
+        three words or more: what someone says, whose names take no part in a word outside it
+        ('라브로프 "한반도 긴장 美 책임"…북과 공동전선': the common front is Lavrov's, not America's)."""
+        spans = [m.span() for m in self.aside.finditer(text)] if self.aside is not None else []
+        return spans + [m.span() for m in _QUOTATION.finditer(text) if word_cost(m.group()) >= 3]
 
     def source_end(self, text: str, start: int, end: int) -> int | None:
         """Where the report begins when the name at text[start:end] is written as the source of a
