@@ -264,3 +264,18 @@ def test_a_list_that_met_each_other(rules, title, lang, expected):
 )
 def test_quotations_and_tourism(rules, title, lang, expected):
     assert topic_match(title, rules, lang=lang) is expected
+
+
+@pytest.mark.parametrize(
+    ("title", "lang", "expected"),
+    [
+        # A third party named as a product's origin ("Iranian-made", 이란제, イラン製) takes part in
+        # nothing: the transfer is between the two sides. Korean 제재 (sanctions) is no such ending.
+        ("Russia supplies Iranian-made drones to North Korea", "en", True),
+        ("러, 이란제 드론 기술 北에 전수", "ko", True),
+        ("ロシア、イラン製ドローンを北朝鮮に供与", "ja", True),
+        ("Chinese-made cars flood Russia as North Korea tests a missile", "en", False),
+    ],
+)
+def test_a_products_origin_is_no_party(rules, title, lang, expected):
+    assert topic_match(title, rules, lang=lang) is expected

@@ -62,6 +62,8 @@ def actors_of(members: list[Found], relations: list[Found], text: str, grammar: 
                 actors.pop()
             place_end = (party, end)
             continue
+        if kind == "third" and grammar.is_product(text, end):
+            continue  # "Iranian-made drones", "이란제 드론": a product's origin, no party
         if last and f.start < last.end:  # overlapping matches: one name
             last.end = max(last.end, end)
             continue

@@ -75,6 +75,7 @@ class Grammar:
     counterpart_after: frozenset[str] = frozenset()  # "के साथ", "সঙ্গে": a postposition after a counterpart
     background: re.Pattern[str] | None = None  # "amid", "despite", "на фоне": a background phrase follows
     reciprocal: re.Pattern[str] | None = None  # "each other", "elkaar", "друг с другом", "서로"
+    product: re.Pattern[str] | None = None  # "-made", "제", "製": the name before is a product's origin
 
     def ambiguous_before(self, text: str, start: int) -> frozenset[str]:
         """The languages in which the word right before text[start] joins two names, when another
@@ -216,6 +217,10 @@ class Grammar:
         if self.place_after is not None and self.place_after.match(text, end):
             return True
         return self.place_ending is not None and self.place_ending.search(text, start + 3, end) is not None
+
+    def is_product(self, text: str, end: int) -> bool:
+        """True when the name ending at `end` is a product's origin ("Iranian-made drones")."""
+        return self.product is not None and self.product.match(text, end) is not None
 
     def opens_new_item(self, sentence: str) -> bool:
         return self.separator is not None and self.separator.match(sentence) is not None

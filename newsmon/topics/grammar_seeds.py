@@ -66,6 +66,9 @@ topic_grammar.csv (`lang,kind,form`) lists, per language:
 - `reciprocal`: "each other" words ("elkaar", "друг с другом", "서로", "互いに"): a list of names
   joined by connectors right before one, both sides among them, met or spoke each with each other
   ("Xi, Putin and Kim met each other in Beijing"; newsmon/topics/units.py);
+- `product_after`: what follows a name that is a product's origin, not a party ("Iranian-made",
+  "이란제", "イラン製", "伊朗制造"): a third party named so takes part in nothing ("Russia supplies
+  Iranian-made drones to North Korea"; newsmon/topics/actors.py);
 - `abbreviation`: abbreviations whose period ends no sentence ("Mr. Kim", "Gen. Kim", "Korei Płn.",
   "St. Petersburg"; one-letter ones never do);
 - `aside`: words that open a clause set off by commas ("Putin, who is in China for a summit, met
@@ -94,7 +97,7 @@ GRAMMAR_KINDS = ("connector", "place_before", "place_after", "separator", "order
                  "counterpart_before", "agent_before", "guests_before", "destination_before",
                  "origin_before", "possessive", "complementizer", "destination_after", "genitive_before",
                  "pair_pronoun", "subject_pronoun", "group_marker", "counterpart_after", "abbreviation", "occasion",
-                 "background_before", "reciprocal",
+                 "background_before", "reciprocal", "product_after",
                  "clause_before", "genitive_after")
 # A source word may follow its name after a few words ("South Korea's spy agency says").
 _SOURCE_GAP = 3
@@ -113,6 +116,15 @@ def _stems(forms: list[str]) -> re.Pattern[str] | None:
     glued = [f for f in forms if UNSPACED.search(f)]
     parts = ([rf"(?<!{WORD})(?:{alternation(words)}){WORD}*"] if words else []) + (
         [f"(?:{alternation(glued)})"] if glued else [])
+    return re.compile("|".join(parts)) if parts else None
+
+
+def _suffixes(forms: list[str]) -> re.Pattern[str] | None:
+    """Forms right after a name: those ending in Han or kana anywhere ("製"), others ending a word
+    ("-made"; Korean "제" in "이란제 드론", not in "美제재")."""
+    han = [f for f in forms if re.search(r"[\u3040-\u30ff\u3400-\u9fff]$", f)]
+    rest = [f for f in forms if f not in han]
+    parts = ([rf"(?:{alternation(rest)})(?!{WORD})"] if rest else []) + ([f"(?:{alternation(han)})"] if han else [])
     return re.compile("|".join(parts)) if parts else None
 
 
@@ -233,4 +245,4 @@ def load_grammar(seeds_dir: Path) -> Grammar:
                    counterpart_after=frozenset(rows["counterpart_after"]),
                    abbreviations=frozenset(f.rstrip(".") for f in rows["abbreviation"]),
                    occasion=_stems(rows["occasion"]), background=_whole_words(rows["background_before"]),
-                   reciprocal=_whole_words(rows["reciprocal"]))
+                   reciprocal=_whole_words(rows["reciprocal"]), product=_suffixes(rows["product_after"]))
