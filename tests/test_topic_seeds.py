@@ -94,7 +94,7 @@ SIDE_FORMS = {
     "ms": ("Rusia|Putin", "Korea Utara"),
     "vi": ("Nga|Liên bang Nga|Mát-xcơ-va|Putin|Điện Kremlin", "Triều Tiên|Bắc Triều Tiên|Bình Nhưỡng|Kim Jong-un"),
     "tl": ("Russia|Rusya|Putin|Moscow", "Hilagang Korea|North Korea|Pyongyang|Kim Jong Un"),
-    "sw": ("Urusi|Warusi|Putin|Moscow", "Korea Kaskazini|Wakorea Kaskazini|Pyongyang|Kim Jong Un"),
+    "sw": ("Urusi|Warusi|Putin|Moscow", "Korea Kaskazini|Korea ya Kaskazini|Koreya ya Kaskazini|Wakorea Kaskazini|Pyongyang|Kim Jong Un"),
     "az": ("Rusiya|Rusiyanın|Rusiyaya|Moskva|Putin|Putinlə", "Şimali Koreya|Şimali Koreyanın|KXDR|Pxenyan|Kim Çen In"),
     "uz": ("Rossiya|Rossiyaning|Rossiyaga|Moskva|Putin", "Shimoliy Koreya|Shimoliy Koreyaning|KXDR|Pxenyan|Kim Chen In"),
     "ar": ("روسيا|الروسي|الروسية|موسكو|بوتين|الكرملين|لافروف|وروسيا|لروسيا",
