@@ -279,3 +279,17 @@ def test_quotations_and_tourism(rules, title, lang, expected):
 )
 def test_a_products_origin_is_no_party(rules, title, lang, expected):
     assert topic_match(title, rules, lang=lang) is expected
+
+
+@pytest.mark.parametrize(
+    ("title", "lang", "expected"),
+    [
+        # Persian writes the matter's owner after it (ezafe): "about the nuclear programme of North
+        # Korea" makes North Korea the topic of the talks, not a party; Wang Yi is China's.
+        ("روسیه و چین درباره برنامه هسته‌ای کره شمالی گفتگو کردند", "fa", False),
+        ("لاوروف درباره برنامه هسته‌ای کره شمالی با وانگ یی گفتگو کرد", "fa", False),
+        ("پوتین و کیم درباره همکاری نظامی گفتگو کردند", "fa", True),
+    ],
+)
+def test_persian_topic_phrases(rules, title, lang, expected):
+    assert topic_match(title, rules, lang=lang) is expected
