@@ -307,6 +307,10 @@ def test_closeness_words(rules, title, expected):
         ("North Korea rejects Japan's protest over Russian drills, backs Moscow", True),
         ("Japan protests North Korean launch, seeks talks with Russia", False),
         ("South Korea slams North Korea, praises ties with Russia", False),
+        # A comma alone after a counterpart opens a clause, no list of counterparts ("with Xi, Kim
+        # and Lukashenko" is one).
+        ("Putin held talks with Xi, North Korea fired a missile", False),
+        ("Putin met Xi, Kim Jong Un and Lukashenko in Beijing", True),
     ],
 )
 def test_a_verb_after_a_comma_shares_the_sentences_subject(rules, title, expected):

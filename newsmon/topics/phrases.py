@@ -310,11 +310,12 @@ def in_counterpart_list(subject: int, free: list[int], actors: list[Actor], text
     """The first counterpart, or the other side's name when it is in the joined list that the first
     counterpart opens ("Putin met Xi and Kim", "Путин поговорил с Си Цзиньпином и Ким Чен Ыном")."""
     if actors[subject].side:
-        for a, b in zip(free, free[1:], strict=False):
-            if not grammar.is_connector_gap(text[actors[a].end:actors[b].start], lang):
-                break
-            if actors[b].side and actors[b].party != actors[subject].party:
-                return b
+        run = [free[0]] + [b for _, b in itertools.takewhile(
+            lambda ab: grammar.is_connector_gap(text[actors[ab[0]].end:actors[ab[1]].start], lang), zip(free, free[1:]))]
+        gaps = [text[actors[a].end:actors[b].start] for a, b in zip(run, run[1:])]
+        if gaps and all(g.strip() == "," for g in gaps):
+            return free[0]  # "held talks with Xi, North Korea fired a missile": a comma alone lists nothing
+        return next((b for b in run[1:] if actors[b].side and actors[b].party != actors[subject].party), free[0])
     return free[0]
 
 
