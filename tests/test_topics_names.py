@@ -253,3 +253,10 @@ def test_a_cue_word_keeps_its_virama(rules):
     # "കത്തി" (knife) as a letter between the two sides.
     assert _roles(rules, "കത്തി") == set()
     assert "relation:contact" in _roles(rules, "കത്ത്")
+
+
+def test_hungarian_comitative_doubles_the_last_consonant(rules):
+    # -val/-vel takes the sound of the consonant before it: Kimmel, Csin-pinggel (not only Putyinnal).
+    assert "third:china" in _roles(rules, "Hszi Csin-pinggel")
+    assert "weak:dprk" in _roles(rules, "Kimmel")
+    assert not topic_match("Putyin Hszi Csin-pinggel tárgyalt, Észak-Korea rakétát lőtt ki", rules, lang="hu")
