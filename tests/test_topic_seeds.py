@@ -81,7 +81,7 @@ SIDE_FORMS = {
     "fi": ("Venäjä|Venäjän|Venäjälle|Venäjältä|Moskova|Moskovassa|Putin|Putinin|Putinille|Putinia",
            "Pohjois-Korea|Pohjois-Korean|Pohjois-Koreaan|Pohjois-Korealle|Pjongjang|Kim Jong-un|Kim Jong-unin|Kim Jong-unille"),
     "hu": ("Oroszország|Oroszországgal|Oroszországba|orosz|Moszkva|Moszkvában|Putyin|Putyinnal|Putyinnak|Putyint",
-           "Észak-Korea|Észak-Koreával|Észak-Koreába|észak-koreai|Phenjan|Phenjanban|Kim Dzsong Un|Kim Dzsongunnal|Kim Dzsongunnak|Kimmel"),
+           "Észak-Korea|Észak-Koreával|Észak-Koreába|észak-koreai|Phenjan|Phenjanban|Kim Dzsong Un|Kim Dzsongunnal|Kim Dzsongunnak"),
     "et": ("Venemaa|Venemaale|Vene|Moskva|Putin|Putini", "Põhja-Korea|Põhja-Koreaga|Kim Jong-un|Kim Jong-uni"),
     "lv": ("Krievija|Krievijas|Krievijai|Maskava|Maskavā|Putins|Putina|Putinam",
            "Ziemeļkoreja|Ziemeļkorejas|Ziemeļkorejai|Kims Čenuns"),
