@@ -146,6 +146,11 @@ def test_a_feeds_side_does_not_stand_in_beside_a_third_party_in_the_headline(rul
         # A relation word in the second of two juxtaposed clauses relates that clause's names only.
         ("North Korea fires missile as Russia and Ukraine swap prisoners", "en", False),
         ("Ukrainian POWs return home as North Korea tests a missile", "en", False),
+        # ... and one in the first clause relates that clause's names; a relation word alone with
+        # one side in its clause still has the other (implicit) as its counterpart.
+        ("Russia and Ukraine swap POWs as North Korea fires a missile", "en", False),
+        ("Russia and Ukraine swapped prisoners, North Korea fired a missile", "en", False),
+        ("Drone attack on Putin's forces by Kyiv as North Korea prepares more troops", "en", True),
     ],
 )
 def test_prisoners_dispatch_and_a_relation_in_another_clause(rules, title, lang, expected):

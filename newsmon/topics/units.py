@@ -106,10 +106,13 @@ def _juxtaposed(members: list[Found], text: str, grammar: Grammar) -> bool:
         return False  # "as Putin's guest": "as" a preposition, the name an owner
     gap = text[first.start + len(first.matched):second.start]
     words = gap.split()
+    # The first clause's verb stands between its last name and the conjunction, or between its
+    # names ("Russia and Ukraine swap POWs as North Korea tests a missile").
+    verb_before = sum(f.start <= first.start for f in _side_names(members)) >= 2
     for title in (0, 1):
         head = words[:len(words) - title]
         for n in (1, 2, 3):
-            if len(head) > n and " ".join(head[-n:]) in grammar.clause_before:
+            if (len(head) > n or (verb_before and len(head) == n)) and " ".join(head[-n:]) in grammar.clause_before:
                 return True  # a word or more (the first clause's verb) before the conjunction
     # Or a comma between two clauses, each with its verb: "North Korea fires a missile, Russia
     # keeps up its attacks" (not a list, "sanctions hit Russia, North Korea": no verb between; not
@@ -132,8 +135,11 @@ def _relation_in_second_clause(members: list[Found], text: str, grammar: Grammar
     # A relation word that is itself a side's stand-in ("Ukrainian POWs return home as North Korea
     # tests a missile": POWs stand for Russia's war) is a name here, not a relation.
     proxies = {(f.start, f.start + len(f.matched)) for f in names if f.rule.role_kind == "proxy"}
-    return all(f.start > second.start for f in members if f.rule.role_kind == "relation"
-               and (f.start, f.start + len(f.matched)) not in proxies)
+    relations = [f for f in members if f.rule.role_kind == "relation" and (f.start, f.start + len(f.matched)) not in proxies]
+    # Each clause that holds them has two or more names of one side, its own participants ("Russia and
+    # Ukraine swap POWs as North Korea fires a missile"; not "… as North Korea prepares more troops").
+    return any(sum(inside(f.start) for f in names) >= 2 and all(inside(f.start) for f in relations)
+               for inside in (lambda at: at >= second.start, lambda at: at < second.start))
 
 
 _OWNER_GAP = re.compile(r"'s|\d+\w{0,3}")  # "North Korea's", "80th", "80-летия" between an owner and its occasion
