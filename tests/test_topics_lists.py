@@ -141,6 +141,9 @@ def test_a_feeds_side_does_not_stand_in_beside_a_third_party_in_the_headline(rul
         ("Северокорейские военнопленные попросились в Южную Корею", "ru", True),
         ("北朝鮮兵捕虜2人、韓国行き希望", "ja", True),
         ("Nordkoreanische Kriegsgefangene wollen nach Südkorea", "de", True),
+        ("Kuzey Koreli esirler Güney Kore'ye gitmek istiyor", "tr", True),
+        ("Пленные северокорейцы хотят в Южную Корею", "ru", True),
+        ("Severokorejští zajatci chtějí do Jižní Koreje", "cs", True),
         ("South Korea urges North Korea to return Korean War POWs", "en", False),
         ("국군포로 송환 촉구…북한 묵묵부답", "ko", False),
         # A relation word in the second of two juxtaposed clauses relates that clause's names only.
