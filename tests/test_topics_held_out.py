@@ -1,6 +1,6 @@
-"""Quality floors on the halves of tests/data/topics_dev2.jsonl, topics_dev20.jsonl, topics_dev23.jsonl
-and topics_dev26.jsonl (real Russia–DPRK items of 2025–26, collected before tuning; rules were designed
-on the `tune` halves only, the held-out halves are only ever scored)."""
+"""Quality floors on the halves of tests/data/topics_dev2.jsonl, topics_dev20.jsonl, topics_dev23.jsonl,
+topics_dev26.jsonl and topics_dev29.jsonl (real Russia–DPRK items of 2025–26, collected before tuning;
+rules were designed on the `tune` halves only, the held-out halves are only ever scored)."""
 
 from __future__ import annotations
 
@@ -16,7 +16,8 @@ ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "data"
 # Pinned a little under the measured values (see the closing notes of issue #22): dev2 held-out
 # P 1.000 R 0.962, dev20 held-out P 0.940 R 0.975, dev23 held-out P 0.985 R 0.955 (0.970 untuned),
-# dev26 held-out P 0.984 R 0.924 (0.983 / 0.894 untuned), the tune halves P >= 0.986 R 1.000.
+# dev26 held-out P 0.984 R 0.924 (0.983 / 0.894 untuned), dev29 held-out P 0.944 R 0.944 (0.943 / 0.930
+# untuned), the tune halves P >= 0.974 R 1.000.
 FLOOR = {("topics_dev2.jsonl", "heldout"): {"precision": 0.97, "recall": 0.95, "f1": 0.96},
          ("topics_dev2.jsonl", "tune"): {"precision": 0.97, "recall": 0.97, "f1": 0.97},
          ("topics_dev20.jsonl", "heldout"): {"precision": 0.93, "recall": 0.95, "f1": 0.94},
@@ -24,7 +25,9 @@ FLOOR = {("topics_dev2.jsonl", "heldout"): {"precision": 0.97, "recall": 0.95, "
          ("topics_dev23.jsonl", "heldout"): {"precision": 0.97, "recall": 0.94, "f1": 0.96},
          ("topics_dev23.jsonl", "tune"): {"precision": 0.97, "recall": 0.97, "f1": 0.97},
          ("topics_dev26.jsonl", "heldout"): {"precision": 0.97, "recall": 0.90, "f1": 0.94},
-         ("topics_dev26.jsonl", "tune"): {"precision": 0.97, "recall": 0.97, "f1": 0.97}}
+         ("topics_dev26.jsonl", "tune"): {"precision": 0.97, "recall": 0.97, "f1": 0.97},
+         ("topics_dev29.jsonl", "heldout"): {"precision": 0.93, "recall": 0.93, "f1": 0.93},
+         ("topics_dev29.jsonl", "tune"): {"precision": 0.96, "recall": 0.97, "f1": 0.97}}
 
 
 @pytest.mark.parametrize(("name", "split"), sorted(FLOOR))
