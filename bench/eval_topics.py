@@ -14,7 +14,7 @@ JSON). `--split` keeps only the items of one half of a set that has a `split` fi
 topics_dev29.jsonl): tune on
 `tune`, report `heldout`. `--tune-sets` scores every set rules may be tuned on (TUNE_SETS: the first
 set, dev2's tune half, dev3 … dev19, dev20's tune half, dev21, dev22, dev23's tune half, dev24, dev25,
-dev26's tune half, dev27, dev28, dev29's tune half, dev30) in one go.
+dev26's tune half, dev27, dev28, dev29's tune half, dev30, dev31) in one go.
 """
 
 from __future__ import annotations
@@ -44,7 +44,8 @@ TUNE_SETS = (("topics_dev.jsonl", None), ("topics_dev2.jsonl", "tune"), ("topics
              ("topics_dev19.jsonl", None), ("topics_dev20.jsonl", "tune"), ("topics_dev21.jsonl", None),
              ("topics_dev22.jsonl", None), ("topics_dev23.jsonl", "tune"), ("topics_dev24.jsonl", None),
              ("topics_dev25.jsonl", None), ("topics_dev26.jsonl", "tune"), ("topics_dev27.jsonl", None),
-             ("topics_dev28.jsonl", None), ("topics_dev29.jsonl", "tune"), ("topics_dev30.jsonl", None))
+             ("topics_dev28.jsonl", None), ("topics_dev29.jsonl", "tune"), ("topics_dev30.jsonl", None),
+             ("topics_dev31.jsonl", None))
 MIN_POSITIVES = 5  # a language's recall is reported against the aim from this many positives on
 LANGUAGE_RECALL_AIM = 0.9
 _BASELINE_RUSSIA = re.compile(r"\b(?:russia|moscow|putin|lavrov)", re.IGNORECASE)
