@@ -301,3 +301,20 @@ def test_a_products_origin_is_no_party(rules, title, lang, expected):
 )
 def test_persian_topic_phrases(rules, title, lang, expected):
     assert topic_match(title, rules, lang=lang) is expected
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        # Japanese pair compounds name a third party with Russia (中ロ, 日ロ, 米ロ; not "3日ロ朝…", a
+        # date before ロ朝); a side in the genitive owning the matter of 協議 is the topic, not a party.
+        ("中ロ首脳会談　北朝鮮の非核化で協議", False),
+        ("日ロ外相会談　北朝鮮問題を協議", False),
+        ("米ロ首脳が電話会談　北朝鮮にも言及", False),
+        ("ロシアと韓国が北朝鮮の核問題を協議", False),
+        ("プーチン大統領は3日ロ朝首脳会談に臨んだ", True),
+        ("露朝が協議　経済協力で", True),
+    ],
+)
+def test_japanese_pair_compounds_and_the_matter_of_talks(rules, title, expected):
+    assert topic_match(title, rules, lang="ja") is expected

@@ -112,7 +112,9 @@ def _owns_what_is_discussed(f: Found, members: list[Found], relations: list[Foun
     if owner is None:
         return False
     word = min((r for r in relations if r.start >= owner.end()), key=lambda r: r.start, default=None)
-    if word is None or word.rule.role != "relation:contact" or word.rule.lang not in grammar.verb_final:
+    # (A Han word is found as each language's that lists it: 協議 is Japanese here, Chinese there.)
+    if word is None or not any(r.start == word.start and r.rule.role == "relation:contact"
+                               and r.rule.lang in grammar.verb_final for r in relations):
         return False
     if any(owner.end() <= m.start < word.start for m in members if m.rule.role_kind in ACTOR_KINDS):
         return False  # "북한의 러시아 파병": the owner's relation with the name in between
