@@ -318,3 +318,18 @@ def test_persian_topic_phrases(rules, title, lang, expected):
 )
 def test_japanese_pair_compounds_and_the_matter_of_talks(rules, title, expected):
     assert topic_match(title, rules, lang="ja") is expected
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        # "A与B" before a word: the pair's own relation (A is no one's counterpart); a space after a
+        # Han word is a headline's break, no way to a counterpart after it.
+        ("特朗普与普京通话 还想见金正恩", False),
+        ("习近平与普京会谈 金正恩也在北京", False),
+        ("金正恩与普京会谈", True),
+        ("金正恩和习近平致电普京", True),
+    ],
+)
+def test_chinese_pairs_and_headline_breaks(rules, title, expected):
+    assert topic_match(title, rules, lang="zh") is expected

@@ -227,10 +227,11 @@ def headline_topic(text: str, actor: Actor) -> bool:
     return not before.strip() and TOPIC_COMMA.match(text, actor.end) is not None  # "プーチン氏、"
 
 
-def is_counterpart(text: str, actor: Actor, grammar: Grammar) -> bool:
+def is_counterpart(text: str, actor: Actor, grammar: Grammar, particle: bool = True) -> bool:
     """True when a name is written as someone's counterpart: after "with" ("mit Putin", "با ترامپ",
-    "与特朗普"), before a particle or postposition ("トランプ氏との", "Trump ile", "ट्रंप से"), or in
-    the instrumental or comitative ("Putinem", "Putyinnal")."""
+    "与特朗普"), before a particle or postposition ("トランプ氏との", "Trump ile", "ट्रंप से"; not with
+    `particle` False: the first of "特朗普与普京" is no one's counterpart), or in the instrumental or
+    comitative ("Putinem", "Putyinnal")."""
     if grammar.counterpart_form(text, actor.head_end):
         return True
     before = text[max(0, actor.start - _BEFORE_CHARS):actor.start]
@@ -239,7 +240,7 @@ def is_counterpart(text: str, actor: Actor, grammar: Grammar) -> bool:
         return True  # "mit Putin", "با ترامپ" (not "북한과 러시아": there 과 is the first name's)
     if before and UNSPACED.match(before[-1]) and any(before[-1] in forms for forms in grammar.connectors.values()):
         return True  # "与特朗普"
-    return any(grammar.followed_by_particle(text, actor.head_end + k) for k in range(2))  # "氏との"
+    return particle and any(grammar.followed_by_particle(text, actor.head_end + k) for k in range(2))  # "氏との"
 
 
 def mate(actors: list[Actor], subject: int, partners: list[int]) -> int:

@@ -205,7 +205,7 @@ def _participants(word: Found, actors: list[Actor], text: str, grammar: Grammar,
         # subjects' some words before, one or a pair ("США и Япония осудили ...").
         return right[0], right[1]
     if len(left) >= 2 and near(text[actors[left[-1]].end:start]) and clear(left[-2], left[-1]) and not all(
-            is_counterpart(text, actors[i], grammar) for i in left[-2:]):  # "با ترامپ با کیم": two "with"s
+            is_counterpart(text, actors[i], grammar, particle=False) for i in left[-2:]):  # "با ترامپ با کیم"
         pair = left[-2], left[-1]  # "Putin and Kim met", "푸틴과 김정은은 … 만났다"
         listed = listed_pair(left, actors, text, grammar, word, verb_final)
         if listed is not None:
@@ -214,7 +214,7 @@ def _participants(word: Found, actors: list[Actor], text: str, grammar: Grammar,
             # "김정은, 베이징서 中·러 정상 연쇄 회담", "习近平同普京、金正恩会谈": the subject met each
             # of the pair.
             return left[-3], mate(actors, left[-3], list(pair))
-        if (not verb_final and free and counterpart_gap(text[end:actors[free[0]].start], grammar)
+        if (not verb_final and free and counterpart_gap(text, end, actors[free[0]].start, grammar)
                 and not grammar.is_topic(text, actors[free[0]].start, actors[free[0]].end)
                 and not any(end < c < actors[free[0]].start for c in contact_cuts)):
             # (A name the word is about, "discussed Trump's summit", or the counterpart of a meeting
