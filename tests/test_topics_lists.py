@@ -333,3 +333,16 @@ def test_japanese_pair_compounds_and_the_matter_of_talks(rules, title, expected)
 )
 def test_chinese_pairs_and_headline_breaks(rules, title, expected):
     assert topic_match(title, rules, lang="zh") is expected
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        # Indonesian "bicara" (talk) as headlines shorten "berbicara": Putin is Trump's counterpart,
+        # and the later meeting Trump's with Kim.
+        ("Trump bicara dengan Putin, ingin bertemu Kim", False),
+        ("Putin bicara dengan Kim Jong Un lewat telepon", True),
+    ],
+)
+def test_indonesian_short_talk_verb(rules, title, expected):
+    assert topic_match(title, rules, lang="id") is expected
