@@ -346,3 +346,20 @@ def test_chinese_pairs_and_headline_breaks(rules, title, expected):
 )
 def test_indonesian_short_talk_verb(rules, title, expected):
     assert topic_match(title, rules, lang="id") is expected
+
+
+@pytest.mark.parametrize(
+    ("title", "lang", "expected"),
+    [
+        # Plain "talk" verbs are contact words: with South Korea as Russia's counterpart, North
+        # Korea after "about" is the matter of the talks.
+        ("Rusia y Corea del Sur hablan sobre Corea del Norte", "es", False),
+        ("Rússia e Coreia do Sul falam sobre Coreia do Norte", "pt", False),
+        ("Russia e Corea del Sud parlano della Corea del Nord", "it", False),
+        ("La Russie et la Corée du Sud parlent de la Corée du Nord", "fr", False),
+        ("Rusland en Zuid-Korea praten over Noord-Korea", "nl", False),
+        ("Poutine et Kim Jong-un parlent au téléphone", "fr", True),
+    ],
+)
+def test_plain_talk_verbs(rules, title, lang, expected):
+    assert topic_match(title, rules, lang=lang) is expected
