@@ -328,7 +328,8 @@ def rules():
 
 @pytest.mark.parametrize("lang", sorted(SIDE_FORMS))
 def test_common_inflected_forms_name_their_side(rules, lang):
-    from newsmon.topics.scan import scan, scripts_in, unit_starts
+    from newsmon.topics.scan import scan, scripts_in
+    from newsmon.topics.sentences import unit_starts
 
     missed = []
     for side, forms in zip(("russia", "dprk"), SIDE_FORMS[lang], strict=True):

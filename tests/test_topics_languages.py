@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 from conftest import topic_hit, topic_match
 
-from newsmon.topics.scan import scan, scripts_in, unit_starts
+from newsmon.topics.scan import scan, scripts_in
+from newsmon.topics.sentences import unit_starts
 from newsmon.topics.textnorm import normalize_text
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"

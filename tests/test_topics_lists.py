@@ -99,7 +99,7 @@ def test_co_guests_in_a_third_country(rules, title, text, lang, expected):
 
 
 def test_a_year_ends_its_sentence_but_an_ordinal_does_not():
-    from newsmon.topics.scan import unit_starts
+    from newsmon.topics.sentences import unit_starts
 
     assert len(unit_starts("china said on september 4, 2025. the announcement follows kim's visit")) == 2
     assert len(unit_starts("zum 80. jahrestag der befreiung am 3. september")) == 1

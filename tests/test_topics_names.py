@@ -11,7 +11,8 @@ import pytest
 from conftest import topic_match
 
 from newsmon.topics.match import normalize_text
-from newsmon.topics.scan import scan, scripts_in, unit_starts
+from newsmon.topics.scan import scan, scripts_in
+from newsmon.topics.sentences import unit_starts
 
 R, D, P = "side:russia", "side:dprk", "proxy:russia"
 

@@ -11,7 +11,8 @@ import pytest
 
 from newsmon.topics.languages import _fits_language
 from newsmon.topics.match import TopicRules, load_topic_rules, match_topics
-from newsmon.topics.scan import scan, scripts_in, unit_starts
+from newsmon.topics.scan import scan, scripts_in
+from newsmon.topics.sentences import unit_starts
 from newsmon.topics.textnorm import normalize_text
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -2,9 +2,10 @@
 
 A topic such as russia_dprk has *sides*; an item matches when every side has evidence, and the
 closer the evidence sits (same title or sentence beats far apart in the body), the higher the
-score. Terms are data, not code: the loader compiles them once (newsmon/topic_scan.py), so tagging
-costs a few regex scans per item whatever the number of terms. Matching works on normalised text
-and never needs to know the item's language.
+score. Terms are data, not code: the loader compiles them once (newsmon/topics/scan.py), so tagging
+costs a few regex scans per item whatever the number of terms, read sentence by sentence
+(newsmon/topics/sentences.py). Matching works on normalised text and never needs to know the item's
+language.
 """
 
 from __future__ import annotations
@@ -22,7 +23,8 @@ from newsmon.topics.grammar_seeds import load_grammar
 from newsmon.topics.languages import gated, read_in_language
 from newsmon.topics.pronouns import pair_stand_ins, pronoun_stand_ins
 from newsmon.topics.rules_cache import read_rules, rules_key, write_rules
-from newsmon.topics.scan import Found, Scanner, TermRule, compile_terms, normal_term, scan, scripts_in, unit_starts
+from newsmon.topics.scan import Found, Scanner, TermRule, compile_terms, normal_term, scan, scripts_in
+from newsmon.topics.sentences import unit_starts
 from newsmon.topics.textnorm import normalize_text
 from newsmon.topics.units import relating_units, separate_units
 from newsmon.topics.weak import headline_short_forms, joined_to_side, named_before_the_south
