@@ -14,6 +14,7 @@ from newsmon.topics.textnorm import WORD
 
 # Scripts written without spaces between words: their function words attach to names.
 UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u0e00-\u0eff\uac00-\ud7af]")
+HAN_KANA = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")  # the scripts with no word ends
 _TOKEN = re.compile(WORD + "+")
 # A colon is no joiner: "Trump: Putin ..." is a speaker and what he says.
 _TITLED_LIST = re.compile(r"\s*[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]{1,3}\s*[·、，,]\s*")

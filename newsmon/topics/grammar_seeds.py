@@ -88,7 +88,7 @@ import csv
 import re
 from pathlib import Path
 
-from newsmon.topics.grammar import UNSPACED, Grammar, alternation, before_pattern
+from newsmon.topics.grammar import HAN_KANA, UNSPACED, Grammar, alternation, before_pattern
 from newsmon.topics.scan import script_of
 from newsmon.topics.textnorm import WORD, normalize_text
 
@@ -122,7 +122,7 @@ def _stems(forms: list[str]) -> re.Pattern[str] | None:
 def _suffixes(forms: list[str]) -> re.Pattern[str] | None:
     """Forms right after a name: those ending in Han or kana anywhere ("製"), others ending a word
     ("-made"; Korean "제" in "이란제 드론", not in "美제재")."""
-    han = [f for f in forms if re.search(r"[\u3040-\u30ff\u3400-\u9fff]$", f)]
+    han = [f for f in forms if HAN_KANA.match(f[-1:])]
     rest = [f for f in forms if f not in han]
     parts = ([rf"(?:{alternation(rest)})(?!{WORD})"] if rest else []) + ([f"(?:{alternation(han)})"] if han else [])
     return re.compile("|".join(parts)) if parts else None

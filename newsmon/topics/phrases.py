@@ -12,7 +12,7 @@ import re
 import unicodedata
 
 from newsmon.topics.actors import CLAUSE_MARKS, LABEL_CHARS, Actor, headline_topic
-from newsmon.topics.grammar import DIGIT_GROUP, UNSPACED, Grammar, word_cost
+from newsmon.topics.grammar import DIGIT_GROUP, HAN_KANA, UNSPACED, Grammar, word_cost
 from newsmon.topics.scan import Found
 
 
@@ -75,15 +75,12 @@ def headed_pair(start: int, end: int, actors: list[Actor], text: str, grammar: G
     return head, after
 
 
-_HAN_KANA = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
-
-
 def counterpart_gap(text: str, start: int, end: int, grammar: Grammar) -> bool:
     """A short gap text[start:end], no clause punctuation, empty or opening with a counterpart preposition
     ("to", "bei", "with"): the name after it is the relation word's counterpart. A space after a Han
     or kana word is a headline's break ("习近平与普京会谈 金正恩也在北京")."""
     gap = text[start:end]
-    return (not (gap[:1].isspace() and _HAN_KANA.match(text, start - 1)) and word_cost(gap) <= 2
+    return (not (gap[:1].isspace() and HAN_KANA.match(text, start - 1)) and word_cost(gap) <= 2
             and not any(c in CLAUSE_MARKS for c in gap) and grammar.opens_counterpart(gap))
 
 

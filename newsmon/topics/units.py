@@ -231,13 +231,14 @@ def _met_each_other(members: list[Found], text: str, grammar: Grammar) -> bool:
     names = sorted((f for f in members if f.rule.role_kind in ("side", "weak", "third")), key=lambda f: f.start)
     for marker in grammar.reciprocal.finditer(text):
         before = [f for f in names if f.start + len(f.matched) <= marker.start()]
-        if not before or CLAUSE_MARKS & set(text[before[-1].start + len(before[-1].matched):marker.start()]) or word_cost(
-                text[before[-1].start + len(before[-1].matched):marker.start()]) > 3:
+        gap = text[before[-1].start + len(before[-1].matched):marker.start()] if before else ","
+        if CLAUSE_MARKS & set(gap) or word_cost(gap) > 3:
             continue
         listed = [before[-1]]
-        while len(listed) < len(before) and grammar.is_connector_gap(
-                text[before[-len(listed) - 1].start + len(before[-len(listed) - 1].matched):listed[0].start], "*"):
-            listed.insert(0, before[-len(listed) - 1])
+        for name in reversed(before[:-1]):
+            if not grammar.is_connector_gap(text[name.start + len(name.matched):listed[0].start], "*"):
+                break
+            listed.insert(0, name)
         if len({f.rule.role_name for f in listed if f.rule.role_kind != "third"}) >= 2:
             return True
     return False
